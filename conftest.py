@@ -1,0 +1,42 @@
+"""Project-wide pytest fixtures: the personas and logged-in clients."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("STROM_ENV", "test")
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tests.personas import Cast, build_cast, give_totp_device
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def login_client(user: object | None) -> Client:
+    """A client logged in as `user`, second factor verified (as after a real TOTP login)."""
+    client = Client()
+    if user is None:
+        return client
+    client.force_login(user)  # type: ignore[arg-type]
+    if getattr(user, "requires_two_factor", False):
+        device = give_totp_device(user)  # type: ignore[arg-type]
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def as_persona(cast: Cast):  # type: ignore[no-untyped-def]
+    """as_persona("caseworker_a") -> a logged-in Client; "anonymous" -> a plain Client."""
+
+    def make(name: str) -> Client:
+        return login_client(None if name == "anonymous" else cast.users[name])
+
+    return make

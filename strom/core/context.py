@@ -1,0 +1,35 @@
+"""Where the current operation comes from: the audit log records it with every entry.
+
+A request sets it in RequestContextMiddleware; the CLI and background workers set it themselves.
+Context variables keep concurrent requests apart in threaded servers.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    channel: str  # "web", "api", "cli", "worker"
+    ip: str | None = None
+    request_id: str = ""
+
+
+_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("strom_origin", default=Origin(channel="cli"))
+
+
+def current_origin() -> Origin:
+    return _origin.get()
+
+
+@contextmanager
+def origin(value: Origin) -> Iterator[Origin]:
+    token = _origin.set(value)
+    try:
+        yield value
+    finally:
+        _origin.reset(token)

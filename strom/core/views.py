@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
+
+from strom.accounts.models import User
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database reachability for load balancers. No auth; says nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """Django's language switcher, plus remembering the choice on the user's profile."""
+    response = django_set_language(request)
+    user = request.user
+    language = request.POST.get("language", "")
+    if request.method == "POST" and isinstance(user, User) and user.is_authenticated:
+        from strom.accounts.services import user_set_language
+
+        user_set_language(by=user, language=language)
+    return response
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    memberships = user.active_memberships()
+    return render(request, "core/dashboard.html", {"memberships": memberships})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "core/error.html", {"status": 403, "kind": "csrf"}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 400, "kind": "bad_request"}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 403, "kind": "forbidden"}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 404, "kind": "not_found"}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors beyond the minimum: the failure may be in them. Reveals nothing.
+    return render(request, "core/error.html", {"status": 500, "kind": "server_error"}, status=500)

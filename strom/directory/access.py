@@ -1,0 +1,35 @@
+"""Who may see and change organisations. Missing and forbidden both raise Http404."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from strom.accounts.roles import Perm
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.directory.models import Organisation, OrganisationQuerySet
+
+
+def organisations_visible_to(user: User, qs: OrganisationQuerySet) -> OrganisationQuerySet:
+    # The cooperation network is visible to every logged-in member: finding partners is its purpose.
+    # Inactive organisations stay visible only to system admins.
+    if not user.is_authenticated or not user.is_active or not user.has_any(Perm.DIRECTORY_VIEW):
+        return qs.none()
+    if user.has_global(Perm.SYSTEM_MANAGE):
+        return qs
+    return qs.filter(is_active=True)
+
+
+def get_organisation_for(user: User, organisation_id: int, *, write: bool = False) -> Organisation:
+    from strom.directory.models import Organisation
+
+    try:
+        org = Organisation.objects.visible_to(user).get(pk=organisation_id)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not user.has_perm_in(Perm.ORG_EDIT, org.pk):
+        raise Http404
+    return org

@@ -1,0 +1,77 @@
+"""The cast every test uses: two organisations in two countries, every role, an outsider.
+
+Latvia: Riga municipal social services (org A). Lithuania: a Vilnius NGO (org B).
+Each persona is a user with exactly one membership, except `outsider` (no membership at all) and
+`anonymous` (not logged in). All people here are synthetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom.accounts.models import Membership, User
+from strom.accounts.roles import Role
+from strom.directory.models import Municipality, Organisation, OrgType
+
+PASSWORD = "correct horse battery staple 42"
+
+# persona name -> (organisation key, role)
+CAST: dict[str, tuple[str, Role]] = {
+    "caseworker_a": ("a", Role.CASE_WORKER),
+    "supervisor_a": ("a", Role.SUPERVISOR),
+    "hotline_a": ("a", Role.HOTLINE_OPERATOR),
+    "coordinator_a": ("a", Role.NATIONAL_COORDINATOR),
+    "analyst_a": ("a", Role.ANALYST),
+    "orgadmin_a": ("a", Role.ORG_ADMIN),
+    "sysadmin": ("a", Role.SYSTEM_ADMIN),
+    "caseworker_b": ("b", Role.CASE_WORKER),
+    "supervisor_b": ("b", Role.SUPERVISOR),
+    "hotline_b": ("b", Role.HOTLINE_OPERATOR),
+    "coordinator_b": ("b", Role.NATIONAL_COORDINATOR),
+    "analyst_b": ("b", Role.ANALYST),
+    "orgadmin_b": ("b", Role.ORG_ADMIN),
+}
+ALL_PERSONAS: tuple[str, ...] = (*CAST, "outsider", "anonymous")
+
+
+@dataclass
+class Cast:
+    org_a: Organisation
+    org_b: Organisation
+    riga: Municipality
+    vilnius: Municipality
+    users: dict[str, User]
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["users"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_cast() -> Cast:
+    riga = Municipality.objects.create(country="LV", name="Rīga", code="RIX")
+    vilnius = Municipality.objects.create(country="LT", name="Vilnius", code="VNO")
+    org_a = Organisation.objects.create(
+        name="Riga Social Service", org_type=OrgType.MUNICIPALITY, country="LV", municipality=riga
+    )
+    org_b = Organisation.objects.create(
+        name="Vilnius Support Centre", org_type=OrgType.NGO, country="LT", municipality=vilnius
+    )
+    orgs = {"a": org_a, "b": org_b}
+    users: dict[str, User] = {}
+    for name, (org_key, role) in CAST.items():
+        user = User.objects.create_user(f"{name}@example.test", PASSWORD, full_name=name.replace("_", " ").title())
+        Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
+        users[name] = user
+    users["outsider"] = User.objects.create_user("outsider@example.test", PASSWORD, full_name="Outsider")
+    return Cast(org_a=org_a, org_b=org_b, riga=riga, vilnius=vilnius, users=users)
+
+
+def give_totp_device(user: User) -> TOTPDevice:
+    device: TOTPDevice = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    device.last_used_at = timezone.now()
+    return device
