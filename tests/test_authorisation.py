@@ -1,0 +1,80 @@
+"""Every route, every persona: explicit expectations or the test fails (tests/authz.py)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import strom
+from tests.authz import PERSONAS, Route
+
+# Framework routes that are not ours to guard (static files are served by WhiteNoise, not a URL pattern).
+IGNORED: set[str] = set()
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            names |= _walk(p.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(p, URLPattern):
+            if p.name:
+                names.add(f"{namespace}{p.name}")
+            else:
+                names.add(f"{namespace}<unnamed {p.pattern}>")
+    return names
+
+
+def all_route_names() -> set[str]:
+    return _walk(get_resolver().url_patterns) - IGNORED
+
+
+def declared_routes() -> list[Route]:
+    routes: list[Route] = []
+    for mod in pkgutil.iter_modules(strom.__path__):
+        try:
+            module = importlib.import_module(f"strom.{mod.name}.tests.routes")
+        except ModuleNotFoundError:
+            continue
+        routes.extend(module.ROUTES)
+    return routes
+
+
+def test_every_route_has_an_expectation_for_every_persona() -> None:
+    declared = declared_routes()
+    names = all_route_names()
+    missing = sorted(names - {r.name for r in declared})
+    assert not missing, f"routes without an authorisation expectation: {missing}"
+    unknown = sorted({r.name for r in declared} - names)
+    assert not unknown, f"expectations for routes that do not exist: {unknown}"
+    for route in declared:
+        gaps = sorted(set(PERSONAS) - set(route.expect))
+        assert not gaps, f"{route.name} {route.method.upper()} has no expectation for {gaps}"
+
+
+def _cases() -> list[tuple[Route, str]]:
+    return [(route, persona) for route in declared_routes() for persona in PERSONAS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "persona"), _cases(), ids=lambda v: v.name + ":" + v.method if isinstance(v, Route) else v
+)
+def test_route_answers_persona_as_declared(route: Route, persona: str, cast: Any, as_persona: Any) -> None:
+    client = as_persona(persona)
+    url = reverse(route.name, kwargs=route.kwargs(cast) if route.kwargs else None)
+    data = route.data(cast) if route.data else {}
+    call = getattr(client, route.method)
+    if route.json:
+        response = call(url, data=data, content_type="application/json")
+    else:
+        response = call(url, data=data)
+    assert response.status_code == route.expect[persona], (
+        f"{route.method.upper()} {url} as {persona}: got {response.status_code}, "
+        f"expected {route.expect[persona]}"
+    )
