@@ -119,3 +119,16 @@ def perms_for(role: str) -> frozenset[Perm]:
         return MATRIX[Role(role)]
     except ValueError:
         return frozenset()
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table; docs/security.md embeds it and a test keeps the two equal."""
+    roles = list(Role)
+    header = "| permission | " + " | ".join(str(r.value) for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    rows = [
+        f"| `{perm.value}` | " + " | ".join("✔" if perm in MATRIX[r] else "" for r in roles) + " |" for perm in Perm
+    ]
+    two_factor = "| *two-factor required* | " + " | ".join("✔" if r in TWO_FACTOR_ROLES else "" for r in roles) + " |"
+    scope = "| *acts in every organisation* | " + " | ".join("✔" if r in GLOBAL_ROLES else "" for r in roles) + " |"
+    return "\n".join([header, rule, *rows, two_factor, scope])
