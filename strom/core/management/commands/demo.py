@@ -1,0 +1,210 @@
+"""`strom demo`: load demo organisations and one account per role, once, and print how to log in.
+
+Every person here is synthetic. The TOTP secrets are random per installation and printed so a person
+can add them to an authenticator app; `strom demo --codes` prints the current codes instead.
+Refuses to run in production.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom.accounts.models import Membership, User
+from strom.accounts.roles import Role
+from strom.audit.models import AuditEntry
+from strom.audit.services import audit_record
+from strom.directory.models import Municipality, Organisation, OrgType
+
+DEMO_PASSWORD = "strom-demo-2026"  # noqa: S105 - printed to every demo user; never in production
+DEMO_ACTION = "demo.load"
+
+# (country, name, code): one municipality in each country around the Baltic Sea.
+MUNICIPALITIES = [
+    ("LV", "Rīga", "RIX"),
+    ("LT", "Vilnius", "VNO"),
+    ("EE", "Tallinn", "TLL"),
+    ("FI", "Helsinki", "HEL"),
+    ("SE", "Malmö", "MMX"),
+    ("NO", "Oslo", "OSL"),
+    ("DK", "København", "CPH"),
+    ("PL", "Gdańsk", "GDN"),
+    ("DE", "Hamburg", "HAM"),
+]
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    key: str
+    name: str
+    org_type: OrgType
+    country: str
+    municipality: str | None  # municipality code in the same country
+
+
+ORGANISATIONS = [
+    DemoOrg("riga_social", "Riga City Social Services", OrgType.MUNICIPALITY, "LV", "RIX"),
+    DemoOrg("riga_shelter", "Riga Crisis Shelter", OrgType.SHELTER, "LV", "RIX"),
+    DemoOrg("lv_hotline", "Latvian Anti-Trafficking Hotline", OrgType.HOTLINE, "LV", None),
+    DemoOrg("lv_police", "State Police of Latvia, THB Unit", OrgType.LAW_ENFORCEMENT, "LV", None),
+    DemoOrg("lv_labour", "State Labour Inspectorate of Latvia", OrgType.LABOUR_INSPECTORATE, "LV", None),
+    DemoOrg("lv_coordinator", "National THB Coordinator (LV)", OrgType.NATIONAL_COORDINATOR, "LV", None),
+    DemoOrg("vilnius_social", "Vilnius City Social Services", OrgType.MUNICIPALITY, "LT", "VNO"),
+    DemoOrg("vilnius_shelter", "Vilnius Women's Shelter", OrgType.SHELTER, "LT", "VNO"),
+    DemoOrg("lt_coordinator", "National THB Coordinator (LT)", OrgType.NATIONAL_COORDINATOR, "LT", None),
+    DemoOrg("tallinn_social", "Tallinn Social Welfare Department", OrgType.MUNICIPALITY, "EE", "TLL"),
+    DemoOrg("ee_hotline", "Estonian Victim Support Hotline", OrgType.HOTLINE, "EE", None),
+    DemoOrg("helsinki_social", "Helsinki Social Services", OrgType.MUNICIPALITY, "FI", "HEL"),
+    DemoOrg("fi_rapporteur", "National THB Rapporteur (FI)", OrgType.NATIONAL_RAPPORTEUR, "FI", None),
+    DemoOrg("malmo_social", "Malmö Social Services", OrgType.MUNICIPALITY, "SE", "MMX"),
+    DemoOrg("oslo_social", "Oslo Welfare Services", OrgType.MUNICIPALITY, "NO", "OSL"),
+    DemoOrg("oslo_police", "Oslo Police District, Trafficking Group", OrgType.LAW_ENFORCEMENT, "NO", "OSL"),
+    DemoOrg("copenhagen_social", "Copenhagen Social Services", OrgType.MUNICIPALITY, "DK", "CPH"),
+    DemoOrg("gdansk_social", "Gdańsk Family Support Centre", OrgType.MUNICIPALITY, "PL", "GDN"),
+    DemoOrg("hamburg_ngo", "Hamburg Counselling Centre for Trafficked Persons", OrgType.NGO, "DE", "HAM"),
+    DemoOrg("hamburg_labour", "Hamburg Labour Inspection", OrgType.LABOUR_INSPECTORATE, "DE", "HAM"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    language: str
+    org: str
+    role: Role
+
+
+# One account for every role, plus a second case worker in another country and an investigator.
+USERS = [
+    DemoUser("caseworker@demo.example", "Ilze Bērziņa", "lv", "riga_social", Role.CASE_WORKER),
+    DemoUser("supervisor@demo.example", "Andris Kalniņš", "lv", "riga_social", Role.SUPERVISOR),
+    DemoUser("hotline@demo.example", "Natalja Ivanova", "ru", "lv_hotline", Role.HOTLINE_OPERATOR),
+    DemoUser(
+        "coordinator@demo.example", "Rūta Petrauskienė", "en", "lt_coordinator", Role.NATIONAL_COORDINATOR
+    ),
+    DemoUser("analyst@demo.example", "Dmitrijs Sokolovs", "en", "fi_rapporteur", Role.ANALYST),
+    DemoUser("orgadmin@demo.example", "Jonas Kazlauskas", "en", "vilnius_shelter", Role.ORG_ADMIN),
+    DemoUser("sysadmin@demo.example", "Oksana Smirnova", "ru", "lv_coordinator", Role.SYSTEM_ADMIN),
+    DemoUser("caseworker.vilnius@demo.example", "Aistė Vaitkutė", "en", "vilnius_shelter", Role.CASE_WORKER),
+    DemoUser("police@demo.example", "Sergejs Volkovs", "lv", "lv_police", Role.CASE_WORKER),
+]
+
+
+def demo_loaded() -> bool:
+    return AuditEntry.objects.filter(action=DEMO_ACTION).exists()
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Create the demo rows; returns what was created, by kind."""
+    created = {"municipalities": 0, "organisations": 0, "users": 0}
+    municipalities: dict[tuple[str, str], Municipality] = {}
+    for country, name, code in MUNICIPALITIES:
+        place, new = Municipality.objects.get_or_create(country=country, code=code, defaults={"name": name})
+        municipalities[(country, code)] = place
+        created["municipalities"] += new
+    organisations: dict[str, Organisation] = {}
+    for org in ORGANISATIONS:
+        municipality = municipalities[(org.country, org.municipality)] if org.municipality else None
+        organisation, new = Organisation.objects.get_or_create(
+            country=org.country,
+            name=org.name,
+            defaults={"org_type": org.org_type, "municipality": municipality},
+        )
+        organisations[org.key] = organisation
+        created["organisations"] += new
+    for person in USERS:
+        if User.objects.filter(email=person.email).exists():
+            continue
+        user = User.objects.create_user(
+            person.email, DEMO_PASSWORD, full_name=person.full_name, language=person.language
+        )
+        Membership.objects.create(user=user, organisation=organisations[person.org], role=person.role)
+        if user.requires_two_factor:
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+        created["users"] += 1
+    audit_record(actor=None, action=DEMO_ACTION, object_type="demo", details=created)
+    return created
+
+
+def _secret(device: TOTPDevice) -> str:
+    """The base32 form authenticator apps ask for when a key is typed in."""
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def _current_code(device: TOTPDevice) -> str:
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(code).zfill(device.digits)
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations and one account per role (once), then print how to log in."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--codes", action="store_true", help="print the current TOTP code of every demo account and exit"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.STROM_ENV == "production":
+            raise CommandError("Demo data is never loaded in production (STROM_ENV=production).")
+        if options["codes"]:
+            self._print_codes()
+            return
+        if demo_loaded():
+            self.stdout.write("Demo data is already loaded; nothing changed.")
+        else:
+            created = demo_load()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo data loaded: {municipalities} municipalities, {organisations} organisations, "
+                    "{users} accounts.".format(**created)
+                )
+            )
+        self._print_accounts()
+
+    def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
+        users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in USERS])}
+        devices = {
+            d.user_id: d
+            for d in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("id")
+        }
+        rows = []
+        for person in USERS:
+            user = users.get(person.email)
+            rows.append((person, user, devices.get(user.pk) if user else None))
+        return rows
+
+    def _print_accounts(self) -> None:
+        names = {org.key: org.name for org in ORGANISATIONS}
+        out = self.stdout
+        out.write("")
+        out.write(
+            self.style.MIGRATE_HEADING(f"Demo accounts - the password for all of them is: {DEMO_PASSWORD}")
+        )
+        out.write("Add a TOTP secret to an authenticator app (type the key in, time-based, 6 digits),")
+        out.write("or print the current codes with: .venv/bin/strom demo --codes")
+        out.write("")
+        out.write(f"  {'ROLE':<22} {'E-MAIL':<33} {'TOTP SECRET':<34} ORGANISATION")
+        for person, user, device in self._demo_users():
+            if user is None:
+                continue
+            secret = _secret(device) if device else "(none: sees aggregated figures only)"
+            out.write(f"  {person.role.label!s:<22} {person.email:<33} {secret:<34} {names[person.org]}")
+        out.write("")
+
+    def _print_codes(self) -> None:
+        remaining = 30 - int(time.time()) % 30
+        self.stdout.write(f"Current TOTP codes (valid for about {remaining} more seconds):")
+        for person, _user, device in self._demo_users():
+            if device is not None:
+                self.stdout.write(f"  {person.email:<33} {_current_code(device)}")
