@@ -9,8 +9,18 @@ os.environ.setdefault("STROM_ENV", "test")
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from pytest_django import DjangoDbBlocker
 
 from tests.personas import Cast, build_cast, give_totp_device
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """Transactional tests empty tables with TRUNCATE; allow it on the append-only audit tables too."""
+    from strom.audit.tests.support import allow_audit_truncate
+
+    with django_db_blocker.unblock():
+        allow_audit_truncate()
 
 
 @pytest.fixture

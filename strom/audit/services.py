@@ -1,11 +1,16 @@
-"""Writing the audit log. Every write function calls `audit_record` inside its own transaction."""
+"""Writing the audit log. Every write function calls `audit_record` inside its own transaction.
+
+Reads of personal data call `audit_read` once per page or API response: who looked at what, when,
+from where and (when the caller knows it) why.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -39,21 +44,26 @@ HASHED_FIELDS = (
 )
 
 
-def _canonical(value: Any) -> Any:
+def _canonical(name: str, value: Any) -> Any:
+    # The hash must come out the same for the entry as written and as read back from PostgreSQL,
+    # which normalises time zones and IPv6 spellings on the way.
     if isinstance(value, datetime):
-        return value.astimezone(timezone.UTC).isoformat(timespec="microseconds")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if name == "ip" and value:
+        return str(ipaddress.ip_address(value))
     return value
 
 
-def entry_hash(entry: AuditEntry, *, key: bytes | None = None) -> str:
-    """HMAC over the canonical JSON of the entry; keyed, so the chain cannot be recomputed from the DB alone."""
-    payload = json.dumps(
-        {name: _canonical(getattr(entry, name)) for name in HASHED_FIELDS},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
+def entry_hash(entry: AuditEntry, *, key: bytes | None = None, seq: int | None = None) -> str:
+    """HMAC over the canonical JSON of the entry; keyed, so the chain cannot be recomputed from the DB alone.
+
+    `seq` replaces the entry's own sequence number: `verify` uses it to recognise an entry that was
+    moved to another place in the chain.
+    """
+    values = {name: _canonical(name, getattr(entry, name)) for name in HASHED_FIELDS}
+    if seq is not None:
+        values["seq"] = seq
+    payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hmac.new(key or key_ring().audit_key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -70,6 +80,8 @@ def audit_record(
     """Append one entry to the chain.
 
     `details` must never contain personal data: record which fields changed, not their values.
+    `reason` says why (a purpose the user gave, a legal basis); it is free text the user typed, so
+    it must not be used for identifying data either.
     The head row is locked for the rest of the caller's transaction, which serialises writers so
     the chain has exactly one next link; keep auditing transactions short.
     """
@@ -80,15 +92,15 @@ def audit_record(
             seq=head.seq + 1,
             at=timezone.now(),
             actor_id=actor.pk if actor is not None and actor.pk else None,
-            actor_label=actor.email if actor is not None and actor.pk else "",
+            actor_label=(actor.email if actor is not None and actor.pk else "")[:254],
             organisation_id=organisation_id,
-            action=action,
-            object_type=object_type,
-            object_ref=str(object_ref),
-            channel=origin.channel,
+            action=action[:64],
+            object_type=object_type[:64],
+            object_ref=str(object_ref)[:64],
+            channel=origin.channel[:16],
             ip=origin.ip,
-            request_id=origin.request_id,
-            reason=reason[:500],
+            request_id=origin.request_id[:32],
+            reason=reason.strip()[:500],
             details=details or {},
             prev_hash=head.hash or GENESIS,
         )
@@ -98,3 +110,28 @@ def audit_record(
         head.hash = entry.hash
         head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def audit_read(
+    *,
+    actor: User | None,
+    object_type: str,
+    object_ref: str | int,
+    organisation_id: int | None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record that `actor` was shown personal data of one object (action "<type>.view").
+
+    Call it once per page or API response that shows personal data, outside any long transaction:
+    it takes the chain's head lock only for its own insert.
+    """
+    return audit_record(
+        actor=actor,
+        action=f"{object_type}.view",
+        object_type=object_type,
+        object_ref=object_ref,
+        organisation_id=organisation_id,
+        reason=reason,
+        details=details,
+    )
