@@ -11,6 +11,7 @@ urlpatterns = [
     path("directory/", include("strom.directory.urls")),
     path("audit/", include("strom.audit.urls")),
     path("api/v1/", api.urls),
+    path("api-tokens/", include("strom.api.urls")),
 ]
 
 handler400 = "strom.core.views.bad_request"

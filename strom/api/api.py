@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from strom.api import errors
+from strom.api.auth import DEFAULT_AUTH
+from strom.api.throttling import UserRateThrottle
+
 api = NinjaAPI(
     title="STROM API",
     version="1",
-    description="STROM's JSON API. Same access rules as the web interface.",
+    description=(
+        "STROM's JSON API. Same access rules as the web interface. Authenticate with a personal API token "
+        "(`Authorization: Bearer strom_…`, made at /api-tokens/) or the browser session. "
+        "Errors are RFC 9457 problem details (application/problem+json); a missing object and one you "
+        "may not see both answer 404."
+    ),
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN; the OpenAPI document is enough
+    # Every operation needs authentication unless it explicitly says auth=None.
+    auth=DEFAULT_AUTH,
+    throttle=[UserRateThrottle()],
 )
+errors.register(api)
 
 
 def _register_routers() -> None:

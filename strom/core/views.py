@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
@@ -43,22 +45,49 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"memberships": memberships})
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "core/error.html", {"status": 403, "kind": "csrf"}, status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        from strom.api.errors import problem
+
+        return problem(request, 400, "bad-request", _("Bad request"), _("The request could not be handled."))
     return render(request, "core/error.html", {"status": 400, "kind": "bad_request"}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        from strom.api.errors import forbidden
+
+        return forbidden(request)
     return render(request, "core/error.html", {"status": 403, "kind": "forbidden"}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Unknown /api/v1/... paths answer like the API does; the exception text is never shown.
+    if _is_api(request):
+        from strom.api.errors import not_found
+
+        return not_found(request)
     return render(request, "core/error.html", {"status": 404, "kind": "not_found"}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors beyond the minimum: the failure may be in them. Reveals nothing.
-    return render(request, "core/error.html", {"status": 500, "kind": "server_error"}, status=500)
+    """Rendered without the request context: the failure may be in a context processor or the
+    session, so this must not depend on either. Says nothing about the error."""
+    if _is_api(request):
+        from strom.api.errors import server_error as api_server_error
+
+        return api_server_error(request)
+    body: str
+    try:
+        body = render_to_string("core/server_error.html")
+    except Exception:
+        body = "<!doctype html><title>Server error</title><h1>Server error</h1>"
+    return HttpResponseServerError(body)

@@ -33,3 +33,27 @@ def get_organisation_for(user: User, organisation_id: int, *, write: bool = Fals
     if write and not user.has_perm_in(Perm.ORG_EDIT, org.pk):
         raise Http404
     return org
+
+
+def check_directory_allowed(user: User) -> None:
+    """The directory pages and API are for members of an organisation; everyone else gets 404."""
+    if not user.is_authenticated or not user.has_any(Perm.DIRECTORY_VIEW):
+        raise Http404
+
+
+def may_manage_directory(user: User) -> bool:
+    """Creating organisations and municipalities is for system admins."""
+    return user.is_authenticated and user.has_global(Perm.SYSTEM_MANAGE)
+
+
+def check_may_manage_directory(user: User) -> None:
+    if not may_manage_directory(user):
+        raise Http404
+
+
+def may_edit_organisation(user: User, organisation: Organisation) -> bool:
+    return user.is_authenticated and user.has_perm_in(Perm.ORG_EDIT, organisation.pk)
+
+
+def may_view_organisation_users(user: User, organisation: Organisation) -> bool:
+    return user.is_authenticated and user.has_perm_in(Perm.ORG_USERS_VIEW, organisation.pk)

@@ -48,7 +48,9 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
 
 
 class Municipality(models.Model):
-    country = models.CharField(_("country"), max_length=2, choices=country_choices, validators=[validate_country])
+    country = models.CharField(
+        _("country"), max_length=2, choices=country_choices, validators=[validate_country]
+    )
     name = models.CharField(_("name"), max_length=200)
     # Short code used in case references, e.g. RIX in LV-RIX-7K3F9.
     code = models.CharField(_("code"), max_length=5)
@@ -60,7 +62,9 @@ class Municipality(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["country", "code"], name="municipality_code_unique_per_country"),
             models.UniqueConstraint(fields=["country", "name"], name="municipality_name_unique_per_country"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z0-9]{2,5}$"), name="municipality_code_format"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z0-9]{2,5}$"), name="municipality_code_format"
+            ),
         ]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
@@ -79,7 +83,9 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     org_type = models.CharField(_("type"), max_length=40, choices=OrgType.choices)
-    country = models.CharField(_("country"), max_length=2, choices=country_choices, validators=[validate_country])
+    country = models.CharField(
+        _("country"), max_length=2, choices=country_choices, validators=[validate_country]
+    )
     municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("municipality"),
@@ -106,4 +112,6 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         if self.municipality_id and self.municipality and self.municipality.country != self.country:
-            raise ValidationError({"municipality": _("The municipality must be in the organisation's country.")})
+            raise ValidationError(
+                {"municipality": _("The municipality must be in the organisation's country.")}
+            )
