@@ -152,6 +152,8 @@ def run(argv: list[str]) -> int:
         embedded = embedded_db.start(directory)
         # gunicorn's workers inherit the URL, so they use this server and never manage it themselves.
         os.environ["DATABASE_URL"] = embedded_db.url_for(embedded_db.socket_dir(embedded))
+    # WhiteNoise warns on every start when STATIC_ROOT is missing; in development files come from the apps.
+    (directory / "static").mkdir(exist_ok=True)
     try:
         if options.migrate or options.demo:
             _prepare(load_demo=options.demo)

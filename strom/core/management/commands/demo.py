@@ -198,7 +198,7 @@ class Command(BaseCommand):
         for person, user, device in self._demo_users():
             if user is None:
                 continue
-            secret = _secret(device) if device else "(none: sees aggregated figures only)"
+            secret = _secret(device) if device else "(none: no personal data)"
             out.write(f"  {person.role.label!s:<22} {person.email:<33} {secret:<34} {names[person.org]}")
         out.write("")
 

@@ -1,0 +1,152 @@
+"""The platform: the embedded PostgreSQL, `strom run`'s refusals, and the demo data."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from io import StringIO
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom import cli
+from strom.accounts.models import Membership, User
+from strom.accounts.roles import TWO_FACTOR_ROLES, Role
+from strom.audit.models import AuditEntry
+from strom.core import embedded_db
+from strom.core.management.commands import demo
+from strom.directory.models import Municipality, Organisation
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+# --- embedded PostgreSQL ---
+
+
+def test_embedded_server_creates_the_strom_database_keeps_data_and_stops_with_its_last_handle(
+    tmp_path: Path,
+) -> None:
+    var = tmp_path / "var"
+    url = embedded_db.database_url(var)
+    parsed = dj_database_url.parse(url)
+    assert parsed["NAME"] == "strom"
+    assert parsed["HOST"] == str(embedded_db.pgdata_dir(var)), (
+        "a unix socket in the data directory, no TCP port"
+    )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE kept (value int)")
+        conn.execute("INSERT INTO kept VALUES (42)")
+    server = embedded_db.start(var)  # a second handle in the same process is the same server
+    embedded_db.release(server)
+    assert embedded_db.running_pid(var) is None
+
+    url_again = embedded_db.database_url(var)
+    with psycopg.connect(url_again) as conn:
+        assert conn.execute("SELECT value FROM kept").fetchone() == (42,)
+    embedded_db.release(embedded_db.start(var))
+    assert embedded_db.running_pid(var) is None
+
+
+def test_handles_of_dead_processes_do_not_keep_the_embedded_server_alive(tmp_path: Path) -> None:
+    pgdata = tmp_path / "pgdata"
+    pgdata.mkdir()
+    handles = pgdata / ".handle_pids.json"
+    dead_pid = 2**22 + 12345  # above Linux's pid_max default, so never a live process
+    handles.write_text(f"[{dead_pid}, {os.getpid()}]", encoding="utf-8")
+    embedded_db._forget_dead_handles(pgdata)
+    assert handles.read_text(encoding="utf-8") == f"[{os.getpid()}]"
+
+
+# --- strom run refuses instead of corrupting anything ---
+
+
+def test_second_strom_run_says_it_is_already_running_and_exits_non_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STROM_VAR_DIR", str(tmp_path))
+    first = cli._take_run_lock(tmp_path)
+    try:
+        assert cli.run(["--port", str(_free_port())]) == 1
+    finally:
+        first.close()
+    err = capsys.readouterr().err
+    assert f"STROM is already running (pid {os.getpid()})" in err
+    assert not (tmp_path / "pgdata").exists(), "the refused run must not start a database"
+
+
+def test_strom_run_refuses_a_taken_port_and_releases_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STROM_VAR_DIR", str(tmp_path))
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        port = other_program.getsockname()[1]
+        assert cli.run(["--port", str(port)]) == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in capsys.readouterr().err
+    assert not (tmp_path / "pgdata").exists()
+    cli._take_run_lock(tmp_path).close()  # the refused run let go of the lock
+
+
+# --- demo data ---
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_and_a_second_run_changes_nothing() -> None:
+    call_command("demo", stdout=StringIO())
+    counts = (User.objects.count(), Organisation.objects.count(), Municipality.objects.count())
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (User.objects.count(), Organisation.objects.count(), Municipality.objects.count()) == counts
+    assert AuditEntry.objects.filter(action="demo.load").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_has_an_account_for_every_role_and_a_confirmed_device_where_two_factor_is_required() -> None:
+    call_command("demo", stdout=StringIO())
+    demo_users = User.objects.filter(email__in=[person.email for person in demo.USERS])
+    roles = set(Membership.objects.filter(user__in=demo_users).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    for user in demo_users:
+        assert user.check_password(demo.DEMO_PASSWORD)
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        assert has_device == any(role in TWO_FACTOR_ROLES for role in user.roles()), user.email
+    countries = set(Organisation.objects.values_list("country", flat=True))
+    assert {"LV", "LT", "EE", "FI", "SE", "NO", "DK", "PL", "DE"} <= countries
+
+
+@pytest.mark.django_db
+def test_demo_prints_secrets_and_codes_that_the_devices_accept() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    device = TOTPDevice.objects.get(user__email="caseworker@demo.example")
+    assert demo._secret(device) in out.getvalue()
+
+    codes = StringIO()
+    call_command("demo", codes=True, stdout=codes)
+    match = re.search(r"caseworker@demo\.example\s+(\d{6})", codes.getvalue())
+    assert match is not None
+    assert device.verify_token(match.group(1))
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_run_in_production() -> None:
+    with (
+        override_settings(STROM_ENV="production"),
+        pytest.raises(CommandError, match="never loaded in production"),
+    ):
+        call_command("demo", stdout=StringIO())
+    assert not User.objects.exists()
