@@ -152,7 +152,8 @@ STROM_INVITATION_DAYS = env_int("STROM_INVITATION_DAYS", 7)
 AXES_FAILURE_LIMIT = env_int("STROM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("STROM_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# Reset only once the whole login (second factor included) succeeded: strom.accounts.services.login_succeeded.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "strom.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -161,6 +162,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # office or police station puts hundreds of staff behind one NAT address, and five typos there would
 # lock everyone out. Password spraying is met by Argon2, the password rules and mandatory TOTP.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Instead, failed logins per IP address get a high limit of their own (strom.accounts.session).
+STROM_LOGIN_IP_FAILURE_LIMIT = env_int("STROM_LOGIN_IP_FAILURE_LIMIT", 30)
 
 OTP_TOTP_ISSUER = env("STROM_TOTP_ISSUER", "STROM")
 OTP_TOTP_THROTTLE_FACTOR = 1

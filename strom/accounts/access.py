@@ -10,7 +10,7 @@ from django.http import Http404
 from strom.accounts.roles import Perm
 
 if TYPE_CHECKING:
-    from strom.accounts.models import Membership, User, UserQuerySet
+    from strom.accounts.models import Invitation, Membership, User, UserQuerySet
 
 
 def users_visible_to(actor: User, qs: UserQuerySet) -> UserQuerySet:
@@ -48,3 +48,14 @@ def get_membership_for(actor: User, membership_id: int, *, write: bool = False) 
     if not actor.has_perm_in(perm, membership.organisation_id):
         raise Http404
     return membership
+
+
+def get_invitation_for(actor: User, invitation_id: int) -> Invitation:
+    """An open invitation to an organisation where the actor manages users."""
+    from strom.accounts.models import Invitation
+    from strom.accounts.selectors import open_invitations_visible_to
+
+    try:
+        return open_invitations_visible_to(actor).get(pk=invitation_id)
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

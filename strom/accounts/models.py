@@ -47,7 +47,7 @@ class User(AbstractBaseUser):
     # Sessions started before this moment are invalid (set when a password is reset or a user deactivated).
     sessions_valid_after = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
     visible = UserQuerySet.as_manager()
 
     USERNAME_FIELD = "email"
@@ -73,7 +73,9 @@ class User(AbstractBaseUser):
         cache: list[Membership] | None = getattr(self, "_membership_cache", None)
         if cache is None:
             cache = list(
-                self.memberships.filter(is_active=True, organisation__is_active=True).select_related("organisation")
+                self.memberships.filter(is_active=True, organisation__is_active=True).select_related(
+                    "organisation"
+                )
             )
             self._membership_cache = cache
         return cache
@@ -86,7 +88,9 @@ class User(AbstractBaseUser):
         return {m.organisation_id for m in self.active_memberships() if perm in perms_for(m.role)}
 
     def has_global(self, perm: Perm) -> bool:
-        return any(Role(m.role) in GLOBAL_ROLES and perm in perms_for(m.role) for m in self.active_memberships())
+        return any(
+            Role(m.role) in GLOBAL_ROLES and perm in perms_for(m.role) for m in self.active_memberships()
+        )
 
     def has_perm_in(self, perm: Perm, organisation_id: int | None) -> bool:
         if not self.is_active:

@@ -1,0 +1,108 @@
+"""Account reads: who may grant what, which users and invitations someone sees."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom.accounts.models import Invitation, Membership, User, UserQuerySet
+from strom.accounts.roles import GLOBAL_ROLES, GRANTABLE_BY, Perm, Role, perms_for
+from strom.crypto.service import name_index
+from strom.directory.models import Organisation, OrganisationQuerySet
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+def grantable_roles(actor: User, organisation_id: int | None) -> frozenset[Role]:
+    """Roles `actor` may grant (and take away) in the organisation; none if they manage nobody there."""
+    if not actor.is_authenticated or not actor.is_active:
+        return frozenset()
+    roles: set[Role] = set()
+    for m in actor.active_memberships():
+        role = Role(m.role)
+        applies = role in GLOBAL_ROLES or m.organisation_id == organisation_id
+        if applies and Perm.ORG_USERS_MANAGE in perms_for(role):
+            roles |= GRANTABLE_BY.get(role, frozenset())
+    return frozenset(roles)
+
+
+def organisations_managed_by(actor: User) -> OrganisationQuerySet:
+    """Active organisations in which `actor` may invite and manage users."""
+    qs = Organisation.objects.filter(is_active=True)
+    if actor.has_global(Perm.ORG_USERS_MANAGE):
+        return qs
+    return qs.filter(pk__in=actor.org_ids_with(Perm.ORG_USERS_MANAGE))
+
+
+def organisations_viewable_by(actor: User) -> OrganisationQuerySet:
+    """Organisations whose staff `actor` may list."""
+    if actor.has_global(Perm.ORG_USERS_VIEW):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=actor.org_ids_with(Perm.ORG_USERS_VIEW))
+
+
+def visible_memberships(actor: User) -> QuerySet[Membership]:
+    """Memberships shown next to a user: only those in organisations whose staff `actor` may view."""
+    qs = Membership.objects.select_related("organisation").order_by("organisation__name")
+    if actor.has_global(Perm.ORG_USERS_VIEW):
+        return qs
+    return qs.filter(organisation_id__in=actor.org_ids_with(Perm.ORG_USERS_VIEW))
+
+
+def user_list(
+    actor: User,
+    *,
+    organisation_id: int | None = None,
+    role: str = "",
+    active: bool | None = None,
+    name: str = "",
+) -> UserQuerySet:
+    """Users `actor` may see, filtered. A name matches exactly (normalised) through the blind index."""
+    qs = User.visible.visible_to(actor)
+    membership_filter = Q()
+    if organisation_id is not None:
+        membership_filter &= Q(memberships__organisation_id=organisation_id)
+    if role:
+        membership_filter &= Q(memberships__role=role)
+    if membership_filter:
+        # Filters on memberships only count memberships the actor may see.
+        visible_ids = visible_memberships(actor).values("pk")
+        qs = qs.filter(membership_filter & Q(memberships__pk__in=visible_ids))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    if name.strip():
+        qs = qs.filter(full_name_index=name_index(name))
+    return qs.distinct().prefetch_related(
+        Prefetch("memberships", queryset=visible_memberships(actor), to_attr="shown_memberships")
+    )
+
+
+def has_two_factor(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation for a token from an e-mail, open or not; None when the token is unknown."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+
+
+def open_invitations_visible_to(actor: User) -> QuerySet[Invitation]:
+    qs = Invitation.objects.select_related("organisation", "invited_by").filter(
+        accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+    if actor.has_global(Perm.ORG_USERS_MANAGE):
+        return qs
+    return qs.filter(organisation_id__in=actor.org_ids_with(Perm.ORG_USERS_MANAGE))
