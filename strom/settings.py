@@ -259,8 +259,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS: list[tuple[str, str]] = []
 
 # --- Field encryption keys (see docs/security.md). Outside production a key file under var/ is made. ---
-STROM_FIELD_KEYS = env_secret("STROM_FIELD_KEYS")
-STROM_FIELD_KEYS_FILE_PATH = env("STROM_KEYS_FILE", str(VAR_DIR / "keys.json"))
+# STROM_FIELD_KEYS holds the key document itself (cannot be rotated in place); STROM_FIELD_KEYS_FILE
+# names a file that holds it, which `strom keys rotate` rewrites and running processes re-read.
+STROM_FIELD_KEYS = env("STROM_FIELD_KEYS")
+STROM_FIELD_KEYS_FILE_PATH = env("STROM_FIELD_KEYS_FILE") or env("STROM_KEYS_FILE", str(VAR_DIR / "keys.json"))
 
 # --- Logging: to stderr, never request bodies or personal data. ---
 LOGGING = {

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Model
 
 from strom.crypto import service
+from strom.crypto.keys import KeyRing
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
@@ -33,9 +34,8 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        if service.is_encrypted(value):
-            # Already ciphertext, e.g. during key rotation which re-encrypts through service.encrypt.
-            return value
+        # Always encrypt, even text that looks like ciphertext: instances hold plaintext only (values
+        # are decrypted on the way out), and key rotation writes ciphertext with SQL of its own.
         return service.encrypt(str(value), context=self.context())
 
     def get_lookup(self, lookup_name: str) -> Any:
@@ -68,12 +68,12 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
             kwargs.pop("default")
         return name, path, args, kwargs
 
-    def compute(self, value: str | None) -> str:
+    def compute(self, value: str | None, *, ring: KeyRing | None = None) -> str:
         if not value:
             return ""
         if self.kind == "name":
-            return service.name_index(value)
-        return service.blind_index(value, kind=self.kind)
+            return service.name_index(value, ring=ring)
+        return service.blind_index(value, kind=self.kind, ring=ring)
 
     def pre_save(self, model_instance: Model, add: bool) -> str:
         value = self.compute(getattr(model_instance, self.source))

@@ -1,7 +1,7 @@
 """The key ring: field-encryption keys with ids, the blind-index key and the audit-chain key.
 
-Keys come from STROM_FIELD_KEYS (a JSON document, or STROM_FIELD_KEYS_FILE naming a file that holds
-it) or, outside production, from var/keys.json, created on first use. The document:
+Keys come from STROM_FIELD_KEYS (the JSON document itself) or from a file: STROM_FIELD_KEYS_FILE, or
+outside production var/keys.json, created on first use. The document:
 
     {"current": "k2",
      "keys": {"k1": "<base64 32 bytes>", "k2": "<base64 32 bytes>"},
@@ -9,7 +9,9 @@ it) or, outside production, from var/keys.json, created on first use. The docume
      "audit_key": "<base64 32 bytes>"}
 
 `current` encrypts new values; every listed key can still decrypt. `strom keys rotate` adds a key,
-makes it current and re-encrypts stored values in batches.
+makes it current, rewrites the file and re-encrypts stored values in batches while the site runs.
+Running processes notice the rewritten file (its identity and modification time are checked on every
+use, one stat call) and, as a last resort, re-read it when they meet a key id they do not know.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import base64
 import json
 import os
 import secrets
-from dataclasses import dataclass
-from functools import cache
+import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -97,31 +99,116 @@ def key_file_path() -> Path:
     return Path(settings.STROM_FIELD_KEYS_FILE_PATH)
 
 
-def write_key_file(ring: KeyRing, path: Path | None = None) -> None:
-    path = path or key_file_path()
+def _write_tmp(ring: KeyRing, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     # Created 0600 from the start so the key is never world-readable, not even for a moment.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(ring.to_json())
-    os.replace(tmp, path)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tmp
 
 
-@cache
-def key_ring() -> KeyRing:
+def write_key_file(ring: KeyRing, path: Path | None = None) -> None:
+    """Replace the key file atomically: readers see the old document or the new one, never half of one."""
+    path = path or key_file_path()
+    os.replace(_write_tmp(ring, path), path)
+
+
+def _create_key_file(ring: KeyRing, path: Path) -> None:
+    """Create the file only if nobody else has: two processes starting at once must agree on one ring."""
+    tmp = _write_tmp(ring, path)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where the ring comes from: a file that can be rewritten, or the environment, which cannot."""
+
+    path: Path | None
+
+    @property
+    def writable(self) -> bool:
+        return self.path is not None
+
+    def describe(self) -> str:
+        return str(self.path) if self.path is not None else "STROM_FIELD_KEYS"
+
+
+def key_source() -> KeySource:
     if settings.STROM_FIELD_KEYS:
+        return KeySource(path=None)
+    return KeySource(path=key_file_path())
+
+
+_lock = threading.Lock()
+_cached: tuple[object, KeyRing] | None = None
+
+
+def _stamp(source: KeySource) -> object:
+    if source.path is None:
+        return ("env", settings.STROM_FIELD_KEYS)
+    try:
+        st = source.path.stat()
+    except FileNotFoundError:
+        return None
+    # os.replace gives the file a new inode, so a rewrite is seen even within the clock's resolution.
+    return ("file", str(source.path), st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _load(source: KeySource) -> KeyRing:
+    if source.path is None:
         return parse_key_ring(settings.STROM_FIELD_KEYS)
-    path = key_file_path()
-    if path.exists():
-        return parse_key_ring(path.read_text(encoding="utf-8"))
+    if source.path.exists():
+        return parse_key_ring(source.path.read_text(encoding="utf-8"))
     if settings.PRODUCTION:
-        raise ImproperlyConfigured("Set STROM_FIELD_KEYS, STROM_FIELD_KEYS_FILE or STROM_KEYS_FILE in production")
-    ring = new_key_ring()
-    write_key_file(ring, path)
+        raise ImproperlyConfigured("Set STROM_FIELD_KEYS or STROM_FIELD_KEYS_FILE in production")
+    _create_key_file(new_key_ring(), source.path)
+    return parse_key_ring(source.path.read_text(encoding="utf-8"))
+
+
+def key_ring() -> KeyRing:
+    """The current ring, re-read when its file changed since the last call."""
+    global _cached
+    source = key_source()
+    stamp = _stamp(source)
+    cached = _cached
+    if cached is not None and stamp is not None and cached[0] == stamp:
+        return cached[1]
+    with _lock:
+        ring = _load(source)
+        _cached = (_stamp(source), ring)
     return ring
 
 
 def reload_key_ring() -> KeyRing:
-    key_ring.cache_clear()
+    global _cached
+    with _lock:
+        _cached = None
     return key_ring()
+
+
+def next_key_id(ring: KeyRing) -> str:
+    numbers = [int(kid[1:]) for kid in ring.keys if kid[:1] == "k" and kid[1:].isdigit()]
+    return f"k{max(numbers, default=0) + 1}"
+
+
+def with_new_key(ring: KeyRing) -> KeyRing:
+    """The ring with a fresh current key; the old keys stay so existing values still decrypt."""
+    kid = next_key_id(ring)
+    return replace(ring, current=kid, keys={**ring.keys, kid: secrets.token_bytes(KEY_BYTES)})
+
+
+def without_key(ring: KeyRing, kid: str) -> KeyRing:
+    return replace(ring, keys={k: v for k, v in ring.keys.items() if k != kid})
+
+
+def with_new_blind_index_key(ring: KeyRing) -> KeyRing:
+    return replace(ring, blind_index_key=secrets.token_bytes(KEY_BYTES))

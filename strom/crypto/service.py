@@ -18,7 +18,7 @@ from anyascii import anyascii
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from strom.crypto.keys import KeyRing, key_ring
+from strom.crypto.keys import KeyRing, key_ring, reload_key_ring
 
 PREFIX = "v1"
 NONCE_BYTES = 12
@@ -39,16 +39,20 @@ def key_id_of(token: str) -> str:
 def encrypt(plaintext: str, *, context: str, ring: KeyRing | None = None) -> str:
     ring = ring or key_ring()
     nonce = secrets.token_bytes(NONCE_BYTES)
-    ciphertext = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
+    ciphertext = AESGCM(ring.keys[ring.current]).encrypt(
+        nonce, plaintext.encode("utf-8"), context.encode("utf-8")
+    )
     return f"{PREFIX}${ring.current}${base64.b64encode(nonce + ciphertext).decode('ascii')}"
 
 
 def decrypt(token: str, *, context: str, ring: KeyRing | None = None) -> str:
-    ring = ring or key_ring()
     if not is_encrypted(token):
         raise DecryptionError("value is not in the encrypted format")
     _, kid, payload = token.split("$", 2)
-    key = ring.keys.get(kid)
+    key = (ring or key_ring()).keys.get(kid)
+    if key is None and ring is None:
+        # Another process rotated the keys since we last looked: read the ring once more, then give up.
+        key = reload_key_ring().keys.get(kid)
     if key is None:
         raise DecryptionError(f"unknown key id {kid!r}")
     try:
@@ -92,6 +96,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("j", "i"),
 )
 _NON_LETTERS = re.compile(r"[^a-z ]+")
+# Apostrophes and the soft/hard signs (which anyascii writes as ' and ") belong inside a word:
+# Наталья == Natalja == Natalia, O'Neill == ONeill.
+_INSIDE_WORD = re.compile(r"['`\"\u2018\u2019\u02b9\u02ba]")
 _REPEATS = re.compile(r"([a-z])\1+")
 _SPACES = re.compile(r"\s+")
 
@@ -101,15 +108,23 @@ def _ascii_lower(value: str) -> str:
     return anyascii(value).lower()
 
 
+def _fold_word(word: str) -> str:
+    for pattern, replacement in _FOLDS:
+        word = word.replace(pattern, replacement)
+    word = _REPEATS.sub(r"\1", word)
+    # Cyrillic e is written je, ye, ie or e: Jelena == Yelena == Elena, Dmitrijev == Dmitriev.
+    word = word.replace("ie", "e")
+    # Latvian adds -s to masculine names: Jurijs == Yuri, Aleksejs == Alexey, Ivanovs == Ivanov.
+    if len(word) > 3 and word.endswith("s"):
+        word = word[:-1]
+    return word
+
+
 def normalise_name(value: str) -> str:
     """Fold a personal name to a script- and transliteration-independent skeleton."""
-    text = _NON_LETTERS.sub(" ", _ascii_lower(value).replace("-", " "))
-    words = []
-    for word in text.split():
-        for pattern, replacement in _FOLDS:
-            word = word.replace(pattern, replacement)
-        words.append(_REPEATS.sub(r"\1", word))
-    return " ".join(words)
+    text = _INSIDE_WORD.sub("", _ascii_lower(value))
+    text = _NON_LETTERS.sub(" ", text.replace("-", " "))
+    return " ".join(_fold_word(word) for word in text.split())
 
 
 def normalise_document_number(value: str) -> str:
