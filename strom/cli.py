@@ -8,6 +8,7 @@ second `strom run` must refuse without touching anything.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import fcntl
 import os
@@ -28,8 +29,10 @@ GRACEFUL_SECONDS = 10
 
 def say(message: str, *, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
-    stream.write(message + "\n")
-    stream.flush()
+    # A closed terminal or pipe must not stop the shutdown that follows (stopping PostgreSQL).
+    with contextlib.suppress(OSError):
+        stream.write(message + "\n")
+        stream.flush()
 
 
 def var_dir() -> Path:
