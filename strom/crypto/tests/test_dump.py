@@ -30,7 +30,7 @@ def _pg_dump() -> str:
     system = shutil.which("pg_dump")
     if system:
         candidates.append(Path(system))
-    server_major = connection.pg_version // 10000
+    server_major = connection.pg_version // 10000  # type: ignore[attr-defined]
     for binary in candidates:
         if not binary.exists():
             continue
