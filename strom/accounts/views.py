@@ -130,14 +130,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip = client_ip(request)
         if keys.ip_throttled(ip):
             services.login_throttled_ip()
-            form = LoginForm()
+            form.is_valid()  # bound and cleaned, so the error below can be added
             form.add_error(
                 None, _("Too many failed log-ins from your network. Wait 15 minutes and try again.")
             )
             status = 429
         elif form.is_valid():
             email = form.cleaned_data["email"].strip().lower()
-            user = authenticate(request=request, username=email, password=form.cleaned_data["password"])
+            # By the USERNAME_FIELD's name, so django-axes finds the address in the failure signal.
+            user = authenticate(request=request, email=email, password=form.cleaned_data["password"])
             if isinstance(user, User):
                 return _after_password(request, user, next_url)
             keys.ip_failure(ip)
@@ -172,9 +173,14 @@ def _finish_second_factor(request: HttpRequest, user: User) -> HttpResponse:
     return HttpResponseRedirect(next_url or reverse("core:dashboard"))
 
 
+def _axes_credentials(email: str) -> dict[str, str]:
+    field: str = getattr(settings, "AXES_USERNAME_FORM_FIELD", User.USERNAME_FIELD)
+    return {field: email}
+
+
 def _lock_if_needed(request: HttpRequest, user: User) -> HttpResponse | None:
     """Wrong codes count towards the same lockout as wrong passwords."""
-    if AxesProxyHandler.is_locked(request, {"username": user.email}) or getattr(
+    if AxesProxyHandler.is_locked(request, _axes_credentials(user.email)) or getattr(
         request, "axes_locked_out", False
     ):
         services.login_locked_out(email=user.email)
@@ -212,7 +218,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         else:
             keys.ip_failure(client_ip(request))
             services.login_failed(email=user.email, step="second_factor")
-            user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+            user_login_failed.send(
+                sender=__name__, credentials=_axes_credentials(user.email), request=request
+            )
             if (locked := _lock_if_needed(request, user)) is not None:
                 return locked
             form.add_error(
@@ -516,7 +524,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         "memberships": memberships,
         "may_manage_any": may_manage_any,
         "has_two_factor": has_two_factor(target),
-        "locked": AxesProxyHandler.is_locked(request, {"username": target.email}),
+        "locked": AxesProxyHandler.is_locked(request, _axes_credentials(target.email)),
     }
     return render(request, "accounts/user_detail.html", context)
 
