@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.http import Http404
 
 from strom.accounts.roles import Perm
 
@@ -26,4 +27,12 @@ def audit_entries_visible_to(user: User, qs: AuditEntryQuerySet) -> AuditEntryQu
     from strom.accounts.models import Membership
 
     member_ids = Membership.objects.filter(organisation_id__in=org_ids).values("user_id")
-    return qs.filter(Q(organisation_id__in=org_ids) | Q(organisation_id__isnull=True, actor_id__in=member_ids))
+    return qs.filter(
+        Q(organisation_id__in=org_ids) | Q(organisation_id__isnull=True, actor_id__in=member_ids)
+    )
+
+
+def check_may_browse_audit(user: User) -> None:
+    """Org admins and system admins browse the log; everyone else gets the same 404 as for a missing page."""
+    if not user.is_authenticated or not user.is_active or not user.has_any(Perm.AUDIT_VIEW_ORG):
+        raise Http404

@@ -1,10 +1,63 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+
+from strom.accounts.models import User
+from strom.accounts.roles import Perm
+from strom.audit.access import check_may_browse_audit
+from strom.audit.forms import AuditFilterForm
+from strom.audit.selectors import AuditPage, audit_entries_for, audit_page
+from strom.audit.services import audit_record
+from strom.core.htmx import render_htmx
+from strom.directory.models import Organisation
+
+PAGING = ("before", "after")
+
+
+def _position(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def record_browse(user: User, form: AuditFilterForm, *, paging: str) -> None:
+    """Looking at the log is itself logged: which filters (never their values), and from where."""
+    filters = form.filters()
+    org_ids = user.org_ids_with(Perm.AUDIT_VIEW_ORG)
+    organisation_id = filters.organisation_id
+    if organisation_id is None and len(org_ids) == 1 and not user.has_global(Perm.AUDIT_VIEW_ALL):
+        organisation_id = next(iter(org_ids))
+    audit_record(
+        actor=user,
+        action="audit.browse",
+        object_type="audit",
+        organisation_id=organisation_id,
+        details={"filters": filters.used(), "page": paging},
+    )
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "audit/list.html")
+    user = request.user
+    assert isinstance(user, User)
+    check_may_browse_audit(user)
+    # Always bound: every filter is optional, so the first visit is simply "no filters".
+    form = AuditFilterForm(request.GET, user=user)
+    page = AuditPage(entries=[], older=None, newer=None)
+    organisations: dict[int, Organisation] = {}
+    if form.is_valid():
+        before, after = _position(request, "before"), _position(request, "after")
+        page = audit_page(audit_entries_for(user, form.filters()), before=before, after=after)
+        org_ids = {e.organisation_id for e in page.entries if e.organisation_id is not None}
+        organisations = Organisation.objects.in_bulk(org_ids)
+        record_browse(user, form, paging="after" if after else "before" if before else "first")
+    query = urlencode([(k, v) for k, v in request.GET.items() if k not in PAGING and v])
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(entry, organisations.get(entry.organisation_id or 0)) for entry in page.entries],
+        "query": query + "&" if query else "",
+    }
+    return render_htmx(request, "audit/list.html", "audit/_results.html", context)
