@@ -103,6 +103,11 @@ def url_for(socket: Path, database: str = DB_NAME) -> str:
 
 def database_url(var_dir: Path) -> str:
     """The URL of the embedded server under `var_dir`, starting it if needed."""
+    if os.environ.get("STROM_ENV") == "production":
+        # Its life is tied to the STROM processes and its backups to var/: fine for a demo, not for data.
+        raise RuntimeError(
+            "DATABASE_URL must be set in production; the embedded PostgreSQL is for development"
+        )
     return url_for(socket_dir(start(var_dir)))
 
 

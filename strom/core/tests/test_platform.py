@@ -59,6 +59,15 @@ def test_embedded_server_creates_the_strom_database_keeps_data_and_stops_with_it
     assert embedded_db.running_pid(var) is None
 
 
+def test_production_never_falls_back_to_the_embedded_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STROM_ENV", "production")
+    with pytest.raises(RuntimeError, match="DATABASE_URL must be set in production"):
+        embedded_db.database_url(tmp_path)
+    assert not (tmp_path / "pgdata").exists()
+
+
 def test_handles_of_dead_processes_do_not_keep_the_embedded_server_alive(tmp_path: Path) -> None:
     pgdata = tmp_path / "pgdata"
     pgdata.mkdir()
