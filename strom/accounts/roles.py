@@ -127,8 +127,15 @@ def matrix_markdown() -> str:
     header = "| permission | " + " | ".join(str(r.value) for r in roles) + " |"
     rule = "|---|" + "---|" * len(roles)
     rows = [
-        f"| `{perm.value}` | " + " | ".join("✔" if perm in MATRIX[r] else "" for r in roles) + " |" for perm in Perm
+        f"| `{perm.value}` | " + " | ".join("✔" if perm in MATRIX[r] else "" for r in roles) + " |"
+        for perm in Perm
     ]
-    two_factor = "| *two-factor required* | " + " | ".join("✔" if r in TWO_FACTOR_ROLES else "" for r in roles) + " |"
-    scope = "| *acts in every organisation* | " + " | ".join("✔" if r in GLOBAL_ROLES else "" for r in roles) + " |"
+    two_factor = (
+        "| *two-factor required* | " + " | ".join("✔" if r in TWO_FACTOR_ROLES else "" for r in roles) + " |"
+    )
+    scope = (
+        "| *acts in every organisation* | "
+        + " | ".join("✔" if r in GLOBAL_ROLES else "" for r in roles)
+        + " |"
+    )
     return "\n".join([header, rule, *rows, two_factor, scope])
