@@ -212,6 +212,7 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
                 break
             except subprocess.TimeoutExpired:
                 if stopping and deadline is None:
+                    say(f"Stopping STROM: requests in flight get up to {GRACEFUL_SECONDS} s to finish ...")
                     deadline = time.monotonic() + GRACEFUL_SECONDS + 5
                 elif deadline is not None and time.monotonic() > deadline:
                     server.kill()
