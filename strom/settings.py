@@ -22,7 +22,7 @@ DEBUG = env_bool("STROM_DEBUG", False)
 
 
 def _dev_secret(name: str) -> str:
-    """Outside production a missing secret is generated once and kept under var/, so restarts keep sessions."""
+    """Outside production a missing secret is made once and kept under var/, so restarts keep sessions."""
     path = VAR_DIR / name
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
@@ -110,7 +110,9 @@ if not DATABASE_URL:
     from strom.core import embedded_db
 
     DATABASE_URL = embedded_db.database_url(VAR_DIR)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("STROM_DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("STROM_DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("STROM runs on PostgreSQL only: DATABASE_URL must start with postgresql://")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -231,9 +233,14 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files: served by WhiteNoise from the app, never from a CDN. ---
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Outside production WhiteNoise serves straight from the apps' static folders (finders), so there is no
+# collected directory to point at. `strom collectstatic` fills it for production.
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "media"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -262,7 +269,9 @@ ADMINS: list[tuple[str, str]] = []
 # STROM_FIELD_KEYS holds the key document itself (cannot be rotated in place); STROM_FIELD_KEYS_FILE
 # names a file that holds it, which `strom keys rotate` rewrites and running processes re-read.
 STROM_FIELD_KEYS = env("STROM_FIELD_KEYS")
-STROM_FIELD_KEYS_FILE_PATH = env("STROM_FIELD_KEYS_FILE") or env("STROM_KEYS_FILE", str(VAR_DIR / "keys.json"))
+STROM_FIELD_KEYS_FILE_PATH = env("STROM_FIELD_KEYS_FILE") or env(
+    "STROM_KEYS_FILE", str(VAR_DIR / "keys.json")
+)
 
 # --- Logging: to stderr, never request bodies or personal data. ---
 LOGGING = {

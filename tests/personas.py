@@ -47,7 +47,8 @@ class Cast:
 
     def __getattr__(self, name: str) -> User:
         try:
-            return self.__dict__["users"][name]
+            users: dict[str, User] = self.__dict__["users"]
+            return users[name]
         except KeyError:
             raise AttributeError(name) from None
 
@@ -64,7 +65,9 @@ def build_cast() -> Cast:
     orgs = {"a": org_a, "b": org_b}
     users: dict[str, User] = {}
     for name, (org_key, role) in CAST.items():
-        user = User.objects.create_user(f"{name}@example.test", PASSWORD, full_name=name.replace("_", " ").title())
+        user = User.objects.create_user(
+            f"{name}@example.test", PASSWORD, full_name=name.replace("_", " ").title()
+        )
         Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
         users[name] = user
     users["outsider"] = User.objects.create_user("outsider@example.test", PASSWORD, full_name="Outsider")

@@ -70,10 +70,7 @@ def test_route_answers_persona_as_declared(route: Route, persona: str, cast: Any
     url = reverse(route.name, kwargs=route.kwargs(cast) if route.kwargs else None)
     data = route.data(cast) if route.data else {}
     call = getattr(client, route.method)
-    if route.json:
-        response = call(url, data=data, content_type="application/json")
-    else:
-        response = call(url, data=data)
+    response = call(url, data=data, content_type="application/json") if route.json else call(url, data=data)
     assert response.status_code == route.expect[persona], (
         f"{route.method.upper()} {url} as {persona}: got {response.status_code}, "
         f"expected {route.expect[persona]}"

@@ -19,11 +19,13 @@ class Origin:
     request_id: str = ""
 
 
-_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("strom_origin", default=Origin(channel="cli"))
+# Outside a request (CLI, worker, shell) the origin is the command line unless the caller says otherwise.
+_CLI = Origin(channel="cli")
+_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("strom_origin")
 
 
 def current_origin() -> Origin:
-    return _origin.get()
+    return _origin.get(_CLI)
 
 
 @contextmanager

@@ -23,7 +23,9 @@ def countries() -> dict[str, str]:
 def country_choices() -> list[tuple[str, str]]:
     all_countries = countries()
     first = [(code, all_countries[code]) for code in CBSS_MEMBERS]
-    rest = sorted(((c, n) for c, n in all_countries.items() if c not in CBSS_MEMBERS), key=lambda item: item[1])
+    rest = sorted(
+        ((c, n) for c, n in all_countries.items() if c not in CBSS_MEMBERS), key=lambda item: item[1]
+    )
     return first + rest
 
 

@@ -31,7 +31,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = []
+    items: list[dict[str, object]] = []
     for item in NAV:
         if item.perm is not None and not user.has_any(item.perm):
             continue
