@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -61,6 +62,11 @@ INSTALLED_APPS = [
     "strom.accounts",
     "strom.audit",
     "strom.api",
+    "strom.cases",
+    "strom.screening",
+    "strom.support",
+    "strom.consent",
+    "strom.casefile",
 ]
 
 MIDDLEWARE = [

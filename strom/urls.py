@@ -10,6 +10,11 @@ urlpatterns = [
     path("accounts/", include("strom.accounts.urls")),
     path("directory/", include("strom.directory.urls")),
     path("audit/", include("strom.audit.urls")),
+    path("cases/", include("strom.cases.urls")),
+    path("screening/", include("strom.screening.urls")),
+    path("support/", include("strom.support.urls")),
+    path("consent/", include("strom.consent.urls")),
+    path("casefile/", include("strom.casefile.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

@@ -29,11 +29,21 @@ errors.register(api)
 def _register_routers() -> None:
     from strom.accounts.api import router as accounts_router
     from strom.audit.api import router as audit_router
+    from strom.casefile.api import router as casefile_router
+    from strom.cases.api import router as cases_router
+    from strom.consent.api import router as consent_router
     from strom.directory.api import router as directory_router
+    from strom.screening.api import router as screening_router
+    from strom.support.api import router as support_router
 
     api.add_router("/", accounts_router)
     api.add_router("/organisations", directory_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/screening", screening_router)
+    api.add_router("/support", support_router)
+    api.add_router("/consent", consent_router)
+    api.add_router("/casefile", casefile_router)
 
 
 _register_routers()

@@ -1,0 +1,85 @@
+"""Who may see and change cases. Missing and forbidden both raise Http404.
+
+A case is visible to the members of its organisation who hold case.view, and to its case worker.
+Referrals (a later issue) add scoped access for receiving organisations here, in one place.
+Org admins, system admins and analysts see no case by virtue of those roles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+
+from strom.accounts.roles import Perm
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case, CaseQuerySet, Person
+
+
+def cases_visible_to(user: User, qs: CaseQuerySet) -> CaseQuerySet:
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    org_ids = user.org_ids_with(Perm.CASE_VIEW)
+    if not org_ids and not user.has_any(Perm.CASE_CREATE):
+        return qs.none()
+    return qs.filter(Q(organisation_id__in=org_ids) | Q(owner_id=user.pk))
+
+
+def get_case_for(user: User, ref: str, *, write: bool = False) -> Case:
+    from strom.cases.models import Case
+    from strom.cases.refs import normalise_ref
+
+    try:
+        case = (
+            Case.objects.visible_to(user)
+            .select_related("person", "organisation", "municipality", "owner")
+            .get(ref=normalise_ref(ref))
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if write and not can_edit_case(user, case):
+        raise Http404
+    return case
+
+
+def can_edit_case(user: User, case: Case) -> bool:
+    if case.anonymised_at is not None:
+        return False
+    return user.has_perm_in(Perm.CASE_EDIT, case.organisation_id) or (
+        case.owner_id == user.pk and user.has_any(Perm.CASE_CREATE)
+    )
+
+
+def can_decide(user: User, case: Case) -> bool:
+    return user.has_perm_in(Perm.CASE_DECIDE, case.organisation_id)
+
+
+def can_assign(user: User, case: Case) -> bool:
+    return user.has_perm_in(Perm.CASE_ASSIGN, case.organisation_id)
+
+
+def can_create_case_in(user: User, organisation_id: int) -> bool:
+    return user.has_perm_in(Perm.CASE_CREATE, organisation_id)
+
+
+def get_person_for(user: User, person_id: int, *, write: bool = False) -> Person:
+    """A person is reachable through a case the user may see (or edit)."""
+    from strom.cases.models import Person
+
+    cases = cases_visible_to(user, _all_cases())
+    try:
+        person = Person.objects.filter(cases__in=cases).distinct().get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not any(can_edit_case(user, c) for c in person.cases.all()):
+        raise Http404
+    return person
+
+
+def _all_cases() -> CaseQuerySet:
+    from strom.cases.models import Case
+
+    return Case.objects.all()
