@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -64,7 +64,11 @@ from strom.accounts.selectors import (
 from strom.core.middleware import client_ip
 
 LOGOUT_MESSAGES = {
-    "idle": gettext_lazy("You were logged out after %(minutes)s minutes without activity."),
+    "idle": ngettext_lazy(
+        "You were logged out after %(minutes)s minute without activity.",
+        "You were logged out after %(minutes)s minutes without activity.",
+        "minutes",
+    ),
     "absolute": gettext_lazy(
         "You were logged out because your session reached its maximum length. Please log in again."
     ),
@@ -120,7 +124,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url or reverse("core:dashboard"))
     reason = request.session.pop(keys.LOGOUT_REASON, "")
     notice = (
-        str(LOGOUT_MESSAGES[reason]) % {"minutes": int(settings.STROM_IDLE_TIMEOUT.total_seconds() // 60)}
+        LOGOUT_MESSAGES[reason] % {"minutes": int(settings.STROM_IDLE_TIMEOUT.total_seconds() // 60)}
         if reason in LOGOUT_MESSAGES
         else ""
     )
@@ -209,7 +213,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 remaining = StaticToken.objects.filter(device__user=user).count()
                 messages.warning(
                     request,
-                    _("You used a recovery code. %(count)s are left; make new ones on your profile page.")
+                    ngettext(
+                        "You used a recovery code. %(count)s is left; make new ones on your profile page.",
+                        "You used a recovery code. %(count)s are left; make new ones on your profile page.",
+                        remaining,
+                    )
                     % {"count": remaining},
                 )
             return _finish_second_factor(request, user)
