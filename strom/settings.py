@@ -44,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_list("STROM_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("STROM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so its management commands replace Django's unaudited createsuperuser/changepassword.
+    "strom.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,7 +58,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
-    "strom.core",
     "strom.crypto",
     "strom.directory",
     "strom.accounts",
