@@ -104,6 +104,23 @@ def locked_out(
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
+def _welcome(user: User, url: str) -> HttpResponse:
+    """Redirect after a completed login, in the language the user chose last time (on any device)."""
+    response = HttpResponseRedirect(url)
+    if user.language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
 def _after_password(request: HttpRequest, user: User, next_url: str | None) -> HttpResponse:
     wants_second_factor = user.requires_two_factor or has_two_factor(user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -113,7 +130,7 @@ def _after_password(request: HttpRequest, user: User, next_url: str | None) -> H
             request.session[keys.NEXT] = next_url
         return redirect("accounts:two_factor_verify")
     services.login_succeeded(user=user, two_factor=False)
-    return HttpResponseRedirect(next_url or reverse("core:dashboard"))
+    return _welcome(user, next_url or reverse("core:dashboard"))
 
 
 @sensitive_post_parameters("password")
@@ -174,7 +191,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def _finish_second_factor(request: HttpRequest, user: User) -> HttpResponse:
     services.login_succeeded(user=user, two_factor=True)
     next_url = keys.safe_next(request, request.session.pop(keys.NEXT, None))
-    return HttpResponseRedirect(next_url or reverse("core:dashboard"))
+    return _welcome(user, next_url or reverse("core:dashboard"))
 
 
 def _axes_credentials(email: str) -> dict[str, str]:

@@ -142,3 +142,15 @@ def test_deactivated_user_cannot_log_in(cast: Any) -> None:
     cast.analyst_a.is_active = False
     cast.analyst_a.save(update_fields=["is_active"])
     assert post_login(Client(), "analyst_a@example.test", PASSWORD).status_code == 200
+
+
+def test_login_restores_the_language_the_user_chose_before(cast: Any) -> None:
+    from django.conf import settings
+
+    cast.analyst_a.language = "lv"
+    cast.analyst_a.save(update_fields=["language"])
+    client = Client()
+    response = post_login(client, "analyst_a@example.test")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "lv"
+    page = client.get(reverse("core:dashboard"))
+    assert '<html lang="lv"' in page.content.decode()
