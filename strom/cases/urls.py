@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, path
+
+from strom.cases import views
 
 app_name = "cases"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.case_list_view, name="list"),
+    path("new/", views.case_open_view, name="open"),
+    path("persons/<int:person_id>/", views.person_detail_view, name="person"),
+    path("persons/<int:person_id>/edit/", views.person_edit_view, name="person_edit"),
+    path("persons/<int:person_id>/documents/new/", views.document_add_view, name="document_add"),
+    path("persons/<int:person_id>/new-case/", views.person_case_open_view, name="person_case_open"),
+    path("<str:ref>/", views.case_detail_view, name="detail"),
+    path("<str:ref>/edit/", views.case_edit_view, name="edit"),
+]

@@ -1,0 +1,63 @@
+"""The case page timeline's entries for opening and editing the case, the person and their documents.
+
+Read from the audit log, which already records each of these writes: no second copy of the history.
+Details hold field names only, so the titles name what changed, not the values.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from strom.audit.models import AuditEntry
+from strom.cases import timeline
+from strom.cases.choices import DocumentType
+from strom.cases.models import Case, Person
+
+if TYPE_CHECKING:
+    from strom.cases.timeline import TimelineItem
+
+CASE_ACTIONS = ("case.open", "case.update")
+PERSON_ACTIONS = ("person.create", "person.update", "person.document_add")
+
+
+def _labels(model: type[models.Model], names: list[str]) -> str:
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            labels.append(name)
+    return ", ".join(labels)
+
+
+def _title(entry: AuditEntry) -> str:
+    fields = list(entry.details.get("fields", [])) if isinstance(entry.details, dict) else []
+    if entry.action == "case.open":
+        return _("Case opened")
+    if entry.action == "case.update":
+        return _("Case details changed: %(fields)s") % {"fields": _labels(Case, fields)}
+    if entry.action == "person.create":
+        return _("Person recorded")
+    if entry.action == "person.update":
+        return _("Person's details changed: %(fields)s") % {"fields": _labels(Person, fields)}
+    doc_type = entry.details.get("doc_type", "") if isinstance(entry.details, dict) else ""
+    return _("Identity document added: %(type)s") % {
+        "type": dict(DocumentType.choices).get(doc_type, doc_type)
+    }
+
+
+@timeline.register
+def casework_items(case: Case) -> list[TimelineItem]:
+    entries = AuditEntry.objects.filter(
+        Q(object_type="case", object_ref=case.ref, action__in=CASE_ACTIONS)
+        | Q(object_type="person", object_ref=str(case.person_id), action__in=PERSON_ACTIONS)
+    ).order_by("-seq")[:100]
+    return [
+        timeline.TimelineItem(at=e.at, kind=e.action.replace(".", "_"), title=_title(e), actor=e.actor_label)
+        for e in entries
+    ]

@@ -1,0 +1,235 @@
+"""Reading cases: the list with filters, search and keyset pages; the case page; duplicate-person hints.
+
+Everything starts from `Case.objects.visible_to(user)`. Names are found through the blind indexes
+only (PersonNameKey, IdentityDocument.number_index): the database never sees a name in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core import signing
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from strom.accounts.roles import Perm
+from strom.cases.models import Case, CaseQuerySet, IdentityDocument, Person, PersonNameKey
+from strom.cases.refs import looks_like_ref, normalise_ref
+from strom.crypto import service as crypto
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+_CURSOR_SALT = "strom.cases.list"
+
+
+# --- search ------------------------------------------------------------------------------------------
+
+
+def name_condition(query: str, *, person_field: str = "person_id") -> Q | None:
+    """Persons whose recorded names match `query` in any script or transliteration.
+
+    The whole name (word order ignored) matches a full key; a multi-word query also matches a person
+    who has every one of its words somewhere in their names; one word matches any name word
+    (the surname alone). None when the query has no letters.
+    """
+    full = crypto.name_index(query)
+    words = crypto.name_token_indexes(query)
+    if not full or not words:
+        return None
+    by_words = (
+        PersonNameKey.objects.filter(kind=PersonNameKey.Kind.WORD, key__in=words)
+        .values("person_id")
+        .annotate(hits=Count("key", distinct=True))
+        .filter(hits=len(words))
+        .values("person_id")
+    )
+    condition = Q(**{f"{person_field}__in": by_words})
+    if len(words) > 1:
+        by_full = PersonNameKey.objects.filter(kind=PersonNameKey.Kind.FULL, key=full).values("person_id")
+        condition |= Q(**{f"{person_field}__in": by_full})
+    return condition
+
+
+def person_ids_by_document(query: str) -> QuerySet[IdentityDocument, Any] | None:
+    index = crypto.blind_index(query, kind="document")
+    if not index:
+        return None
+    return IdentityDocument.objects.filter(number_index=index).values("person_id")
+
+
+def search_cases(qs: CaseQuerySet, query: str) -> CaseQuerySet:
+    """A reference (exact, however it was typed), else names and document numbers via blind indexes."""
+    query = query.strip()
+    if not query:
+        return qs
+    if looks_like_ref(query):
+        return qs.filter(ref=normalise_ref(query))
+    condition = Q(pk__in=[])
+    by_name = name_condition(query)
+    if by_name is not None:
+        condition |= by_name
+    by_document = person_ids_by_document(query)
+    if by_document is not None:
+        condition |= Q(person_id__in=by_document)
+    return qs.filter(condition)
+
+
+def possible_duplicates(
+    user: User, *, given_name: str, family_name: str, document_numbers: list[str], limit: int = 10
+) -> list[Person]:
+    """Persons in the user's visible cases with the same full name or an identity document number."""
+    condition = Q(pk__in=[])
+    full = crypto.name_index(f"{given_name} {family_name}")
+    if full:
+        condition |= Q(
+            pk__in=PersonNameKey.objects.filter(kind=PersonNameKey.Kind.FULL, key=full).values("person_id")
+        )
+    indexes = [i for i in (crypto.blind_index(n, kind="document") for n in document_numbers) if i]
+    if indexes:
+        condition |= Q(pk__in=IdentityDocument.objects.filter(number_index__in=indexes).values("person_id"))
+    visible = Case.objects.visible_to(user)
+    persons = (
+        Person.objects.filter(condition, cases__in=visible)
+        .distinct()
+        .prefetch_related(Prefetch("cases", queryset=visible.order_by("-opened_at"), to_attr="visible_cases"))
+        .order_by("-pk")
+    )
+    return list(persons[:limit])
+
+
+# --- the case list -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    stage: str = ""
+    overdue: bool = False
+    owner_id: int | None = None
+    municipality_id: int | None = None
+    exploitation: str = ""
+    child: bool | None = None
+
+
+@dataclass
+class CasePage:
+    rows: list[Case]
+    next_cursor: str = ""  # older cases
+    prev_cursor: str = ""  # newer cases
+    refs: list[str] = field(default_factory=list)
+
+
+def filtered_cases(user: User, filters: CaseFilters) -> CaseQuerySet:
+    qs = Case.objects.visible_to(user)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.overdue:
+        qs = qs.filter(next_due_at__lt=timezone.localdate())
+    if filters.owner_id is not None:
+        qs = qs.filter(owner_id=filters.owner_id)
+    if filters.municipality_id is not None:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    if filters.exploitation:
+        qs = qs.filter(forms_of_exploitation__contains=[filters.exploitation])
+    if filters.child is not None:
+        qs = qs.filter(is_child=filters.child)
+    return search_cases(qs, filters.q)
+
+
+def make_cursor(case: Case, direction: str) -> str:
+    return signing.dumps([direction, case.opened_at.isoformat(), case.pk], salt=_CURSOR_SALT, compress=True)
+
+
+def read_cursor(token: str) -> tuple[str, dt.datetime, int] | None:
+    """(direction, opened_at, id) from a cursor, or None if it was not made here or was altered."""
+    try:
+        direction, opened_at, pk = signing.loads(token, salt=_CURSOR_SALT)
+        if direction not in ("next", "prev"):
+            return None
+        return direction, dt.datetime.fromisoformat(opened_at), int(pk)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def case_list(user: User, filters: CaseFilters, cursor: str = "", limit: int = PAGE_SIZE) -> CasePage:
+    """Newest first by (opened_at, id); keyset pages, no COUNT and no OFFSET.
+
+    A bad or foreign cursor gives the first page.
+    """
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    qs = filtered_cases(user, filters).select_related("person", "owner", "municipality", "organisation")
+    position = read_cursor(cursor) if cursor else None
+    if position is None:
+        rows = list(qs.order_by("-opened_at", "-id")[: limit + 1])
+        more_older, more_newer = len(rows) > limit, False
+        rows = rows[:limit]
+    elif position[0] == "next":
+        _, at, pk = position
+        rows = list(
+            qs.filter(Q(opened_at__lt=at) | Q(opened_at=at, id__lt=pk)).order_by("-opened_at", "-id")[
+                : limit + 1
+            ]
+        )
+        more_older, more_newer = len(rows) > limit, True
+        rows = rows[:limit]
+    else:
+        _, at, pk = position
+        rows = list(
+            qs.filter(Q(opened_at__gt=at) | Q(opened_at=at, id__gt=pk)).order_by("opened_at", "id")[
+                : limit + 1
+            ]
+        )
+        more_newer, more_older = len(rows) > limit, True
+        rows = rows[:limit]
+        rows.reverse()
+    return CasePage(
+        rows=rows,
+        next_cursor=make_cursor(rows[-1], "next") if rows and more_older else "",
+        prev_cursor=make_cursor(rows[0], "prev") if rows and more_newer else "",
+        refs=[c.ref for c in rows],
+    )
+
+
+def case_workers_for(user: User) -> QuerySet[Any, Any]:
+    """People who can hold cases in the user's organisations: the worker filter and owner choices."""
+    from strom.accounts.models import User as UserModel
+    from strom.accounts.roles import MATRIX
+
+    roles = [role for role, perms in MATRIX.items() if Perm.CASE_VIEW in perms]
+    org_ids = user.org_ids_with(Perm.CASE_VIEW) | user.org_ids_with(Perm.CASE_CREATE)
+    return (
+        UserModel.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=org_ids,
+            memberships__role__in=roles,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+# --- the case page -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CasePageData:
+    case: Case
+    person: Person
+    documents: list[IdentityDocument]
+    other_cases: list[Case]
+
+
+def case_page_data(user: User, case: Case) -> CasePageData:
+    """What the case page shows beside the parts other apps render: the person and their other cases."""
+    person = case.person
+    documents = list(person.documents.order_by("-created_at"))
+    other_cases = list(
+        Case.objects.visible_to(user).filter(person_id=person.pk).exclude(pk=case.pk).order_by("-opened_at")
+    )
+    return CasePageData(case=case, person=person, documents=documents, other_cases=other_cases)
