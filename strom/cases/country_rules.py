@@ -1,9 +1,10 @@
 """Per-country rules of the chain of assistance, as data files in data/countries/<CC>.json.
 
 Each file may set any key of DEFAULT_RULES; missing keys fall back to the defaults (Council of Europe
-Convention minimums). Periods are in days. `deciders` name the organisation types (HTCDS org_Type
-plus STROM's) whose members may record each decision. Verify a country's file against its law before
-relying on it; every value is configurable without code changes.
+Convention minimums). Periods are in days. `deciders` name, per decision, the kinds of body that may
+take it, as HTCDS vic_TraffickingStatusDecisionMakingOrg values (DECISION_MAKERS); a STROM
+organisation's type maps to one of them through DECISION_MAKER_FOR_ORG_TYPE. Verify a country's
+file against its law before relying on it; every value is configurable without code changes.
 """
 
 from __future__ import annotations
@@ -27,9 +28,37 @@ DEFAULT_RULES: dict[str, Any] = {
     "retention_years_after_closure": 5,
     "retention_action": "anonymise",
     "deciders": {
-        "reasonable_grounds": ["LawEnforcement", "NGO", "NationalCoordinator", "Municipality"],
-        "formal_identification": ["LawEnforcement", "CourtOrProsecution", "NGO", "NationalCoordinator"],
+        "reasonable_grounds": ["Police", "NGO", "NonPoliceGovernmentalOrganization", "CourtOrProsecution"],
+        "formal_identification": ["Police", "CourtOrProsecution", "NGO", "NonPoliceGovernmentalOrganization"],
     },
+}
+
+# HTCDS vic_TraffickingStatusDecisionMakingOrg.
+DECISION_MAKERS: tuple[str, ...] = (
+    "Police",
+    "NGO",
+    "CourtOrProsecution",
+    "NonPoliceGovernmentalOrganization",
+    "Other",
+)
+DECISIONS: tuple[str, ...] = ("reasonable_grounds", "formal_identification")
+
+# Which kind of decision-making body a member organisation is (directory OrgType -> HTCDS value).
+DECISION_MAKER_FOR_ORG_TYPE: dict[str, str] = {
+    "LawEnforcement": "Police",
+    "NGO": "NGO",
+    "Shelter": "NGO",
+    "Hotline": "NGO",
+    "LegalService": "Other",
+    "HealthServiceOrganisation": "NonPoliceGovernmentalOrganization",
+    "CentralGovernmentOrganisation": "NonPoliceGovernmentalOrganization",
+    "LocalGovernmentOrganisation": "NonPoliceGovernmentalOrganization",
+    "Municipality": "NonPoliceGovernmentalOrganization",
+    "ImmigrationService": "NonPoliceGovernmentalOrganization",
+    "NationalCoordinator": "NonPoliceGovernmentalOrganization",
+    "NationalRapporteur": "NonPoliceGovernmentalOrganization",
+    "LabourInspectorate": "NonPoliceGovernmentalOrganization",
+    "EmbassyConsulate": "NonPoliceGovernmentalOrganization",
 }
 
 
@@ -75,6 +104,15 @@ def _validate(country: str, data: dict[str, Any]) -> CountryRules:
         raise RulesError(f"{country}: reflection_days below the Convention's minimum of 30")
     if merged["retention_action"] not in ("anonymise", "erase"):
         raise RulesError(f"{country}: retention_action must be 'anonymise' or 'erase'")
+    if set(merged["deciders"]) != set(DECISIONS):
+        raise RulesError(f"{country}: deciders must name exactly {', '.join(DECISIONS)}")
+    for decision, makers in merged["deciders"].items():
+        if not isinstance(makers, list) or not makers or set(makers) - set(DECISION_MAKERS):
+            raise RulesError(
+                f"{country}: deciders.{decision} must be a non-empty list of {', '.join(DECISION_MAKERS)}"
+            )
+    if not isinstance(merged.get("source", ""), str):
+        raise RulesError(f"{country}: source must be a string")
     follow_up = merged["follow_up_days"]
     if not isinstance(follow_up, list) or any(not isinstance(d, int) or d <= 0 for d in follow_up):
         raise RulesError(f"{country}: follow_up_days must be a list of positive day counts")

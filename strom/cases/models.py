@@ -217,3 +217,7 @@ class Case(models.Model):
     def set_stage(self, stage: str) -> None:
         self.stage = stage
         self.status = STAGE_STATUS[stage]
+
+
+# The chain of assistance (decisions, periods, permits, proceedings, tasks) lives in its own module.
+from strom.cases.models_stages import *  # noqa: E402, F403

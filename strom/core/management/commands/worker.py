@@ -1,0 +1,53 @@
+"""`strom worker`: background work without a broker. Sends task reminders (strom/cases/tasks.py).
+
+Runs in a loop every --interval seconds until SIGTERM or Ctrl-C; `--once` does one round and exits
+(for tests and cron). Several workers may run at once: reminders are claimed with SKIP LOCKED.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from strom.cases.tasks import send_due_reminders
+
+
+class Command(BaseCommand):
+    help = "Run background work (task reminders) every --interval seconds; --once runs one round."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=int, default=60, help="seconds between rounds (default: 60)")
+        parser.add_argument("--once", action="store_true", help="run one round and exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["interval"] < 1:
+            self.stderr.write("--interval must be at least 1 second.")
+            raise SystemExit(2)
+        if options["once"]:
+            sent = send_due_reminders()
+            self.stdout.write(f"Reminders sent for {sent} tasks.")
+            return
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, stop)
+        self.stdout.write(f"STROM worker running every {options['interval']} s.")
+        while not stopping:
+            close_old_connections()
+            try:
+                send_due_reminders()
+            except Exception:  # one failed round (database restart) must not end the worker
+                self.stderr.write("A worker round failed; trying again at the next interval.")
+            deadline = time.monotonic() + options["interval"]
+            while not stopping and time.monotonic() < deadline:
+                time.sleep(min(1.0, deadline - time.monotonic()))
+        self.stdout.write("STROM worker stopped.")
