@@ -1,0 +1,354 @@
+"""Retention: closed cases are anonymised or erased once the country's retention period has passed.
+
+A case is due on `closed_at + retention_years_after_closure` (strom/cases/data/countries/<CC>.json,
+defaults in country_rules.py); the country's `retention_action` says what happens. `strom retention`
+lists what is due (a dry run) and, with `--apply`, handles each case in its own transaction with an
+audit entry "case.anonymise" or "case.erase" (reason "retention").
+
+Anonymisation keeps the statistical skeleton and removes everything that identifies: every
+encrypted field, every blind index, free text, files, name keys, identity documents and perpetrator
+records (rules below, applied to every model the ownership walk finds). When the person has another
+case that is not yet anonymised, only this case's own rows are touched and the person is kept; the
+person is anonymised with their last case.
+
+Holds: a case with an open proceedings record (any owned model named "…proceeding…" whose end is
+not recorded) or a `legal_hold` field set on the case is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models, transaction
+from django.utils import timezone
+
+from strom.audit.services import audit_record
+from strom.cases import related
+from strom.cases.country_rules import rules_for
+from strom.cases.erasure import delete_rows
+from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
+from strom.crypto.fields import BlindIndexField, EncryptedTextField
+
+# --- what anonymisation does to each model and field --------------------------------------------------
+
+KEEP = "keep"  # statistical: codes, numbers, dates, flags, links
+CLEAR = "clear"  # set to empty ("" / None / [] / {})
+DELETE = "delete"  # the whole row goes (and its files)
+
+# Rows removed whole on anonymisation, beyond those holding files and perpetrator records.
+DELETE_MODELS = {related.label(PersonNameKey), related.label(IdentityDocument)}
+# Models removed whole when their name contains one of these words.
+DELETE_NAME_WORDS = ("perpetrator",)
+# Explicit decisions for fields the generic rules cannot classify, or that they would keep: "app.model.field".
+FIELD_RULES: dict[str, str] = {
+    "cases.person.age_estimate": CLEAR,  # age_at_opening on each case is the statistical figure
+    "cases.person.languages": CLEAR,
+    "cases.person.age_uncertain": KEEP,
+    # Clock task titles are message keys with dates and counts, never names (strom/cases/clocks.py).
+    "cases.casetask.title_params": KEEP,
+    # The scoring of ticked indicators (dimension levels and indicator codes): no free text.
+    "screening.screening.result": KEEP,
+}
+# CharFields without choices longer than this are free text; shorter ones are codes and references.
+CODE_MAX_LENGTH = 64
+
+
+def model_rule(model: related.Model) -> str:
+    name = related.label(model)
+    if name in DELETE_MODELS or related.holds_files(model):
+        return DELETE
+    if any(word in model._meta.model_name.lower() for word in DELETE_NAME_WORDS):  # type: ignore[union-attr]
+        return DELETE
+    return KEEP
+
+
+def field_rule(model: related.Model, f: models.Field[Any, Any]) -> str | None:
+    """KEEP, CLEAR, or None when no rule decides (the coverage test fails on None)."""
+    explicit = FIELD_RULES.get(f"{related.label(model)}.{f.name}")
+    if explicit:
+        return explicit
+    if isinstance(f, EncryptedTextField | BlindIndexField):
+        return CLEAR
+    if f.primary_key or f.is_relation:
+        return KEEP
+    if isinstance(f, models.FileField):
+        return CLEAR
+    if isinstance(f, models.CharField):
+        if f.choices or ((f.max_length or 0) <= CODE_MAX_LENGTH and not isinstance(f, models.EmailField)):
+            return KEEP
+        return CLEAR
+    if isinstance(f, models.TextField | models.GenericIPAddressField):
+        return CLEAR
+    if isinstance(f, ArrayField):
+        base = f.base_field
+        if isinstance(base, models.CharField) and (base.choices or (base.max_length or 0) <= CODE_MAX_LENGTH):
+            return KEEP
+        return None
+    keep_types = (
+        models.BooleanField,
+        models.IntegerField,
+        models.DecimalField,
+        models.FloatField,
+        models.DateField,  # DateTimeField included
+        models.DurationField,
+        models.UUIDField,
+    )
+    if isinstance(f, keep_types):
+        return KEEP
+    return None  # JSONField, BinaryField, ...: someone must decide (FIELD_RULES)
+
+
+def _empty(f: models.Field[Any, Any]) -> Any:
+    if isinstance(f, ArrayField):
+        return []
+    if isinstance(f, models.JSONField):
+        return f.get_default() if f.has_default() else None
+    if f.null:
+        return None
+    if isinstance(f, models.CharField | models.TextField | models.FileField):
+        return ""
+    return f.get_default()
+
+
+def cleared_fields(model: related.Model) -> dict[str, Any]:
+    """column -> empty value, for one queryset.update() of the model's rows."""
+    result: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        rule = field_rule(model, f)
+        if rule == CLEAR:
+            result[f.name] = _empty(f)
+        elif rule is None:
+            raise RuntimeError(f"no anonymisation rule for {related.label(model)}.{f.name}")
+    return result
+
+
+def anonymise_rows(rows: dict[related.Model, set[Any]]) -> tuple[dict[str, int], list[related.StoredFile]]:
+    """Delete or scrub the rows (inside the caller's transaction); return counts and files to delete."""
+    counts: dict[str, int] = {}
+    doomed: dict[related.Model, set[Any]] = {}
+    for model, pks in rows.items():
+        if model_rule(model) == DELETE:
+            doomed[model] = pks
+    # Rows under a deleted row go with it (cascade); they must not be scrubbed first and then miss.
+    doomed = related.collect(doomed) if doomed else {}
+    files = delete_rows(doomed) if doomed else []
+    for model, pks in doomed.items():
+        counts[f"{related.label(model)}:deleted"] = len(pks)
+    for model, pks in rows.items():
+        pks = pks - doomed.get(model, set())
+        if not pks:
+            continue
+        changes = cleared_fields(model)
+        if changes:
+            model._base_manager.filter(pk__in=pks).update(**changes)
+        counts[f"{related.label(model)}:cleared"] = len(pks)
+    return counts, files
+
+
+# --- what is due ---------------------------------------------------------------------------------------
+
+
+def _add_years(moment: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class DueCase:
+    case_id: int
+    ref: str
+    country: str
+    action: str  # "anonymise" or "erase"
+    due_on: dt.date
+    hold: str = ""  # why it is held back, empty when it is not
+
+
+@dataclass
+class RetentionReport:
+    due: list[DueCase] = field(default_factory=list)
+    hold_checks: list[str] = field(default_factory=list)  # which holds were checked
+
+    @property
+    def actionable(self) -> list[DueCase]:
+        return [d for d in self.due if not d.hold]
+
+    @property
+    def held(self) -> list[DueCase]:
+        return [d for d in self.due if d.hold]
+
+
+# --- holds ---------------------------------------------------------------------------------------------
+
+OPEN_END_FIELDS = ("closed_at", "ended_at", "end_date", "concluded_at", "ended_on", "closed_on")
+CLOSED_STATUSES = {"closed", "concluded", "ended", "completed", "dismissed", "finished", "discontinued"}
+
+
+def _proceedings_holds() -> list[tuple[str, Callable[[set[int]], set[int]]]]:
+    """Owned models named like proceedings, with a way to find the case ids whose record is still open."""
+    holds: list[tuple[str, Callable[[set[int]], set[int]]]] = []
+    for model, links in related.ownership_links().items():
+        if "proceeding" not in (model._meta.model_name or ""):
+            continue
+        case_links = [link for link in links if link.target is Case]
+        if not case_links:
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        open_q: models.Q | None = None
+        end_field = next((n for n in OPEN_END_FIELDS if n in names), None)
+        if end_field:
+            open_q = models.Q(**{f"{end_field}__isnull": True})
+        elif "status" in names:
+            open_q = ~models.Q(status__in=CLOSED_STATUSES)
+        if open_q is None:
+            continue
+        link_name = case_links[0].field.name
+
+        def open_cases(
+            case_ids: set[int], _m: Any = model, _q: Any = open_q, _l: str = link_name
+        ) -> set[int]:
+            return set(
+                _m._base_manager.filter(_q, **{f"{_l}__in": case_ids}).values_list(f"{_l}_id", flat=True)
+            )
+
+        holds.append((f"open {model._meta.verbose_name}", open_cases))
+    return holds
+
+
+def hold_checks() -> list[tuple[str, Callable[[set[int]], set[int]]]]:
+    checks = _proceedings_holds()
+    if any(f.name == "legal_hold" for f in Case._meta.concrete_fields):
+
+        def legal_hold(case_ids: set[int]) -> set[int]:
+            held = Case.objects.filter(pk__in=case_ids).filter(**{"legal_hold": True})
+            return set(held.values_list("pk", flat=True))
+
+        checks.append(("legal hold", legal_hold))
+    return checks
+
+
+def due_cases(*, now: dt.datetime | None = None) -> RetentionReport:
+    now = now or timezone.now()
+    report = RetentionReport()
+    candidates = Case.objects.filter(closed_at__isnull=False, anonymised_at__isnull=True)
+    for country in sorted(set(candidates.values_list("country", flat=True).distinct())):
+        rules = rules_for(country)
+        years = rules.retention_years_after_closure
+        # closed_at + years <= now  <=>  closed_at <= now - years (the same 29 February rule both ways)
+        cutoff = _add_years(now, -years)
+        rows = candidates.filter(country=country, closed_at__lte=cutoff).order_by("closed_at", "ref")
+        for case_id, ref, closed_at in rows.values_list("pk", "ref", "closed_at"):
+            assert closed_at is not None
+            due_on = timezone.localdate(_add_years(closed_at, years))
+            report.due.append(DueCase(case_id, ref, country, rules.retention_action, due_on))
+    checks = hold_checks()
+    report.hold_checks = [name for name, _check in checks]
+    ids = {d.case_id for d in report.due}
+    held: dict[int, str] = {}
+    for name, check in checks:
+        for case_id in check(ids) if ids else set():
+            held.setdefault(case_id, name)
+    report.due = [
+        DueCase(d.case_id, d.ref, d.country, d.action, d.due_on, held.get(d.case_id, "")) for d in report.due
+    ]
+    return report
+
+
+# --- doing it ------------------------------------------------------------------------------------------
+
+
+def _person_done(person_id: int, except_case: int) -> bool:
+    """True when no other case of the person still holds identifying data."""
+    return (
+        not Case.objects.filter(person_id=person_id, anonymised_at__isnull=True)
+        .exclude(pk=except_case)
+        .exists()
+    )
+
+
+def case_anonymise(
+    *, case: Case, reason: str = "retention", now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Anonymise one case (and the person with their last case). System action: no acting user."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.anonymised_at is not None:
+            return {}
+        rows = related.collect({Case: {case.pk}})
+        person_too = _person_done(case.person_id, case.pk)
+        if person_too:
+            person_rows = related.collect({Person: {case.person_id}})
+            # Only the person's own rows and this case's: other, already anonymised cases stay as they are.
+            other_cases = person_rows.get(Case, set()) - {case.pk}
+            other_case_rows = related.collect({Case: other_cases}) if other_cases else {}
+            for model, pks in person_rows.items():
+                pks = pks - other_case_rows.get(model, set())
+                if pks:
+                    rows.setdefault(model, set()).update(pks)
+        counts, files = anonymise_rows(rows)
+        Case.objects.filter(pk=case.pk).update(anonymised_at=now or timezone.now())
+        audit_record(
+            actor=None,
+            action="case.anonymise",
+            object_type="case",
+            object_ref=case.ref,
+            organisation_id=case.organisation_id,
+            reason=reason,
+            details={"counts": counts, "person": "anonymised" if person_too else "kept", "files": len(files)},
+        )
+        transaction.on_commit(lambda: related.delete_files(files))
+    return counts
+
+
+def case_erase(*, case: Case, reason: str = "retention") -> dict[str, int]:
+    """Erase one case's rows (and the person with their last remaining case). System action."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        rows = related.collect({Case: {case.pk}})
+        person_id = case.person_id
+        last = not Case.objects.filter(person_id=person_id).exclude(pk=case.pk).exists()
+        if last:
+            rows = related.collect({Person: {person_id}})
+        elif _person_done(person_id, case.pk):
+            # The other cases are anonymised skeletons: the person's identifying data goes now.
+            person_rows = related.collect({Person: {person_id}})
+            keep = related.collect({Case: person_rows.get(Case, set()) - {case.pk}})
+            extra = {m: pks - keep.get(m, set()) - rows.get(m, set()) for m, pks in person_rows.items()}
+            extra.pop(Case, None)
+            anonymise_rows({m: p for m, p in extra.items() if p})
+        counts = {related.label(m): len(p) for m, p in rows.items()}
+        files = delete_rows(rows)
+        audit_record(
+            actor=None,
+            action="case.erase",
+            object_type="case",
+            object_ref=case.ref,
+            organisation_id=case.organisation_id,
+            reason=reason,
+            details={"counts": counts, "person": "erased" if last else "kept", "files": len(files)},
+        )
+        transaction.on_commit(lambda: related.delete_files(files))
+    return counts
+
+
+def apply(report: RetentionReport, *, batch_size: int = 100) -> Iterator[tuple[DueCase, str]]:
+    """Handle every actionable due case, each in its own transaction. Yields (case, "done"/"gone")."""
+    todo = report.actionable
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        cases = {c.pk: c for c in Case.objects.filter(pk__in=[d.case_id for d in batch])}
+        for due in batch:
+            case = cases.get(due.case_id)
+            if case is None:
+                yield due, "gone"  # erased meanwhile (for example with an earlier case of the same person)
+                continue
+            if due.action == "erase":
+                case_erase(case=case)
+            else:
+                case_anonymise(case=case)
+            yield due, "done"
