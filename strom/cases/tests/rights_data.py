@@ -73,7 +73,7 @@ def _value(model: related.Model, f: models.Field[Any, Any], tag: str, n: int) ->
 def _foreign(f: models.Field[Any, Any], parents: dict[related.Model, models.Model], cast: Cast) -> Any:
     target = f.related_model
     if target in parents:
-        return parents[target]  # type: ignore[index]
+        return parents[target]
     name = related.label(target)  # type: ignore[arg-type]
     if name == "accounts.user":
         return cast.users["caseworker_a"]
@@ -181,7 +181,8 @@ def full_person(
     identity_document_add(
         by=cast.users["caseworker_a"], person=person, doc_type=_first_doc_type(), number=f"XY{tag}123456"
     )
-    all_cases = [first] + [make_case(cast, person=person) for _ in range(cases - 1)]
+    opened = {"opened_at": case_fields["opened_at"]} if "opened_at" in case_fields else {}
+    all_cases = [first] + [make_case(cast, person=person, **opened) for _ in range(cases - 1)]
     for i, case in enumerate(all_cases):
         fill_case(cast, case, f"{tag}c{i}")
     return person, all_cases
@@ -199,7 +200,7 @@ def raw_values(model: related.Model, column: str, pks: set[Any]) -> list[Any]:
         return []
     table = connection.ops.quote_name(model._meta.db_table)
     col = connection.ops.quote_name(column)
-    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {col} FROM {table} WHERE {pk} = ANY(%s)", [list(pks)])  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
