@@ -68,6 +68,8 @@ HTCDS_FIELDS: dict[str, dict[str, str]] = {
 }
 # Rows that are only derived search keys (HMACs of names in the export): not exported.
 SKIPPED_MODELS = {related.label(PersonNameKey)}
+# Technical secrets and locators that say nothing about the person (the file itself is exported).
+SKIPPED_FIELDS = {"casefile.casedocument.data_key", "casefile.casedocument.storage_name"}
 
 
 class ExportRefused(Exception):
@@ -105,7 +107,20 @@ def _value(value: Any) -> Any:
 
 
 def _exported_fields(model: related.Model) -> list[models.Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields if not isinstance(f, BlindIndexField)]
+    name = related.label(model)
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not isinstance(f, BlindIndexField) and f"{name}.{f.name}" not in SKIPPED_FIELDS
+    ]
+
+
+def _choices(f: models.Field[Any, Any]) -> dict[str, str] | None:
+    base = getattr(f, "base_field", None)
+    source = f if f.choices else base if base is not None and base.choices else None
+    if source is None:
+        return None
+    return {str(value): str(text) for value, text in source.flatchoices}
 
 
 def serialise_row(row: models.Model) -> dict[str, Any]:
@@ -136,7 +151,11 @@ def describe_model(model: related.Model) -> dict[str, Any]:
     return {
         "label": str(model._meta.verbose_name),
         "fields": {
-            f.name: {"label": str(getattr(f, "verbose_name", f.name)), "htcds": htcds.get(f.name)}
+            f.name: {
+                "label": str(getattr(f, "verbose_name", f.name)),
+                "htcds": htcds.get(f.name),
+                **({"choices": c} if (c := _choices(f)) else {}),
+            }
             for f in _exported_fields(model)
         },
     }
@@ -320,21 +339,23 @@ def person_export(*, by: User, ref: str, reason: str = "", out: Path | None = No
 
 
 def _table(rows: list[dict[str, Any]], schema: dict[str, Any]) -> dict[str, Any]:
-    fields = list(schema["fields"])
+    fields = schema["fields"]
     return {
         "label": schema["label"],
-        "headers": [schema["fields"][f]["label"] for f in fields],
-        "rows": [[_display(row.get(f)) for f in fields] for row in rows],
+        "headers": [meta["label"] for meta in fields.values()],
+        "rows": [[_display(row.get(f), meta.get("choices")) for f, meta in fields.items()] for row in rows],
     }
 
 
-def _display(value: Any) -> str:
+def _display(value: Any, choices: dict[str, str] | None = None) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(_display(v) for v in value)
+        return ", ".join(_display(v, choices) for v in value)
+    if choices and str(value) in choices:
+        return choices[str(value)]
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -344,7 +365,10 @@ def render_html(document: dict[str, Any]) -> str:
     schema = document["schema"]
 
     def fields_of(name: str, row: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(meta["label"], _display(row.get(f))) for f, meta in schema[name]["fields"].items()]
+        return [
+            (meta["label"], _display(row.get(f), meta.get("choices")))
+            for f, meta in schema[name]["fields"].items()
+        ]
 
     context = {
         "document": document,
