@@ -258,6 +258,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# --- Uploads (case documents, docs/casefile.md): kept in memory, never spooled to disk in plaintext. ---
+STROM_UPLOAD_MAX_BYTES = env_int("STROM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = ["strom.casefile.uploads.BoundedMemoryUploadHandler"]
+
 # --- E-mail: console by default, SMTP when STROM_EMAIL_HOST is set. Mails never carry personal data. ---
 EMAIL_HOST = env("STROM_EMAIL_HOST")
 if EMAIL_HOST:

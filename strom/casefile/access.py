@@ -1,0 +1,111 @@
+"""Who may see and change the parts of a case file. Missing and forbidden both raise Http404.
+
+Built on strom.cases.access: everything here starts from `get_case_for`, so a user who cannot see the
+case cannot reach any of its events, notes, documents or perpetrators.
+
+- Events, non-restricted notes, document list and downloads: everyone who can see the case.
+- Adding events, notes and documents: everyone who can edit the case (can_edit_case).
+- Restricted notes: their author and the supervisors (case.assign) of the case's organisation.
+- Editing a note: its author only, while they can still edit the case.
+- Perpetrators (read and write): only users holding case.edit in the case's organisation. A hotline
+  operator who owns a case they opened sees the case but not its perpetrator records: those are
+  the data investigations depend on and a trafficker's name in the wrong hands endangers the person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+
+from strom.accounts.roles import Perm
+from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
+from strom.cases.access import can_edit_case, get_case_for
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
+
+def can_see_perpetrators(user: User, case: Case) -> bool:
+    return case.anonymised_at is None and user.has_perm_in(Perm.CASE_EDIT, case.organisation_id)
+
+
+def can_edit_perpetrators(user: User, case: Case) -> bool:
+    return can_see_perpetrators(user, case) and can_edit_case(user, case)
+
+
+def supervises(user: User, case: Case) -> bool:
+    return user.has_perm_in(Perm.CASE_ASSIGN, case.organisation_id)
+
+
+def can_edit_note(user: User, note: CaseNote) -> bool:
+    return note.author_id == user.pk and can_edit_case(user, note.case)
+
+
+def notes_visible_to(user: User, case: Case) -> QuerySet[CaseNote]:
+    notes = CaseNote.objects.filter(case=case)
+    if not supervises(user, case):
+        notes = notes.filter(Q(restricted=False) | Q(author_id=user.pk))
+    return notes
+
+
+def perpetrators_visible_to(user: User, case: Case) -> QuerySet[Perpetrator]:
+    if not can_see_perpetrators(user, case):
+        return Perpetrator.objects.none()
+    return Perpetrator.objects.filter(case=case)
+
+
+def get_event_for(user: User, ref: str, event_id: int, *, write: bool = False) -> TraffickingEvent:
+    case = get_case_for(user, ref, write=write)
+    try:
+        event = TraffickingEvent.objects.get(case=case, pk=event_id)
+    except TraffickingEvent.DoesNotExist:
+        raise Http404 from None
+    event.case = case
+    return event
+
+
+def get_perpetrator_for(user: User, ref: str, perpetrator_id: int, *, write: bool = False) -> Perpetrator:
+    case = get_case_for(user, ref, write=write)
+    allowed = can_edit_perpetrators(user, case) if write else can_see_perpetrators(user, case)
+    if not allowed:
+        raise Http404
+    try:
+        perpetrator = Perpetrator.objects.get(case=case, pk=perpetrator_id)
+    except Perpetrator.DoesNotExist:
+        raise Http404 from None
+    perpetrator.case = case
+    return perpetrator
+
+
+def get_note_for(user: User, ref: str, note_id: int, *, write: bool = False) -> CaseNote:
+    case = get_case_for(user, ref, write=write)
+    try:
+        note = notes_visible_to(user, case).get(pk=note_id)
+    except CaseNote.DoesNotExist:
+        raise Http404 from None
+    note.case = case
+    if write and not can_edit_note(user, note):
+        raise Http404
+    return note
+
+
+def get_document_for(user: User, ref: str, document_uuid: uuid.UUID | str) -> CaseDocument:
+    case = get_case_for(user, ref)
+    try:
+        document = CaseDocument.objects.get(case=case, uuid=document_uuid)
+    except (CaseDocument.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    document.case = case
+    return document
+
+
+def check_may_add_perpetrators(user: User, case: Case) -> None:
+    if not can_edit_perpetrators(user, case):
+        raise Http404

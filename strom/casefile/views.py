@@ -1,0 +1,321 @@
+"""Pages for the case file: full-page forms under /casefile/<ref>/…, the notes partial for htmx,
+and the document download. Every view starts from the access functions in access.py."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from strom.accounts.models import User
+from strom.audit.services import audit_read
+from strom.casefile import access, services
+from strom.casefile.forms import DocumentForm, EventForm, NoteForm, PerpetratorForm
+from strom.casefile.selectors import casefile_sections_context
+from strom.cases.access import get_case_for
+from strom.cases.models import Case
+from strom.cases.services import EditConflict
+from strom.core.htmx import is_htmx_partial
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _back(request: HttpRequest, case: Case) -> str:
+    """Where to go after saving: the page the user came from (if ours), else the case file page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("casefile:overview", kwargs={"ref": case.ref})
+
+
+def _form_page(
+    request: HttpRequest,
+    template: str,
+    case: Case,
+    form: Any,
+    *,
+    conflict: EditConflict | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    context = {
+        "case": case,
+        "form": form,
+        "next": _back(request, case),
+        "conflict": conflict,
+        "conflict_rows": [(change.label, _shown(change.stored)) for change in conflict.changes]
+        if conflict
+        else [],
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def _shown(value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _audit_view(user: User, case: Case, section: str) -> None:
+    audit_read(
+        actor=user,
+        object_type="case",
+        object_ref=case.ref,
+        organisation_id=case.organisation_id,
+        details={"section": section},
+    )
+
+
+def _conflict(form: Any, exc: EditConflict) -> None:
+    """Keep what the user typed, move them onto the stored version, and say what changed."""
+    data = form.data.copy()
+    data["version"] = str(exc.stored_version)
+    form.data = data
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this in the meantime. Their values are listed below; check them, "
+            "then save again to keep yours."
+        ),
+    )
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref)
+    _audit_view(user, case, "casefile")
+    return render(request, "casefile/overview.html", casefile_sections_context(user, case))
+
+
+# --- events ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref, write=True)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_record(by=user, case=case, **form.service_data())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The event is recorded."))
+            return redirect(_back(request, case))
+    return _form_page(request, "casefile/event_form.html", case, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, ref: str, event_id: int) -> HttpResponse:
+    user = _user(request)
+    event = access.get_event_for(user, ref, event_id, write=True)
+    case = event.case
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(
+                by=user, event=event, version=form.cleaned_data["version"] or 0, **form.service_data()
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect(_back(request, case))
+    if request.method == "GET":
+        _audit_view(user, case, "event")
+    return _form_page(request, "casefile/event_form.html", case, form, conflict=conflict, event=event)
+
+
+# --- perpetrators ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def perpetrator_create(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref, write=True)
+    access.check_may_add_perpetrators(user, case)
+    form = PerpetratorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perpetrator_add(by=user, case=case, **form.service_data())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The perpetrator is recorded."))
+            return redirect(_back(request, case))
+    return _form_page(request, "casefile/perpetrator_form.html", case, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def perpetrator_edit(request: HttpRequest, ref: str, perpetrator_id: int) -> HttpResponse:
+    user = _user(request)
+    perpetrator = access.get_perpetrator_for(user, ref, perpetrator_id, write=True)
+    case = perpetrator.case
+    form = PerpetratorForm(request.POST or None, initial=PerpetratorForm.initial_for(perpetrator))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perpetrator_update(
+                by=user,
+                perpetrator=perpetrator,
+                version=form.cleaned_data["version"] or 0,
+                **form.service_data(),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The perpetrator record is saved."))
+            return redirect(_back(request, case))
+    if request.method == "GET":
+        _audit_view(user, case, "perpetrator")
+    return _form_page(
+        request, "casefile/perpetrator_form.html", case, form, conflict=conflict, perpetrator=perpetrator
+    )
+
+
+# --- notes -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_create(request: HttpRequest, ref: str) -> HttpResponse:
+    """Full page without JavaScript; from the notes section, htmx posts here and gets the section back."""
+    user = _user(request)
+    case = get_case_for(user, ref, write=True)
+    form = NoteForm(request.POST or None)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_add(
+                by=user, case=case, body=form.cleaned_data["body"], restricted=form.cleaned_data["restricted"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            saved = True
+    if is_htmx_partial(request):
+        context = casefile_sections_context(user, case)
+        if not saved:
+            context["casefile_note_form"] = form
+        context["casefile_note_saved"] = saved
+        # The section lists note texts: one read of the case's notes for this response.
+        _audit_view(user, case, "notes")
+        response = render(request, "casefile/_notes.html", context)
+        response["Vary"] = "HX-Request"
+        return response
+    if saved:
+        messages.success(request, _("The note is added."))
+        return redirect(_back(request, case))
+    return _form_page(request, "casefile/note_form.html", case, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, ref: str, note_id: int) -> HttpResponse:
+    user = _user(request)
+    note = access.get_note_for(user, ref, note_id, write=True)
+    case = note.case
+    form = NoteForm(request.POST or None, initial=NoteForm.initial_for(note))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_edit(
+                by=user,
+                note=note,
+                version=form.cleaned_data["version"] or 0,
+                body=form.cleaned_data["body"],
+                restricted=form.cleaned_data["restricted"],
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect(_back(request, case))
+    if request.method == "GET":
+        _audit_view(user, case, "note")
+    return _form_page(request, "casefile/note_form.html", case, form, conflict=conflict, note=note)
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref, write=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_upload(
+                by=user,
+                case=case,
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The document is uploaded."))
+            return redirect(_back(request, case))
+    return _form_page(request, "casefile/document_form.html", case, form)
+
+
+def document_response(data: bytes, document: Any) -> HttpResponse:
+    """The decrypted file as an attachment that no browser or proxy keeps or second-guesses."""
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.original_name) or "attachment"
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    # Opened directly in a tab anyway, the file may not run scripts or load anything.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, ref: str, document_uuid: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    document = access.get_document_for(user, ref, document_uuid)
+    # A missing or undecryptable file is an operations problem, not "not found": it is left to raise,
+    # and is logged (path and stack, no content) as a server error.
+    data = services.document_read(by=user, document=document)
+    return document_response(data, document)
