@@ -352,3 +352,13 @@ def apply(report: RetentionReport, *, batch_size: int = 100) -> Iterator[tuple[D
             else:
                 case_anonymise(case=case)
             yield due, "done"
+
+
+def retention_table_markdown() -> str:
+    """The per-country retention rules as a Markdown table; docs/retention-and-rights.md embeds it."""
+    from strom.cases.country_rules import all_rules
+
+    lines = ["| country | years after closure | action |", "|---|---|---|"]
+    for country, rules in all_rules().items():
+        lines.append(f"| {country} | {rules.retention_years_after_closure} | {rules.retention_action} |")
+    return "\n".join(lines)

@@ -216,3 +216,12 @@ def test_erasing_one_due_case_keeps_the_person_and_their_other_case(cast: Any, m
     assert Case.objects.filter(pk=recent.pk).exists()
     person.refresh_from_db()
     assert person.given_name.startswith("Jūlija")
+
+
+def test_retention_doc_embeds_the_current_per_country_table() -> None:
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "retention-and-rights.md"
+    text = doc.read_text(encoding="utf-8")
+    embedded = text.split("<!-- retention:start -->\n", 1)[1].split("\n<!-- retention:end -->", 1)[0]
+    assert embedded.strip() == retention.retention_table_markdown().strip(), "regenerate the table"
