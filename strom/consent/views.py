@@ -1,0 +1,88 @@
+"""Pages for consent: the overview with history, recording an answer, withdrawing a consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from strom.accounts.models import User
+from strom.audit.services import audit_read
+from strom.cases.access import get_case_for
+from strom.consent.forms import ConsentForm, WithdrawForm
+from strom.consent.selectors import consent_section_context, record_on_case
+from strom.consent.services import consent_record, consent_withdraw
+from strom.directory.models import Organisation
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref)
+    context = consent_section_context(user, case)
+    context["case"] = case
+    audit_read(
+        actor=user,
+        object_type="case",
+        object_ref=case.ref,
+        organisation_id=case.organisation_id,
+        details={"section": "consent"},
+    )
+    return render(request, "consent/overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_new(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref, write=True)
+    organisations = Organisation.objects.visible_to(user).filter(is_active=True).order_by("country", "name")
+    form = ConsentForm(request.POST or None, organisations=organisations, child_case=case.is_child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_record(by=user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The answer is recorded."))
+            return redirect("consent:overview", ref=case.ref)
+    return render(request, "consent/record_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, ref: str, consent_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, ref, write=True)
+    record = record_on_case(case, consent_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_withdraw(by=user, case=case, record=record, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The withdrawal is recorded."))
+            return redirect("consent:overview", ref=case.ref)
+    return render(request, "consent/withdraw_form.html", {"case": case, "form": form, "record": record})
