@@ -199,8 +199,11 @@ def _rows_by_model(rows: dict[related.Model, set[Any]]) -> dict[related.Model, l
 def _disclosures(person: Person, refs: list[str]) -> list[dict[str, Any]]:
     from strom.directory.models import Organisation
 
+    # Parts of a case audited under their own id (a document by uuid) name the case in details.
     entries = AuditEntry.objects.filter(
-        Q(object_type="person", object_ref=str(person.pk)) | Q(object_ref__in=refs)
+        Q(object_type="person", object_ref=str(person.pk))
+        | Q(object_ref__in=refs)
+        | Q(details__case__in=refs)
     ).order_by("seq")
     org_names = dict(Organisation.objects.values_list("pk", "name"))
     return [

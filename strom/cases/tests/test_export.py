@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 
 from strom.audit.models import AuditEntry
-from strom.audit.services import audit_read
+from strom.audit.services import audit_read, audit_record
 from strom.cases import related
 from strom.cases.export import SKIPPED_MODELS, ExportRefused, person_export
 from strom.cases.models import Case, IdentityDocument, Person
@@ -91,10 +91,19 @@ def test_export_lists_disclosures_and_is_audited(cast: Any, tmp_path: Path) -> N
         object_ref=cases[0].ref,
         organisation_id=cast.org_a.pk,
     )
+    audit_record(
+        actor=cast.users["supervisor_a"],
+        action="document.download",
+        object_type="document",
+        object_ref="0b6c2f0e-1111-4b7e-9c1e-000000000001",
+        organisation_id=cast.org_a.pk,
+        details={"case": cases[0].ref},
+    )
     result = person_export(by=cast.users["caseworker_a"], ref=cases[0].ref, out=tmp_path / "o")
     data = json.loads(result.json_path.read_text(encoding="utf-8"))
     seen = [(d["who"], d["action"]) for d in data["disclosures"]]
     assert ("supervisor_a@example.test", "case.view") in seen
+    assert ("supervisor_a@example.test", "document.download") in seen
     assert ("caseworker_a@example.test", "case.open") in seen
     entry = AuditEntry.objects.get(action="person.export")
     assert entry.object_ref == str(person.pk)
