@@ -1,0 +1,88 @@
+"""Who may see, make and convert screenings. Missing and forbidden both raise Http404.
+
+A screening is visible to the worker who made it, to the members of its organisation who hold
+case.view, and, once it belongs to a case, to everyone who can see that case. Screening is for the
+people who open cases or take hotline calls (case.create or hotline.log).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+
+from strom.accounts.roles import Perm
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.screening.models import Screening, ScreeningQuerySet
+
+SCREEN_PERMS = (Perm.CASE_CREATE, Perm.HOTLINE_LOG)
+
+
+def may_screen(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(user.has_any(perm) for perm in SCREEN_PERMS)
+
+
+def may_screen_in(user: User, organisation_id: int) -> bool:
+    return any(user.has_perm_in(perm, organisation_id) for perm in SCREEN_PERMS)
+
+
+def screening_org_ids(user: User) -> set[int]:
+    """Organisations in which the user may make an anonymous pre-screening."""
+    ids: set[int] = set()
+    for perm in SCREEN_PERMS:
+        ids |= set(user.org_ids_with(perm))
+    return ids
+
+
+def check_may_screen(user: User) -> None:
+    if not may_screen(user):
+        raise Http404
+
+
+def may_list_screenings(user: User) -> bool:
+    return may_screen(user) or (user.is_authenticated and user.has_any(Perm.CASE_VIEW))
+
+
+def check_may_list_screenings(user: User) -> None:
+    if not may_list_screenings(user):
+        raise Http404
+
+
+def screenings_visible_to(user: User, qs: ScreeningQuerySet) -> ScreeningQuerySet:
+    from strom.cases.models import Case
+
+    if not may_list_screenings(user):
+        return qs.none()
+    org_ids = user.org_ids_with(Perm.CASE_VIEW)
+    visible_cases = Case.objects.visible_to(user).values("pk")
+    return qs.filter(Q(created_by_id=user.pk) | Q(organisation_id__in=org_ids) | Q(case_id__in=visible_cases))
+
+
+def get_screening_for(user: User, screening_id: int) -> Screening:
+    from strom.screening.models import Screening
+
+    try:
+        return (
+            Screening.objects.visible_to(user)
+            .select_related("organisation", "case", "municipality", "created_by")
+            .get(pk=screening_id)
+        )
+    except (Screening.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_convert(user: User, screening: Screening) -> bool:
+    """Permission only; whether it is still unconverted is the service's check (a clear message, not 404)."""
+    return user.has_perm_in(Perm.CASE_CREATE, screening.organisation_id)
+
+
+def get_screening_to_convert(user: User, screening_id: int) -> Screening:
+    screening = get_screening_for(user, screening_id)
+    if not may_convert(user, screening):
+        raise Http404
+    return screening

@@ -1,0 +1,52 @@
+"""Reading screenings: the keyset-paginated list a user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from strom.screening.models import Screening
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ScreeningPage:
+    screenings: list[Screening]
+    older: int | None  # pass as ?before= for the next older page
+    newer: int | None  # pass as ?after= for the next newer page
+
+
+def screenings_for(user: User, *, case: Case | None = None) -> list[Screening]:
+    """A case's screenings, newest first (a case can be screened several times over time)."""
+    qs = Screening.objects.visible_to(user).select_related("created_by")
+    if case is not None:
+        qs = qs.filter(case=case)
+    return list(qs.order_by("-id"))
+
+
+def screening_page(
+    user: User, *, before: int | None = None, after: int | None = None, size: int = PAGE_SIZE
+) -> ScreeningPage:
+    """Keyset pagination on id, newest first: no COUNT, no OFFSET, the same cost on every page."""
+    qs = Screening.objects.visible_to(user).select_related("organisation", "case", "created_by")
+    if after is not None:
+        rows = list(qs.filter(id__gt=after).order_by("id")[: size + 1])
+        more_newer = len(rows) > size
+        screenings = list(reversed(rows[:size]))
+        more_older = bool(screenings) and qs.filter(id__lt=screenings[-1].pk).exists()
+    else:
+        page_qs = qs if before is None else qs.filter(id__lt=before)
+        rows = list(page_qs.order_by("-id")[: size + 1])
+        more_older = len(rows) > size
+        screenings = rows[:size]
+        more_newer = before is not None and bool(screenings) and qs.filter(id__gt=screenings[0].pk).exists()
+    return ScreeningPage(
+        screenings=screenings,
+        older=screenings[-1].pk if screenings and more_older else None,
+        newer=screenings[0].pk if screenings and more_newer else None,
+    )

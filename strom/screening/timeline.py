@@ -1,0 +1,37 @@
+"""Screenings on the case timeline: "Screening: strong indications…", linked to the saved screening."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from strom.cases.timeline import TimelineItem, register
+from strom.screening.scoring import LEVEL_LABELS
+
+if TYPE_CHECKING:
+    from strom.cases.models import Case
+
+
+@register
+def screening_items(case: Case) -> list[TimelineItem]:
+    from strom.screening.models import Screening
+
+    items: list[TimelineItem] = []
+    screenings = Screening.objects.filter(case=case).select_related("created_by").order_by("-id")
+    for screening in screenings:
+        level = LEVEL_LABELS.get(screening.level, screening.level)
+        title = _("Screening: %(level)s") % {"level": level}
+        if screening.converted_at is not None:
+            title += " " + _("(anonymous pre-screening, converted into this case)")
+        items.append(
+            TimelineItem(
+                at=screening.created_at,
+                kind="screening",
+                title=title,
+                actor=screening.created_by.get_full_name(),
+                url=reverse("screening:detail", kwargs={"screening_id": screening.pk}),
+            )
+        )
+    return items

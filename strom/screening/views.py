@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from strom.accounts.models import User
+from strom.audit.services import audit_read
+from strom.cases.access import get_case_for
+from strom.cases.choices import Exploitation
+from strom.cases.models import Case
+from strom.core.htmx import render_htmx
+from strom.screening.access import (
+    check_may_list_screenings,
+    check_may_screen,
+    get_screening_for,
+    get_screening_to_convert,
+    may_convert,
+    may_screen,
+)
+from strom.screening.forms import ConvertForm, ScreeningForm
+from strom.screening.indicators import IndicatorSet, current_sets, get_set
+from strom.screening.presenters import checklist, result_rows
+from strom.screening.scoring import ScreeningResult, score
+from strom.screening.selectors import screening_page
+from strom.screening.services import screening_convert, screening_create
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _position(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_GET
+def screening_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    check_may_list_screenings(user)
+    page = screening_page(user, before=_position(request, "before"), after=_position(request, "after"))
+    context = {"page": page, "may_screen": may_screen(user)}
+    return render_htmx(request, "screening/list.html", "screening/_list_results.html", context)
+
+
+def _case_param(request: HttpRequest, user: User) -> Case | None:
+    ref = _param(request, "case")
+    return get_case_for(user, ref, write=True) if ref else None
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    # The checklist form carries the set in its action URL; API-like clients may post it in the body.
+    return (request.GET.get(name) or request.POST.get(name) or "").strip()
+
+
+def _set_param(request: HttpRequest) -> IndicatorSet | None:
+    set_id = _param(request, "set")
+    if not set_id:
+        return None
+    version = _param(request, "version")
+    try:
+        return get_set(set_id, int(version) if version.isdigit() else None)
+    except LookupError:
+        raise Http404 from None
+
+
+def _set_groups() -> list[tuple[str, list[IndicatorSet]]]:
+    labels = dict(Exploitation.choices)
+    sets = sorted(current_sets(), key=lambda s: (str(labels.get(s.exploitation, s.exploitation)), s.audience))
+    return [
+        (str(labels.get(key, key)), list(items)) for key, items in groupby(sets, key=lambda s: s.exploitation)
+    ]
+
+
+def _child_for(form: ScreeningForm, indicator_set: IndicatorSet, case: Case | None) -> bool:
+    from strom.screening.models import CHILD_AGE_BANDS
+
+    if case is not None:
+        return case.is_child or indicator_set.audience == "child"
+    age_band = form.data.get("age_band", "") if form.is_bound else ""
+    return indicator_set.audience == "child" or age_band in CHILD_AGE_BANDS
+
+
+def _preview(form: ScreeningForm, indicator_set: IndicatorSet, case: Case | None) -> ScreeningResult | None:
+    """Score what is ticked, without saving. Ids that are not in the set are reported by the form."""
+    observed = [i for i in form.observed_ids() if indicator_set.has(i)]
+    return score(indicator_set, observed, child=_child_for(form, indicator_set, case))
+
+
+def _form_page(
+    request: HttpRequest,
+    form: ScreeningForm,
+    indicator_set: IndicatorSet,
+    case: Case | None,
+    result: ScreeningResult | None,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "form": form,
+        "indicator_set": indicator_set,
+        "case": case,
+        "groups": checklist(indicator_set, form.observed_ids()),
+        "result": result,
+        "rows": result_rows(result) if result else [],
+    }
+    return render(request, "screening/new.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    check_may_screen(user)
+    case = _case_param(request, user)
+    indicator_set = _set_param(request)
+    if indicator_set is None:
+        return render(request, "screening/choose_set.html", {"groups": _set_groups(), "case": case})
+    form = ScreeningForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        indicator_set=indicator_set,
+        with_case=case is not None,
+    )
+    if request.method != "POST":
+        return _form_page(request, form, indicator_set, case, _preview(form, indicator_set, case))
+    valid = form.is_valid()
+    if request.POST.get("action") == "preview" or not valid:
+        # Without JavaScript "Show the result" posts here: score, show, save nothing.
+        return _form_page(request, form, indicator_set, case, _preview(form, indicator_set, case))
+    data = form.cleaned_data
+    try:
+        screening = screening_create(
+            by=user,
+            indicator_set_id=indicator_set.id,
+            indicator_set_version=indicator_set.version,
+            observed=data["observed"],
+            notes=data["notes"],
+            case=case,
+            organisation=form.chosen_organisation(),
+            age_band=data.get("age_band") or "unknown",
+            gender=data.get("gender", ""),
+            exploitation=data.get("exploitation", ""),
+            municipality=data.get("municipality"),
+        )
+    except ValidationError as exc:
+        _errors_to_form(form, exc)
+        return _form_page(request, form, indicator_set, case, _preview(form, indicator_set, case))
+    messages.success(request, _("The screening is saved."))
+    return redirect("screening:detail", screening_id=screening.pk)
+
+
+def _errors_to_form(form: ScreeningForm, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.message_dict.items():
+        form.add_error(key if key in form.fields else None, errors)
+
+
+@login_required
+@require_POST
+def screening_preview(request: HttpRequest) -> HttpResponse:
+    """The live result panel: htmx posts the checklist here on every change. Nothing is saved."""
+    user = _user(request)
+    check_may_screen(user)
+    case = _case_param(request, user)
+    indicator_set = _set_param(request)
+    if indicator_set is None:
+        raise Http404
+    form = ScreeningForm(request.POST, user=user, indicator_set=indicator_set, with_case=case is not None)
+    result = _preview(form, indicator_set, case)
+    context = {"result": result, "rows": result_rows(result) if result else [], "live": True}
+    return render(request, "screening/_result.html", context)
+
+
+@login_required
+@require_GET
+def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
+    user = _user(request)
+    screening = get_screening_for(user, screening_id)
+    result = screening.scored()
+    try:
+        indicator_set: IndicatorSet | None = screening.indicator_set()
+    except LookupError:
+        indicator_set = None
+    audit_read(
+        actor=user,
+        object_type="screening",
+        object_ref=screening.pk,
+        organisation_id=screening.organisation_id,
+    )
+    context = {
+        "screening": screening,
+        "indicator_set": indicator_set,
+        "result": result,
+        "rows": result_rows(result),
+        "case_visible": screening.case_id is not None
+        and Case.objects.visible_to(user).filter(pk=screening.case_id).exists(),
+        "may_convert": screening.case_id is None and may_convert(user, screening),
+    }
+    return render(request, "screening/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening_convert_view(request: HttpRequest, screening_id: int) -> HttpResponse:
+    user = _user(request)
+    screening = get_screening_to_convert(user, screening_id)
+    if screening.case_id is not None:
+        messages.info(request, _("This screening has already been converted into a case."))
+        return redirect("screening:detail", screening_id=screening.pk)
+    form = ConvertForm(request.POST or None, screening=screening)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = screening_convert(
+                by=user,
+                screening=screening,
+                municipality=form.cleaned_data["municipality"],
+                **form.person_data(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The case %(ref)s is open and the screening is part of it.") % {"ref": case.ref}
+            )
+            return redirect("cases:detail", ref=case.ref)
+    return render(request, "screening/convert.html", {"form": form, "screening": screening})
