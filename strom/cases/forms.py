@@ -19,6 +19,7 @@ from strom.accounts.roles import Perm
 from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationStatus, Stage
 from strom.cases.models import Case, Person
 from strom.cases.selectors import case_workers_for
+from strom.cases.services_casework import person_consistency_errors
 from strom.core.countries import country_choices
 from strom.directory.models import Municipality, Organisation
 
@@ -176,19 +177,9 @@ class PersonFields(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("birth_date") and data.get("age_estimate") is not None and not data.get("age_uncertain"):
-            self.add_error(
-                "age_estimate",
-                _(
-                    "Give the date of birth or an estimated age. "
-                    "Tick “age uncertain” if the recorded date is doubted."
-                ),
-            )
-        if data.get("believed_child") and not data.get("age_uncertain"):
-            self.add_error(
-                "believed_child",
-                _("The presumption applies when the age is uncertain: tick “age uncertain” too."),
-            )
+        for name, message in person_consistency_errors(data).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def person_data(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,12 +40,11 @@ from strom.cases.services import (
     case_open,
     case_update,
     identity_document_add,
-    person_create,
     person_update,
 )
+from strom.cases.services_casework import case_open_with_person
 from strom.cases.timeline import timeline_for
 from strom.core.htmx import render_htmx
-from strom.crypto import service as crypto
 
 EXPLOITATION_LABELS = dict(Exploitation.choices)
 
@@ -56,7 +55,7 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _check_casework(user: User) -> None:
+def check_casework(user: User) -> None:
     """Casework pages exist only for people who hold or open cases; for everyone else they are 404."""
     if not (user.has_any(Perm.CASE_VIEW) or user.has_any(Perm.CASE_CREATE)):
         raise Http404
@@ -88,7 +87,7 @@ def audit_case_list(user: User, rows: list[Case], *, channel_page: str = "list")
 @require_GET
 def case_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _check_casework(user)
+    check_casework(user)
     form = CaseFilterForm(request.GET or None, user=user)
     page = case_list(user, form.filters(), cursor=request.GET.get("cursor", ""))
     audit_case_list(user, page.rows)
@@ -153,30 +152,18 @@ def case_open_view(request: HttpRequest) -> HttpResponse:
 
 
 def _open_case(form: CaseOpenForm, user: User, existing: Person | None) -> Case | None:
-    """Person, document and case in one transaction: an error anywhere saves nothing."""
     data = form.cleaned_data
-    document = form.document_data()
     try:
-        with transaction.atomic():
-            if existing is None:
-                person = person_create(by=user, organisation=data["organisation"], **form.person_data())
-            else:
-                person = existing
-            if document is not None and not (
-                existing is not None
-                and existing.documents.filter(
-                    number_index=crypto.blind_index(document["number"], kind="document")
-                ).exists()
-            ):
-                identity_document_add(by=user, person=person, **document)
-            return case_open(
-                by=user,
-                person=person,
-                organisation=data["organisation"],
-                municipality=data["municipality"],
-                owner=data["owner"],
-                forms_of_exploitation=data["forms_of_exploitation"],
-            )
+        return case_open_with_person(
+            by=user,
+            organisation=data["organisation"],
+            municipality=data["municipality"],
+            owner=data["owner"],
+            forms_of_exploitation=data["forms_of_exploitation"],
+            person=existing,
+            person_data=None if existing is not None else form.person_data(),
+            document=form.document_data(),
+        )
     except ValidationError as exc:
         validation_error_to_form(form, exc)
         return None

@@ -31,3 +31,60 @@ ROUTES = [
     Route("cases:document_add", kwargs=person_id, expect=expect(CASE_A_MEMBERS)),
     Route("cases:person_case_open", kwargs=person_id, expect=expect(CASE_A_MEMBERS)),
 ]
+
+# Stages, decisions, permits, proceedings and tasks (strom/cases/tests/routes_stages.py).
+from strom.cases.tests.routes_stages import ROUTES as _STAGE_ROUTES  # noqa: E402
+
+ROUTES += _STAGE_ROUTES
+
+
+def _new_case_body(cast: Cast) -> dict[str, Any]:
+    return {
+        "organisation_id": cast.org_a.pk,
+        "municipality_id": cast.riga.pk,
+        "person": {"prs_FirstName": "Route", "prs_SecondName": "Check"},
+    }
+
+
+# Case users of the other organisation may open cases, but not for organisation A: their request is invalid.
+_OPENERS_B = {"caseworker_b": 422, "supervisor_b": 422, "hotline_b": 422}
+
+ROUTES += [
+    # API: anonymous 401 (problem+json), missing and forbidden 404.
+    Route("api:case_list", expect=expect(CASE_USERS, anonymous=401)),
+    Route(
+        "api:case_create",
+        method="post",
+        json=True,
+        data=_new_case_body,
+        expect=expect(
+            ("caseworker_a", "supervisor_a", "hotline_a"), ok=201, anonymous=401, overrides=_OPENERS_B
+        ),
+    ),
+    Route("api:case_detail", kwargs=case_ref, expect=expect(CASE_A_MEMBERS, anonymous=401)),
+    Route(
+        "api:case_update",
+        method="patch",
+        json=True,
+        kwargs=case_ref,
+        data=lambda c: {"version": 1, "vic_TypeOfExploitation": ["ForcedLabour"]},
+        expect=expect(CASE_A_MEMBERS, anonymous=401),
+    ),
+    Route("api:person_detail", kwargs=person_id, expect=expect(CASE_A_MEMBERS, anonymous=401)),
+    Route(
+        "api:person_update",
+        method="patch",
+        json=True,
+        kwargs=person_id,
+        data=lambda c: {"version": 1, "contact": "+371 2000 0001"},
+        expect=expect(CASE_A_MEMBERS, anonymous=401),
+    ),
+    Route(
+        "api:person_document_add",
+        method="post",
+        json=True,
+        kwargs=person_id,
+        data=lambda c: {"doc_type": "Passport", "number": "RT 1"},
+        expect=expect(CASE_A_MEMBERS, ok=201, anonymous=401),
+    ),
+]
