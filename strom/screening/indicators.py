@@ -173,13 +173,13 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
     dim_ids = [d.id for d in dimensions]
     if len(set(dim_ids)) != len(dim_ids):
         raise IndicatorSetError(f"{name}: duplicate dimension ids")
-    roles = sorted(d.role for d in dimensions)
-    if roles != sorted(ROLES):
-        missing = sorted(set(ROLES) - set(roles))
-        raise IndicatorSetError(
-            f"{name}: needs each of the six dimensions exactly once"
-            + (f" (missing: {', '.join(missing)})" if missing else " (a role is repeated)")
-        )
+    roles = [d.role for d in dimensions]
+    repeated = sorted({r for r in roles if roles.count(r) > 1})
+    if repeated:
+        raise IndicatorSetError(f"{name}: each dimension role once; repeated: {', '.join(repeated)}")
+    missing = [r for r in ROLES if r not in roles]
+    if missing:
+        raise IndicatorSetError(f"{name}: needs all six dimensions; missing: {', '.join(missing)}")
 
     indicators: list[Indicator] = []
     seen: set[str] = set()
