@@ -4,6 +4,7 @@ The statistics purpose corresponds to HTCDS con_Consent / vic_AgreementToManageP
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -82,7 +83,7 @@ def _case(request: HttpRequest, ref: str, *, write: bool = False) -> Case:
 
 
 @router.get("/{ref}", response=ConsentListOut, url_name="consent_list")
-def list_consent(request: HttpRequest, ref: str) -> ConsentListOut:
+def list_consent(request: HttpRequest, ref: str) -> dict[str, Any]:
     user = api_user(request)
     case = _case(request, ref)
     records = records_for_case(case)
@@ -106,7 +107,7 @@ def list_consent(request: HttpRequest, ref: str) -> ConsentListOut:
         )
         for row in overview(records)
     ]
-    return ConsentListOut(summary=summary, records=[ConsentOut.from_orm(r) for r in records])
+    return {"summary": summary, "records": records}
 
 
 @router.post("/{ref}", response={201: ConsentOut}, url_name="consent_record")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -176,7 +175,3 @@ class ServiceCancelForm(forms.Form):
 
 class NotNeededForm(forms.Form):
     reason = _text(_("Why it is not needed"), rows=3)
-
-
-def today() -> dt.date:
-    return timezone.localdate()

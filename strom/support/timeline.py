@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.cases import timeline
@@ -74,7 +71,3 @@ def support_items(case: Case) -> list[TimelineItem]:
                 )
             )
     return items
-
-
-def at_day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
