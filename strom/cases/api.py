@@ -496,3 +496,9 @@ def update_case(request: HttpRequest, ref: str, payload: CasePatchIn) -> Any:
         raise _api_names(exc, CASE_API_NAMES) from None
     case = Case.objects.select_related("person", "owner", "municipality").get(pk=case.pk)
     return _case_detail(case)
+
+
+# Stages, decisions, permits, proceedings and tasks: /api/v1/cases/{ref}/... (strom/cases/api_stages.py).
+from strom.cases.api_stages import router as _stages_router  # noqa: E402
+
+router.add_router("", _stages_router)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from strom.accounts.roles import Perm
 from strom.cases import access, clocks, country_rules, stages
+from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.cases.models_stages import (
     CaseTask,
@@ -108,7 +109,7 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
     may_edit = access.can_edit_case(user, case)
     moves = []
     for target in stages.next_stages(case.stage):
-        moves.append({"stage": target, "refusal": stages.refusal(case, target)})
+        moves.append({"stage": target, "label": Stage(target).label, "refusal": stages.refusal(case, target)})
     rules = country_rules.rules_for(case.country)
     reflection = ReflectionPeriod.objects.filter(case=case).prefetch_related("extensions").first()
     return {
