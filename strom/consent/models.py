@@ -3,9 +3,14 @@
 Records are never deleted or edited. A withdrawal is a new state of a record (withdrawn_at set once);
 a new decision by the person is a new record. `strom.consent.selectors.consent_status` is the one
 place that answers "may we do this for this person now?".
+
+Records belong to the person (on_delete=CASCADE from Person and Case): erasing the person removes
+them; anonymising a case clears the withdrawal reason and keeps purpose, answer and dates.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +20,9 @@ from strom.cases.models import Case, Person
 from strom.core.countries import country_choices
 from strom.crypto.fields import EncryptedTextField
 from strom.directory.models import Organisation
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
 
 
 class Purpose(models.TextChoices):
@@ -30,6 +38,13 @@ class HowRecorded(models.TextChoices):
     ORAL_WITNESSED = "oral_witnessed", _("Orally, with a witness")
     INTERPRETER = "interpreter", _("Through an interpreter")
     GUARDIAN = "guardian", _("By the guardian or representative (child)")
+
+
+class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
+    def visible_to(self, user: User) -> ConsentRecordQuerySet:
+        """Records of a visible case, and person-wide records of a person with a visible case."""
+        cases = Case.objects.visible_to(user)
+        return self.filter(Q(case__in=cases) | Q(case__isnull=True, person__cases__in=cases)).distinct()
 
 
 class ConsentRecord(models.Model):
@@ -66,6 +81,8 @@ class ConsentRecord(models.Model):
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     withdrawal_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConsentRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent record")

@@ -4,9 +4,15 @@ Assistance never depends on cooperation with an investigation: nothing here refe
 and services can be recorded at any stage of the case, from the first screening on.
 Free text (summaries, objectives, notes) is encrypted; the rest is what statistics and the
 coverage check need.
+
+Every row hangs off a case (on_delete=CASCADE): erasing the person removes it; anonymising the case
+clears the encrypted text and the free-text provider name and keeps types, states, dates and costs
+(strom/cases/retention.py). Rows live as long as their case.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +23,26 @@ from strom.crypto.fields import EncryptedTextField
 from strom.directory.models import Organisation
 from strom.support.choices import STATUTORY_MINIMUM, Priority, ServiceStatus, ServiceType
 from strom.support.currencies import DEFAULT_CURRENCY
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+
+class CasePartQuerySet(models.QuerySet[Any]):
+    """Rows of a case part are visible exactly when their case is (strom.cases.access)."""
+
+    case_path = "case"
+
+    def visible_to(self, user: User) -> CasePartQuerySet:
+        return self.filter(**{f"{self.case_path}__in": Case.objects.visible_to(user)})
+
+
+class PlanPartQuerySet(CasePartQuerySet):
+    case_path = "plan__case"
+
+
+class NeedPartQuerySet(CasePartQuerySet):
+    case_path = "assessment__case"
 
 
 class NeedsAssessment(models.Model):
@@ -30,6 +56,8 @@ class NeedsAssessment(models.Model):
     summary = EncryptedTextField(_("summary"), blank=True, default="")
     next_review_at = models.DateField(_("next review"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("needs assessment")
@@ -52,6 +80,8 @@ class Need(models.Model):
     assessment = models.ForeignKey(NeedsAssessment, on_delete=models.CASCADE, related_name="needs")
     service_type = models.CharField(_("type"), max_length=40, choices=ServiceType.choices)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+
+    objects = NeedPartQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -79,6 +109,8 @@ class SupportPlan(models.Model):
     updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support plan")
@@ -112,6 +144,8 @@ class SupportPlanRevision(models.Model):
     saved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PlanPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["-version"]
         constraints = [
@@ -131,6 +165,8 @@ class PlanReview(models.Model):
     summary = EncryptedTextField(_("summary"), blank=True, default="")
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan review")
@@ -173,6 +209,8 @@ class Service(models.Model):
     # When the service was recorded as delivered or cancelled, for the case timeline.
     delivered_recorded_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service")
@@ -224,6 +262,8 @@ class NotNeeded(models.Model):
     revoked_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -67,9 +67,12 @@ def add_errors(form: Any, exc: ValidationError) -> None:
 
 def _service_for(case: Case, service_id: int) -> Service:
     try:
-        return Service.objects.select_related("case", "provider_organisation").get(case=case, pk=service_id)
+        service: Service = Service.objects.select_related("case", "provider_organisation").get(
+            case=case, pk=service_id
+        )
     except Service.DoesNotExist:
         raise Http404 from None
+    return service
 
 
 def _organisations(user: User) -> Any:

@@ -335,3 +335,12 @@ def test_api_withdraws_a_consent(cast: Cast, as_persona: Any) -> None:
     assert response.status_code == 200
     assert response.json()["withdrawn_at"] == str(today())
     assert consent_status(case, "statistics").reason == Reason.WITHDRAWN
+
+
+def test_consent_rows_are_visible_through_the_persons_visible_cases(cast: Cast) -> None:
+    case = make_case(cast)
+    case_only = record(cast, case)
+    person_wide = record(cast, case, purpose="statistics", case_only=False)
+    assert set(ConsentRecord.objects.visible_to(cast.supervisor_a)) == {case_only, person_wide}
+    for persona in ("caseworker_b", "orgadmin_a", "coordinator_a", "outsider"):
+        assert not ConsentRecord.objects.visible_to(cast.users[persona]).exists()

@@ -549,3 +549,14 @@ def test_api_needs_listed_twice_is_refused(cast: Cast, as_persona: Any) -> None:
         content_type="application/json",
     )
     assert response.status_code == 422
+
+
+def test_support_rows_are_visible_exactly_when_their_case_is(cast: Cast) -> None:
+    case = make_case(cast)
+    service = make_service(cast, case)
+    make_plan(cast, case)
+    assert list(Service.objects.visible_to(cast.caseworker_a)) == [service]
+    assert SupportPlan.objects.visible_to(cast.supervisor_a).count() == 1
+    for persona in ("caseworker_b", "orgadmin_a", "analyst_a", "hotline_a", "outsider"):
+        assert not Service.objects.visible_to(cast.users[persona]).exists()
+        assert not SupportPlanRevision.objects.visible_to(cast.users[persona]).exists()
