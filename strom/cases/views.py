@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -219,7 +221,8 @@ def case_detail_view(request: HttpRequest, ref: str) -> HttpResponse:
         "timeline": timeline_for(case),
         "exploitation_labels": [EXPLOITATION_LABELS.get(f, f) for f in case.forms_of_exploitation],
     }
-    context["sections"] = case_sections(request, user, case)
+    context.update(case_sections(user, case))
+    context["due_next"] = context.get("open_tasks", [])[:3]
     return render(request, "cases/case_detail.html", context)
 
 
@@ -379,6 +382,37 @@ def conflict_rows(changes: list[FieldChange]) -> list[dict[str, str]]:
 # --- parts of the case owned by other apps ----------------------------------------------------------
 
 
-def case_sections(request: HttpRequest, user: User, case: Case) -> list[dict[str, Any]]:
-    """Sections other apps render on the case page (stages, support, consent, case file)."""
-    return []
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def case_sections(user: User, case: Case) -> dict[str, Any]:
+    """The context of the sections other apps render on the case page, each by its own contract
+    (see the section templates): stages and tasks, support, consent, case file, screenings.
+
+    None of these audits: the case page records one read of the case for the whole response.
+    """
+    from strom.casefile.selectors import casefile_sections_context
+    from strom.cases.selectors_stages import stage_panel_context, tasks_context
+    from strom.consent.selectors import consent_section_context
+    from strom.screening.selectors import screenings_for
+    from strom.support.selectors import support_section_context
+
+    context: dict[str, Any] = {
+        "has_stage_panel": _template_exists("cases/stages/_stage_panel.html"),
+        "has_tasks": _template_exists("cases/stages/_tasks.html"),
+    }
+    context.update(stage_panel_context(user, case))
+    context.update(tasks_context(user, case))
+    context.update(support_section_context(user, case))
+    context.update(consent_section_context(user, case))
+    context.update(casefile_sections_context(user, case))
+    context["screenings"] = screenings_for(user, case=case)
+    # The page's own values win where a section uses the same name for the same thing.
+    context["case"] = case
+    context["may_edit"] = access.can_edit_case(user, case)
+    return context

@@ -354,3 +354,44 @@ def test_only_a_supervisor_can_reassign(cast: Cast, as_persona: Any) -> None:
     case.refresh_from_db()
     assert case.owner == cast.users["supervisor_a"]
     assert AuditEntry.objects.filter(action="case.update", object_ref=case.ref).exists()
+
+
+# --- query counts ------------------------------------------------------------------------------------
+
+# The case page gathers every part of the case (stages, tasks, support, consent, case file,
+# screenings, timeline); each part costs a fixed number of queries, never one per row. A section that
+# deliberately adds a query changes this number; one that adds a query per row breaks the equality.
+CASE_PAGE_QUERIES = 49
+
+
+def _case_page_queries(client: Client, case: Case) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("cases:detail", kwargs={"ref": case.ref})
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_case_page_query_count_does_not_grow_with_rows(
+    cast: Cast, as_persona: Any, django_assert_num_queries: Any
+) -> None:
+    from strom.cases.services import identity_document_add, person_update
+
+    worker = cast.users["caseworker_a"]
+    client = as_persona("caseworker_a")
+    small = make_case(cast)
+    baseline = _case_page_queries(client, small)
+
+    big = make_case(cast)
+    for i in range(5):
+        identity_document_add(by=worker, person=big.person, doc_type="Passport", number=f"P{i}")
+        make_case(cast, person=big.person)
+    person = big.person
+    for i in range(3):
+        person = person_update(by=worker, person=person, version=person.version, contact=f"+371 {i}")
+    assert _case_page_queries(client, big) == baseline
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        client.get(reverse("cases:detail", kwargs={"ref": big.ref}))
