@@ -6,8 +6,11 @@ import os
 
 os.environ.setdefault("STROM_ENV", "test")
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from pytest_django import DjangoDbBlocker
 
@@ -21,6 +24,20 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
 
     with django_db_blocker.unblock():
         allow_audit_truncate()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
+    """No test leaves files under var/media (uploaded documents would pile up there)."""
+    storages = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture

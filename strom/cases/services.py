@@ -286,7 +286,9 @@ def case_open(
                 organisation=organisation,
                 municipality=municipality,
                 country=organisation.country,
-                owner=owner or (by if by.has_perm_in(Perm.CASE_VIEW, organisation.pk) else None),
+                # Whoever opens a case owns it until it is assigned: for a hotline operator, who has
+                # no view of the organisation's other cases, that is how they keep sight of it.
+                owner=owner or by,
                 forms_of_exploitation=sorted(set(forms_of_exploitation or [])),
                 child_basis=basis,
                 is_child=basis != ChildBasis.NOT_CHILD,
