@@ -344,3 +344,14 @@ def test_consent_rows_are_visible_through_the_persons_visible_cases(cast: Cast) 
     assert set(ConsentRecord.objects.visible_to(cast.supervisor_a)) == {case_only, person_wide}
     for persona in ("caseworker_b", "orgadmin_a", "coordinator_a", "outsider"):
         assert not ConsentRecord.objects.visible_to(cast.users[persona]).exists()
+
+
+def test_consent_section_query_count_does_not_grow_with_the_records(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    case = make_case(cast)
+    for _ in range(4):
+        record(cast, case, purpose="disclosure", recipient_organisation=cast.org_b)
+    record(cast, case, purpose="cross_border", recipient_country="SE")
+    with django_assert_max_num_queries(2):
+        render_to_string("consent/_case_section.html", consent_section_context(cast.caseworker_a, case))

@@ -560,3 +560,39 @@ def test_support_rows_are_visible_exactly_when_their_case_is(cast: Cast) -> None
     for persona in ("caseworker_b", "orgadmin_a", "analyst_a", "hotline_a", "outsider"):
         assert not Service.objects.visible_to(cast.users[persona]).exists()
         assert not SupportPlanRevision.objects.visible_to(cast.users[persona]).exists()
+
+
+def test_overview_page_shows_plan_history_reviews_and_services(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)
+    needs_assessment_record(
+        by=cast.caseworker_a, case=case, assessed_at=today(), needs={"LegalAid": "urgent"}
+    )
+    plan = make_plan(cast, case, objectives="First objectives")
+    plan_review_record(by=cast.caseworker_a, case=case, reviewed_at=plan.start_date, summary="Reviewed well")
+    make_service(cast, case, provider_organisation=cast.org_b, cost=Decimal("10"))
+    body = (
+        as_persona("supervisor_a").get(reverse("support:overview", kwargs={"ref": case.ref})).content.decode()
+    )
+    for text in (
+        "First objectives",
+        "Reviewed well",
+        "Vilnius Support Centre",
+        "Legal aid — Urgent",
+        "10.00 EUR",
+    ):
+        assert text in body
+
+
+def test_support_section_query_count_does_not_grow_with_the_services(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    case = make_case(cast)
+    make_plan(cast, case)
+    needs_assessment_record(by=cast.caseworker_a, case=case, assessed_at=today(), needs={"LegalAid": "high"})
+    for service_type in ("SafeAccommodation", "MedicalCare", "LegalAid", "Education", "Interpretation"):
+        make_service(cast, case, service_type=service_type, provider_organisation=cast.org_b)
+    with django_assert_max_num_queries(6):
+        html = render_to_string(
+            "support/_case_section.html", support_section_context(cast.caseworker_a, case)
+        )
+    assert html.count("Vilnius Support Centre") == 5
