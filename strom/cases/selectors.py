@@ -233,3 +233,18 @@ def case_page_data(user: User, case: Case) -> CasePageData:
         Case.objects.visible_to(user).filter(person_id=person.pk).exclude(pk=case.pk).order_by("-opened_at")
     )
     return CasePageData(case=case, person=person, documents=documents, other_cases=other_cases)
+
+
+def my_cases(user: User, *, limit: int = 10) -> list[Case]:
+    """The user's own open cases, the soonest due first (the dashboard)."""
+    from django.db.models import F
+
+    from strom.cases.choices import Stage
+
+    return list(
+        Case.objects.visible_to(user)
+        .filter(owner_id=user.pk)
+        .exclude(stage=Stage.CLOSED)
+        .select_related("municipality")
+        .order_by(F("next_due_at").asc(nulls_last=True), "-opened_at", "-id")[:limit]
+    )

@@ -21,6 +21,8 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "core:dashboard", None),
+    # case.create is held by everyone who works on cases (case workers, supervisors, hotline operators).
+    NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
     NavItem(_("Directory"), "directory:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Users"), "accounts:user_list", Perm.ORG_USERS_VIEW),
     NavItem(_("Audit log"), "audit:list", Perm.AUDIT_VIEW_ORG),

@@ -5,12 +5,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from strom.accounts.models import User
+from strom.accounts.roles import Perm
 
 
 @require_GET
@@ -42,7 +44,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     memberships = user.active_memberships()
-    return render(request, "core/dashboard.html", {"memberships": memberships})
+    context: dict[str, object] = {"memberships": memberships}
+    if user.has_any(Perm.CASE_VIEW):
+        from strom.cases.selectors import my_cases
+
+        # References, stages and dates only: no names, so the dashboard is not a read of personal data.
+        context["show_my_cases"] = True
+        context["my_cases"] = my_cases(user)
+        context["today"] = timezone.localdate()
+    return render(request, "core/dashboard.html", context)
 
 
 def _is_api(request: HttpRequest) -> bool:

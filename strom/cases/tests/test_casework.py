@@ -395,3 +395,44 @@ def test_case_page_query_count_does_not_grow_with_rows(
     assert _case_page_queries(client, big) == baseline
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         client.get(reverse("cases:detail", kwargs={"ref": big.ref}))
+
+
+# --- navigation and dashboard ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("caseworker_a", True),
+        ("supervisor_b", True),
+        ("hotline_a", True),
+        ("orgadmin_a", False),
+        ("analyst_a", False),
+    ],
+)
+def test_cases_link_in_the_navigation_only_for_people_who_work_on_cases(
+    as_persona: Any, persona: str, shown: bool
+) -> None:
+    body = as_persona(persona).get(reverse("core:dashboard")).content.decode()
+    assert (f'href="{reverse("cases:list")}"' in body) is shown
+
+
+def test_dashboard_lists_my_open_cases_soonest_due_first_without_names(cast: Cast, as_persona: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    later = make_case(cast, given_name="Ilze", family_name="Ozola")
+    sooner = make_case(cast)
+    not_mine = make_case(cast, owner=cast.users["supervisor_a"])
+    today = timezone.localdate()
+    Case.objects.filter(pk=later.pk).update(next_due_at=today + dt.timedelta(days=9))
+    Case.objects.filter(pk=sooner.pk).update(next_due_at=today - dt.timedelta(days=1))
+    before = AuditEntry.objects.count()
+    response = as_persona("caseworker_a").get(reverse("core:dashboard"))
+    assert [c.ref for c in response.context["my_cases"]] == [sooner.ref, later.ref]
+    body = response.content.decode()
+    assert not_mine.ref not in body
+    assert "Ozola" not in body
+    assert "overdue" in body
+    assert AuditEntry.objects.count() == before  # no personal data shown, no read recorded
