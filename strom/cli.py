@@ -173,6 +173,16 @@ def run(argv: list[str]) -> int:
         lock.close()
 
 
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=GRACEFUL_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 def _serve(host: str, port: int, workers: int, threads: int) -> int:
     command = [
         sys.executable,
@@ -192,6 +202,8 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
         "--access-logformat=%(t)s %(m)s %(U)s %(s)s %(M)sms",
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR)  # noqa: S603 - our own interpreter and arguments
+    # Task reminders (strom worker) run alongside the web server and stop with it.
+    worker = subprocess.Popen([sys.executable, "-m", "strom.cli", "worker"], cwd=BASE_DIR)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -219,6 +231,7 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        _stop_worker(worker)
     say("STROM stopped.")
     return 0 if stopping else code
 

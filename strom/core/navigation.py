@@ -21,6 +21,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "core:dashboard", None),
+    NavItem(_("My tasks"), "cases:overdue", Perm.CASE_VIEW),
     # case.create is held by everyone who works on cases (case workers, supervisors, hotline operators).
     NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
     NavItem(_("Directory"), "directory:list", Perm.DIRECTORY_VIEW),
