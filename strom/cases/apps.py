@@ -6,8 +6,5 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        # Timeline sources register themselves on import.
-        from strom.cases import casework_timeline  # noqa: F401
-
-        # The clocks register their case_opened hook; the stage parts add their timeline source.
-        from strom.cases import clocks, timeline_stages  # noqa: F401
+        # Timeline sources register themselves on import; the clocks register their case_opened hook.
+        from strom.cases import casework_timeline, clocks, timeline_stages  # noqa: F401
