@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from strom.accounts.models import Invitation
+from strom.accounts.models import Invitation, User
 from strom.accounts.roles import Role
 from strom.accounts.selectors import invitation_token_hash
 from tests.authz import PERSONAS, Route, everyone_logged_in, expect, public
@@ -49,7 +49,8 @@ def _invitation_token(c):  # type: ignore[no-untyped-def]
 
 
 def _reset_link(c):  # type: ignore[no-untyped-def]
-    user = c.users["caseworker_a"]
+    # From the database: the in-memory user may carry a last_login from a rolled-back login.
+    user = User.objects.get(pk=c.users["caseworker_a"].pk)
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),

@@ -22,13 +22,16 @@ def test_a_server_error_about_a_person_logs_no_identifying_data() -> None:
     ]
     assert handlers, "django.request logs through the configured console handler"
     buffer = StringIO()
-    previous = [h.setStream(buffer) for h in handlers]
+    # Swap the stream directly: setStream() flushes the old one, which pytest may already have closed.
+    previous = [h.stream for h in handlers]
+    for handler in handlers:
+        handler.stream = buffer
     try:
         client = Client(raise_request_exception=False)
         response = client.post(f"/fail/{user.pk}/?q={NAME}", {"full_name": NAME, "note": f"about {NAME}"})
     finally:
         for handler, stream in zip(handlers, previous, strict=True):
-            handler.setStream(stream)
+            handler.stream = stream
 
     logged = buffer.getvalue()
     assert response.status_code == 500
