@@ -1033,9 +1033,12 @@ def synth_generate(
         with context.Pool(workers, initializer=_worker_init, initargs=(plan,)) as pool:
             for _r in _consume(pool.imap_unordered(_worker_batch, batches), total, progress):
                 pass
+    # Statistics for the planner, and the visibility map set so index-only scans need no heap visits
+    # (the name-key lookups of a search). Autovacuum would get there too, later.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"  # VACUUM needs autocommit
     with connection.cursor() as cursor:
         for label in plan.models:
-            cursor.execute(f'ANALYZE "{apps.get_model(label)._meta.db_table}"')
+            cursor.execute(f'{command} "{apps.get_model(label)._meta.db_table}"')
     audit_record(
         actor=None,
         action=SYNTH_ACTION,
