@@ -35,6 +35,7 @@ from strom.cases.selectors import MAX_PAGE_SIZE, PAGE_SIZE, CaseFilters, case_li
 from strom.cases.services import (
     PERSON_FIELDS,
     EditConflict,
+    case_set_legal_hold,
     case_update,
     identity_document_add,
     person_update,
@@ -108,6 +109,7 @@ class CaseOut(Schema):
     opened_at: dt.datetime
     closed_at: dt.datetime | None
     next_due_at: dt.date | None
+    legal_hold: bool = Field(description="Kept beyond the retention period while true")
     version: int
     person: PersonSummaryOut
 
@@ -285,6 +287,7 @@ def _case_out(case: Case, person: dict[str, Any]) -> dict[str, Any]:
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
         "next_due_at": case.next_due_at,
+        "legal_hold": case.legal_hold,
         "version": case.version,
         "person": person,
     }
@@ -494,6 +497,23 @@ def update_case(request: HttpRequest, ref: str, payload: CasePatchIn) -> Any:
         return _conflict(request, exc, CASE_API_NAMES, _("case"))
     except ValidationError as exc:
         raise _api_names(exc, CASE_API_NAMES) from None
+    case = Case.objects.select_related("person", "owner", "municipality").get(pk=case.pk)
+    return _case_detail(case)
+
+
+class LegalHoldIn(Schema):
+    hold: bool
+    reason: str = Field("", max_length=200, description="About the proceedings, never the person")
+
+
+@router.put("/{ref}/legal-hold", response=CaseDetailOut, url_name="case_legal_hold")
+def set_legal_hold(request: HttpRequest, ref: str, payload: LegalHoldIn) -> dict[str, Any]:
+    """Place or lift a legal hold (supervisors): retention skips a held case."""
+    user = api_user(request)
+    case = access.get_case_for(user, ref, write=True)
+    if not access.can_assign(user, case):
+        raise Http404
+    case = case_set_legal_hold(by=user, case=case, hold=payload.hold, reason=payload.reason)
     case = Case.objects.select_related("person", "owner", "municipality").get(pk=case.pk)
     return _case_detail(case)
 

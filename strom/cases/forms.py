@@ -447,3 +447,20 @@ def validation_error_to_form(
     for key, errors in exc.message_dict.items():
         name = prefix_map.get(key, key)
         form.add_error(name if name in form.fields else None, errors)
+
+
+class LegalHoldForm(forms.Form):
+    hold = forms.BooleanField(
+        label=_("Keep this case beyond its retention period (legal hold)"),
+        required=False,
+        help_text=_("While the hold is on, retention neither anonymises nor erases the case."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "About the proceedings, not the person: e.g. “court order of 3 March” or "
+            "“compensation claim pending”."
+        ),
+    )

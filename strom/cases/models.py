@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +189,9 @@ class Case(models.Model):
         _("next due"), null=True, blank=True
     )  # earliest open task, kept by services
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Kept beyond the retention period while set (a court order, a pending claim): retention skips it.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -203,6 +207,8 @@ class Case(models.Model):
             models.Index(fields=["owner", "-opened_at", "-id"], name="case_owner_opened"),
             models.Index(fields=["organisation", "stage"], name="case_org_stage"),
             models.Index(fields=["organisation", "next_due_at"], name="case_org_due"),
+            # The list's "form of exploitation" filter is an array containment test.
+            GinIndex(fields=["forms_of_exploitation"], name="case_exploitation_gin"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -366,3 +366,37 @@ def case_bump_version(*, case: Case, version: int) -> None:
         stored = Case.objects.get(pk=case.pk)
         raise EditConflict([], stored_version=stored.version)
     case.version = version + 1
+
+
+def case_set_legal_hold(*, by: User, case: Case, hold: bool, reason: str = "") -> Case:
+    """Keep a case beyond its retention period (a court order, a pending compensation claim), or release it.
+
+    Supervisors decide. The reason is about the proceedings, never about the person, and is required
+    when placing a hold.
+    """
+    reason = reason.strip()
+    if not access.can_assign(by, case):
+        raise ValidationError(
+            _("Only a supervisor of the case's organisation can place or lift a legal hold.")
+        )
+    if hold and not reason:
+        raise ValidationError({"reason": _("Say why the case must be kept, e.g. the court order.")})
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("Keep the reason under 200 characters.")})
+    if case.legal_hold == hold and (not hold or case.legal_hold_reason == reason):
+        return case
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(
+            legal_hold=hold, legal_hold_reason=reason if hold else "", updated_at=timezone.now()
+        )
+        audit_record(
+            actor=by,
+            action="case.legal_hold" if hold else "case.legal_hold_release",
+            object_type="case",
+            object_ref=case.ref,
+            organisation_id=case.organisation_id,
+            reason=reason,
+        )
+    case.legal_hold = hold
+    case.legal_hold_reason = reason if hold else ""
+    return case

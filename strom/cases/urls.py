@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("persons/<int:person_id>/new-case/", views.person_case_open_view, name="person_case_open"),
     path("<str:ref>/", views.case_detail_view, name="detail"),
     path("<str:ref>/edit/", views.case_edit_view, name="edit"),
+    path("<str:ref>/legal-hold/", views.legal_hold_view, name="legal_hold"),
 ]

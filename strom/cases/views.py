@@ -30,6 +30,7 @@ from strom.cases.forms import (
     CaseFilterForm,
     CaseOpenForm,
     DocumentForm,
+    LegalHoldForm,
     NewCaseForPersonForm,
     PersonEditForm,
     validation_error_to_form,
@@ -40,6 +41,7 @@ from strom.cases.services import (
     EditConflict,
     FieldChange,
     case_open,
+    case_set_legal_hold,
     case_update,
     identity_document_add,
     person_update,
@@ -253,6 +255,32 @@ def case_edit_view(request: HttpRequest, ref: str) -> HttpResponse:
         {"form": form, "case": case, "conflict": conflict, "may_assign": may_assign},
         status=409 if conflict else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_hold_view(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = access.get_case_for(user, ref, write=True)
+    if not access.can_assign(user, case):
+        raise Http404
+    form = LegalHoldForm(
+        request.POST or None, initial={"hold": case.legal_hold, "reason": case.legal_hold_reason}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_set_legal_hold(
+                by=user, case=case, hold=form.cleaned_data["hold"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The legal hold is on.") if form.cleaned_data["hold"] else _("The legal hold is lifted."),
+            )
+            return redirect("cases:detail", ref=case.ref)
+    return render(request, "cases/legal_hold.html", {"form": form, "case": case})
 
 
 # --- the person page ---------------------------------------------------------------------------------

@@ -88,3 +88,23 @@ ROUTES += [
         expect=expect(CASE_A_MEMBERS, ok=201, anonymous=401),
     ),
 ]
+
+# Legal hold: supervisors of the case's organisation only.
+ROUTES += [
+    Route("cases:legal_hold", kwargs=case_ref, expect=expect(["supervisor_a"])),
+    Route(
+        "cases:legal_hold",
+        method="post",
+        kwargs=case_ref,
+        data=lambda c: {"hold": "on", "reason": "Court order pending"},
+        expect=expect(["supervisor_a"], ok=302),
+    ),
+    Route(
+        "api:case_legal_hold",
+        method="put",
+        json=True,
+        kwargs=case_ref,
+        data=lambda c: {"hold": True, "reason": "Court order pending"},
+        expect=expect(["supervisor_a"], anonymous=401),
+    ),
+]
