@@ -122,3 +122,59 @@ def test_screening_to_closure_and_follow_up_through_the_api(cast: Any, as_person
         response = as_persona(persona).get(reverse("api:case_detail", kwargs={"ref": ref}))
         assert response.status_code == 404, persona
     assert Case.objects.get(ref=ref).stage == "follow_up"
+
+
+def test_screening_to_closure_in_the_browser(cast: Any, as_persona: Any) -> None:
+    """The same journey through the pages, posting the forms a person fills in."""
+    from strom.cases.tests.test_casework import open_form
+
+    worker = as_persona("supervisor_a")
+    today = timezone.localdate().isoformat()
+
+    def post(url: str, data: dict[str, Any]) -> None:
+        response = worker.post(url, data)
+        assert response.status_code == 302, (url, response.status_code, response.content.decode()[:2000])
+
+    post(reverse("cases:open"), open_form(cast))
+    case = Case.objects.get()
+    ref = case.ref
+    assert worker.get(reverse("cases:detail", kwargs={"ref": ref})).status_code == 200
+
+    def version() -> int:
+        return Case.objects.get(ref=ref).version
+
+    post(
+        reverse("cases:decision", kwargs={"ref": ref, "kind": "reasonable_grounds"}),
+        {
+            "version": version(),
+            "outcome": "positive",
+            "decided_at": today,
+            "decided_by_org_type": "Police",
+            "start_reflection": "on",
+        },
+    )
+    assert Case.objects.get(ref=ref).stage == "reflection"
+    post(
+        reverse("cases:decision", kwargs={"ref": ref, "kind": "formal_identification"}),
+        {"version": version(), "outcome": "positive", "decided_at": today, "decided_by_org_type": "Police"},
+    )
+    if Case.objects.get(ref=ref).stage != "assistance":
+        post(
+            reverse("cases:stage_change", kwargs={"ref": ref}),
+            {"version": version(), "to_stage": "assistance"},
+        )
+    post(reverse("cases:return_plan", kwargs={"ref": ref}), {"kind": "local_integration"})
+    post(
+        reverse("cases:stage_change", kwargs={"ref": ref}),
+        {"version": version(), "to_stage": "return_reintegration"},
+    )
+    post(
+        reverse("cases:stage_change", kwargs={"ref": ref}),
+        {"version": version(), "to_stage": "closed", "closure_reason": "GoalsAchieved"},
+    )
+    post(reverse("cases:stage_change", kwargs={"ref": ref}), {"version": version(), "to_stage": "follow_up"})
+    case = Case.objects.get(ref=ref)
+    assert (case.stage, case.trafficking_status) == ("follow_up", "ActualVictimOfTrafficking")
+    page = worker.get(reverse("cases:detail", kwargs={"ref": ref})).content.decode()
+    assert "Follow-up" in page
+    assert as_persona("caseworker_b").get(reverse("cases:detail", kwargs={"ref": ref})).status_code == 404
