@@ -171,7 +171,9 @@ def drop_sessions(sessions: list[Session]) -> None:
 # --- the server -------------------------------------------------------------------------------------------
 
 
-def start_server(host: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    host: str, port: int, workers: int, threads: int, extra: list[str] | None = None
+) -> subprocess.Popen[bytes]:
     # The same gunicorn options as `strom run` (strom/cli.py _serve), without the access log.
     command = [
         sys.executable,
@@ -185,6 +187,7 @@ def start_server(host: str, port: int, workers: int, threads: int) -> subprocess
         "--timeout=60",
         "--no-control-socket",
         "--log-level=warning",
+        *(extra or []),
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR)  # noqa: S603 - our own interpreter and arguments
     deadline = time.monotonic() + 60
@@ -249,15 +252,19 @@ def client(
             endpoint = rng.choice(ENDPOINTS)
             path = request_path(endpoint, session, rng)
             began = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=30)
-                status = 0
+            status = 0
+            # The server closes idle keep-alive connections (gunicorn: after 2 s); like a browser, try
+            # once more on a fresh connection when a reused one turns out to be closed.
+            for _attempt in range(2):
+                try:
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                    break
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection(host, port, timeout=30)
             elapsed = time.perf_counter() - began
             sent += 1
             if now >= start_at:  # requests during the warm-up are not counted
@@ -326,6 +333,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as `strom run`: 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (as `strom run`: 4)")
+    parser.add_argument(
+        "--gunicorn-arg",
+        action="append",
+        default=[],
+        help="an extra gunicorn option for experiments, e.g. --gunicorn-arg=--worker-connections=30",
+    )
     parser.add_argument("--no-server", action="store_true", help="use a server already listening on --port")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -334,7 +347,11 @@ def main() -> int:
 
     print(f"preparing {options.sessions} sessions ...", flush=True)
     sessions = prepare_sessions(options.sessions, per_session=25, seed=options.seed)
-    server = None if options.no_server else start_server(host, options.port, options.workers, options.threads)
+    server = (
+        None
+        if options.no_server
+        else start_server(host, options.port, options.workers, options.threads, options.gunicorn_arg)
+    )
     try:
         stats = Stats()
         start_at = time.monotonic() + options.warmup
@@ -380,6 +397,7 @@ def main() -> int:
                         "think_s": options.think,
                         "workers": options.workers,
                         "threads": options.threads,
+                        "gunicorn_args": options.gunicorn_arg,
                         "cpus": os.cpu_count(),
                         "load_before": load_before,
                         "load_after": load_after,

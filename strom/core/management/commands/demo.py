@@ -170,6 +170,12 @@ class Command(BaseCommand):
                     "{users} accounts.".format(**created)
                 )
             )
+        # Cases go through the services, each step committed so the clocks' hooks run as in real use.
+        from strom.cases.demo_cases import demo_cases_load, demo_cases_loaded
+
+        if not demo_cases_loaded():
+            count = demo_cases_load()
+            self.stdout.write(self.style.SUCCESS(f"Demo cases loaded: {count} cases in nine countries."))
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
