@@ -123,3 +123,24 @@ def test_synth_is_refused_in_production(places: None) -> None:
 def test_synth_needs_the_demo_municipalities() -> None:
     with pytest.raises(SynthRefused):
         synth_generate(cases=1, workers=1)
+
+
+def test_a_reference_already_taken_makes_the_batch_retry_with_other_references(places: None) -> None:
+    from django.db import connection
+
+    Municipality.objects.filter(code="VNO").delete()
+    synth_generate(cases=1, seed=4, workers=1, batch=10, org_count=1)
+    existing = Case.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('cases_case', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608 - a name from PostgreSQL
+        last, called = cursor.fetchone()
+    next_id = last + 1 if called else last
+    # The services drew, at random, the reference synth would derive for its next case.
+    Case.objects.filter(pk=existing.pk).update(ref=synthetic_ref("LV", "RIX", next_id))
+
+    result = synth_generate(cases=5, seed=4, workers=1, batch=10, org_count=1)
+
+    assert result.retries == 1
+    assert Case.objects.count() == 6
