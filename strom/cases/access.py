@@ -23,9 +23,17 @@ def cases_visible_to(user: User, qs: CaseQuerySet) -> CaseQuerySet:
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     org_ids = user.org_ids_with(Perm.CASE_VIEW)
-    if not org_ids and not user.has_any(Perm.CASE_CREATE):
+    # Where a user may open cases but not view the organisation's others (hotline operators), they see
+    # the ones they hold. Case workers get one indexable condition: an OR with owner_id would make
+    # PostgreSQL read and sort every case of the organisation for each page (docs/performance.md).
+    # A case worker who leaves an organisation no longer sees the cases they held there.
+    create_only = user.org_ids_with(Perm.CASE_CREATE) - org_ids
+    if not org_ids and not create_only:
         return qs.none()
-    return qs.filter(Q(organisation_id__in=org_ids) | Q(owner_id=user.pk))
+    condition = Q(organisation_id__in=org_ids)
+    if create_only:
+        condition |= Q(organisation_id__in=create_only, owner_id=user.pk)
+    return qs.filter(condition)
 
 
 def get_case_for(user: User, ref: str, *, write: bool = False) -> Case:

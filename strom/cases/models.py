@@ -104,7 +104,8 @@ class PersonNameKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "kind", "key"], name="person_name_key_unique")
         ]
-        indexes = [models.Index(fields=["key"], name="person_name_key_lookup")]
+        # Looked up by key and read for the person: answered from the index alone, rows ordered by person.
+        indexes = [models.Index(fields=["key", "kind", "person"], name="person_name_key_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind} key of person {self.person_id}"

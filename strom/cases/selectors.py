@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from strom.accounts.roles import Perm
@@ -30,36 +30,41 @@ _CURSOR_SALT = "strom.cases.list"
 # --- search ------------------------------------------------------------------------------------------
 
 
-def name_condition(query: str, *, person_field: str = "person_id") -> Q | None:
-    """Persons whose recorded names match `query` in any script or transliteration.
+# A search that matches more persons than this is too vague to be useful; the list says so by paging.
+SEARCH_MAX_PERSONS = 5000
 
-    The whole name (word order ignored) matches a full key; a multi-word query also matches a person
-    who has every one of its words somewhere in their names; one word matches any name word
-    (the surname alone). None when the query has no letters.
+
+def matching_person_ids(query: str) -> list[int]:
+    """Persons whose names or document numbers match, found first and on their own.
+
+    Filtering cases by a short list of person ids uses the person index; an OR of subqueries on the
+    case list made PostgreSQL test every case of the organisation (docs/performance.md). Words match
+    through a chain of semi-joins, which PostgreSQL answers with index-only scans ordered by person.
     """
-    full = crypto.name_index(query)
-    words = crypto.name_token_indexes(query)
-    if not full or not words:
-        return None
-    by_words = (
-        PersonNameKey.objects.filter(kind=PersonNameKey.Kind.WORD, key__in=words)
-        .values("person_id")
-        .annotate(hits=Count("key", distinct=True))
-        .filter(hits=len(words))
-        .values("person_id")
-    )
-    condition = Q(**{f"{person_field}__in": by_words})
-    if len(words) > 1:
-        by_full = PersonNameKey.objects.filter(kind=PersonNameKey.Kind.FULL, key=full).values("person_id")
-        condition |= Q(**{f"{person_field}__in": by_full})
-    return condition
-
-
-def person_ids_by_document(query: str) -> QuerySet[IdentityDocument, Any] | None:
+    parts: list[QuerySet[Any, Any]] = []
+    full, words = crypto.name_index(query), crypto.name_token_indexes(query)
+    if full and words:
+        by_words = PersonNameKey.objects.filter(kind=PersonNameKey.Kind.WORD, key=words[0])
+        for word in words[1:]:
+            by_words = by_words.filter(
+                person_id__in=PersonNameKey.objects.filter(kind=PersonNameKey.Kind.WORD, key=word).values(
+                    "person_id"
+                )
+            )
+        parts.append(by_words.values_list("person_id", flat=True))
+        if len(words) > 1:
+            parts.append(
+                PersonNameKey.objects.filter(kind=PersonNameKey.Kind.FULL, key=full).values_list(
+                    "person_id", flat=True
+                )
+            )
     index = crypto.blind_index(query, kind="document")
-    if not index:
-        return None
-    return IdentityDocument.objects.filter(number_index=index).values("person_id")
+    if index:
+        parts.append(IdentityDocument.objects.filter(number_index=index).values_list("person_id", flat=True))
+    if not parts:
+        return []
+    union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    return list(union[:SEARCH_MAX_PERSONS])
 
 
 def search_cases(qs: CaseQuerySet, query: str) -> CaseQuerySet:
@@ -69,14 +74,7 @@ def search_cases(qs: CaseQuerySet, query: str) -> CaseQuerySet:
         return qs
     if looks_like_ref(query):
         return qs.filter(ref=normalise_ref(query))
-    condition = Q(pk__in=[])
-    by_name = name_condition(query)
-    if by_name is not None:
-        condition |= by_name
-    by_document = person_ids_by_document(query)
-    if by_document is not None:
-        condition |= Q(person_id__in=by_document)
-    return qs.filter(condition)
+    return qs.filter(person_id__in=matching_person_ids(query))
 
 
 def possible_duplicates(

@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import threading
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,10 @@ def key_source() -> KeySource:
 
 _lock = threading.Lock()
 _cached: tuple[object, KeyRing] | None = None
+# The file is looked at again at most this often: a list page decrypts hundreds of values, and a stat
+# per value showed in profiles. A process that meets an unknown key id re-reads at once regardless.
+STAT_INTERVAL = 1.0
+_checked_at = 0.0
 
 
 def _stamp(source: KeySource) -> object:
@@ -176,22 +181,28 @@ def _load(source: KeySource) -> KeyRing:
 
 def key_ring() -> KeyRing:
     """The current ring, re-read when its file changed since the last call."""
-    global _cached
+    global _cached, _checked_at
+    cached = _cached
+    now = time.monotonic()
+    if cached is not None and now - _checked_at < STAT_INTERVAL:
+        return cached[1]
     source = key_source()
     stamp = _stamp(source)
-    cached = _cached
     if cached is not None and stamp is not None and cached[0] == stamp:
+        _checked_at = now
         return cached[1]
     with _lock:
         ring = _load(source)
         _cached = (_stamp(source), ring)
+        _checked_at = now
     return ring
 
 
 def reload_key_ring() -> KeyRing:
-    global _cached
+    global _cached, _checked_at
     with _lock:
         _cached = None
+        _checked_at = 0.0
     return key_ring()
 
 

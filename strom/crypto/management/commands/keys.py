@@ -60,6 +60,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = options["subcommand"]
+        # Key administration acts on the file as it is now, not on a ring cached a moment ago.
+        reload_key_ring()
         if "batch_size" in options and options["batch_size"] < 1:
             raise CommandError(_("--batch-size must be at least 1."))
         if command == "status":
