@@ -184,6 +184,7 @@ def start_server(
         f"--workers={workers}",
         "--worker-class=gthread",
         f"--threads={threads}",
+        "--worker-connections=16",
         "--timeout=60",
         "--no-control-socket",
         "--log-level=warning",
@@ -331,8 +332,8 @@ def main() -> int:
     )
     parser.add_argument("--max-requests", type=int, default=100_000, help="per client, a safety bound")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as `strom run`: 2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (as `strom run`: 4)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (as `strom run`: 4)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (as `strom run`: 2)")
     parser.add_argument(
         "--gunicorn-arg",
         action="append",
