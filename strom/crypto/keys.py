@@ -155,6 +155,7 @@ _cached: tuple[object, KeyRing] | None = None
 # per value showed in profiles. A process that meets an unknown key id re-reads at once regardless.
 STAT_INTERVAL = 1.0
 _checked_at = 0.0
+_checked_source: object = None
 
 
 def _stamp(source: KeySource) -> object:
@@ -181,20 +182,22 @@ def _load(source: KeySource) -> KeyRing:
 
 def key_ring() -> KeyRing:
     """The current ring, re-read when its file changed since the last call."""
-    global _cached, _checked_at
+    global _cached, _checked_at, _checked_source
     cached = _cached
     now = time.monotonic()
-    if cached is not None and now - _checked_at < STAT_INTERVAL:
-        return cached[1]
     source = key_source()
+    where = (source.path, settings.STROM_FIELD_KEYS if source.path is None else "")
+    # Skip the stat only for the same source: settings may point elsewhere (tests, a second site).
+    if cached is not None and where == _checked_source and now - _checked_at < STAT_INTERVAL:
+        return cached[1]
     stamp = _stamp(source)
     if cached is not None and stamp is not None and cached[0] == stamp:
-        _checked_at = now
+        _checked_at, _checked_source = now, where
         return cached[1]
     with _lock:
         ring = _load(source)
         _cached = (_stamp(source), ring)
-        _checked_at = now
+        _checked_at, _checked_source = now, where
     return ring
 
 
