@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "strom.support",
     "strom.consent",
     "strom.casefile",
+    "strom.network",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("support/", include("strom.support.urls")),
     path("consent/", include("strom.consent.urls")),
     path("casefile/", include("strom.casefile.urls")),
+    path("network/", include("strom.network.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]
