@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "strom.consent",
     "strom.casefile",
     "strom.network",
-    "strom.pathways",
 ]
 
 MIDDLEWARE = [

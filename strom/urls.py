@@ -16,7 +16,6 @@ urlpatterns = [
     path("consent/", include("strom.consent.urls")),
     path("casefile/", include("strom.casefile.urls")),
     path("network/", include("strom.network.urls")),
-    path("pathways/", include("strom.pathways.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

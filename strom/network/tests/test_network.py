@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 
 from strom.audit.models import AuditEntry
 from strom.directory.models import Municipality
@@ -23,6 +25,13 @@ from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
 RIGA_TZ = ZoneInfo("Europe/Riga")
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    # Messages are compared in English; another test in the same worker may have left Latvian active.
+    with translation.override("en"):
+        yield
 
 
 def names(qs: Any) -> set[str]:

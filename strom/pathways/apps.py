@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class PathwaysConfig(AppConfig):
-    name = "strom.pathways"
-    label = "pathways"
