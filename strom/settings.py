@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "strom.consent",
     "strom.casefile",
     "strom.network",
+    "strom.pathways",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("consent/", include("strom.consent.urls")),
     path("casefile/", include("strom.casefile.urls")),
     path("network/", include("strom.network.urls")),
+    path("pathways/", include("strom.pathways.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

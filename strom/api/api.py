@@ -34,6 +34,7 @@ def _register_routers() -> None:
     from strom.consent.api import router as consent_router
     from strom.directory.api import router as directory_router
     from strom.network.api import router as network_router
+    from strom.pathways.api import router as pathways_router
     from strom.screening.api import router as screening_router
     from strom.support.api import router as support_router
 
@@ -46,6 +47,7 @@ def _register_routers() -> None:
     api.add_router("/consent", consent_router)
     api.add_router("/casefile", casefile_router)
     api.add_router("/network", network_router)
+    api.add_router("/pathways", pathways_router)
 
 
 _register_routers()

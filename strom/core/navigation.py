@@ -26,6 +26,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
     NavItem(_("Directory"), "directory:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Network"), "network:list", Perm.DIRECTORY_VIEW),
+    NavItem(_("Referral pathways"), "pathways:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Users"), "accounts:user_list", Perm.ORG_USERS_VIEW),
     NavItem(_("Audit log"), "audit:list", Perm.AUDIT_VIEW_ORG),
 )

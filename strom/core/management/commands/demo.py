@@ -176,6 +176,9 @@ class Command(BaseCommand):
         if not demo_cases_loaded():
             count = demo_cases_load()
             self.stdout.write(self.style.SUCCESS(f"Demo cases loaded: {count} cases in nine countries."))
+        from strom.pathways.demo import demo_pathways_load
+
+        self.stdout.write(f"Demo referral pathways created: {demo_pathways_load()}.")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:

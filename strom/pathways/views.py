@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from strom.accounts.models import User
+from strom.pathways.access import can_edit_pathway, get_municipality_for
+from strom.pathways.diagram import layout, time_limit_text
+from strom.pathways.forms import PathwayFilterForm, VersionForm, step_forms
+from strom.pathways.selectors import pathway_of, pathways_visible_to, steps_of
+from strom.pathways.services import PathwayConflict, pathway_save
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+@require_GET
+def pathway_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = PathwayFilterForm(request.GET or None)
+    country = filters.cleaned_data.get("country", "") if filters.is_valid() else ""
+    pathways = pathways_visible_to(user, country=country)
+    return render(request, "pathways/list.html", {"filters": filters, "pathways": pathways})
+
+
+def _pathway_context(request: HttpRequest, municipality_id: int) -> dict[str, object]:
+    user = _user(request)
+    municipality = get_municipality_for(user, municipality_id)
+    pathway = pathway_of(municipality)
+    steps = steps_of(pathway)
+    return {
+        "municipality": municipality,
+        "pathway": pathway,
+        "steps": [(step, time_limit_text(step.time_limit_days)) for step in steps],
+        "diagram": layout(steps),
+        "may_edit": can_edit_pathway(user, municipality),
+    }
+
+
+@login_required
+@require_GET
+def pathway_detail(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    return render(request, "pathways/detail.html", _pathway_context(request, municipality_id))
+
+
+@login_required
+@require_GET
+def pathway_sheet(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    return render(request, "pathways/sheet.html", _pathway_context(request, municipality_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pathway_edit(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    user = _user(request)
+    municipality = get_municipality_for(user, municipality_id, write=True)
+    pathway = pathway_of(municipality)
+    data = request.POST if request.method == "POST" else None
+    version_form = VersionForm(data, initial={"version": pathway.version if pathway else 0})
+    forms = step_forms(data, municipality, steps_of(pathway))
+    errors: list[str] = []
+    if request.method == "POST":
+        if version_form.is_valid() and all(form.is_valid() for form in forms):
+            try:
+                pathway_save(
+                    by=user,
+                    municipality=municipality,
+                    version=version_form.cleaned_data["version"],
+                    steps=[form.step_data() for form in forms if not form.is_empty],
+                )
+            except PathwayConflict:
+                errors.append(
+                    _(
+                        "Someone else saved this pathway since you opened it. "
+                        "Open it again to see their changes, then make yours."
+                    )
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("The pathway is saved."))
+                return redirect("pathways:detail", municipality_id=municipality.pk)
+        elif not version_form.is_valid():
+            errors.append(_("The form is out of date. Open the pathway again."))
+    context = {
+        "municipality": municipality,
+        "pathway": pathway,
+        "version_form": version_form,
+        "forms": forms,
+        "errors": errors,
+        "field_errors": any(form.errors for form in forms),
+    }
+    return render(request, "pathways/edit.html", context)
