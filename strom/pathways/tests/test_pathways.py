@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strom.audit.models import AuditEntry
@@ -246,3 +248,21 @@ def test_api_coordinator_of_another_country_cannot_write(cast: Cast, as_persona:
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_the_pathway_page_needs_the_same_queries_however_many_steps(cast: Cast, as_persona: Any) -> None:
+    pathway = _riga_pathway(cast)
+    client = as_persona("caseworker_a")
+    url = reverse("pathways:detail", args=[cast.riga.pk])
+    client.get(url)  # warm the session and translation caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    pathway_save(
+        by=cast.coordinator_a,
+        municipality=cast.riga,
+        version=pathway.version,
+        steps=[StepData(stage=stage, lead_agency=cast.org_b) for stage in PathwayStage],
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
