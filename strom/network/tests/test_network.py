@@ -311,3 +311,18 @@ def test_api_filters_create_and_capacity(cast: Cast, as_persona: Any) -> None:
         f"/api/v1/network/services/{service_id}/capacity", {"free_places": 9}, content_type="application/json"
     )
     assert too_many.status_code == 422
+
+
+def test_demo_network_is_created_once_with_free_places_and_their_time(cast: Cast) -> None:
+    from strom.directory.models import Organisation, OrgType
+    from strom.network.demo import demo_network_load
+
+    Organisation.objects.create(
+        name="Riga Crisis Shelter", org_type=OrgType.SHELTER, country="LV", municipality=cast.riga
+    )
+    assert demo_network_load() == 2
+    assert demo_network_load() == 0
+    shelter = NetworkService.objects.get(name="Crisis shelter for women and children")
+    assert (shelter.capacity, shelter.free_places) == (12, 3)
+    assert shelter.free_places_updated_at is not None
+    assert list(shelter.municipalities.all()) == [cast.riga]

@@ -179,6 +179,9 @@ class Command(BaseCommand):
         from strom.pathways.demo import demo_pathways_load
 
         self.stdout.write(f"Demo referral pathways created: {demo_pathways_load()}.")
+        from strom.network.demo import demo_network_load
+
+        self.stdout.write(f"Demo network services created: {demo_network_load()}.")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
