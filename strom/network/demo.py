@@ -1,7 +1,8 @@
 """The demo cooperation network: services of the demo organisations in the nine demo municipalities.
 
 Contacts are synthetic (example.org addresses, +371 2000 0000-style numbers). Idempotent: a service that
-already exists (same organisation and name) is left as it is."""
+already exists (same organisation and name) is left as it is. Shelters have no address on purpose: the
+location of a safe house is kept secret and intake goes through the phone."""
 
 from __future__ import annotations
 

@@ -326,3 +326,24 @@ def test_demo_network_is_created_once_with_free_places_and_their_time(cast: Cast
     assert (shelter.capacity, shelter.free_places) == (12, 3)
     assert shelter.free_places_updated_at is not None
     assert list(shelter.municipalities.all()) == [cast.riga]
+
+
+def test_list_and_detail_query_counts_do_not_grow_with_services(cast: Cast, as_persona: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_persona("caseworker_a")
+    first = make_service(cast.org_a, name="Shelter 0", municipalities=[cast.riga])
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count(reverse("network:list"))  # the first request of a session writes the session
+    few = count(reverse("network:list"))
+    detail = count(reverse("network:detail", args=[first.pk]))
+    for number in range(1, 6):
+        make_service(cast.org_b, name=f"Shelter {number}", municipalities=[cast.riga, cast.vilnius])
+    assert count(reverse("network:list")) == few
+    assert count(reverse("network:detail", args=[first.pk])) == detail
