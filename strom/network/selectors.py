@@ -86,3 +86,16 @@ def freshness_list(user: User) -> NetworkServiceQuerySet:
         .select_related("organisation", "updated_by")
         .order_by(F("free_places_updated_at").asc(nulls_first=True), "name")
     )
+
+
+def service_covers(service: NetworkService, municipality: Municipality) -> bool:
+    """The same rule as the municipality filter, for one service (a referral checks it before sending)."""
+    if municipality.country in service.countries:
+        return True
+    return service.municipalities.filter(pk=municipality.pk).exists()
+
+
+def service_accepts(service: NetworkService, *, child: bool) -> bool:
+    """Whether the service takes a child (or an adult). When age is uncertain and the person may be a
+    child, callers pass child=True (Directive 2011/36/EU Art. 13(2))."""
+    return service.for_children if child else service.for_adults

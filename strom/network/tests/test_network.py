@@ -347,3 +347,17 @@ def test_list_and_detail_query_counts_do_not_grow_with_services(cast: Cast, as_p
         make_service(cast.org_b, name=f"Shelter {number}", municipalities=[cast.riga, cast.vilnius])
     assert count(reverse("network:list")) == few
     assert count(reverse("network:detail", args=[first.pk])) == detail
+
+
+def test_service_covers_and_accepts_follow_the_filter_rules(cast: Cast) -> None:
+    from strom.network.selectors import service_accepts, service_covers
+
+    national = make_service(cast.org_a, name="All Latvia", countries=["LV"], for_children=True)
+    local = make_service(cast.org_b, name="Vilnius only", municipalities=[cast.vilnius], for_adults=True)
+    assert service_covers(national, cast.riga)
+    assert not service_covers(national, cast.vilnius)
+    assert service_covers(local, cast.vilnius)
+    assert not service_covers(local, cast.riga)
+    assert service_accepts(national, child=True)
+    assert not service_accepts(local, child=True)
+    assert service_accepts(local, child=False)
