@@ -10,43 +10,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from strom.directory.models import Municipality, Organisation
+from strom.support.choices import ServiceType as SupportServiceType
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
 
 
-class ServiceType(models.TextChoices):
-    # The support-plan types (strom.support.choices.ServiceType, same values) so a network entry and a
-    # delivered service share one vocabulary; a test keeps the two in step.
-    EDUCATION = "Education", _("Education")
-    FINANCIAL = "Financial", _("Financial")
-    HEALTH = "Health", _("Health")
-    LABOUR_EXPLOITATION_REHABILITATION = (
-        "LabourExploitationRehabilitation",
-        _("Labour exploitation rehabilitation"),
-    )
-    LEGAL = "Legal", _("Legal")
-    LIVELIHOOD = "Livelihood", _("Livelihood")
-    RIGHTS_BASED_TRAINING = "RightsBasedTraining", _("Rights-based training")
-    SEXUAL_EXPLOITATION_REHABILITATION = (
-        "SexualExploitationRehabilitation",
-        _("Sexual exploitation rehabilitation"),
-    )
-    SOCIAL_CARE = "SocialCare", _("Social care")
-    SAFE_ACCOMMODATION = "SafeAccommodation", _("Safe accommodation")
-    MATERIAL_ASSISTANCE = "MaterialAssistance", _("Material assistance")
-    MEDICAL_CARE = "MedicalCare", _("Medical care")
-    PSYCHOLOGICAL_HELP = "PsychologicalHelp", _("Psychological help")
-    COUNSELLING_AND_INFORMATION = "CounsellingAndInformation", _("Counselling and information")
-    INTERPRETATION = "Interpretation", _("Interpretation")
-    LEGAL_AID = "LegalAid", _("Legal aid")
-    # Partners in the chain of assistance that are not support services.
-    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
-    LABOUR_INSPECTION = "LabourInspection", _("Labour inspection")
-    MIGRATION_AUTHORITY = "MigrationAuthority", _("Migration authority")
-    EMBASSY_CONSULATE = "EmbassyConsulate", _("Embassy or consulate")
-    CHILD_PROTECTION = "ChildProtection", _("Child protection")
-    EMPLOYMENT = "Employment", _("Employment")
+# The support-plan types, with the same values and labels, so a network entry and a delivered service
+# share one vocabulary; then the partners in the chain of assistance that are not support services.
+_PARTNER_TYPES = [
+    ("LAW_ENFORCEMENT", ("LawEnforcement", _("Law enforcement"))),
+    ("LABOUR_INSPECTION", ("LabourInspection", _("Labour inspection"))),
+    ("MIGRATION_AUTHORITY", ("MigrationAuthority", _("Migration authority"))),
+    ("EMBASSY_CONSULATE", ("EmbassyConsulate", _("Embassy or consulate"))),
+    ("CHILD_PROTECTION", ("ChildProtection", _("Child protection"))),
+    ("EMPLOYMENT", ("Employment", _("Employment"))),
+]
+ServiceType = models.TextChoices(  # type: ignore[call-overload]  # the functional form
+    "ServiceType",
+    [(member.name, (member.value, member.label)) for member in SupportServiceType] + _PARTNER_TYPES,
+)
 
 
 class NetworkServiceQuerySet(models.QuerySet["NetworkService"]):
