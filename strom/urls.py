@@ -17,6 +17,7 @@ urlpatterns = [
     path("casefile/", include("strom.casefile.urls")),
     path("network/", include("strom.network.urls")),
     path("pathways/", include("strom.pathways.urls")),
+    path("referrals/", include("strom.referrals.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

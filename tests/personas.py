@@ -1,6 +1,9 @@
-"""The cast every test uses: two organisations in two countries, every role, an outsider.
+"""The cast every test uses: two organisations in two countries, every role, an outsider, and a
+referral recipient.
 
-Latvia: Riga municipal social services (org A). Lithuania: a Vilnius NGO (org B).
+Latvia: Riga municipal social services (org A). Lithuania: a Vilnius NGO (org B). Latvia: a Riga
+shelter (org C) whose case worker, `recipient`, receives referrals from org A
+(tests/referral_scope.py gives them one for every case of org A in the authorisation test).
 Each persona is a user with exactly one membership, except `outsider` (no membership at all) and
 `anonymous` (not logged in). All people here are synthetic.
 """
@@ -33,6 +36,7 @@ CAST: dict[str, tuple[str, Role]] = {
     "coordinator_b": ("b", Role.NATIONAL_COORDINATOR),
     "analyst_b": ("b", Role.ANALYST),
     "orgadmin_b": ("b", Role.ORG_ADMIN),
+    "recipient": ("c", Role.CASE_WORKER),
 }
 ALL_PERSONAS: tuple[str, ...] = (*CAST, "outsider", "anonymous")
 
@@ -41,6 +45,7 @@ ALL_PERSONAS: tuple[str, ...] = (*CAST, "outsider", "anonymous")
 class Cast:
     org_a: Organisation
     org_b: Organisation
+    org_c: Organisation
     riga: Municipality
     vilnius: Municipality
     users: dict[str, User]
@@ -62,7 +67,10 @@ def build_cast() -> Cast:
     org_b = Organisation.objects.create(
         name="Vilnius Support Centre", org_type=OrgType.NGO, country="LT", municipality=vilnius
     )
-    orgs = {"a": org_a, "b": org_b}
+    org_c = Organisation.objects.create(
+        name="Riga Crisis Shelter", org_type=OrgType.SHELTER, country="LV", municipality=riga
+    )
+    orgs = {"a": org_a, "b": org_b, "c": org_c}
     users: dict[str, User] = {}
     for name, (org_key, role) in CAST.items():
         user = User.objects.create_user(
@@ -71,7 +79,7 @@ def build_cast() -> Cast:
         Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
         users[name] = user
     users["outsider"] = User.objects.create_user("outsider@example.test", PASSWORD, full_name="Outsider")
-    return Cast(org_a=org_a, org_b=org_b, riga=riga, vilnius=vilnius, users=users)
+    return Cast(org_a=org_a, org_b=org_b, org_c=org_c, riga=riga, vilnius=vilnius, users=users)
 
 
 def give_totp_device(user: User) -> TOTPDevice:

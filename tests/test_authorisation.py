@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import strom
 from tests.authz import PERSONAS, Route
+from tests.referral_scope import RECIPIENT, refer_cases_to_recipient
 
 # Framework routes that are not ours to guard (static files are served by WhiteNoise, not a URL pattern).
 IGNORED: set[str] = set()
@@ -67,7 +68,8 @@ def _route_id(route: Route) -> str:
 @pytest.mark.parametrize("route", declared_routes(), ids=_route_id)
 def test_route_answers_every_persona_as_declared(route: Route, cast: Any, as_persona: Any) -> None:
     """One route, every persona. Each persona's turn runs in a savepoint that is rolled back, so every
-    persona meets the same state: a POST by one cannot change what the next one sees."""
+    persona meets the same state: a POST by one cannot change what the next one sees. Before the
+    referral recipient's turn, organisation A's cases are referred to them (tests/referral_scope.py)."""
     wrong: list[str] = []
     url = ""
     # Route helpers may memoise objects on the cast; those rows vanish with each rollback, so forget them.
@@ -81,6 +83,7 @@ def test_route_answers_every_persona_as_declared(route: Route, cast: Any, as_per
             client = as_persona(persona)
             url = reverse(route.name, kwargs=route.kwargs(cast) if route.kwargs else None)
             data = route.data(cast) if route.data else {}
+            secrets = refer_cases_to_recipient(cast) if persona == RECIPIENT else []
             call = getattr(client, route.method)
             if route.json:
                 response = call(url, data=data, content_type="application/json")
@@ -89,4 +92,11 @@ def test_route_answers_every_persona_as_declared(route: Route, cast: Any, as_per
             transaction.set_rollback(True)
         if response.status_code != route.expect[persona]:
             wrong.append(f"{persona}: got {response.status_code}, expected {route.expect[persona]}")
+        body = b"" if getattr(response, "streaming", False) else response.content
+        # A page may echo its own address (the language switcher's "next"): what the test itself sent
+        # is not a leak.
+        sent = url + repr(data)
+        leaked = [s for s in secrets if s.encode() in body and s not in sent]
+        if leaked:
+            wrong.append(f"{persona}: the response shows what the referral's scope leaves out: {leaked}")
     assert not wrong, f"{route.method.upper()} {url}\n" + "\n".join(wrong)

@@ -34,6 +34,8 @@ class Perm(StrEnum):
     HOTLINE_LOG = "hotline.log"
     REFERRAL_SEND = "referral.send"
     REFERRAL_RESPOND = "referral.respond"
+    # Refer without the person's consent, giving a reason (danger to life, a child at risk).
+    REFERRAL_OVERRIDE = "referral.override"
     # National oversight of the referral mechanism: pseudonymised case flow across a country.
     NRM_OVERSEE = "nrm.oversee"
     # Aggregated, disclosure-controlled statistics: never identities.
@@ -73,6 +75,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.CASE_DECIDE,
             Perm.REFERRAL_SEND,
             Perm.REFERRAL_RESPOND,
+            Perm.REFERRAL_OVERRIDE,
             Perm.ORG_USERS_VIEW,
             Perm.STATS_VIEW,
         }

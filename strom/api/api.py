@@ -35,6 +35,7 @@ def _register_routers() -> None:
     from strom.directory.api import router as directory_router
     from strom.network.api import router as network_router
     from strom.pathways.api import router as pathways_router
+    from strom.referrals.api import router as referrals_router
     from strom.screening.api import router as screening_router
     from strom.support.api import router as support_router
 
@@ -48,6 +49,7 @@ def _register_routers() -> None:
     api.add_router("/casefile", casefile_router)
     api.add_router("/network", network_router)
     api.add_router("/pathways", pathways_router)
+    api.add_router("/referrals", referrals_router)
 
 
 _register_routers()

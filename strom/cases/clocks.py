@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from strom.audit.services import audit_record
 from strom.cases import country_rules, hooks
@@ -65,9 +65,14 @@ MANUAL_TASK_TITLES: dict[str, Any] = {
 }
 TASK_TITLES.update(MANUAL_TASK_TITLES)
 
-NOTIFICATION_MESSAGES: dict[str, tuple[str, str]] = {
-    "tasks_due_soon": ("You have %(count)s task due soon.", "You have %(count)s tasks due soon."),
-    "tasks_overdue": ("You have %(count)s overdue task.", "You have %(count)s overdue tasks."),
+# Lazy plural messages, formatted with {"count": n} in the reader's language (other apps add theirs).
+NOTIFICATION_MESSAGES: dict[str, Any] = {
+    "tasks_due_soon": ngettext_lazy(
+        "You have %(count)s task due soon.", "You have %(count)s tasks due soon.", "count"
+    ),
+    "tasks_overdue": ngettext_lazy(
+        "You have %(count)s overdue task.", "You have %(count)s overdue tasks.", "count"
+    ),
 }
 
 
@@ -82,11 +87,10 @@ def task_title(key: str, params: dict[str, Any]) -> str:
 
 
 def notification_message(key: str, params: dict[str, Any]) -> str:
-    forms = NOTIFICATION_MESSAGES.get(key)
-    if forms is None:
+    message = NOTIFICATION_MESSAGES.get(key)
+    if message is None:
         return key
-    count = int(params.get("count", 0))
-    return ngettext(forms[0], forms[1], count) % {"count": count}
+    return str(message % {"count": int(params.get("count", 0))})
 
 
 # --- keeping tasks ----------------------------------------------------------------------------------

@@ -427,6 +427,7 @@ def case_sections(user: User, case: Case) -> dict[str, Any]:
     from strom.casefile.selectors import casefile_sections_context
     from strom.cases.selectors_stages import stage_panel_context, tasks_context
     from strom.consent.selectors import consent_section_context
+    from strom.referrals.selectors import referral_section_context
     from strom.screening.selectors import screenings_for
     from strom.support.selectors import support_section_context
 
@@ -439,6 +440,7 @@ def case_sections(user: User, case: Case) -> dict[str, Any]:
     context.update(support_section_context(user, case))
     context.update(consent_section_context(user, case))
     context.update(casefile_sections_context(user, case))
+    context.update(referral_section_context(user, case))
     context["screenings"] = screenings_for(user, case=case)
     # The page's own values win where a section uses the same name for the same thing.
     context["case"] = case

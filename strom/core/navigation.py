@@ -25,6 +25,7 @@ NAV: tuple[NavItem, ...] = (
     # case.create is held by everyone who works on cases (case workers, supervisors, hotline operators).
     NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
     NavItem(_("Directory"), "directory:list", Perm.DIRECTORY_VIEW),
+    NavItem(_("Referrals"), "referrals:list", Perm.REFERRAL_SEND),
     NavItem(_("Network"), "network:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Referral pathways"), "pathways:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Users"), "accounts:user_list", Perm.ORG_USERS_VIEW),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from strom.accounts.models import User
 from strom.accounts.roles import Perm
+from strom.cases.access import get_case_for
 from strom.core.htmx import render_htmx
 from strom.directory.models import Organisation
 from strom.network.access import (
@@ -56,6 +57,21 @@ def _search(request: HttpRequest, user: User) -> tuple[NetworkFilterForm, Networ
     return filters, services
 
 
+def _referring_case(request: HttpRequest, user: User) -> str:
+    """?for_case=REF (from the case page's "Refer to a service"): results get a Refer link. A case the
+    user may not refer is ignored, so the parameter tells nobody whether a case exists."""
+    from strom.referrals.access import may_send_from
+
+    ref = request.GET.get("for_case", "")
+    if not ref:
+        return ""
+    try:
+        case = get_case_for(user, ref)
+    except Http404:
+        return ""
+    return case.ref if may_send_from(user, case) else ""
+
+
 @login_required
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
@@ -68,6 +84,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
+        "for_case": _referring_case(request, user),
         "filters": filters,
         "page": page,
         "rows": rows,
@@ -103,6 +120,9 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
         "may_edit": may_edit_service_of(user, service.organisation_id),
         "may_update_capacity": may_update_capacity(user, service),
         "capacity_form": CapacityForm(initial={"free_places": service.free_places}),
+        "may_refer": service.is_active
+        and user.has_any(Perm.REFERRAL_SEND)
+        and service.organisation_id not in user.org_ids_with(Perm.REFERRAL_SEND),
     }
     return render(request, "network/service_detail.html", context)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -515,3 +515,65 @@ def coverage_revoke_not_needed(*, by: User, case: Case, service_type: str) -> No
         mark.revoked_by = by
         mark.save(update_fields=["revoked_at", "revoked_by"])
         _audit(by, case, "support.not_needed_revoke", {"mark": mark.pk})
+
+
+def service_delivered_by_referral(
+    *,
+    by: User,
+    case: Case,
+    service_type: str,
+    provider_organisation: Organisation,
+    actual_start: dt.date | None,
+    actual_end: dt.date,
+    referral_id: int,
+) -> Service:
+    """A completed referral records its service as delivered in the plan.
+
+    The receiver who completes it may not edit the sender's case, so there is no edit check here; the
+    caller (strom.referrals.services.referral_complete) has checked that `by` answers the referral. An
+    open planned service of the same type with that provider (or none yet) is marked delivered rather
+    than recorded twice.
+    """
+    with transaction.atomic():
+        open_service = (
+            Service.objects.select_for_update()
+            .filter(
+                case=case,
+                service_type=service_type,
+                status__in=[ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS],
+            )
+            .filter(
+                Q(provider_organisation=provider_organisation)
+                | Q(provider_organisation__isnull=True, provider_name="")
+            )
+            .order_by("created_at", "pk")
+            .first()
+        )
+        now = timezone.now()
+        service: Service
+        if open_service is not None:
+            open_service.status = ServiceStatus.DELIVERED
+            open_service.provider_organisation = provider_organisation
+            open_service.actual_start = open_service.actual_start or actual_start
+            open_service.actual_end = actual_end
+            open_service.delivered_recorded_at = now
+            open_service.save()
+            service = open_service
+        else:
+            service = Service.objects.create(
+                case=case,
+                service_type=service_type,
+                status=ServiceStatus.DELIVERED,
+                provider_organisation=provider_organisation,
+                actual_start=actual_start,
+                actual_end=actual_end,
+                created_by=by,
+                delivered_recorded_at=now,
+            )
+        _audit(
+            by,
+            case,
+            "support.service_delivered_by_referral",
+            {"service": service.pk, "referral": referral_id, "updated": open_service is not None},
+        )
+    return service

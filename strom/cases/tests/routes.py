@@ -9,7 +9,16 @@ from strom.cases.tests.factories import make_case
 from tests.authz import Route, expect
 from tests.personas import Cast
 
-CASE_USERS = ("caseworker_a", "supervisor_a", "caseworker_b", "supervisor_b", "hotline_a", "hotline_b")
+# `recipient` is a case worker of org C: their own (empty) list, and none of org A's referred cases.
+CASE_USERS = (
+    "caseworker_a",
+    "supervisor_a",
+    "caseworker_b",
+    "supervisor_b",
+    "hotline_a",
+    "hotline_b",
+    "recipient",
+)
 CASE_A_MEMBERS = ("caseworker_a", "supervisor_a")
 
 
@@ -47,7 +56,7 @@ def _new_case_body(cast: Cast) -> dict[str, Any]:
 
 
 # Case users of the other organisation may open cases, but not for organisation A: their request is invalid.
-_OPENERS_B = {"caseworker_b": 422, "supervisor_b": 422, "hotline_b": 422}
+_OPENERS_B = {"caseworker_b": 422, "supervisor_b": 422, "hotline_b": 422, "recipient": 422}
 
 ROUTES += [
     # API: anonymous 401 (problem+json), missing and forbidden 404.

@@ -9,7 +9,15 @@ from tests.authz import Route, everyone_logged_in, expect
 from tests.personas import Cast
 
 # People who open cases or take hotline calls may screen.
-SCREENERS = ["caseworker_a", "supervisor_a", "hotline_a", "caseworker_b", "supervisor_b", "hotline_b"]
+SCREENERS = [
+    "caseworker_a",
+    "supervisor_a",
+    "hotline_a",
+    "caseworker_b",
+    "supervisor_b",
+    "hotline_b",
+    "recipient",
+]
 # An anonymous pre-screening by caseworker_a in org A: its creator and org A's case.view holders.
 ORG_A_VIEWERS = ["caseworker_a", "supervisor_a"]
 CONVERTERS = ["caseworker_a", "supervisor_a"]

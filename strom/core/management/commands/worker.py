@@ -1,4 +1,5 @@
-"""`strom worker`: background work without a broker. Sends task reminders (strom/cases/tasks.py).
+"""`strom worker`: background work without a broker. Sends task reminders (strom/cases/tasks.py) and
+referral reminders and expiries (strom/referrals/tasks.py).
 
 Runs in a loop every --interval seconds until SIGTERM or Ctrl-C; `--once` does one round and exits
 (for tests and cron). Several workers may run at once: reminders are claimed with SKIP LOCKED.
@@ -15,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from strom.cases.tasks import send_due_reminders
+from strom.stats.tasks import stats_round
+from strom.referrals.tasks import send_referral_reminders
 
 
 class Command(BaseCommand):
@@ -30,7 +33,11 @@ class Command(BaseCommand):
             raise SystemExit(2)
         if options["once"]:
             sent = send_due_reminders()
-            self.stdout.write(f"Reminders sent for {sent} tasks.")
+            referrals = send_referral_reminders()
+            self.stdout.write(
+                f"Reminders sent for {sent} tasks; referral reminders and expiries: {referrals}"
+            )
+            stats_round()
             return
         stopping = False
 
@@ -45,8 +52,14 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 send_due_reminders()
+                send_referral_reminders()
             except Exception:  # one failed round (database restart) must not end the worker
                 self.stderr.write("A worker round failed; trying again at the next interval.")
+            try:
+                # Statistics imports and refreshes: a failure here must not hold up the reminders.
+                stats_round()
+            except Exception:
+                self.stderr.write("A statistics round failed; trying again at the next interval.")
             deadline = time.monotonic() + options["interval"]
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(1.0, deadline - time.monotonic()))

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "strom.referrals"
+    label = "referrals"
+
+    def ready(self) -> None:
+        # The inbox (strom/cases) shows messages by key; referral keys are registered here.
+        from strom.cases.clocks import NOTIFICATION_MESSAGES
+        from strom.referrals.notify import MESSAGES
+
+        NOTIFICATION_MESSAGES.update(MESSAGES)

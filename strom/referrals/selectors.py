@@ -1,0 +1,400 @@
+"""Reads for referrals. `shared_sections` is the one function that turns a referred case into what the
+receiver sees: the pages, the printable view and the API all use it, so none can show more than the
+scope. It reads only the sections in the scope; a section left out is never even loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from strom.cases.choices import Exploitation
+from strom.core.countries import countries
+from strom.referrals.models import LIVE_STATES, Referral, Section, State
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    value: str
+
+
+@dataclass
+class SharedSection:
+    key: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    items: list[list[Row]] = field(default_factory=list)
+    # Documents only: (uuid, title) pairs the receiver may download through the referral.
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    empty_text: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {r.key: r.value for r in self.rows}
+        if self.items or self.key in _LIST_SECTIONS:
+            data["items"] = [{r.key: r.value for r in item} for item in self.items]
+        if self.key == Section.DOCUMENTS:
+            data["items"] = self.documents
+        return data
+
+
+_LIST_SECTIONS = {Section.EVENTS, Section.PERPETRATORS, Section.NOTES, Section.NEEDS}
+
+
+def _date(value: dt.date | None) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _country(code: str) -> str:
+    return countries().get(code, code) if code else ""
+
+
+def _rows(*pairs: tuple[str, Any, Any]) -> list[Row]:
+    return [Row(key, str(label), str(value)) for key, label, value in pairs if value not in ("", None, [])]
+
+
+def _identity(case: Case) -> SharedSection:
+    person = case.person
+    section = SharedSection(Section.IDENTITY, _("Identity"))
+    section.rows = _rows(
+        ("given_name", _("Given name"), person.given_name),
+        ("family_name", _("Family name"), person.family_name),
+        ("other_names", _("Other names and spellings"), person.other_names),
+        ("gender", _("Sex/gender"), person.get_gender_display()),
+        ("birth_date", _("Date of birth"), person.birth_date),
+        ("age_estimate", _("Estimated age"), person.age_estimate),
+        ("citizenships", _("Citizenship"), ", ".join(_country(c) for c in person.citizenships)),
+        ("languages", _("Languages"), ", ".join(person.languages)),
+        (
+            "migration_status",
+            _("Migration status"),
+            person.get_migration_status_display() if person.migration_status else "",
+        ),
+    )
+    for doc in person.documents.order_by("created_at", "pk"):
+        section.items.append(
+            _rows(
+                ("doc_type", _("Identity document"), doc.get_doc_type_display()),
+                ("number", _("Number"), doc.number),
+                ("issuing_country", _("Issued by"), _country(doc.issuing_country)),
+                ("expiry_date", _("Expires"), _date(doc.expiry_date)),
+                ("held_by_person", _("Held by the person"), _("yes") if doc.held_by_person else _("no")),
+            )
+        )
+    return section
+
+
+def _contact(case: Case) -> SharedSection:
+    section = SharedSection(Section.CONTACT, _("Contact"))
+    section.rows = _rows(
+        ("contact", _("Phone, e-mail"), case.person.contact),
+        ("address", _("Current address"), case.person.address),
+    )
+    section.empty_text = _("No contact details are recorded.")
+    return section
+
+
+def _status(case: Case) -> SharedSection:
+    from strom.cases.models_stages import Decision, ReflectionPeriod
+
+    labels = dict(Exploitation.choices)
+    section = SharedSection(Section.STATUS, _("Case status"))
+    section.rows = _rows(
+        ("stage", _("Stage"), case.get_stage_display()),
+        ("trafficking_status", _("Status"), case.get_trafficking_status_display()),
+        (
+            "forms_of_exploitation",
+            _("Forms of exploitation"),
+            ", ".join(str(labels.get(f, f)) for f in case.forms_of_exploitation),
+        ),
+    )
+    reflection = ReflectionPeriod.objects.filter(case=case).first()
+    if reflection is not None:
+        section.rows += _rows(
+            ("reflection_from", _("Reflection period from"), _date(reflection.starts_on)),
+            ("reflection_until", _("Reflection period until"), _date(reflection.ends_on)),
+        )
+    for decision in Decision.objects.filter(case=case).order_by("decided_at", "pk"):
+        section.items.append(
+            _rows(
+                ("decision", _("Decision"), decision.get_kind_display()),
+                ("outcome", _("Outcome"), decision.get_outcome_display()),
+                ("decided_at", _("Date"), _date(decision.decided_at)),
+            )
+        )
+    return section
+
+
+def _events(case: Case) -> SharedSection:
+    from strom.casefile.selectors import events_for
+
+    section = SharedSection(Section.EVENTS, _("Trafficking events"), empty_text=_("No events are recorded."))
+    for event in events_for(case):
+        section.items.append(
+            _rows(
+                ("type", _("Type"), event.get_event_type_display()),
+                ("country", _("Country"), _country(event.country)),
+                ("city", _("City or town"), event.city),
+                ("from", _("From"), _date(event.date_from)),
+                ("to", _("To"), _date(event.date_to)),
+                ("industry", _("Industry"), event.get_industry_display() if event.industry else ""),
+                ("description", _("Description"), event.description),
+            )
+        )
+    return section
+
+
+def _needs(case: Case) -> SharedSection:
+    from strom.support.selectors import latest_assessment, services_for
+
+    section = SharedSection(
+        Section.NEEDS, _("Needs and support plan"), empty_text=_("No needs are recorded yet.")
+    )
+    assessment = latest_assessment(case)
+    if assessment is not None:
+        section.rows = _rows(("assessed_at", _("Needs assessed on"), _date(assessment.assessed_at)))
+        for need in assessment.needs.all():
+            section.items.append(
+                _rows(
+                    ("need", _("Need"), need.get_service_type_display()),
+                    ("priority", _("Priority"), need.get_priority_display()),
+                )
+            )
+    for service in services_for(case):
+        if service.status == "cancelled":
+            continue
+        section.items.append(
+            _rows(
+                ("service", _("Service"), service.get_service_type_display()),
+                ("status", _("Status"), service.get_status_display()),
+                ("provider", _("Provider"), service.provider_display),
+            )
+        )
+    return section
+
+
+def _perpetrators(case: Case) -> SharedSection:
+    section = SharedSection(
+        Section.PERPETRATORS, _("Suspected perpetrators"), empty_text=_("No perpetrators are recorded.")
+    )
+    for perpetrator in case.perpetrators.order_by("created_at", "pk"):
+        section.items.append(
+            _rows(
+                ("name", _("Name"), perpetrator.name),
+                ("aliases", _("Aliases"), perpetrator.aliases),
+                ("gender", _("Sex/gender"), perpetrator.get_gender_display()),
+                ("nationality", _("Nationality"), _country(perpetrator.nationality)),
+                (
+                    "relationship",
+                    _("Relationship"),
+                    perpetrator.get_relationship_display() if perpetrator.relationship else "",
+                ),
+                ("details", _("Details"), perpetrator.details),
+            )
+        )
+    return section
+
+
+def _documents(case: Case) -> SharedSection:
+    from strom.casefile.selectors import documents_for
+
+    section = SharedSection(Section.DOCUMENTS, _("Documents"), empty_text=_("No documents are stored."))
+    section.documents = [
+        {
+            "uuid": str(d.uuid),
+            "title": d.title,
+            "kind": str(d.get_kind_display()),
+            "size": d.size,
+            "uploaded_at": d.uploaded_at.isoformat(),
+        }
+        for d in documents_for(case)
+    ]
+    return section
+
+
+def _notes(case: Case) -> SharedSection:
+    section = SharedSection(Section.NOTES, _("Case notes"), empty_text=_("No notes are recorded."))
+    # Restricted notes are the supervisor's and author's only, in the sending organisation too.
+    for note in case.notes.filter(restricted=False).order_by("created_at", "pk"):
+        section.items.append(
+            _rows(("date", _("Date"), _date(note.created_at.date())), ("note", _("Note"), note.body))
+        )
+    return section
+
+
+_BUILDERS: dict[str, Callable[[Case], SharedSection]] = {
+    Section.IDENTITY: _identity,
+    Section.CONTACT: _contact,
+    Section.STATUS: _status,
+    Section.EVENTS: _events,
+    Section.NEEDS: _needs,
+    Section.PERPETRATORS: _perpetrators,
+    Section.DOCUMENTS: _documents,
+    Section.NOTES: _notes,
+}
+
+
+def shared_sections(referral: Referral, scope: frozenset[str]) -> list[SharedSection]:
+    """What the receiver sees of the case, section by section, in the order of `Section`."""
+    return [_BUILDERS[key](referral.case) for key in Section.values if key in scope]
+
+
+def summary_rows(referral: Referral) -> list[Row]:
+    """What every party to the referral sees, whatever the scope: no name, no case reference."""
+    case = referral.case
+    return _rows(
+        ("age_group", _("Age group"), _("child") if case.is_child else _("adult")),
+        ("urgency", _("Urgency"), referral.get_urgency_display()),
+        ("municipality", _("Where the service is needed"), referral.municipality.name),
+    )
+
+
+def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
+    """Referrals the user's organisations received (not drafts)."""
+    from strom.accounts.roles import Perm
+
+    qs = Referral.objects.filter(to_organisation_id__in=user.org_ids_with(Perm.REFERRAL_RESPOND)).exclude(
+        state=State.DRAFT
+    )
+    if state == "open":
+        qs = qs.filter(state__in=LIVE_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.select_related("from_organisation", "to_organisation", "service").order_by("-sent_at", "-id")
+
+
+def outbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
+    """Referrals sent (or drafted) by the user's organisations, or of cases the user may see."""
+    from strom.accounts.roles import Perm
+    from strom.cases.models import Case
+
+    qs = Referral.objects.filter(
+        from_organisation_id__in=user.org_ids_with(Perm.CASE_VIEW)
+    ) | Referral.objects.filter(case__in=Case.objects.visible_to(user))
+    if state == "open":
+        qs = qs.filter(state__in=[State.DRAFT, *LIVE_STATES])
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.select_related("case", "from_organisation", "to_organisation", "service").order_by(
+        "-created_at", "-id"
+    )
+
+
+def referrals_of_case(case: Case) -> QuerySet[Referral]:
+    """For the case page: the caller got `case` from get_case_for, so all its referrals are the sender's."""
+    return (
+        Referral.objects.filter(case=case)
+        .select_related("to_organisation", "service")
+        .order_by("-created_at")
+    )
+
+
+@dataclass
+class Disclosure:
+    referral: Referral
+    sent_at: dt.datetime
+    recipient: str
+    recipient_country: str
+    service: str
+    kind_label: str
+    shared: list[str]
+    basis: str
+    state_label: str
+    first_opened_at: dt.datetime | None
+    access_ended_at: dt.datetime | None
+
+
+def disclosure_record(user: User, person: Any) -> list[Disclosure]:
+    """Everything sent about the person from the cases `user` may see, oldest first (GDPR Art. 15)."""
+    from strom.audit.models import AuditEntry
+    from strom.cases.models import Case
+
+    referrals = list(
+        Referral.objects.filter(case__in=Case.objects.visible_to(user).filter(person=person))
+        .exclude(state=State.DRAFT)
+        .select_related("to_organisation", "service", "consent", "case")
+        .order_by("sent_at", "pk")
+    )
+    opened: dict[str, dt.datetime] = {}
+    if referrals:
+        rows = (
+            AuditEntry.objects.filter(
+                object_type="referral",
+                object_ref__in=[str(r.uuid) for r in referrals],
+                action__in=["referral.view", "referral.document_download"],
+            )
+            .values_list("object_ref", "at")
+            .order_by("at")
+        )
+        for ref, at in rows:
+            opened.setdefault(ref, at)
+    always = [
+        str(_("Whether the person is a child or an adult")),
+        str(_("The message written by the sender")),
+    ]
+    result = []
+    for r in referrals:
+        assert r.sent_at is not None
+        if r.basis == "consent" and r.consent is not None:
+            basis = _("The person's consent of %(date)s") % {"date": _date(r.consent.given_at)}
+        else:
+            basis = _("Without consent, because: %(reason)s") % {"reason": r.override_reason}
+        ended = (
+            r.withdrawn_at
+            or r.completed_at
+            or r.expired_at
+            or (r.responded_at if r.state == State.DECLINED else None)
+        )
+        result.append(
+            Disclosure(
+                referral=r,
+                sent_at=r.sent_at,
+                recipient=r.to_organisation.name,
+                recipient_country=_country(r.to_organisation.country),
+                service=r.service.name if r.service else "",
+                kind_label=str(r.get_kind_display()),
+                shared=always + r.scope_labels()
+                if not r.is_transfer
+                else [str(_("The whole case: it was transferred"))],
+                basis=str(basis),
+                state_label=str(r.get_state_display()),
+                first_opened_at=opened.get(str(r.uuid)),
+                access_ended_at=ended,
+            )
+        )
+    return result
+
+
+def referral_section_context(user: User, case: Case) -> dict[str, Any]:
+    """The Referrals section of the case page (referrals/_case_section.html). Keys are prefixed."""
+    from strom.referrals import access
+
+    may_send = access.may_send_from(user, case)
+    return {
+        "referrals_of_case": list(referrals_of_case(case)),
+        "referrals_may_send": may_send,
+        "referrals_network_query": _network_query(case),
+        "referrals_person_id": case.person_id,
+    }
+
+
+def _network_query(case: Case) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {
+            "for_case": case.ref,
+            "municipality": case.municipality_id,
+            "eligibility": "children" if case.is_child else "adults",
+        }
+    )

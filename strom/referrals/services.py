@@ -1,0 +1,672 @@
+"""Writes for referrals. Each checks who may act, validates everything first, runs in one transaction
+and is audited; nothing is sent half-way.
+
+Audit entries of the sending side name the case (object "case", the sending organisation's log).
+Entries of the receiving side name only the referral (object "referral", the receiving organisation's
+log): the receiver's log must not show the case reference it was never given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strom.audit.services import audit_record
+from strom.cases.models import Case
+from strom.cases.models_stages import CaseTask
+from strom.consent.models import Purpose
+from strom.consent.selectors import consent_status
+from strom.directory.models import Municipality, Organisation
+from strom.network.models import NetworkService
+from strom.network.selectors import service_accepts, service_covers
+from strom.referrals import access, notify
+from strom.referrals.models import (
+    CONSENT_ONLY_SECTIONS,
+    FINAL_STATES,
+    RESPONSE_TIME,
+    Basis,
+    Kind,
+    Referral,
+    ReferralChange,
+    Section,
+    State,
+    Urgency,
+)
+from strom.support.choices import ServiceType as SupportServiceType
+from strom.support.services import service_delivered_by_referral
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+Errors = dict[str, list[str]]
+MESSAGE_MAX = 4000
+REASON_MAX = 2000
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _audit_sender(
+    by: User | None, referral: Referral, action: str, details: dict[str, Any] | None = None
+) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        object_type="case",
+        object_ref=referral.case.ref,
+        organisation_id=referral.from_organisation_id,
+        details={"referral": str(referral.uuid), **(details or {})},
+    )
+
+
+def _audit_receiver(
+    by: User | None, referral: Referral, action: str, details: dict[str, Any] | None = None
+) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        object_type="referral",
+        object_ref=str(referral.uuid),
+        organisation_id=referral.to_organisation_id,
+        details=details or {},
+    )
+
+
+def _change(referral: Referral, state: str, by: User | None, at: dt.datetime) -> None:
+    referral.state = state
+    referral.version += 1
+    ReferralChange.objects.create(referral=referral, state=state, at=at, by=by)
+
+
+def _clean_scope(errors: Errors, scope: Iterable[str]) -> list[str]:
+    chosen = set(scope)
+    unknown = chosen - set(Section.values)
+    if unknown:
+        _add(errors, "scope", _("Choose the parts of the case from the list."))
+    return [s for s in Section.values if s in chosen]
+
+
+def _text(errors: Errors, field: str, value: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        _add(errors, field, _("Write at most %(max)d characters.") % {"max": limit})
+    return value
+
+
+# --- the checks a referral must pass before it is sent -------------------------------------------------
+
+
+def _check_target(
+    errors: Errors,
+    *,
+    case: Case,
+    kind: str,
+    service: NetworkService | None,
+    to_organisation: Organisation,
+    municipality: Municipality,
+) -> None:
+    if not to_organisation.is_active:
+        _add(errors, "service", _("This organisation is no longer active in the network."))
+    if to_organisation.pk == case.organisation_id:
+        _add(
+            errors,
+            "service",
+            _("The case already belongs to %(org)s: assign it to a colleague instead of referring it.")
+            % {"org": to_organisation.name},
+        )
+    if kind == Kind.TRANSFER:
+        if to_organisation.country != case.country:
+            _add(
+                errors,
+                "service",
+                _(
+                    "A case can be transferred only within its country. To hand over to %(country)s, "
+                    "send a referral with the parts of the case the partner needs; they open their own case."
+                )
+                % {"country": to_organisation.get_country_display()},
+            )
+        if municipality.country != case.country:
+            _add(errors, "municipality", _("Choose a municipality in the case's country."))
+        return
+    if service is None:
+        _add(errors, "service", _("Choose the service you refer the person to."))
+        return
+    if not service.is_active:
+        _add(errors, "service", _("This service is no longer offered. Choose another one in the network."))
+    if not service_covers(service, municipality):
+        _add(
+            errors,
+            "municipality",
+            _(
+                "%(service)s does not cover %(municipality)s. Choose a service that covers it (the network "
+                "search filters by municipality), or the municipality where the person will use the service."
+            )
+            % {"service": service.name, "municipality": municipality.name},
+        )
+    if not service_accepts(service, child=case.is_child):
+        if case.is_child:
+            message = _(
+                "%(service)s does not take children, and this is a child's case. Choose a service for "
+                "children, or involve child protection."
+            )
+        else:
+            message = _("%(service)s takes only children. Choose a service for adults.")
+        _add(errors, "service", message % {"service": service.name})
+
+
+def _check_basis(
+    errors: Errors,
+    *,
+    by: User,
+    case: Case,
+    to_organisation: Organisation,
+    scope: list[str],
+    kind: str,
+    override: bool,
+    override_reason: str,
+) -> dict[str, Any]:
+    """Consent for disclosure to this organisation (and for the transfer abroad), or an override."""
+    disclosure = consent_status(case, Purpose.DISCLOSURE, to_organisation)
+    abroad = to_organisation.country != case.country
+    transfer_ok = True
+    cross = None
+    if abroad:
+        cross = consent_status(case, Purpose.CROSS_BORDER, to_organisation.country)
+        transfer_ok = cross.given
+    consent_ok = disclosure.given and transfer_ok
+    result: dict[str, Any] = {"basis": "", "consent": None, "cross_border_consent": None}
+    if consent_ok and not override:
+        result.update(
+            basis=Basis.CONSENT,
+            consent=disclosure.record,
+            cross_border_consent=cross.record if cross else None,
+        )
+        return result
+    if override:
+        if not access.may_override(by, case):
+            _add(errors, "override", _("Only a supervisor may refer without the person's consent."))
+        if not override_reason:
+            _add(errors, "override_reason", _("Say why the referral cannot wait for the person's consent."))
+        needs_consent = [str(Section(s).label) for s in scope if s in CONSENT_ONLY_SECTIONS]
+        if needs_consent and kind != Kind.TRANSFER:
+            _add(
+                errors,
+                "scope",
+                _(
+                    "Without the person's consent these parts cannot be shared: %(parts)s. Remove them "
+                    "from the scope, or record the person's consent to disclosure first."
+                )
+                % {"parts": "; ".join(needs_consent)},
+            )
+        result["basis"] = Basis.OVERRIDE
+        return result
+    # No consent and no override: say exactly what is missing and the two ways on.
+    missing = []
+    if not disclosure.given:
+        missing.append(
+            _("consent to disclosure to %(org)s (now: %(status)s)")
+            % {"org": to_organisation.name, "status": disclosure.label}
+        )
+    if abroad and cross is not None and not cross.given:
+        missing.append(
+            _("consent to a transfer to %(country)s (now: %(status)s)")
+            % {"country": to_organisation.get_country_display(), "status": cross.label}
+        )
+    consent_parts = [str(Section(s).label) for s in scope if s in CONSENT_ONLY_SECTIONS]
+    if consent_parts and kind != Kind.TRANSFER:
+        _add(
+            errors,
+            "scope",
+            _("These parts can be shared only with the person's consent to disclosure: %(parts)s.")
+            % {"parts": "; ".join(consent_parts)},
+        )
+    _add(
+        errors,
+        "basis",
+        _(
+            "The person has not given %(missing)s. Record the person's answer on the case's consent page, "
+            "or, if the referral cannot wait, a supervisor may override with a reason."
+        )
+        % {"missing": _(" and ").join(str(m) for m in missing)},
+    )
+    return result
+
+
+def _validate(
+    *,
+    by: User,
+    case: Case,
+    kind: str,
+    service: NetworkService | None,
+    to_organisation: Organisation | None,
+    municipality: Municipality | None,
+    scope: Iterable[str],
+    urgency: str,
+    message: str,
+    override: bool,
+    override_reason: str,
+    sending: bool,
+) -> dict[str, Any]:
+    errors: Errors = {}
+    if kind not in Kind.values:
+        _add(errors, "kind", _("Choose a referral or a transfer."))
+    if urgency not in Urgency.values:
+        _add(errors, "urgency", _("Choose how urgent the referral is."))
+    clean_scope = _clean_scope(errors, scope)
+    message = _text(errors, "message", message, MESSAGE_MAX)
+    override_reason = _text(errors, "override_reason", override_reason, REASON_MAX)
+    if kind == Kind.TRANSFER:
+        clean_scope = list(Section.values)  # the whole case moves
+        service = None
+    elif service is not None:
+        to_organisation = service.organisation
+    if to_organisation is None:
+        _add(errors, "service", _("Choose the service you refer the person to."))
+    municipality = municipality or case.municipality
+    data: dict[str, Any] = {
+        "kind": kind,
+        "service": service,
+        "to_organisation": to_organisation,
+        "municipality": municipality,
+        "scope": clean_scope,
+        "urgency": urgency,
+        "message": message,
+        "override_reason": override_reason if override else "",
+    }
+    if to_organisation is not None and not errors:
+        _check_target(
+            errors,
+            case=case,
+            kind=kind,
+            service=service,
+            to_organisation=to_organisation,
+            municipality=municipality,
+        )
+        if sending:
+            data.update(
+                _check_basis(
+                    errors,
+                    by=by,
+                    case=case,
+                    to_organisation=to_organisation,
+                    scope=clean_scope,
+                    kind=kind,
+                    override=override,
+                    override_reason=override_reason,
+                )
+            )
+    if case.anonymised_at is not None or case.closed_at is not None:
+        _add(errors, "__all__", _("A closed case cannot be referred. Reopen it first."))
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+# --- the sending side ----------------------------------------------------------------------------------
+
+
+def referral_create(
+    *,
+    by: User,
+    case: Case,
+    service: NetworkService | None = None,
+    to_organisation: Organisation | None = None,
+    kind: str = Kind.REFERRAL,
+    municipality: Municipality | None = None,
+    scope: Iterable[str] = (),
+    urgency: str = Urgency.URGENT,
+    message: str = "",
+    override: bool = False,
+    override_reason: str = "",
+    send: bool = False,
+) -> Referral:
+    """Make a referral of the case (a draft), and with `send=True` send it at once."""
+    if not access.may_send_from(by, case):
+        raise Http404
+    data = _validate(
+        by=by,
+        case=case,
+        kind=kind,
+        service=service,
+        to_organisation=to_organisation,
+        municipality=municipality,
+        scope=scope,
+        urgency=urgency,
+        message=message,
+        override=override,
+        override_reason=override_reason,
+        sending=send,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            case=case,
+            from_organisation_id=case.organisation_id,
+            created_by=by,
+            **{k: v for k, v in data.items() if k in _MODEL_FIELDS},
+        )
+        ReferralChange.objects.create(referral=referral, state=State.DRAFT, at=now, by=by)
+        _audit_sender(by, referral, "referral.create", {"kind": kind, "scope": data["scope"]})
+        if send:
+            _send(by, referral, data, now)
+    return referral
+
+
+_MODEL_FIELDS = {
+    "kind",
+    "service",
+    "to_organisation",
+    "municipality",
+    "scope",
+    "urgency",
+    "message",
+    "override_reason",
+    "basis",
+    "consent",
+    "cross_border_consent",
+}
+
+
+def referral_update(
+    *,
+    by: User,
+    referral: Referral,
+    version: int | None = None,
+    scope: Iterable[str] | None = None,
+    urgency: str | None = None,
+    message: str | None = None,
+    municipality: Municipality | None = None,
+) -> Referral:
+    """Change a draft. A sent referral is not edited: withdraw it and send a new one."""
+    if not access.may_manage(by, referral):
+        raise Http404
+    if referral.state != State.DRAFT:
+        raise ValidationError(_("Only a draft can be changed. Withdraw the referral and send a new one."))
+    if version is not None and version != referral.version:
+        raise ValidationError(_("Someone else changed this draft meanwhile. Reload it and try again."))
+    data = _validate(
+        by=by,
+        case=referral.case,
+        kind=referral.kind,
+        service=referral.service,
+        to_organisation=referral.to_organisation,
+        municipality=municipality or referral.municipality,
+        scope=referral.scope if scope is None else scope,
+        urgency=urgency or referral.urgency,
+        message=referral.message if message is None else message,
+        override=False,
+        override_reason="",
+        sending=False,
+    )
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.version != referral.version or locked.state != State.DRAFT:
+            raise ValidationError(_("Someone else changed this draft meanwhile. Reload it and try again."))
+        for name in ("scope", "urgency", "message", "municipality"):
+            setattr(referral, name, data[name])
+        referral.version += 1
+        referral.save(update_fields=["scope", "urgency", "message", "municipality", "version"])
+        _audit_sender(by, referral, "referral.update", {"scope": data["scope"]})
+    return referral
+
+
+def _send(by: User, referral: Referral, data: dict[str, Any], now: dt.datetime) -> None:
+    referral.basis = data["basis"]
+    referral.consent = data["consent"]
+    referral.cross_border_consent = data["cross_border_consent"]
+    referral.override_reason = data["override_reason"]
+    referral.sent_by = by
+    referral.sent_at = now
+    referral.respond_by = now + RESPONSE_TIME[referral.urgency]
+    _change(referral, State.SENT, by, now)
+    referral.save()
+    _audit_sender(
+        by,
+        referral,
+        "referral.send",
+        {
+            "kind": referral.kind,
+            "to": referral.to_organisation_id,
+            "scope": referral.scope,
+            "basis": referral.basis,
+            "consent": referral.consent_id,
+        },
+    )
+    notify.new_referral(referral)
+
+
+def referral_send(
+    *, by: User, referral: Referral, override: bool = False, override_reason: str = ""
+) -> Referral:
+    """Send a draft: every check again (consent may have changed since the draft was saved)."""
+    if not access.may_manage(by, referral):
+        raise Http404
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.state != State.DRAFT:
+            raise ValidationError(_("This referral has already been sent."))
+        data = _validate(
+            by=by,
+            case=referral.case,
+            kind=referral.kind,
+            service=referral.service,
+            to_organisation=referral.to_organisation,
+            municipality=referral.municipality,
+            scope=referral.scope,
+            urgency=referral.urgency,
+            message=referral.message,
+            override=override,
+            override_reason=override_reason,
+            sending=True,
+        )
+        _send(by, referral, data, timezone.now())
+    return referral
+
+
+def referral_withdraw(*, by: User, referral: Referral, reason: str = "") -> Referral:
+    """The sender takes the referral back; the receiver loses access at once."""
+    if not access.may_manage(by, referral):
+        raise Http404
+    errors: Errors = {}
+    reason = _text(errors, "reason", reason, REASON_MAX)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.state in FINAL_STATES:
+            raise ValidationError(
+                _("This referral is already %(state)s.") % {"state": locked.get_state_display().lower()}
+            )
+        was_sent = locked.state != State.DRAFT
+        now = timezone.now()
+        referral.withdrawn_at = now
+        referral.withdrawn_by = by
+        referral.withdrawal_reason = reason
+        _change(referral, State.WITHDRAWN, by, now)
+        referral.save()
+        _audit_sender(by, referral, "referral.withdraw", {"was_sent": was_sent, "reason": bool(reason)})
+        if was_sent:
+            notify.withdrawn(referral)
+    return referral
+
+
+# --- the receiving side --------------------------------------------------------------------------------
+
+
+def _locked_for_answer(by: User, referral: Referral, allowed: Iterable[str]) -> Referral:
+    if not access.may_respond(by, referral):
+        raise Http404
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.state not in set(allowed):
+        raise ValidationError(
+            _("This referral is %(state)s; it cannot be answered that way now.")
+            % {"state": locked.get_state_display().lower()}
+        )
+    return locked
+
+
+def referral_accept(*, by: User, referral: Referral) -> Referral:
+    """The receiver takes the person on. A transfer moves the case to the receiving organisation."""
+    with transaction.atomic():
+        _locked_for_answer(by, referral, [State.SENT])
+        if not access.basis_holds(referral):
+            raise ValidationError(
+                _("The person's consent for this referral is no longer valid. The sender has been told.")
+            )
+        now = timezone.now()
+        referral.responded_at = now
+        referral.responded_by = by
+        referral.handled_by = by
+        _change(referral, State.ACCEPTED, by, now)
+        referral.save()
+        _audit_receiver(by, referral, "referral.accept", {"kind": referral.kind})
+        if referral.is_transfer:
+            _transfer_case(by, referral)
+        notify.answered(referral)
+    return referral
+
+
+def _transfer_case(by: User, referral: Referral) -> None:
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    old_org = case.organisation_id
+    case.organisation_id = referral.to_organisation_id
+    case.municipality_id = referral.municipality_id
+    case.owner = by
+    case.version += 1
+    case.save(update_fields=["organisation", "municipality", "owner", "version", "updated_at"])
+    # Open tasks move to the new case worker: the old organisation's staff can no longer act on them.
+    CaseTask.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True).update(assignee=by)
+    referral.case = case
+    audit_record(
+        actor=by,
+        action="case.transfer_in",
+        object_type="case",
+        object_ref=case.ref,
+        organisation_id=referral.to_organisation_id,
+        details={"referral": str(referral.uuid), "from": old_org},
+    )
+    audit_record(
+        actor=by,
+        action="case.transfer_out",
+        object_type="case",
+        object_ref=case.ref,
+        organisation_id=old_org,
+        details={"referral": str(referral.uuid), "to": referral.to_organisation_id},
+    )
+
+
+def referral_decline(*, by: User, referral: Referral, reason: str) -> Referral:
+    errors: Errors = {}
+    reason = _text(errors, "reason", reason, REASON_MAX)
+    if not reason:
+        _add(errors, "reason", _("Say why you decline, so the sender can find another service."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _locked_for_answer(by, referral, [State.SENT])
+        now = timezone.now()
+        referral.responded_at = now
+        referral.responded_by = by
+        referral.decline_reason = reason
+        _change(referral, State.DECLINED, by, now)
+        referral.save()
+        _audit_receiver(by, referral, "referral.decline")
+        notify.answered(referral)
+    return referral
+
+
+def referral_start(*, by: User, referral: Referral, started_at: dt.datetime | None = None) -> Referral:
+    if referral.is_transfer:
+        raise ValidationError(_("A transfer ends with its acceptance: the case is now yours."))
+    with transaction.atomic():
+        _locked_for_answer(by, referral, [State.ACCEPTED])
+        now = timezone.now()
+        referral.started_at = started_at or now
+        _change(referral, State.IN_PROGRESS, by, now)
+        referral.save()
+        _audit_receiver(by, referral, "referral.start")
+    return referral
+
+
+def referral_complete(
+    *, by: User, referral: Referral, delivered_until: dt.date | None = None, note: str = ""
+) -> Referral:
+    """The service was delivered: the referral completes and the sender's support plan records it."""
+    errors: Errors = {}
+    note = _text(errors, "note", note, REASON_MAX)
+    today = timezone.localdate()
+    delivered_until = delivered_until or today
+    if delivered_until > today:
+        _add(errors, "delivered_until", _("The date the service was delivered cannot be in the future."))
+    if referral.is_transfer:
+        _add(errors, "__all__", _("A transfer ends with its acceptance: the case is now yours."))
+    start = timezone.localtime(referral.started_at or referral.responded_at or timezone.now()).date()
+    if delivered_until < start:
+        _add(
+            errors,
+            "delivered_until",
+            _("The service cannot end before it started (%(date)s).") % {"date": start.isoformat()},
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _locked_for_answer(by, referral, [State.ACCEPTED, State.IN_PROGRESS])
+        now = timezone.now()
+        referral.completed_at = now
+        referral.completed_on = delivered_until
+        referral.completion_note = note
+        if referral.started_at is None:
+            referral.started_at = referral.responded_at
+        service = referral.service
+        assert service is not None
+        if service.service_type in SupportServiceType.values:
+            referral.support_service = service_delivered_by_referral(
+                by=by,
+                case=referral.case,
+                service_type=service.service_type,
+                provider_organisation=referral.to_organisation,
+                actual_start=start,
+                actual_end=delivered_until,
+                referral_id=referral.pk,
+            )
+        _change(referral, State.COMPLETED, by, now)
+        referral.save()
+        _audit_receiver(
+            by, referral, "referral.complete", {"in_plan": referral.support_service_id is not None}
+        )
+        notify.completed(referral)
+    return referral
+
+
+# --- the clock -----------------------------------------------------------------------------------------
+
+EXPIRE_AFTER = dt.timedelta(days=7)
+
+
+def referrals_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Referrals still unanswered a week after their deadline expire (the worker calls this)."""
+    now = now or timezone.now()
+    expired = 0
+    with transaction.atomic():
+        due = list(
+            Referral.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SENT, respond_by__lt=now - EXPIRE_AFTER)
+            .select_related("case", "to_organisation")
+            .order_by("respond_by")[:500]
+        )
+        for referral in due:
+            referral.expired_at = now
+            _change(referral, State.EXPIRED, None, now)
+            referral.save()
+            _audit_sender(None, referral, "referral.expire")
+            notify.expired(referral)
+            expired += 1
+    return expired
