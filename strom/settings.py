@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "strom.network",
     "strom.pathways",
     "strom.referrals",
+    "strom.stats",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- Uploads (case documents, docs/casefile.md): kept in memory, never spooled to disk in plaintext. ---
 STROM_UPLOAD_MAX_BYTES = env_int("STROM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["strom.casefile.uploads.BoundedMemoryUploadHandler"]
+
+# --- Statistics (docs/statistics.md): disclosure control is always on. ---
+# Counts below this are withheld from every published table (CTDC publishes with k = 11).
+STROM_STATS_THRESHOLD = max(2, env_int("STROM_STATS_THRESHOLD", 11))
+# STROM's own cases are turned into statistics facts at most this many minutes before a table.
+STROM_STATS_REFRESH_MINUTES = env_int("STROM_STATS_REFRESH_MINUTES", 15)
 
 # --- E-mail: console by default, SMTP when STROM_EMAIL_HOST is set. Mails never carry personal data. ---
 EMAIL_HOST = env("STROM_EMAIL_HOST")

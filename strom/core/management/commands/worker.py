@@ -17,6 +17,7 @@ from django.db import close_old_connections
 
 from strom.cases.tasks import send_due_reminders
 from strom.referrals.tasks import send_referral_reminders
+from strom.stats.tasks import stats_round
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Reminders sent for {sent} tasks; referral reminders and expiries: {referrals}"
             )
+            stats_round()
             return
         stopping = False
 
@@ -53,6 +55,11 @@ class Command(BaseCommand):
                 send_referral_reminders()
             except Exception:  # one failed round (database restart) must not end the worker
                 self.stderr.write("A worker round failed; trying again at the next interval.")
+            try:
+                # Statistics imports and refreshes: a failure here must not hold up the reminders.
+                stats_round()
+            except Exception:
+                self.stderr.write("A statistics round failed; trying again at the next interval.")
             deadline = time.monotonic() + options["interval"]
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(1.0, deadline - time.monotonic()))

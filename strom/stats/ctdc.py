@@ -1,0 +1,478 @@
+"""Import of the CTDC global dataset CSV format (one row per victim, 0/1 flag columns) as a dataset.
+
+All or nothing: the whole file is read and checked first, and every problem is reported with its
+row, column, value and reason; only a file without a single problem is written, in one transaction.
+The same file (by sha256) is never imported twice, whatever name it is given.
+
+Rows are numbered as in a spreadsheet: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from strom.audit.services import audit_record
+from strom.core.countries import countries
+from strom.stats import dimensions as dims
+from strom.stats.models import Dataset, DatasetKind
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+# The columns of the k-anonymised global dataset (2021 data dictionary).
+FLAG_PREFIXES = ("meansOfControl", "is", "typeOfLabour", "typeOfSex", "recruiterRelation")
+COLUMNS = [
+    "yearOfRegistration",
+    "Datasource",
+    "gender",
+    "ageBroad",
+    "majorityStatus",
+    "majorityStatusAtExploit",
+    "majorityEntry",
+    "citizenship",
+    "meansOfControlDebtBondage",
+    "meansOfControlTakesEarnings",
+    "meansOfControlRestrictsFinancialAccess",
+    "meansOfControlThreats",
+    "meansOfControlPsychologicalAbuse",
+    "meansOfControlPhysicalAbuse",
+    "meansOfControlSexualAbuse",
+    "meansOfControlFalsePromises",
+    "meansOfControlPsychoactiveSubstances",
+    "meansOfControlRestrictsMovement",
+    "meansOfControlRestrictsMedicalCare",
+    "meansOfControlExcessiveWorkingHours",
+    "meansOfControlUsesChildren",
+    "meansOfControlThreatOfLawEnforcement",
+    "meansOfControlWithholdsNecessities",
+    "meansOfControlWithholdsDocuments",
+    "meansOfControlOther",
+    "meansOfControlNotSpecified",
+    "meansOfControlConcatenated",
+    "isForcedLabour",
+    "isSexualExploit",
+    "isOtherExploit",
+    "isSexAndLabour",
+    "isForcedMarriage",
+    "isForcedMilitary",
+    "isOrganRemoval",
+    "isSlaveryAndPractices",
+    "typeOfExploitConcatenated",
+    "typeOfLabourAgriculture",
+    "typeOfLabourAquafarming",
+    "typeOfLabourBegging",
+    "typeOfLabourConstruction",
+    "typeOfLabourDomesticWork",
+    "typeOfLabourHospitality",
+    "typeOfLabourIllicitActivities",
+    "typeOfLabourManufacturing",
+    "typeOfLabourMiningOrDrilling",
+    "typeOfLabourPeddling",
+    "typeOfLabourTransportation",
+    "typeOfLabourOther",
+    "typeOfLabourNotSpecified",
+    "typeOfLabourConcatenated",
+    "typeOfSexProstitution",
+    "typeOfSexPornography",
+    "typeOfSexRemoteInteractiveServices",
+    "typeOfSexPrivateSexualServices",
+    "typeOfSexConcatenated",
+    "isAbduction",
+    "RecruiterRelationship",
+    "CountryOfExploitation",
+    "recruiterRelationIntimatePartner",
+    "recruiterRelationFriend",
+    "recruiterRelationFamily",
+    "recruiterRelationOther",
+    "recruiterRelationUnknown",
+]
+REQUIRED = (
+    "yearOfRegistration",
+    "gender",
+    "ageBroad",
+    "citizenship",
+    "CountryOfExploitation",
+    "isForcedLabour",
+    "isSexualExploit",
+)
+# Free-text summaries of the flag columns: accepted, not used.
+IGNORED = {
+    "Datasource",
+    "majorityStatusAtExploit",
+    "majorityEntry",
+    "meansOfControlConcatenated",
+    "typeOfExploitConcatenated",
+    "typeOfLabourConcatenated",
+    "typeOfSexConcatenated",
+    "RecruiterRelationship",
+    "isAbduction",
+}
+FLAGS = [
+    c for c in COLUMNS if c.startswith(FLAG_PREFIXES) and c not in IGNORED and not c.endswith("Concatenated")
+]
+
+GENDER = {
+    "Female": "Feminine",
+    "Male": "Masculine",
+    "Transgender/NonConforming": "TransgenderOrNonConforming",
+}
+MAJORITY = {"Minor": "Child", "Adult": "Adult"}
+CHILD_BANDS = {"0--8", "9--17"}
+EUROSTAT_BAND = {"0--8": "Y_LT12", "9--17": "Y_LT18"}  # every other band is Y_GE18
+EXPLOITATION = {
+    "isForcedLabour": "ForcedLabour",
+    "isSexualExploit": "SexualExploitation",
+    "isForcedMarriage": "ForcedMarriage",
+    "isForcedMilitary": "ForcedMilitaryByNonStateActors",
+    "isOrganRemoval": "OrganRemoval",
+    "isSlaveryAndPractices": "SlaveryAndSimilarPractices",
+    "isOtherExploit": "Other",
+}
+MEANS = {
+    "meansOfControlDebtBondage": "DebtBondage",
+    "meansOfControlTakesEarnings": "TakesEarnings",
+    "meansOfControlRestrictsFinancialAccess": "RestrictsFinancialAccess",
+    "meansOfControlThreats": "PhysicalThreats",
+    "meansOfControlPsychologicalAbuse": "PsychologicalAbuse",
+    "meansOfControlPhysicalAbuse": "PhysicalAbuse",
+    "meansOfControlSexualAbuse": "SexualAbuse",
+    "meansOfControlFalsePromises": "FalsePromises",
+    "meansOfControlPsychoactiveSubstances": "PsychoactiveSubstance",
+    "meansOfControlRestrictsMovement": "RestrictsMovement",
+    "meansOfControlRestrictsMedicalCare": "RestrictsMedicalCare",
+    "meansOfControlExcessiveWorkingHours": "ExcessiveWorkingHours",
+    "meansOfControlUsesChildren": "UsesChildren",
+    "meansOfControlThreatOfLawEnforcement": "ThreatsLawEnforcement",
+    "meansOfControlWithholdsNecessities": "WithholdsNecessities",
+    "meansOfControlWithholdsDocuments": "WithholdsDocuments",
+    "meansOfControlOther": "Other",
+}
+LABOUR = {f"typeOfLabour{v.name}": v.name for v in dims.LABOUR_VALUES}
+SEXUAL = {
+    "typeOfSexProstitution": "Prostitution",
+    "typeOfSexPornography": "Pornography",
+    "typeOfSexRemoteInteractiveServices": "RemoteInteractiveServices",
+    "typeOfSexPrivateSexualServices": "PrivateSexualServices",
+}
+RECRUITER = {
+    "recruiterRelationIntimatePartner": "IntimatePartner",
+    "recruiterRelationFriend": "Acquainted",
+    "recruiterRelationFamily": "Familial",
+    "recruiterRelationOther": "Other",
+}
+MULTI = (
+    ("exploitation", EXPLOITATION),
+    ("labour", LABOUR),
+    ("sexual_exploitation", SEXUAL),
+    ("means_of_control", MEANS),
+    ("recruiter", RECRUITER),
+)
+FIRST_YEAR = 1990
+COPY_COLUMNS = [
+    "dataset_id",
+    "year",
+    "stage",
+    "victim_status",
+    "gender",
+    "age_ctdc",
+    "age_eurostat",
+    "child",
+    "citizenship",
+    "citizenship_group",
+    "exploitation_country",
+    "exploitation",
+    "labour",
+    "sexual_exploitation",
+    "means_of_control",
+    "recruiter",
+    "services",
+    "referral_outcome",
+]
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+# The page keeps at most this many problems; the command line prints them all.
+ERRORS_KEPT = 500
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    why: str
+
+    def __str__(self) -> str:
+        where = _("row %(row)d") % {"row": self.row} if self.row else _("file")
+        if self.column:
+            where += f", {self.column}"
+        value = f" {self.value!r}" if self.value else ""
+        return f"{where}:{value} {self.why}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+Progress = Callable[[int, int], None]
+
+
+def _code(dimension_name: str, value_name: str) -> int:
+    code = dims.code_of(dims.BY_NAME[dimension_name], value_name)
+    assert code is not None, (dimension_name, value_name)
+    return code
+
+
+def check_name(name: str) -> list[RowError]:
+    if not NAME.match(name) or name == "all":
+        return [
+            RowError(
+                0,
+                "",
+                name,
+                _('A dataset name is 1 to 60 lower-case letters, digits, - or _ (and not "all").'),
+            )
+        ]
+    if Dataset.objects.filter(name=name).exists():
+        return [RowError(0, "", name, _("There is already a dataset with this name."))]
+    return []
+
+
+def check_file(data: bytes) -> list[RowError]:
+    sha = hashlib.sha256(data).hexdigest()
+    existing = Dataset.objects.filter(source_sha256=sha).first()
+    if existing is not None:
+        return [
+            RowError(
+                0,
+                "",
+                "",
+                _("This file was already imported as the dataset %(name)s; it is not imported twice.")
+                % {"name": existing.name},
+            )
+        ]
+    return []
+
+
+def _decode(data: bytes) -> tuple[str | None, list[RowError]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.start + 4]
+        return None, [
+            RowError(
+                row,
+                "",
+                bad.hex(" "),
+                _("The file is not UTF-8 text (byte %(offset)d). Save it as CSV UTF-8 and try again.")
+                % {"offset": exc.start},
+            )
+        ]
+
+
+def _header(header: list[str]) -> list[RowError]:
+    errors = []
+    unknown = [c for c in header if c not in COLUMNS]
+    for column in unknown:
+        errors.append(RowError(1, column, "", _("This is not a column of the CTDC global dataset.")))
+    for column in REQUIRED:
+        if column not in header:
+            errors.append(RowError(1, column, "", _("This column is required and missing.")))
+    duplicates = sorted({c for c in header if header.count(c) > 1})
+    for column in duplicates:
+        errors.append(RowError(1, column, "", _("This column appears more than once.")))
+    return errors
+
+
+class _Converter:
+    def __init__(self, dataset_id: int) -> None:
+        self.dataset_id = dataset_id
+        self.countries = countries()
+        self.this_year = dt.date.today().year
+        self.gender = {k: _code("gender", v) for k, v in GENDER.items()}
+        self.age = {v.name: i for i, v in enumerate(dims.AGE_CTDC_VALUES, start=1)}
+        self.child = {k: _code("child", v) for k, v in MAJORITY.items()}
+        self.eurostat = {band: _code("age_eurostat", EUROSTAT_BAND.get(band, "Y_GE18")) for band in self.age}
+        self.multi = [
+            (name, [(column, _code(name, value)) for column, value in mapping.items()])
+            for name, mapping in MULTI
+        ]
+        self.eu = set(dims.EU_MEMBERS)
+
+    def row(self, number: int, record: dict[str, str], errors: list[RowError]) -> list[Any] | None:
+        start = len(errors)
+
+        def bad(column: str, why: str) -> None:
+            errors.append(RowError(number, column, record.get(column, ""), why))
+
+        year_text = record.get("yearOfRegistration", "").strip()
+        year: int | None = None
+        if year_text:
+            if not year_text.isdigit():
+                bad("yearOfRegistration", _("A year is four digits."))
+            else:
+                year = int(year_text)
+                if year > self.this_year:
+                    bad("yearOfRegistration", _("This year is in the future."))
+                elif year < FIRST_YEAR:
+                    bad("yearOfRegistration", _("This year is before 1990, earlier than any CTDC record."))
+        gender_text = record.get("gender", "")
+        gender = 0
+        if gender_text:
+            if gender_text not in self.gender:
+                bad("gender", _("Not a CTDC gender: Female, Male, Transgender/NonConforming or empty."))
+            else:
+                gender = self.gender[gender_text]
+        age_text = record.get("ageBroad", "")
+        age = eurostat = 0
+        if age_text:
+            if age_text not in self.age:
+                bad("ageBroad", _("Not a CTDC age band (0--8, 9--17, 18--20, … 48+)."))
+            else:
+                age, eurostat = self.age[age_text], self.eurostat[age_text]
+        majority = record.get("majorityStatus", "")
+        child = 0
+        if majority:
+            if majority not in self.child:
+                bad("majorityStatus", _("Not Adult, Minor or empty."))
+            else:
+                child = self.child[majority]
+        elif age_text in self.age:
+            child = self.child["Minor" if age_text in CHILD_BANDS else "Adult"]
+        for column in ("majorityStatusAtExploit", "majorityEntry"):
+            if record.get(column, "") not in ("", "Adult", "Minor"):
+                bad(column, _("Not Adult, Minor or empty."))
+        place = {}
+        for column in ("citizenship", "CountryOfExploitation"):
+            code = record.get(column, "")
+            if code and code not in self.countries:
+                bad(column, _("Not an ISO 3166-1 alpha-2 country code."))
+                code = ""
+            place[column] = code
+        citizenship, exploited_in = place["citizenship"], place["CountryOfExploitation"]
+        group = 0
+        if citizenship and exploited_in:
+            group = 1 if citizenship == exploited_in else 2 if citizenship in self.eu else 3
+        for column in FLAGS:
+            if record.get(column, "") not in ("", "0", "1"):
+                bad(column, _("A flag column holds 0, 1 or nothing."))
+        if len(errors) > start:
+            return None
+        arrays = []
+        for _name, columns in self.multi:
+            codes = sorted({code for column, code in columns if record.get(column) == "1"})
+            arrays.append(codes or [0])
+        return [
+            self.dataset_id,
+            year,
+            0,
+            0,
+            gender,
+            age,
+            eurostat,
+            child,
+            citizenship,
+            group,
+            exploited_in,
+            *arrays,
+            [0],
+            [0],
+        ]
+
+
+def ctdc_import(
+    *,
+    by: User | None,
+    data: bytes,
+    dataset_name: str,
+    file_name: str = "",
+    progress: Progress | None = None,
+) -> Dataset:
+    """Check the whole file, then import it as a new dataset; ImportRejected lists every problem."""
+    errors = check_name(dataset_name) + check_file(data)
+    text, decode_errors = _decode(data)
+    errors += decode_errors
+    if text is None:
+        raise ImportRejected(errors)
+    total = max(0, text.count("\n") - 1) or 1
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise ImportRejected([*errors, RowError(1, "", "", _("The file is empty."))])
+    errors += _header(header)
+    if errors:
+        raise ImportRejected(errors)
+    converter = _Converter(dataset_id=0)
+    rows: list[list[Any]] = []
+    for number, values in enumerate(reader, start=2):
+        if not values:
+            continue
+        if len(values) != len(header):
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    "",
+                    _("This row has %(found)d values; the header has %(expected)d columns.")
+                    % {"found": len(values), "expected": len(header)},
+                )
+            )
+            continue
+        row = converter.row(number, dict(zip(header, values, strict=True)), errors)
+        if row is not None:
+            rows.append(row)
+        if progress is not None and number % 5000 == 0:
+            progress(number - 1, total)
+    if not rows and not errors:
+        errors.append(RowError(2, "", "", _("The file has a header but no records.")))
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        # Checked again inside the transaction: another import of the same file may have finished.
+        late = check_name(dataset_name) + check_file(data)
+        if late:
+            raise ImportRejected(late)
+        dataset = Dataset.objects.create(
+            name=dataset_name,
+            kind=DatasetKind.CTDC,
+            source_sha256=hashlib.sha256(data).hexdigest(),
+            source_name=file_name[:200],
+            rows=len(rows),
+            imported_by=by,
+        )
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY stats_fact ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                row[0] = dataset.pk
+                copy.write_row(row)
+        audit_record(
+            actor=by,
+            action="stats.dataset.import",
+            object_type="stats_dataset",
+            object_ref=dataset.pk,
+            details={
+                "name": dataset.name,
+                "kind": dataset.kind,
+                "rows": len(rows),
+                "sha256": dataset.source_sha256,
+            },
+        )
+    if progress is not None:
+        progress(total, total)
+    return dataset

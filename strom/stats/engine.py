@@ -1,0 +1,316 @@
+"""The table engine: one to three dimensions crossed, filtered, over one dataset, several or all.
+
+`build_table` counts facts with GROUP BY GROUPING SETS, so a table and all its margins come from one
+scan of the facts. A dimension where a person can have several values (form of exploitation, …) is
+unnested only in the grouping sets that contain it: its margins count people, not mentions. That
+takes one scan per combination of such dimensions in the table (at most 2^3).
+
+Counts leave this module only through `strom.stats.disclosure.control` (see services.table_publish).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from strom.directory.models import Municipality
+from strom.stats import dimensions as dims
+from strom.stats.dimensions import Dimension
+from strom.stats.models import Dataset
+
+MAX_DIMENSIONS = 3
+RANGE = re.compile(r"^(?P<low>[^.]*)\.\.(?P<high>[^.]*)$")
+
+
+@dataclass
+class Filter:
+    dimension: Dimension
+    values: list[Hashable] = field(default_factory=list)  # keys as stored (codes, countries, years, bands)
+    low: int | None = None
+    high: int | None = None
+    text: str = ""
+
+
+@dataclass
+class Spec:
+    datasets: list[Dataset]
+    by: list[Dimension]
+    filters: list[Filter] = field(default_factory=list)
+    rounding: int | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "datasets": [d.name for d in self.datasets],
+            "by": [d.name for d in self.by],
+            "where": [f.text for f in self.filters],
+            "rounding": self.rounding,
+        }
+
+
+# -- value names and keys -------------------------------------------------------------------------
+
+
+def _municipalities() -> dict[int, Municipality]:
+    return {m.pk: m for m in Municipality.objects.all()}
+
+
+def value_name(
+    dimension: Dimension, key: Hashable, municipalities: dict[int, Municipality] | None = None
+) -> str:
+    """The name of a stored key, as used in filters and in the JSON and CSV output."""
+    if key in (0, "", None):
+        return dims.UNKNOWN
+    if dimension.kind in (dims.CODED, dims.MULTI, dims.DAYS):
+        assert isinstance(key, int)
+        return dimension.values[key - 1].name
+    if dimension.kind == dims.MUNICIPALITY:
+        municipality = (municipalities or _municipalities()).get(key)  # type: ignore[call-overload]
+        return f"{municipality.country}-{municipality.code}" if municipality else str(key)
+    return str(key)
+
+
+def value_label(
+    dimension: Dimension, key: Hashable, municipalities: dict[int, Municipality] | None = None
+) -> str:
+    name = value_name(dimension, key, municipalities)
+    if name == dims.UNKNOWN:
+        return str(dims.UNKNOWN_LABEL)
+    if dimension.kind in (dims.CODED, dims.MULTI, dims.DAYS):
+        assert isinstance(key, int)
+        return str(dimension.values[key - 1].label)
+    if dimension.kind == dims.COUNTRY:
+        return str(dict(dims.country_values_map()).get(str(key), key))
+    if dimension.kind == dims.MUNICIPALITY:
+        municipality = (municipalities or _municipalities()).get(key)  # type: ignore[call-overload]
+        return municipality.name if municipality else name
+    return name
+
+
+def key_of(dimension: Dimension, name: str) -> Hashable:
+    """The stored key of a value name; ValidationError when the dimension has no such value."""
+    name = name.strip()
+    unknown = ValidationError(
+        _("%(dimension)s has no value %(value)s.") % {"dimension": dimension.name, "value": name}
+    )
+    if dimension.kind in (dims.CODED, dims.MULTI, dims.DAYS):
+        code = dims.code_of(dimension, name)
+        if code is None:
+            raise unknown
+        return code
+    if name == dims.UNKNOWN:
+        return 0 if dimension.kind in (dims.YEAR, dims.MUNICIPALITY) else ""
+    if dimension.kind == dims.COUNTRY:
+        if name.upper() not in dims.country_values_map():
+            raise unknown
+        return name.upper()
+    if dimension.kind == dims.YEAR:
+        if not name.isdigit():
+            raise unknown
+        return int(name)
+    country, _sep, short = name.upper().partition("-")
+    municipality = Municipality.objects.filter(country=country, code=short).first()
+    if municipality is None:
+        raise unknown
+    return municipality.pk
+
+
+# -- parsing --------------------------------------------------------------------------------------
+
+
+def parse_by(text: str | Sequence[str]) -> list[Dimension]:
+    names = text.split(",") if isinstance(text, str) else list(text)
+    names = [n.strip() for n in names if n.strip()]
+    if not names:
+        raise ValidationError(_("Choose at least one dimension."))
+    if len(names) > MAX_DIMENSIONS:
+        raise ValidationError(_("A table has at most three dimensions."))
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Each dimension can be used once in a table."))
+    result = []
+    for name in names:
+        dimension = dims.get(name)
+        if dimension is None:
+            raise ValidationError(_("There is no dimension %(name)s.") % {"name": name})
+        result.append(dimension)
+    return result
+
+
+def _bound(dimension: Dimension, text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if dimension.kind in (dims.YEAR, dims.DAYS):
+        if not text.isdigit():
+            raise ValidationError(
+                _("%(dimension)s ranges take whole numbers, not %(value)s.")
+                % {"dimension": dimension.name, "value": text}
+            )
+        return int(text)
+    key = key_of(dimension, text)
+    assert isinstance(key, int)
+    return key
+
+
+def parse_filter(text: str) -> Filter:
+    name, sep, value = text.partition("=")
+    if not sep or not value.strip():
+        raise ValidationError(
+            _("A filter is DIMENSION=VALUE or DIMENSION=FROM..TO, not %(text)s.") % {"text": text}
+        )
+    dimension = dims.get(name.strip())
+    if dimension is None:
+        raise ValidationError(_("There is no dimension %(name)s.") % {"name": name.strip()})
+    match = RANGE.match(value.strip())
+    if match:
+        if not dimension.rangeable:
+            raise ValidationError(
+                _("%(dimension)s cannot be filtered by a range.") % {"dimension": dimension.name}
+            )
+        low, high = _bound(dimension, match["low"]), _bound(dimension, match["high"])
+        if low is None and high is None:
+            raise ValidationError(_("A range needs a start or an end: %(text)s.") % {"text": text})
+        if low is not None and high is not None and low > high:
+            raise ValidationError(_("A range must not end before it starts: %(text)s.") % {"text": text})
+        return Filter(dimension, low=low, high=high, text=text.strip())
+    values = [key_of(dimension, v) for v in value.split(",") if v.strip()]
+    return Filter(dimension, values=values, text=text.strip())
+
+
+def parse_datasets(text: str | Sequence[str]) -> list[Dataset]:
+    names = text.split(",") if isinstance(text, str) else list(text)
+    names = [n.strip() for n in names if n.strip()]
+    if not names:
+        raise ValidationError(_("Choose at least one dataset."))
+    if "all" in names:
+        found = list(Dataset.objects.order_by("name"))
+        if not any(d.name == "strom" for d in found):
+            from strom.stats.refresh import builtin_dataset
+
+            found = sorted([*found, builtin_dataset()], key=lambda d: d.name)
+        return found
+    if "strom" in names:
+        from strom.stats.refresh import builtin_dataset
+
+        builtin_dataset()
+    datasets = {d.name: d for d in Dataset.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in datasets]
+    if missing:
+        raise ValidationError(_("There is no dataset %(name)s.") % {"name": ", ".join(missing)})
+    return [datasets[n] for n in dict.fromkeys(names)]
+
+
+# -- SQL ------------------------------------------------------------------------------------------
+
+
+def _expr(dimension: Dimension, alias: str = "f") -> str:
+    column = f"{alias}.{dimension.column}"
+    if dimension.kind == dims.YEAR:
+        return f"COALESCE({column}, 0)"
+    if dimension.kind == dims.MUNICIPALITY:
+        return f"COALESCE({column}, 0)"
+    if dimension.kind == dims.DAYS:
+        return dims.day_band_sql(column)
+    return column
+
+
+def _where(spec: Spec, params: list[Any]) -> str:
+    conditions = ["f.dataset_id = ANY(%s)"]
+    params.append([d.pk for d in spec.datasets])
+    for flt in spec.filters:
+        dimension = flt.dimension
+        column = f"f.{dimension.column}"
+        if flt.values:
+            if dimension.kind == dims.MULTI:
+                conditions.append(f"{column} && %s::smallint[]")
+            elif dimension.kind == dims.YEAR and 0 in flt.values:
+                conditions.append(f"({_expr(dimension)} = ANY(%s))")
+            else:
+                conditions.append(f"{_expr(dimension)} = ANY(%s)")
+            params.append(list(flt.values))
+        else:
+            target = column if dimension.kind in (dims.YEAR, dims.DAYS) else _expr(dimension)
+            if flt.low is not None:
+                conditions.append(f"{target} >= %s")
+                params.append(flt.low)
+            if flt.high is not None:
+                conditions.append(f"{target} <= %s")
+                params.append(flt.high)
+            if dimension.kind not in (dims.YEAR, dims.DAYS):
+                # Unknown (0) is outside every range of positions.
+                conditions.append(f"{target} > 0")
+    return " AND ".join(conditions)
+
+
+def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
+    """Counts of every cell and margin (None = total), before any disclosure control."""
+    by = spec.by
+    multi = [i for i, d in enumerate(by) if d.kind == dims.MULTI]
+    filters = {f.dimension.name: f for f in spec.filters}
+    raw: dict[tuple[Hashable | None, ...], int] = {}
+    subsets = [set(s) for n in range(len(by) + 1) for s in itertools.combinations(range(len(by)), n)]
+    for size in range(len(multi) + 1):
+        for unnested in itertools.combinations(multi, size):
+            params: list[Any] = []
+            joins = []
+            select = []
+            for i, dimension in enumerate(by):
+                if dimension.kind == dims.MULTI:
+                    if i not in unnested:
+                        select.append("NULL::int")
+                        continue
+                    restriction = ""
+                    flt = filters.get(dimension.name)
+                    if flt is not None and flt.values:
+                        restriction = " WHERE v = ANY(%s::smallint[])"
+                        params.append(list(flt.values))
+                    values = f"SELECT v FROM unnest(f.{dimension.column}) AS v{restriction}"  # noqa: S608
+                    joins.append(f"CROSS JOIN LATERAL ({values}) AS u{i}")
+                    select.append(f"u{i}.v")
+                else:
+                    select.append(_expr(dimension))
+            where = _where(spec, params)
+            groups = [s for s in subsets if {i for i in s if i in multi} == set(unnested)]
+            grouping = ", ".join("(" + ", ".join(f"d{i}" for i in sorted(g)) + ")" for g in groups)
+            columns = ", ".join(f"{expr} AS d{i}" for i, expr in enumerate(select))
+            present = set().union(*groups)
+            grouped = ", ".join(f"d{i}" if i in present else "NULL" for i in range(len(by)))
+            # Only names from the dimension registry and placeholders are put into the text.
+            inner = f"SELECT {columns} FROM stats_fact f {' '.join(joins)} WHERE {where}"  # noqa: S608
+            sql = f"SELECT {grouped}, count(*) FROM ({inner}) AS t GROUP BY GROUPING SETS ({grouping})"  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                for row in cursor.fetchall():
+                    raw[tuple(row[:-1])] = int(row[-1])
+    return raw
+
+
+def axis_values(spec: Spec, raw: dict[tuple[Hashable | None, ...], int]) -> list[list[Hashable]]:
+    """Each dimension's values in table order: those with people in them, Unknown last."""
+    result = []
+    municipalities = _municipalities() if any(d.kind == dims.MUNICIPALITY for d in spec.by) else {}
+    for i, dimension in enumerate(spec.by):
+        seen = {
+            key[i]
+            for key, n in raw.items()
+            if n and key[i] is not None and all(k is None for j, k in enumerate(key) if j != i)
+        }
+        unknown = [k for k in seen if k in (0, "")]
+        known = [k for k in seen if k not in (0, "")]
+        if dimension.kind == dims.MUNICIPALITY:
+            known.sort(key=lambda k: value_name(dimension, k, municipalities))
+        else:
+            known.sort(key=str if dimension.kind == dims.COUNTRY else int)  # type: ignore[arg-type]
+        result.append(known + unknown)
+    return result
+
+
+def build_table(spec: Spec) -> tuple[dict[tuple[Hashable | None, ...], int], list[list[Hashable]]]:
+    raw = count_raw(spec)
+    return raw, axis_values(spec, raw)

@@ -1,0 +1,98 @@
+"""`strom stats table|dimensions|refresh|imports`: disclosure-controlled figures for scripts.
+
+The command line gets exactly what the pages and the API get: tables after disclosure control.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
+from strom.stats.refresh import facts_refresh
+from strom.stats.selectors import dimension_listing
+from strom.stats.services import table_publish
+from strom.stats.tasks import run_import_jobs
+
+
+class Command(BaseCommand):
+    help = "Statistics: tables (after disclosure control), the dimensions, and refreshing STROM's facts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{table,dimensions,refresh,imports}"
+        )
+        table = sub.add_parser("table", help="A table of one to three dimensions, disclosure-controlled.")
+        table.add_argument("--dataset", default="strom", help="dataset name, several with commas, or all")
+        table.add_argument("--by", required=True, help="DIM[,DIM[,DIM]]")
+        table.add_argument(
+            "--where", action="append", default=[], help="DIM=VALUE[,VALUE…] or DIM=FROM..TO; repeatable"
+        )
+        table.add_argument("--round", type=int, default=None, help="round published counts to this base")
+        table.add_argument("--format", choices=["json", "csv"], default="json")
+        dimensions = sub.add_parser("dimensions", help="The dimension names and their values.")
+        dimensions.add_argument("--format", choices=["text", "json"], default="text")
+        sub.add_parser("refresh", help="Rebuild the facts of STROM's own cases now.")
+        sub.add_parser(
+            "imports", help="Run the imports uploaded on the statistics page (strom worker does too)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        command = options["subcommand"]
+        if command == "refresh":
+            count = facts_refresh()
+            self.stdout.write(_("Facts refreshed: %(count)d cases.") % {"count": count})
+        elif command == "imports":
+            done = run_import_jobs()
+            self.stdout.write(_("Imports run: %(count)d.") % {"count": done})
+        elif command == "dimensions":
+            self._dimensions(options["format"])
+        else:
+            self._table(options)
+
+    def _dimensions(self, fmt: str) -> None:
+        listing = dimension_listing()
+        if fmt == "json":
+            self.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2))
+            return
+        for dimension in listing:
+            values = ", ".join(v["name"] for v in dimension["values"])
+            self.stdout.write(f"{dimension['name']}: {dimension['label']}")
+            self.stdout.write(f"    {values}")
+
+    def _table(self, options: dict[str, Any]) -> None:
+        try:
+            if options["round"] is not None and options["round"] < 1:
+                raise ValidationError(_("Rounding needs a base of 1 or more."))
+            spec = Spec(
+                datasets=parse_datasets(options["dataset"]),
+                by=parse_by(options["by"]),
+                filters=[parse_filter(w) for w in options["where"]],
+                rounding=options["round"],
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        published = table_publish(by=None, spec=spec)
+        if options["format"] == "csv":
+            self.stdout.write(published.csv_text(), ending="")
+        else:
+            self.stdout.write(json.dumps(published.cells(), ensure_ascii=False, indent=1))
+        rule = published.rule
+        self.stderr.write(
+            _(
+                "Disclosure control: counts under %(threshold)d withheld (%(primary)d cells and margins), "
+                "%(secondary)d more withheld so they cannot be worked out from totals%(rounding)s."
+            )
+            % {
+                "threshold": rule["threshold"],
+                "primary": rule["withheld_primary"],
+                "secondary": rule["withheld_secondary"],
+                "rounding": (_("; rounded to a multiple of %(base)d") % {"base": rule["rounding"]})
+                if rule["rounding"]
+                else "",
+            }
+        )

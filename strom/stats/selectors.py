@@ -1,0 +1,145 @@
+"""Reads of the statistics app: the dimension listing, datasets, and the coordinator's dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strom.accounts.roles import Perm
+from strom.cases import clocks
+from strom.cases.choices import Stage
+from strom.cases.clocks import CLOCKS, open_task_filter
+from strom.cases.models import Case, CaseTask
+from strom.directory.models import Municipality
+from strom.stats import dimensions as dims
+from strom.stats.models import Dataset
+from strom.stats.refresh import builtin_dataset, referrals_installed
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+
+def dimension_values(dimension: dims.Dimension) -> list[dict[str, str]]:
+    if dimension.kind == dims.COUNTRY:
+        values = [{"name": v.name, "label": str(v.label)} for v in dims.country_values()]
+    elif dimension.kind == dims.MUNICIPALITY:
+        values = [
+            {"name": f"{m.country}-{m.code}", "label": m.name}
+            for m in Municipality.objects.order_by("country", "code")
+        ]
+    elif dimension.kind == dims.YEAR:
+        years = range(1990, timezone.localdate().year + 1)
+        values = [{"name": str(y), "label": str(y)} for y in years]
+    else:
+        values = [{"name": v.name, "label": str(v.label)} for v in dimension.values]
+    return [*values, {"name": dims.UNKNOWN, "label": str(dims.UNKNOWN_LABEL)}]
+
+
+def dimension_listing() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": d.name,
+            "label": str(d.label),
+            "help": str(d.help),
+            "multiple": d.kind == dims.MULTI,
+            "ranges": d.rangeable,
+            "values": dimension_values(d),
+        }
+        for d in dims.DIMENSIONS
+    ]
+
+
+def datasets_for(user: User | None) -> list[Dataset]:
+    """Every dataset: figures from any of them leave only through disclosure control."""
+    builtin_dataset()
+    return list(Dataset.objects.order_by("name"))
+
+
+# -- the coordinator's dashboard ------------------------------------------------------------------
+
+
+CLOCK_LABELS = {
+    clocks.RG_DUE: _("Reasonable-grounds decision"),
+    clocks.REFLECTION_ENDS: _("End of the reflection period"),
+    clocks.IDENTIFICATION_DUE: _("Formal identification decision"),
+    clocks.PLAN_REVIEW: _("Support plan review"),
+    clocks.PERMIT_RENEWAL: _("Residence permit renewal"),
+    clocks.FOLLOW_UP_CONTACT: _("Follow-up contact"),
+}
+
+
+@dataclass
+class Dashboard:
+    countries: list[str]
+    open_by_stage: list[tuple[str, int]]
+    overdue_by_clock: list[tuple[str, int]]
+    overdue_total: int
+    referrals: dict[str, Any] | None
+
+
+def dashboard_countries(user: User) -> list[str]:
+    """A coordinator oversees the countries of the organisations where they hold nrm.oversee."""
+    from strom.directory.models import Organisation
+
+    if user.has_global(Perm.NRM_OVERSEE):
+        return []
+    ids = user.org_ids_with(Perm.NRM_OVERSEE)
+    return sorted(set(Organisation.objects.filter(pk__in=ids).values_list("country", flat=True)))
+
+
+def dashboard_for(user: User, *, today: dt.date | None = None) -> Dashboard:
+    """Open cases by stage, overdue clocks and referral response times over the user's countries."""
+    today = today or timezone.localdate()
+    countries = dashboard_countries(user)
+    cases = Case.objects.exclude(stage=Stage.CLOSED)
+    tasks = CaseTask.objects.filter(open_task_filter(), due_date__lt=today, kind__in=CLOCKS)
+    if countries:
+        cases = cases.filter(country__in=countries)
+        tasks = tasks.filter(case__country__in=countries)
+    by_stage = dict(cases.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    open_by_stage = [
+        (str(label), by_stage.get(value, 0)) for value, label in Stage.choices if value != Stage.CLOSED
+    ]
+    by_clock = dict(tasks.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    overdue = [(str(CLOCK_LABELS[k]), by_clock.get(k, 0)) for k in CLOCKS]
+    return Dashboard(
+        countries=countries,
+        open_by_stage=open_by_stage,
+        overdue_by_clock=overdue,
+        overdue_total=sum(by_clock.values()),
+        referrals=referral_response_times(countries) if referrals_installed() else None,
+    )
+
+
+def referral_response_times(countries: list[str]) -> dict[str, Any]:
+    """Hours from sending to the receiver's answer, over the last 365 days; how many are waiting."""
+    # An empty list of countries means every country (a system-wide coordinator).
+    sql = """
+        SELECT
+            count(*) FILTER (WHERE r.responded_at IS NOT NULL),
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.responded_at - r.sent_at) / 3600)
+                FILTER (WHERE r.responded_at IS NOT NULL),
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM r.responded_at - r.sent_at) / 3600)
+                FILTER (WHERE r.responded_at IS NOT NULL),
+            count(*) FILTER (WHERE r.responded_at IS NULL AND r.state = 'sent')
+        FROM referrals_referral r
+        JOIN directory_organisation o ON o.id = r.from_organisation_id
+        WHERE r.sent_at IS NOT NULL AND r.sent_at >= now() - interval '365 days'
+            AND (cardinality(%s::text[]) = 0 OR o.country = ANY(%s))
+    """
+    params = [countries, countries]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        answered, median, p90, waiting = cursor.fetchone()
+    return {
+        "answered": answered or 0,
+        "median_hours": round(median, 1) if median is not None else None,
+        "p90_hours": round(p90, 1) if p90 is not None else None,
+        "waiting": waiting or 0,
+    }

@@ -1,0 +1,37 @@
+"""Writes of the statistics app: publishing a table (audited with the rule applied) and imports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from strom.audit.services import audit_record
+from strom.stats.disclosure import control
+from strom.stats.engine import Spec, build_table
+from strom.stats.models import BUILTIN
+from strom.stats.refresh import refresh_if_stale
+from strom.stats.tables import Published
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+
+def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Published:
+    """Count, apply disclosure control, and record who published which table under which rule.
+
+    `by` is None for the command line, which runs as the operator of the server.
+    """
+    if any(d.name == BUILTIN for d in spec.datasets):
+        refresh_if_stale()
+    raw, values = build_table(spec)
+    controlled = control(raw, values, threshold=settings.STROM_STATS_THRESHOLD, rounding=spec.rounding)
+    published = Published(spec=spec, values=values, controlled=controlled)
+    if audit:
+        audit_record(
+            actor=by,
+            action="stats.table",
+            object_type="stats_table",
+            details={**spec.describe(), "rule": controlled.rule},
+        )
+    return published

@@ -1,0 +1,83 @@
+"""Background work of the statistics app, run by `strom worker` every round (and `strom stats imports`).
+
+- Imports uploaded on the statistics page: each job is claimed with SELECT ... FOR UPDATE SKIP LOCKED,
+  so two workers never run the same import; progress is saved as the file is checked, so the page
+  can show it.
+- STROM's own facts are rebuilt when older than STROM_STATS_REFRESH_MINUTES.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from strom.stats.ctdc import ERRORS_KEPT, ImportRejected, RowError, ctdc_import
+from strom.stats.models import ImportJob, ImportState
+from strom.stats.refresh import refresh_if_stale
+
+logger = logging.getLogger("strom.worker")
+
+
+def _claim() -> ImportJob | None:
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(state=ImportState.QUEUED)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if job is None:
+            return None
+        job.state = ImportState.RUNNING
+        job.save(update_fields=["state"])
+    return job
+
+
+def run_import_job(job: ImportJob) -> None:
+    data = bytes(job.content)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        dataset = ctdc_import(
+            by=job.created_by,
+            data=data,
+            dataset_name=job.dataset_name,
+            file_name=job.file_name,
+            progress=progress,
+        )
+    except ImportRejected as exc:
+        job.state = ImportState.FAILED
+        job.errors = [e.as_dict() for e in exc.errors[:ERRORS_KEPT]]
+        if len(exc.errors) > ERRORS_KEPT:
+            job.errors.append(RowError(0, "", "", f"+{len(exc.errors) - ERRORS_KEPT}").as_dict())
+    except Exception:  # a crash must not leave the job "running" for ever
+        logger.exception("statistics import %s failed", job.pk)
+        job.state = ImportState.FAILED
+        job.errors = [RowError(0, "", "", "internal error").as_dict()]
+    else:
+        job.state = ImportState.DONE
+        job.dataset = dataset
+        job.rows_done = job.rows_total = dataset.rows
+    job.content = b""
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["state", "errors", "dataset", "rows_done", "rows_total", "content", "finished_at"]
+    )
+
+
+def run_import_jobs() -> int:
+    done = 0
+    while (job := _claim()) is not None:
+        run_import_job(job)
+        done += 1
+    return done
+
+
+def stats_round() -> None:
+    """One round of the worker: pending imports first (someone is watching), then stale facts."""
+    run_import_jobs()
+    refresh_if_stale()
