@@ -4,7 +4,9 @@ sentence, a count and a link. E-mails go out after the transaction commits, in e
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -95,6 +97,19 @@ def handlers(referral: Referral) -> list[User]:
     return responders(referral)
 
 
+_quiet: ContextVar[bool] = ContextVar("referral_mail_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """No e-mails (inbox entries still), for loading the demo: nobody is there to read them."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def send(key: str, users: Iterable[User], referral: Referral | None = None) -> None:
     """One inbox entry and one e-mail per user."""
     people = {u.pk: u for u in users}
@@ -108,6 +123,8 @@ def send(key: str, users: Iterable[User], referral: Referral | None = None) -> N
     Notification.objects.bulk_create(
         [Notification(user_id=pk, message_key=key, params={"count": 1}, url=url) for pk in people]
     )
+    if _quiet.get():
+        return
     mails = [(u.email, u.language or settings.LANGUAGE_CODE) for u in people.values()]
     transaction.on_commit(lambda: send_mails(key, mails, count=1))
 

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import login_client
 from strom.accounts.models import Membership, User
 from strom.accounts.roles import Role
 from strom.casefile import services as casefile
@@ -21,7 +22,6 @@ from strom.referrals.services import referral_withdraw
 from strom.referrals.tasks import send_referral_reminders
 from strom.referrals.tests.factories import make_referral
 from strom.support.services import needs_assessment_record
-from conftest import login_client
 from tests.personas import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,8 @@ def test_the_receiver_page_and_api_show_exactly_the_scope(cast: Cast, as_persona
     page = _page(client, "referrals:detail", referral_uuid=referral.uuid)
     printed = _page(client, "referrals:print", referral_uuid=referral.uuid)
     for body in (page, printed):
-        assert NAME in body and FAMILY in body  # identity is in scope
+        assert NAME in body
+        assert FAMILY in body
         assert "Safe accommodation" in body or "SafeAccommodation" in body  # needs are in scope
         for hidden in (PHONE, NOTE, EVENT_CITY, "Synthetic Recruiter", case.ref):
             assert hidden not in body, hidden
@@ -75,7 +76,9 @@ def test_the_receiver_page_and_api_show_exactly_the_scope(cast: Cast, as_persona
 
 def test_the_receiver_cannot_reach_the_case_anywhere_else(cast: Cast, as_persona: Any) -> None:
     case = _rich_case(cast)
-    make_referral(cast, case=case, scope=["identity", "contact", "events", "needs", "notes"], state="accepted")
+    make_referral(
+        cast, case=case, scope=["identity", "contact", "events", "needs", "notes"], state="accepted"
+    )
     client = as_persona("recipient")
     for name, kwargs in [
         ("cases:detail", {"ref": case.ref}),
@@ -93,7 +96,8 @@ def test_the_receiver_cannot_reach_the_case_anywhere_else(cast: Cast, as_persona
         api = client.get(reverse("api:case_list"), {"q": query}).json()
         assert api["count"] == 0 if "count" in api else not api.get("items")
     inbox = client.get(reverse("referrals:list"), {"box": "received", "state": ""}).content.decode()
-    assert case.ref not in inbox and NAME not in inbox
+    assert case.ref not in inbox
+    assert NAME not in inbox
     listed = client.get(reverse("api:referral_list"), {"box": "received", "state": ""}).json()
     assert listed["items"][0]["case_ref"] is None
 
@@ -104,15 +108,23 @@ def test_documents_only_through_the_referral_and_only_in_scope(cast: Cast, as_pe
     case = make_case(cast)
     pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
     document = casefile.document_upload(
-        by=cast.caseworker_a, case=case, file=SimpleUploadedFile("a.pdf", pdf), title="Letter", kind="correspondence"
+        by=cast.caseworker_a,
+        case=case,
+        file=SimpleUploadedFile("a.pdf", pdf),
+        title="Letter",
+        kind="correspondence",
     )
     without = make_referral(cast, case=case, scope=["needs"])
     client = as_persona("recipient")
-    url = reverse("referrals:document", kwargs={"referral_uuid": without.uuid, "document_uuid": document.uuid})
+    url = reverse(
+        "referrals:document", kwargs={"referral_uuid": without.uuid, "document_uuid": document.uuid}
+    )
     assert client.get(url).status_code == 404
     referral_withdraw(by=cast.caseworker_a, referral=without)
     with_docs = make_referral(cast, case=case, scope=["documents"])
-    url = reverse("referrals:document", kwargs={"referral_uuid": with_docs.uuid, "document_uuid": document.uuid})
+    url = reverse(
+        "referrals:document", kwargs={"referral_uuid": with_docs.uuid, "document_uuid": document.uuid}
+    )
     response = client.get(url)
     assert response.status_code == 200
     assert response.content == pdf
@@ -184,7 +196,8 @@ def test_the_disclosure_record_lists_what_was_shared_and_prints_in_the_persons_l
     assert "First opened by the receiver" in page
     latvian = client.get(url, {"print": "1", "lang": "lv"}).content.decode()
     russian = client.get(url, {"print": "1", "lang": "ru"}).content.decode()
-    assert 'lang="lv"' in latvian and 'lang="ru"' in russian
+    assert 'lang="lv"' in latvian
+    assert 'lang="ru"' in russian
     assert "What was shared about you" not in latvian  # translated, not English
     assert "What was shared about you" not in russian
     assert NAME in latvian

@@ -169,7 +169,13 @@ def test_the_whole_cycle_records_the_service_as_delivered_in_the_plan(cast: Cast
     assert service.provider_organisation == cast.org_c
     assert service.service_type == "SafeAccommodation"
     assert referral.support_service == service
-    assert [c.state for c in referral.changes.all()] == ["draft", "sent", "accepted", "in_progress", "completed"]
+    assert [c.state for c in referral.changes.all()] == [
+        "draft",
+        "sent",
+        "accepted",
+        "in_progress",
+        "completed",
+    ]
 
 
 def test_completion_marks_a_planned_service_delivered_instead_of_adding_one(cast: Cast) -> None:
@@ -237,7 +243,9 @@ def test_a_transfer_abroad_is_refused_with_the_way_to_do_it(cast: Cast) -> None:
     case = make_case(cast)
     give_disclosure_consent(cast, case, organisation=cast.org_b)
     with pytest.raises(ValidationError) as exc:
-        referral_create(by=cast.caseworker_a, case=case, kind="transfer", to_organisation=cast.org_b, send=True)
+        referral_create(
+            by=cast.caseworker_a, case=case, kind="transfer", to_organisation=cast.org_b, send=True
+        )
     assert "only within its country" in " ".join(_errors(exc)["service"])
 
 

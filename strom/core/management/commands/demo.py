@@ -83,7 +83,8 @@ class DemoUser:
     role: Role
 
 
-# One account for every role, plus a second case worker in another country and an investigator.
+# One account for every role, plus a second case worker in another country, an investigator and a
+# shelter worker who answers referrals.
 USERS = [
     DemoUser("caseworker@demo.example", "Ilze Bērziņa", "lv", "riga_social", Role.CASE_WORKER),
     DemoUser("supervisor@demo.example", "Andris Kalniņš", "lv", "riga_social", Role.SUPERVISOR),
@@ -96,6 +97,8 @@ USERS = [
     DemoUser("sysadmin@demo.example", "Oksana Smirnova", "ru", "lv_coordinator", Role.SYSTEM_ADMIN),
     DemoUser("caseworker.vilnius@demo.example", "Aistė Vaitkutė", "en", "vilnius_shelter", Role.CASE_WORKER),
     DemoUser("police@demo.example", "Sergejs Volkovs", "lv", "lv_police", Role.CASE_WORKER),
+    # Receives the demo referrals (strom/referrals/demo.py).
+    DemoUser("shelter@demo.example", "Līga Ozola", "lv", "riga_shelter", Role.CASE_WORKER),
 ]
 
 
@@ -182,6 +185,9 @@ class Command(BaseCommand):
         from strom.network.demo import demo_network_load
 
         self.stdout.write(f"Demo network services created: {demo_network_load()}.")
+        from strom.referrals.demo import demo_referrals_load
+
+        self.stdout.write(f"Demo referrals created: {demo_referrals_load()}.")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
