@@ -68,7 +68,7 @@ def build_cast() -> Cast:
         name="Vilnius Support Centre", org_type=OrgType.NGO, country="LT", municipality=vilnius
     )
     org_c = Organisation.objects.create(
-        name="Riga Crisis Shelter", org_type=OrgType.SHELTER, country="LV", municipality=riga
+        name="Riga Safe House", org_type=OrgType.SHELTER, country="LV", municipality=riga
     )
     orgs = {"a": org_a, "b": org_b, "c": org_c}
     users: dict[str, User] = {}

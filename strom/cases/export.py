@@ -198,12 +198,16 @@ def _rows_by_model(rows: dict[related.Model, set[Any]]) -> dict[related.Model, l
 
 def _disclosures(person: Person, refs: list[str]) -> list[dict[str, Any]]:
     from strom.directory.models import Organisation
+    from strom.referrals.models import Referral
 
-    # Parts of a case audited under their own id (a document by uuid) name the case in details.
+    # Parts of a case audited under their own id (a document by uuid) name the case in details; a
+    # referral's receiver is audited under the referral, which never names the case.
+    referrals = [str(u) for u in Referral.objects.filter(case__ref__in=refs).values_list("uuid", flat=True)]
     entries = AuditEntry.objects.filter(
         Q(object_type="person", object_ref=str(person.pk))
         | Q(object_ref__in=refs)
         | Q(details__case__in=refs)
+        | Q(object_type="referral", object_ref__in=referrals)
     ).order_by("seq")
     org_names = dict(Organisation.objects.values_list("pk", "name"))
     return [

@@ -104,7 +104,17 @@ def _make_case_document(case: Case, tag: str) -> models.Model:
     )
 
 
-MAKERS = {"casefile.casedocument": _make_case_document}
+def _make_referral(case: Case, tag: str) -> models.Model:
+    from strom.referrals.models import Referral
+
+    # A transfer names no service, so the row needs no network entry to point at; an override names
+    # no consent (the generic filler would borrow another person's consent record).
+    values = _generic_values(Referral, {Case: case, Person: case.person}, tag, _CAST[0])
+    links = {"service": None, "consent": None, "cross_border_consent": None, "support_service": None}
+    return Referral.objects.create(**{**values, **links, "kind": "transfer", "basis": "override"})
+
+
+MAKERS = {"casefile.casedocument": _make_case_document, "referrals.referral": _make_referral}
 _CAST: list[Any] = []
 
 

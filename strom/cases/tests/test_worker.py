@@ -106,7 +106,7 @@ def test_worker_command_once(cast: Any) -> None:
     _tasks(cast)
     out = StringIO()
     call_command("worker", "--once", stdout=out)
-    assert "Reminders sent for 2 tasks." in out.getvalue()
+    assert "Reminders sent for 2 tasks;" in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)

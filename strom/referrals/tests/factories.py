@@ -28,7 +28,7 @@ def shelter_c(cast: Cast) -> NetworkService:
     """Org C's shelter, covering Latvia (memoised per cast)."""
     existing = cast.__dict__.get("_shelter_c")
     if existing is None:
-        existing = make_service(cast.org_c, name="Riga Crisis Shelter beds", countries=["LV"])
+        existing = make_service(cast.org_c, name="Riga Safe House beds", countries=["LV"])
         cast.__dict__["_shelter_c"] = existing
     return existing
 

@@ -192,7 +192,7 @@ def test_the_disclosure_record_lists_what_was_shared_and_prints_in_the_persons_l
     client = as_persona("caseworker_a")
     url = reverse("referrals:disclosures", kwargs={"person_id": case.person_id})
     page = client.get(url).content.decode()
-    assert "Riga Crisis Shelter" in page
+    assert "Riga Safe House" in page
     assert "First opened by the receiver" in page
     latvian = client.get(url, {"print": "1", "lang": "lv"}).content.decode()
     russian = client.get(url, {"print": "1", "lang": "ru"}).content.decode()
@@ -202,6 +202,6 @@ def test_the_disclosure_record_lists_what_was_shared_and_prints_in_the_persons_l
     assert "What was shared about you" not in russian
     assert NAME in latvian
     data = client.get(reverse("api:referral_disclosures", kwargs={"person_id": case.person_id})).json()
-    assert data[0]["recipient"] == "Riga Crisis Shelter"
+    assert data[0]["recipient"] == "Riga Safe House"
     assert data[0]["first_opened_at"] is not None
     assert not Referral.objects.filter(state="draft").exists()

@@ -44,7 +44,7 @@ def test_without_consent_the_referral_is_refused_with_both_ways_on(cast: Cast) -
     with pytest.raises(ValidationError) as exc:
         referral_create(by=cast.caseworker_a, case=case, service=shelter_c(cast), scope=["needs"], send=True)
     message = " ".join(_errors(exc)["basis"])
-    assert "Riga Crisis Shelter" in message
+    assert "Riga Safe House" in message
     assert "consent page" in message
     assert "supervisor may override" in message
     assert not Referral.objects.exists()  # nothing half-saved
