@@ -197,6 +197,8 @@ COPY_COLUMNS = [
     "recruiter",
     "services",
     "referral_outcome",
+    "country",
+    "overdue",
 ]
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 # The page keeps at most this many problems; the command line prints them all.
@@ -391,6 +393,8 @@ class _Converter:
             *arrays,
             [0],
             [0],
+            "",
+            [],
         ]
 
 
@@ -473,6 +477,8 @@ def ctdc_import(
                 "sha256": dataset.source_sha256,
             },
         )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stats_fact")
     if progress is not None:
         progress(total, total)
     return dataset

@@ -249,45 +249,44 @@ def _where(spec: Spec, params: list[Any]) -> str:
 
 
 def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
-    """Counts of every cell and margin (None = total), before any disclosure control."""
+    """Counts of every cell and margin (None = total), before any disclosure control.
+
+    One parallel scan groups the facts by the table's single-valued keys and by the whole value
+    list of each multi-valued dimension; the cells and margins are then added up here. A margin
+    over a multi-valued dimension adds each group once, so it counts people, not mentions.
+    """
     by = spec.by
-    multi = [i for i, d in enumerate(by) if d.kind == dims.MULTI]
-    filters = {f.dimension.name: f for f in spec.filters}
+    params: list[Any] = []
+    where = _where(spec, params)
+    columns = ", ".join(_expr(d) for d in by)
+    groups = ", ".join(str(i + 1) for i in range(len(by)))
+    sql = f"SELECT {columns}, count(*) FROM stats_fact f WHERE {where} GROUP BY {groups}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    keep: list[set[Hashable] | None] = []
+    for dimension in by:
+        flt = next((f for f in spec.filters if f.dimension.name == dimension.name), None)
+        # A filtered multi-valued dimension shows only the values asked for.
+        keep.append(set(flt.values) if dimension.kind == dims.MULTI and flt and flt.values else None)
+    patterns = list(itertools.product((False, True), repeat=len(by)))  # True: added up over that axis
     raw: dict[tuple[Hashable | None, ...], int] = {}
-    subsets = [set(s) for n in range(len(by) + 1) for s in itertools.combinations(range(len(by)), n)]
-    for size in range(len(multi) + 1):
-        for unnested in itertools.combinations(multi, size):
-            params: list[Any] = []
-            joins = []
-            select = []
-            for i, dimension in enumerate(by):
-                if dimension.kind == dims.MULTI:
-                    if i not in unnested:
-                        select.append("NULL::int")
-                        continue
-                    restriction = ""
-                    flt = filters.get(dimension.name)
-                    if flt is not None and flt.values:
-                        restriction = " WHERE v = ANY(%s::smallint[])"
-                        params.append(list(flt.values))
-                    values = f"SELECT v FROM unnest(f.{dimension.column}) AS v{restriction}"  # noqa: S608
-                    joins.append(f"CROSS JOIN LATERAL ({values}) AS u{i}")
-                    select.append(f"u{i}.v")
-                else:
-                    select.append(_expr(dimension))
-            where = _where(spec, params)
-            groups = [s for s in subsets if {i for i in s if i in multi} == set(unnested)]
-            grouping = ", ".join("(" + ", ".join(f"d{i}" for i in sorted(g)) + ")" for g in groups)
-            columns = ", ".join(f"{expr} AS d{i}" for i, expr in enumerate(select))
-            present = set().union(*groups)
-            grouped = ", ".join(f"d{i}" if i in present else "NULL" for i in range(len(by)))
-            # Only names from the dimension registry and placeholders are put into the text.
-            inner = f"SELECT {columns} FROM stats_fact f {' '.join(joins)} WHERE {where}"  # noqa: S608
-            sql = f"SELECT {grouped}, count(*) FROM ({inner}) AS t GROUP BY GROUPING SETS ({grouping})"  # noqa: S608
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                for row in cursor.fetchall():
-                    raw[tuple(row[:-1])] = int(row[-1])
+    for row in rows:
+        n = int(row[-1])
+        choices: list[list[Hashable]] = []
+        for i, dimension in enumerate(by):
+            if dimension.kind == dims.MULTI:
+                values = row[i]
+                wanted = keep[i]
+                choices.append([v for v in values if wanted is None or v in wanted])
+            else:
+                choices.append([row[i]])
+        for pattern in patterns:
+            axes: list[list[Hashable | None]] = [
+                [None] if total else c for total, c in zip(pattern, choices, strict=True)
+            ]
+            for key in itertools.product(*axes):
+                raw[key] = raw.get(key, 0) + n
     return raw
 
 

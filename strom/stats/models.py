@@ -78,6 +78,10 @@ class Fact(models.Model):
     days_to_reasonable_grounds = models.IntegerField(null=True)
     days_to_identification = models.IntegerField(null=True)
     days_to_closure = models.IntegerField(null=True)
+    # For the coordinator's dashboard, not a dimension: the case's country (STROM only) and the
+    # clocks overdue on the day of the refresh (positions in strom.cases.clocks.CLOCKS, 1-based).
+    country = models.CharField(max_length=2, default="", blank=True)
+    overdue = ArrayField(models.SmallIntegerField(), default=list)
 
     class Meta:
         indexes = [models.Index(fields=["dataset"], name="stats_fact_dataset")]

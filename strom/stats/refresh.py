@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from strom.cases.choices import Stage
+from strom.cases.clocks import CLOCKS
 from strom.stats import dimensions as dims
 from strom.stats.models import BUILTIN, Dataset, DatasetKind
 
@@ -128,12 +129,19 @@ rec AS (
 ),
 ref AS (
     {referrals}
+),
+od AS (
+    SELECT t.case_id, array_agg(DISTINCT array_position(%(clocks)s::text[], t.kind)) AS codes
+    FROM cases_casetask t
+    WHERE t.done_at IS NULL AND t.cancelled_at IS NULL AND t.due_date < %(today)s
+        AND array_position(%(clocks)s::text[], t.kind) IS NOT NULL
+    GROUP BY t.case_id
 )
 INSERT INTO stats_fact (
     dataset_id, year, stage, victim_status, gender, age_ctdc, age_eurostat, child,
     citizenship, citizenship_group, exploitation_country, municipality_id,
     exploitation, labour, sexual_exploitation, means_of_control, recruiter, services, referral_outcome,
-    days_to_reasonable_grounds, days_to_identification, days_to_closure
+    days_to_reasonable_grounds, days_to_identification, days_to_closure, country, overdue
 )
 SELECT
     %(dataset)s,
@@ -191,7 +199,9 @@ SELECT
     COALESCE(ref.codes, '{{0}}'),
     dec.rg - (c.opened_at AT TIME ZONE %(tz)s)::date,
     dec.fi - dec.rg,
-    (c.closed_at AT TIME ZONE %(tz)s)::date - (c.opened_at AT TIME ZONE %(tz)s)::date
+    (c.closed_at AT TIME ZONE %(tz)s)::date - (c.opened_at AT TIME ZONE %(tz)s)::date,
+    c.country,
+    COALESCE(od.codes, '{{}}')
 FROM cases_case c
 JOIN cases_person p ON p.id = c.person_id
 LEFT JOIN ev ON ev.case_id = c.id
@@ -200,6 +210,7 @@ LEFT JOIN sv ON sv.case_id = c.id
 LEFT JOIN dec ON dec.case_id = c.id
 LEFT JOIN rec ON rec.case_id = c.id
 LEFT JOIN ref ON ref.case_id = c.id
+LEFT JOIN od ON od.case_id = c.id
 """
 
 REFERRALS_SQL = """
@@ -236,6 +247,8 @@ def facts_refresh() -> int:
         "genders": _names("gender"),
         "eu": list(dims.EU_MEMBERS),
         "tz": settings.TIME_ZONE,
+        "clocks": list(CLOCKS),
+        "today": timezone.localdate(),
     }
     referrals = REFERRALS_SQL if referrals_installed() else NO_REFERRALS_SQL
     with transaction.atomic():
@@ -248,6 +261,9 @@ def facts_refresh() -> int:
         dataset.rows = count
         dataset.refreshed_at = timezone.now()
         dataset.save(update_fields=["rows", "refreshed_at"])
+    # Fresh planner statistics: without them tables are counted without parallel workers.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stats_fact")
     logger.info("statistics facts refreshed: %s cases", count)
     return count
 
