@@ -49,7 +49,8 @@ def _rich_case(cast: Cast) -> Any:
 def _page(client: Any, name: str, **kwargs: Any) -> str:
     response = client.get(reverse(name, kwargs=kwargs or None))
     assert response.status_code == 200, (name, response.status_code)
-    return response.content.decode()
+    body: str = response.content.decode()
+    return body
 
 
 def test_the_receiver_page_and_api_show_exactly_the_scope(cast: Cast, as_persona: Any) -> None:
@@ -161,7 +162,7 @@ def test_notifications_and_emails_carry_no_personal_data(cast: Cast, settings: A
     assert [m.to for m in mail.outbox] == [[cast.recipient.email]]
     message = mail.outbox[0]
     for hidden in (NAME, FAMILY, case.ref, str(referral.uuid), "Riga Social Service"):
-        assert hidden not in message.subject + message.body
+        assert hidden not in f"{message.subject}\n{message.body}"
     assert "https://strom.example.test/referrals/" in message.body
 
 
@@ -169,7 +170,8 @@ def test_reminders_before_and_after_the_deadline_then_expiry(cast: Cast) -> None
     referral = make_referral(cast, urgency="urgent")
     assert referral.respond_by is not None
     Notification.objects.all().delete()
-    assert send_referral_reminders(now=referral.sent_at + dt.timedelta(hours=1)) == 0  # type: ignore[operator]
+    assert referral.sent_at is not None
+    assert send_referral_reminders(now=referral.sent_at + dt.timedelta(hours=1)) == 0
     due_soon = referral.respond_by - dt.timedelta(hours=10)
     assert send_referral_reminders(now=due_soon) == 1
     assert send_referral_reminders(now=due_soon) == 0  # once only

@@ -1,0 +1,102 @@
+"""The referral pages: making one from the network, errors shown on the form, nothing saved on error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from strom.cases.tests.factories import make_case
+from strom.referrals.models import Referral, State
+from strom.referrals.tests.factories import give_disclosure_consent, make_referral, shelter_c
+from tests.personas import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def _new_url(cast: Cast, case: Any) -> str:
+    return f"{reverse('referrals:new')}?service={shelter_c(cast).pk}&case={case.ref}"
+
+
+def test_a_worker_sends_a_referral_with_a_chosen_scope(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)
+    give_disclosure_consent(cast, case)
+    client = as_persona("caseworker_a")
+    page = client.get(_new_url(cast, case)).content.decode()
+    assert "What the receiver may see" in page
+    response = client.post(
+        _new_url(cast, case),
+        {"scope": ["identity", "needs"], "urgency": "emergency", "message": "Tonight.", "send": "1"},
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:detail", kwargs={"referral_uuid": referral.uuid})
+    assert referral.state == State.SENT
+    assert referral.scope == ["identity", "needs"]
+    assert referral.urgency == "emergency"
+
+
+def test_a_contradiction_is_explained_on_the_form_and_nothing_is_saved(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)  # no consent recorded
+    client = as_persona("supervisor_a")
+    response = client.post(
+        _new_url(cast, case),
+        {
+            "scope": ["needs", "documents"],
+            "urgency": "urgent",
+            "override": "on",
+            "override_reason": "Danger to life",
+            "send": "1",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Without the person&#x27;s consent these parts cannot be shared" in body
+    assert not Referral.objects.exists()
+
+
+def test_the_override_is_offered_to_supervisors_only(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)
+    assert (
+        "Refer without the person"
+        not in as_persona("caseworker_a").get(_new_url(cast, case)).content.decode()
+    )
+    assert "Refer without the person" in as_persona("supervisor_a").get(_new_url(cast, case)).content.decode()
+
+
+def test_a_draft_is_sent_later_and_refused_while_consent_is_missing(cast: Cast, as_persona: Any) -> None:
+    referral = make_referral(cast, state="draft", consent=False)
+    client = as_persona("caseworker_a")
+    url = reverse("referrals:send", kwargs={"referral_uuid": referral.uuid})
+    response = client.post(url, {})
+    assert response.status_code == 422
+    assert "has not given" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
+
+
+def test_the_network_search_offers_refer_links_for_a_case_the_user_may_refer(
+    cast: Cast, as_persona: Any
+) -> None:
+    case = make_case(cast)
+    shelter_c(cast)
+    url = reverse("network:list")
+    mine = as_persona("caseworker_a").get(url, {"for_case": case.ref}).content.decode()
+    assert f"&amp;case={case.ref}" in mine
+    # Someone who may not refer the case gets the plain search: the parameter tells them nothing.
+    theirs = as_persona("caseworker_b").get(url, {"for_case": case.ref}).content.decode()
+    assert f"&amp;case={case.ref}" not in theirs
+    assert "Finding a service for case" not in theirs
+
+
+def test_the_case_page_lists_its_referrals(cast: Cast, as_persona: Any) -> None:
+    referral = make_referral(cast)
+    page = (
+        as_persona("caseworker_a")
+        .get(reverse("cases:detail", kwargs={"ref": referral.case.ref}))
+        .content.decode()
+    )
+    assert referral.short_ref in page
+    assert "Refer to a service" in page
