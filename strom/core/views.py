@@ -52,6 +52,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["show_my_cases"] = True
         context["my_cases"] = my_cases(user)
         context["today"] = timezone.localdate()
+    if user.has_any(Perm.REFERRAL_RESPOND) or user.has_any(Perm.REFERRAL_SEND):
+        from strom.referrals.selectors import referral_counts
+
+        # Counts only: nothing about a person.
+        context["referrals"] = referral_counts(user)
     return render(request, "core/dashboard.html", context)
 
 

@@ -398,3 +398,23 @@ def _network_query(case: Case) -> str:
             "eligibility": "children" if case.is_child else "adults",
         }
     )
+
+
+def referral_counts(user: User) -> dict[str, int | None]:
+    """For the dashboard: how many referrals wait for the user's organisations, and for others."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from strom.accounts.roles import Perm
+
+    now = timezone.now()
+    counts: dict[str, int | None] = {"waiting": None, "overdue": None, "under_way": None}
+    if user.has_any(Perm.REFERRAL_RESPOND):
+        received = inbox_for(user).aggregate(
+            waiting=Count("pk", filter=Q(state=State.SENT)),
+            overdue=Count("pk", filter=Q(state=State.SENT, respond_by__lt=now)),
+            under_way=Count("pk", filter=Q(state__in=[State.ACCEPTED, State.IN_PROGRESS])),
+        )
+        counts.update(received)
+    counts["sent_unanswered"] = outbox_for(user, state=State.SENT).count()
+    return counts

@@ -100,3 +100,14 @@ def test_the_case_page_lists_its_referrals(cast: Cast, as_persona: Any) -> None:
     )
     assert referral.short_ref in page
     assert "Refer to a service" in page
+
+
+def test_the_dashboard_counts_referrals_waiting_for_an_answer(cast: Cast, as_persona: Any) -> None:
+    make_referral(cast)
+    make_referral(cast, state="accepted")
+    receiver = as_persona("recipient").get(reverse("core:dashboard")).content.decode()
+    assert "1 referral waits for your organisation" in receiver
+    assert "1 accepted referral is under way" in receiver
+    sender = as_persona("caseworker_a").get(reverse("core:dashboard")).content.decode()
+    assert "1 referral you sent is not answered yet" in sender
+    assert "Referrals" not in as_persona("analyst_a").get(reverse("core:dashboard")).content.decode()
