@@ -18,6 +18,7 @@ urlpatterns = [
     path("network/", include("strom.network.urls")),
     path("pathways/", include("strom.pathways.urls")),
     path("referrals/", include("strom.referrals.urls")),
+    path("stats/", include("strom.stats.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

@@ -37,6 +37,7 @@ def _register_routers() -> None:
     from strom.pathways.api import router as pathways_router
     from strom.referrals.api import router as referrals_router
     from strom.screening.api import router as screening_router
+    from strom.stats.api import router as stats_router
     from strom.support.api import router as support_router
 
     api.add_router("/", accounts_router)
@@ -49,6 +50,7 @@ def _register_routers() -> None:
     api.add_router("/casefile", casefile_router)
     api.add_router("/network", network_router)
     api.add_router("/pathways", pathways_router)
+    api.add_router("/stats", stats_router)
     api.add_router("/referrals", referrals_router)
 
 

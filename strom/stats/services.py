@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from strom.audit.services import audit_record
+from strom.stats.ctdc import check_name
 from strom.stats.disclosure import control
 from strom.stats.engine import Spec, build_table
-from strom.stats.models import BUILTIN
+from strom.stats.models import BUILTIN, ImportJob
 from strom.stats.refresh import refresh_if_stale
 from strom.stats.tables import Published
 
@@ -35,3 +38,22 @@ def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Publish
             details={**spec.describe(), "rule": controlled.rule},
         )
     return published
+
+
+def import_queue(*, by: User, dataset_name: str, file_name: str, content: bytes) -> ImportJob:
+    """Queue an uploaded file for `strom worker`; the name is checked now, the file when it runs."""
+    problems = check_name(dataset_name)
+    if problems:
+        raise ValidationError({"name": [p.why for p in problems]})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            dataset_name=dataset_name, file_name=file_name[:200], content=content, created_by=by
+        )
+        audit_record(
+            actor=by,
+            action="stats.import.queue",
+            object_type="stats_import",
+            object_ref=job.pk,
+            details={"name": dataset_name, "bytes": len(content)},
+        )
+    return job

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from strom.stats import dimensions as dims
+from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
+from strom.stats.models import Dataset
+
+FILTERS = 2
+ROUNDING = [("", _("No rounding")), ("5", _("To a multiple of 5")), ("10", _("To a multiple of 10"))]
+
+
+def _dimension_choices(blank: str | None) -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]] = [(d.name, d.label) for d in dims.DIMENSIONS]
+    return [("", blank), *choices] if blank else choices
+
+
+class TableForm(forms.Form):
+    datasets = forms.MultipleChoiceField(
+        label=_("Datasets"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: STROM's own cases."),
+    )
+    by1 = forms.ChoiceField(label=_("Rows"), choices=_dimension_choices(None))
+    by2 = forms.ChoiceField(label=_("Columns"), choices=_dimension_choices(str(_("(none)"))), required=False)
+    by3 = forms.ChoiceField(
+        label=_("One table for each"), choices=_dimension_choices(str(_("(none)"))), required=False
+    )
+    filter1_dimension = forms.ChoiceField(
+        label=_("Only where"), choices=_dimension_choices(str(_("(no filter)"))), required=False
+    )
+    filter1_value = forms.CharField(
+        label=_("is"),
+        required=False,
+        max_length=200,
+        help_text=_("A value name, several with commas, or FROM..TO"),
+    )
+    filter2_dimension = forms.ChoiceField(
+        label=_("and where"), choices=_dimension_choices(str(_("(no filter)"))), required=False
+    )
+    filter2_value = forms.CharField(label=_("is"), required=False, max_length=200)
+    rounding = forms.ChoiceField(label=_("Rounding"), choices=ROUNDING, required=False)
+
+    def __init__(self, *args: Any, datasets: list[Dataset], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["datasets"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(d.name, f"{d.name} ({d.get_kind_display()})") for d in datasets]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            by = parse_by([data.get(f"by{i}") or "" for i in (1, 2, 3)])
+            filters = []
+            for i in range(1, FILTERS + 1):
+                dimension, value = (
+                    data.get(f"filter{i}_dimension"),
+                    (data.get(f"filter{i}_value") or "").strip(),
+                )
+                if dimension and value:
+                    filters.append(parse_filter(f"{dimension}={value}"))
+                elif dimension:
+                    self.add_error(f"filter{i}_value", _("Give a value for this filter."))
+            rounding = int(data["rounding"]) if data.get("rounding") else None
+            data["spec"] = Spec(
+                datasets=parse_datasets(data.get("datasets") or ["strom"]),
+                by=by,
+                filters=filters,
+                rounding=rounding,
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return data
+
+
+class ImportForm(forms.Form):
+    name = forms.SlugField(
+        label=_("Name of the new dataset"),
+        max_length=60,
+        help_text=_("Lower-case letters, digits, - and _, for example ctdc-2021."),
+    )
+    file = forms.FileField(label=_("CTDC global dataset file (CSV, UTF-8)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if getattr(upload, "oversize", False):
+            raise ValidationError(
+                _("The file is %(size)d MB, over the %(limit)d MB limit: use `strom import ctdc`.")
+                % {"size": upload.size // 1_000_000, "limit": settings.STROM_UPLOAD_MAX_BYTES // 1_000_000}
+            )
+        return upload

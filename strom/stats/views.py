@@ -1,0 +1,235 @@
+"""The statistics pages: the table builder with its chart and downloads, the printable report,
+datasets and imports, and the coordinator's dashboard. Every figure comes from services.table_publish
+(disclosure-controlled) or selectors.dashboard_for; no page shows a fact or a case."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Hashable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from strom.accounts.models import User
+from strom.core.htmx import render_htmx
+from strom.stats import charts
+from strom.stats import dimensions as dims
+from strom.stats.access import (
+    check_dashboard_allowed,
+    check_stats_allowed,
+    get_import_job_for,
+    may_see_dashboard,
+)
+from strom.stats.forms import ImportForm, TableForm
+from strom.stats.models import ImportJob, ImportState
+from strom.stats.selectors import dashboard_for, datasets_for
+from strom.stats.services import import_queue, table_publish
+from strom.stats.tables import Published
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _cell(published: Published, key: tuple[Hashable | None, ...]) -> dict[str, Any]:
+    count = published.count(key)
+    return {"count": count, "withheld": count is None}
+
+
+def table_view(published: Published) -> dict[str, Any]:
+    """The table as blocks of cross tables (one per value of a third dimension), and its chart."""
+    by = published.spec.by
+    labels = published.labels()
+    values = published.values
+    row_dim, row_values, row_labels = by[0], values[0], labels[0]
+    col_values = values[1] if len(by) > 1 else []
+    split_values: list[Hashable | None] = [*values[2], None] if len(by) > 2 else [None]
+
+    blocks = []
+    for split in split_values:
+
+        def key(
+            row: Hashable | None, col: Hashable | None, split: Hashable | None = split
+        ) -> tuple[Hashable | None, ...]:
+            if len(by) == 1:
+                return (row,)
+            if len(by) == 2:
+                return (row, col)
+            return (row, col, split)
+
+        rows = []
+        for row in [*row_values, None]:
+            rows.append(
+                {
+                    "label": row_labels[row] if row is not None else _("Total"),
+                    "total": row is None,
+                    "cells": [_cell(published, key(row, col)) for col in col_values],
+                    "sum": _cell(published, key(row, None)),
+                }
+            )
+        caption = ""
+        if len(by) > 2:
+            caption = f"{by[2].label}: {labels[2][split] if split is not None else _('all')}"
+        blocks.append({"caption": caption, "rows": rows})
+
+    first = [(row_labels[v], published.count((v, *[None] * (len(by) - 1)))) for v in row_values]
+    if row_dim.kind == dims.YEAR and len([v for v in row_values if v]) > 1:
+        chart = charts.series(first)
+    elif row_dim.kind == dims.COUNTRY:
+        chart = charts.tiles(
+            [
+                (str(published.names()[0][v]), n)
+                for v, n in zip(row_values, [c for _l, c in first], strict=True)
+            ]
+        )
+    else:
+        chart = charts.bars(first)
+    return {
+        "by": by,
+        "row_label": row_dim.label,
+        "col_label": by[1].label if len(by) > 1 else "",
+        "columns": [labels[1][c] for c in col_values],
+        "blocks": blocks,
+        "chart": chart,
+        "rule": published.rule,
+        "datasets": [d.name for d in published.spec.datasets],
+        "filters": [f.text for f in published.spec.filters],
+        "multiple": [d.label for d in by if d.kind == dims.MULTI],
+    }
+
+
+def _published(request: HttpRequest) -> tuple[TableForm, Published | None]:
+    user = _user(request)
+    check_stats_allowed(user)
+    form = TableForm(request.GET or None, datasets=datasets_for(user))
+    if not request.GET or not form.is_valid():
+        return form, None
+    return form, table_publish(by=user, spec=form.cleaned_data["spec"])
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    form, published = _published(request)
+    context = {
+        "form": form,
+        "table": table_view(published) if published else None,
+        "query": request.GET.urlencode(),
+        "may_see_dashboard": may_see_dashboard(_user(request)),
+    }
+    return render(request, "stats/index.html", context)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    _form, published = _published(request)
+    if published is None:
+        return redirect("stats:index")
+    context = {"table": table_view(published), "made_at": timezone.now(), "query": request.GET.urlencode()}
+    return render(request, "stats/report.html", context)
+
+
+def _filename(published: Published, extension: str) -> str:
+    return "strom-" + "-".join(d.name for d in published.spec.by) + f".{extension}"
+
+
+@login_required
+@require_GET
+def table_csv(request: HttpRequest) -> HttpResponse:
+    _form, published = _published(request)
+    if published is None:
+        return redirect("stats:index")
+    response = HttpResponse(published.csv_text(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(published, "csv")}"'
+    return response
+
+
+@login_required
+@require_GET
+def table_xlsx(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    _form, published = _published(request)
+    if published is None:
+        return redirect("stats:index")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "table"
+    sheet.append([d.name for d in published.spec.by] + ["count"])
+    for row in published.cells():
+        sheet.append([row[d.name] for d in published.spec.by] + [row["count"]])
+    rule = book.create_sheet("rule")
+    for name, value in {**published.spec.describe(), **published.rule}.items():
+        rule.append([name, ", ".join(map(str, value)) if isinstance(value, list) else value])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(published, "xlsx")}"'
+    return response
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    check_dashboard_allowed(user)
+    board = dashboard_for(user)
+    context = {
+        "board": board,
+        "stage_chart": charts.bars(list(board.open_by_stage)),
+        "clock_chart": charts.bars(list(board.overdue_by_clock)),
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def datasets(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    check_stats_allowed(user)
+    jobs = ImportJob.objects.filter(created_by=user).order_by("-created_at")[:10]
+    context = {"datasets": datasets_for(user), "form": ImportForm(), "jobs": jobs}
+    return render(request, "stats/datasets.html", context)
+
+
+@login_required
+@require_POST
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    check_stats_allowed(user)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_queue(
+                by=user,
+                dataset_name=form.cleaned_data["name"],
+                file_name=upload.name or "",
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("stats:import_job", job_id=job.pk)
+    jobs = ImportJob.objects.filter(created_by=user).order_by("-created_at")[:10]
+    context = {"datasets": datasets_for(user), "form": form, "jobs": jobs}
+    return render(request, "stats/datasets.html", context)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_import_job_for(_user(request), job_id)
+    context = {"job": job, "working": job.state in (ImportState.QUEUED, ImportState.RUNNING)}
+    return render_htmx(request, "stats/import_job.html", "stats/_import_progress.html", context)
