@@ -4,6 +4,7 @@
     export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/strom_bench   # 1,000,000 cases (strom synth)
     .venv/bin/strom stats refresh
     .venv/bin/python bench/stats_bench.py tables --repeat 5
+    .venv/bin/python bench/stats_bench.py api --repeat 5
     .venv/bin/python bench/stats_bench.py dashboard --repeat 5
     .venv/bin/python bench/stats_bench.py import --rows 100000
 
@@ -76,6 +77,34 @@ def bench_tables(repeat: int, dataset: str) -> None:
         median, worst = timed(run, repeat)
         label = by + (" where " + " ".join(where) if where else "")
         print(f"{label:48} {cells:6} {median:9.3f} {worst:7.3f}")
+
+
+def bench_api(repeat: int) -> None:
+    """The whole request in-process (auth, counting, disclosure control, audit entry, JSON), no network."""
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from strom.accounts.models import User
+
+    setup_test_environment()
+    analyst = User.objects.filter(memberships__role="analyst").first()
+    if analyst is None:
+        print("no analyst in this database (run `strom demo` first)")
+        return
+    client = Client()
+    client.force_login(analyst)
+    print(f"{'GET /api/v1/stats/tables?by=':48} {'bytes':>8} {'median s':>9} {'max s':>7}")
+    for by, where in TABLES:
+        size = 0
+
+        def run(by: str = by, where: list[str] = where) -> None:
+            nonlocal size
+            response = client.get("/api/v1/stats/tables", {"by": by, "where": where}, HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, response.content[:300]
+            size = len(response.content)
+
+        median, worst = timed(run, repeat)
+        print(f"{by:48} {size:8} {median:9.3f} {worst:7.3f}")
 
 
 def bench_dashboard(repeat: int) -> None:
@@ -154,6 +183,8 @@ def main() -> None:
     tables = sub.add_parser("tables")
     tables.add_argument("--repeat", type=int, default=5)
     tables.add_argument("--dataset", default="strom")
+    api = sub.add_parser("api")
+    api.add_argument("--repeat", type=int, default=5)
     dashboard = sub.add_parser("dashboard")
     dashboard.add_argument("--repeat", type=int, default=5)
     imp = sub.add_parser("import")
@@ -162,6 +193,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "tables":
         bench_tables(args.repeat, args.dataset)
+    elif args.what == "api":
+        bench_api(args.repeat)
     elif args.what == "dashboard":
         bench_dashboard(args.repeat)
     else:

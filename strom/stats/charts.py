@@ -19,7 +19,7 @@ LABEL_WIDTH = 260
 PLOT_WIDTH = 420
 TILE = 64
 TILES_PER_ROW = 10
-SERIES_WIDTH = 640
+SERIES_WIDTH = 680
 SERIES_HEIGHT = 240
 MARGIN = 40
 # Light to dark blue with enough contrast for the text drawn on each (dark text on the first three).
@@ -78,10 +78,10 @@ def bars(items: list[tuple[str, int | None]]) -> Chart:
 def series(items: list[tuple[str, int | None]]) -> Chart:
     largest = max([v for _, v in items if v], default=0)
     chart = Chart(SERIES, SERIES_WIDTH, SERIES_HEIGHT + MARGIN, largest=largest, axis_y=SERIES_HEIGHT)
-    step = (SERIES_WIDTH - 2 * MARGIN) / max(len(items) - 1, 1)
+    step = (SERIES_WIDTH - 2 * MARGIN - 20) / max(len(items) - 1, 1)
     points = []
     for i, (label, value) in enumerate(items):
-        x = MARGIN + i * step
+        x = MARGIN + 20 + i * step
         y = SERIES_HEIGHT - (SERIES_HEIGHT - MARGIN) * (value or 0) / largest if largest else SERIES_HEIGHT
         mark = Mark(label, value, x=round(x, 1), y=round(y, 1), text_x=round(x, 1), text_y=SERIES_HEIGHT + 18)
         chart.marks.append(mark)
