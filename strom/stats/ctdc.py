@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from strom.audit.services import audit_record
 from strom.core.countries import countries
 from strom.stats import dimensions as dims
-from strom.stats.models import Dataset, DatasetKind
+from strom.stats.models import BUILTIN, Dataset, DatasetKind
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -239,13 +239,13 @@ def _code(dimension_name: str, value_name: str) -> int:
 
 
 def check_name(name: str) -> list[RowError]:
-    if not NAME.match(name) or name == "all":
+    if not NAME.match(name) or name in ("all", BUILTIN):
         return [
             RowError(
                 0,
                 "",
                 name,
-                _('A dataset name is 1 to 60 lower-case letters, digits, - or _ (and not "all").'),
+                _('A dataset name is 1 to 60 lower-case letters, digits, - or _ (not "all" or "strom").'),
             )
         ]
     if Dataset.objects.filter(name=name).exists():

@@ -227,8 +227,12 @@ def builtin_dataset() -> Dataset:
     return dataset
 
 
-def facts_refresh() -> int:
-    """Rebuild the built-in dataset from the cases; returns how many facts it now holds."""
+def facts_refresh(*, only_if_stale: bool = False) -> int:
+    """Rebuild the built-in dataset from the cases; returns how many facts it now holds.
+
+    With `only_if_stale`, a refresh that another process finished while this one waited for the
+    lock is not repeated.
+    """
     industry_keys, industry_codes = _labour_codes(ISIC_TO_LABOUR)
     form_keys, form_codes = _labour_codes(FORM_TO_LABOUR)
     params: dict[str, Any] = {
@@ -255,6 +259,9 @@ def facts_refresh() -> int:
         dataset = builtin_dataset()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            dataset.refresh_from_db(fields=["refreshed_at", "rows"])
+            if only_if_stale and not is_stale(dataset):
+                return dataset.rows
             cursor.execute("DELETE FROM stats_fact WHERE dataset_id = %s", [dataset.pk])
             cursor.execute(SQL.format(referrals=referrals), {**params, "dataset": dataset.pk})
             count = int(cursor.rowcount)
@@ -280,6 +287,6 @@ def is_stale(dataset: Dataset, *, now: dt.datetime | None = None) -> bool:
 def refresh_if_stale() -> bool:
     """Refresh the built-in dataset when its facts are too old; True when it did."""
     if is_stale(builtin_dataset()):
-        facts_refresh()
+        facts_refresh(only_if_stale=True)
         return True
     return False

@@ -157,3 +157,23 @@ def test_referral_states_become_the_referral_outcome_dimension(cast: Cast) -> No
     facts_refresh()
     counts = count_raw(Spec(datasets=parse_datasets("strom"), by=parse_by("referral_outcome")))
     assert counts[(2,)] == 1  # "accepted" is the second value of the dimension
+
+
+def test_strom_worker_runs_queued_imports_and_refreshes_stale_facts(cast: Cast) -> None:
+    from django.core.management import call_command
+
+    from strom.stats.models import Fact
+    from strom.stats.refresh import builtin_dataset
+
+    full_case(cast)
+    client = login_client(cast.users["analyst_a"])
+    _upload(client, "by-worker", ctdc_file(GOOD_ROWS))
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert ImportJob.objects.get().state == ImportState.DONE
+    assert Fact.objects.filter(dataset=builtin_dataset()).count() == 1
+
+
+def test_an_import_may_not_take_the_built_in_name(cast: Cast) -> None:
+    page = _upload(login_client(cast.users["analyst_a"]), "strom", ctdc_file(GOOD_ROWS)).content.decode()
+    assert "There is a problem" in page
+    assert not ImportJob.objects.exists()
