@@ -163,7 +163,7 @@ def _get(request: HttpRequest, referral_uuid: uuid.UUID) -> tuple[Any, Referral]
 
 
 @router.post("", response={201: ReferralDetailOut}, url_name="referral_create")
-def create_referral(request: HttpRequest, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
+def create_referral(request: HttpRequest, payload: ReferralIn) -> dict[str, Any]:
     user = api_user(request)
     case = case_access.get_case_for(user, payload.case_ref)
     service = None
@@ -198,7 +198,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> tuple[int, dic
         override_reason=payload.override_reason,
         send=payload.send,
     )
-    return 201, _detail(user, referral)
+    return _detail(user, referral)
 
 
 @router.get("/{referral_uuid}", response=ReferralDetailOut, url_name="referral_detail")
