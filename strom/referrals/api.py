@@ -15,9 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from strom.api.auth import api_user
-from strom.audit.services import audit_read, audit_record
-from strom.casefile.models import CaseDocument
-from strom.casefile.services import document_read
+from strom.audit.services import audit_read
 from strom.casefile.views import document_response
 from strom.cases import access as case_access
 from strom.directory.models import Municipality, Organisation
@@ -286,19 +284,7 @@ def referral_document(
 ) -> HttpResponse:
     user = api_user(request)
     referral, _scope = access.get_received_for(user, referral_uuid, Section.DOCUMENTS)
-    document = CaseDocument.objects.filter(case=referral.case, uuid=document_uuid).first()
-    if document is None:
-        raise Http404
-    document.case = referral.case
-    data = document_read(by=user, document=document)
-    audit_record(
-        actor=user,
-        action="referral.document_download",
-        object_type="referral",
-        object_ref=str(referral.uuid),
-        organisation_id=referral.to_organisation_id,
-        details={"document": str(document.uuid)},
-    )
+    document, data = services.referral_document_read(by=user, referral=referral, document_uuid=document_uuid)
     return document_response(data, document)
 
 

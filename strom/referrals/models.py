@@ -19,6 +19,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.cases.models import Case
 from strom.consent.models import ConsentRecord
@@ -36,14 +37,16 @@ class Kind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
+    # A context of their own: "Sent" or "Withdrawn" of a referral agree with its noun in Latvian and
+    # Russian, unlike the same English words for a consent or a service.
+    DRAFT = "draft", pgettext_lazy("referral state", "Draft")
+    SENT = "sent", pgettext_lazy("referral state", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral state", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral state", "Declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("referral state", "In progress")
+    COMPLETED = "completed", pgettext_lazy("referral state", "Completed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral state", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("referral state", "Expired")
 
 
 # While a referral is in one of these states the receiver may see its scope.

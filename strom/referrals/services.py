@@ -9,6 +9,7 @@ log): the receiver's log must not show the case reference it was never given.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -670,3 +671,24 @@ def referrals_expire_due(*, now: dt.datetime | None = None) -> int:
             notify.expired(referral)
             expired += 1
     return expired
+
+
+def referral_document_read(
+    *, by: User, referral: Referral, document_uuid: uuid.UUID | str
+) -> tuple[Any, bytes]:
+    """A document of the referred case for the receiver; the caller checked `documents` is in scope.
+
+    Audited twice: the download in the case's log (as any download) and the referral's read in the
+    receiving organisation's log.
+    """
+    from strom.casefile.models import CaseDocument
+    from strom.casefile.services import document_read
+
+    try:
+        document = CaseDocument.objects.get(case=referral.case, uuid=document_uuid)
+    except (CaseDocument.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    document.case = referral.case
+    data = document_read(by=by, document=document)
+    _audit_receiver(by, referral, "referral.document_download", {"document": str(document.uuid)})
+    return document, data

@@ -17,9 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from strom.accounts.models import User
 from strom.accounts.roles import Perm
-from strom.audit.services import audit_read, audit_record
-from strom.casefile.models import CaseDocument
-from strom.casefile.services import document_read
+from strom.audit.services import audit_read
 from strom.casefile.views import document_response
 from strom.cases import access as case_access
 from strom.cases.forms import validation_error_to_form
@@ -436,20 +434,7 @@ def referral_document(request: HttpRequest, referral_uuid: str, document_uuid: s
     """A document the receiver may download because the scope includes documents."""
     user = _user(request)
     referral, _scope = access.get_received_for(user, referral_uuid, Section.DOCUMENTS)
-    try:
-        document = CaseDocument.objects.get(case=referral.case, uuid=document_uuid)
-    except (CaseDocument.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-    document.case = referral.case
-    data = document_read(by=user, document=document)
-    audit_record(
-        actor=user,
-        action="referral.document_download",
-        object_type="referral",
-        object_ref=str(referral.uuid),
-        organisation_id=referral.to_organisation_id,
-        details={"document": str(document.uuid)},
-    )
+    document, data = services.referral_document_read(by=user, referral=referral, document_uuid=document_uuid)
     return document_response(data, document)
 
 
