@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
-from strom.cases.models import Case
+from strom.cases.models import Case, Person
 from strom.cases.models_stages import CaseTask
 from strom.consent.models import Purpose
 from strom.consent.selectors import consent_status
@@ -545,6 +545,13 @@ def _transfer_case(by: User, referral: Referral) -> None:
     case.save(update_fields=["organisation", "municipality", "owner", "version", "updated_at"])
     # Open tasks move to the new case worker: the old organisation's staff can no longer act on them.
     CaseTask.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True).update(assignee=by)
+    # The person's record goes along unless the old organisation still has another case of theirs:
+    # reads of the person are audited in the record's organisation, which must be the one reading.
+    others = Case.objects.filter(person_id=case.person_id).exclude(
+        organisation_id=referral.to_organisation_id
+    )
+    if not others.exists():
+        Person.objects.filter(pk=case.person_id).update(organisation_id=referral.to_organisation_id)
     referral.case = case
     audit_record(
         actor=by,

@@ -231,6 +231,7 @@ def test_a_transfer_moves_the_case_and_the_old_organisation_loses_it(cast: Cast)
     case = Case.objects.get(pk=case.pk)
     assert case.organisation == cast.org_c
     assert case.owner == cast.recipient
+    assert case.person.organisation == cast.org_c  # the old organisation has no other case of theirs
     assert not Case.objects.visible_to(cast.caseworker_a).filter(pk=case.pk).exists()
     assert Case.objects.visible_to(cast.recipient).filter(pk=case.pk).exists()
     # The old organisation keeps the record of what it sent, not the case.
