@@ -1,4 +1,4 @@
-"""`strom stats table|dimensions|refresh|imports`: disclosure-controlled figures for scripts.
+"""`strom stats table|dimensions|refresh|imports|export`: disclosure-controlled figures for scripts.
 
 The command line gets exactly what the pages and the API get: tables after disclosure control.
 """
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{table,dimensions,refresh,imports}"
+            dest="subcommand", required=True, metavar="{table,dimensions,refresh,imports,export}"
         )
         table = sub.add_parser("table", help="A table of one to three dimensions, disclosure-controlled.")
         table.add_argument("--dataset", default="strom", help="dataset name, several with commas, or all")
@@ -40,6 +40,15 @@ class Command(BaseCommand):
         sub.add_parser(
             "imports", help="Run the imports uploaded on the statistics page (strom worker does too)."
         )
+        export = sub.add_parser(
+            "export", help="STROM's cases in an exchange format (ctdc: k-anonymised rows)."
+        )
+        export.add_argument("format", choices=["ctdc", "eurostat"])
+        export.add_argument("--out", required=True, help="file to write; - for standard output")
+        export.add_argument(
+            "--k", type=int, default=11, help="ctdc: the smallest group of alike rows (default 11)"
+        )
+        export.add_argument("--round", type=int, default=None, help="eurostat: round counts to this base")
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = options["subcommand"]
@@ -49,10 +58,30 @@ class Command(BaseCommand):
         elif command == "imports":
             done = run_import_jobs()
             self.stdout.write(_("Imports run: %(count)d.") % {"count": done})
+        elif command == "export":
+            self._export(options)
         elif command == "dimensions":
             self._dimensions(options["format"])
         else:
             self._table(options)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        from strom.stats.export import export_ctdc, export_eurostat
+
+        if options["k"] < 2:
+            raise CommandError(_("k must be at least 2."))
+
+        def run(out: Any) -> dict[str, Any]:
+            if options["format"] == "ctdc":
+                return export_ctdc(out, by=None, k=options["k"])
+            return export_eurostat(out, by=None, rounding=options["round"])
+
+        if options["out"] == "-":
+            report = run(self.stdout)
+        else:
+            with open(options["out"], "w", encoding="utf-8", newline="") as out:
+                report = run(out)
+        self.stderr.write(json.dumps(report, indent=1))
 
     def _dimensions(self, fmt: str) -> None:
         listing = dimension_listing()
