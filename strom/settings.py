@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from strom.core.env import env, env_bool, env_int, env_list, env_secret
+from strom.core.env import env, env_bool, env_float, env_int, env_list, env_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("STROM_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -228,6 +228,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation ---
 LANGUAGE_CODE = "en"
+# English dates day-first with a 24-hour clock (strom/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["strom.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("lv", _("Latvian")),
@@ -271,6 +273,8 @@ FILE_UPLOAD_HANDLERS = ["strom.casefile.uploads.BoundedMemoryUploadHandler"]
 STROM_STATS_THRESHOLD = max(2, env_int("STROM_STATS_THRESHOLD", 11))
 # STROM's own cases are turned into statistics facts at most this many minutes before a table.
 STROM_STATS_REFRESH_MINUTES = env_int("STROM_STATS_REFRESH_MINUTES", 15)
+# Total epsilon that differentially private synthetic extracts may spend on one dataset, over all releases.
+STROM_STATS_DP_BUDGET = env_float("STROM_STATS_DP_BUDGET", 5.0)
 
 # --- E-mail: console by default, SMTP when STROM_EMAIL_HOST is set. Mails never carry personal data. ---
 EMAIL_HOST = env("STROM_EMAIL_HOST")

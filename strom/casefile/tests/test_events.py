@@ -51,7 +51,7 @@ def test_a_month_that_contains_the_start_day_is_a_valid_end(cast: Cast) -> None:
         date_to=dt.date(2023, 5, 1),
         date_to_precision="month",
     )
-    assert event.period_display.startswith("May 20, 2023")
+    assert event.period_display.startswith("20 May 2023")
     assert event.period_display.endswith("May 2023")
 
 
