@@ -27,6 +27,18 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
 
 
 @pytest.fixture(autouse=True)
+def _every_test_starts_in_english() -> Iterator[None]:
+    """A request switches the thread's language (LocaleMiddleware) and leaves it switched; the next
+    test in the same worker would otherwise format dates and messages in that language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
     """No test leaves files under var/media (uploaded documents would pile up there)."""
     storages = {

@@ -3,6 +3,7 @@ nonsense in Rīga) and the 24-hour clock. Django's British formats, with the tim
 
 from django.conf.locale.en_GB.formats import *  # noqa: F403
 
+DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y H:i"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
