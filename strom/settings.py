@@ -275,6 +275,8 @@ STROM_STATS_THRESHOLD = max(2, env_int("STROM_STATS_THRESHOLD", 11))
 STROM_STATS_REFRESH_MINUTES = env_int("STROM_STATS_REFRESH_MINUTES", 15)
 # Total epsilon that differentially private synthetic extracts may spend on one dataset, over all releases.
 STROM_STATS_DP_BUDGET = env_float("STROM_STATS_DP_BUDGET", 5.0)
+# Who a table exported for another STROM instance comes from (e.g. "Latvia, national rapporteur").
+STROM_INSTANCE_NAME = env("STROM_INSTANCE_NAME", "STROM")
 
 # --- E-mail: console by default, SMTP when STROM_EMAIL_HOST is set. Mails never carry personal data. ---
 EMAIL_HOST = env("STROM_EMAIL_HOST")

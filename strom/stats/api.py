@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from strom.api.auth import api_user
 from strom.stats.access import check_stats_allowed
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
+from strom.stats.exchange import exchange_document
 from strom.stats.selectors import datasets_for, dimension_listing
 from strom.stats.services import table_publish
 
@@ -38,6 +39,13 @@ class RuleOut(Schema):
     rounding: int | None
     withheld_primary: int
     withheld_secondary: int
+    withheld_in_parts: int | None = Field(
+        None, description="a combined table: entries withheld because a part of their sum was withheld"
+    )
+    combined: str | None = Field(None, description="a combined table: how the parts were added")
+    parts: list[dict[str, Any]] | None = Field(
+        None, description="a combined table: the datasets added, with their source and threshold"
+    )
 
 
 class TableOut(Schema):
@@ -83,15 +91,38 @@ class DatasetOut(Schema):
 def table(request: HttpRequest, query: Query[TableQuery]) -> dict[str, Any]:
     user = api_user(request)
     check_stats_allowed(user)
-    spec = Spec(
+    return table_publish(by=user, spec=_spec(query)).as_dict()
+
+
+class ExchangeOut(TableOut):
+    format: str = Field(description="strom-table")
+    version: int
+    source: str = Field(description="the exporting instance (STROM_INSTANCE_NAME)")
+    generated_at: str
+
+
+def _spec(query: TableQuery) -> Spec:
+    if query.rounding is not None and query.rounding < 1:
+        raise ValidationError({"rounding": [_("Rounding needs a base of 1 or more.")]})
+    return Spec(
         datasets=parse_datasets(query.dataset),
         by=parse_by(query.by),
         filters=[parse_filter(w) for w in query.where],
         rounding=query.rounding,
     )
-    if query.rounding is not None and query.rounding < 1:
-        raise ValidationError({"rounding": [_("Rounding needs a base of 1 or more.")]})
-    return table_publish(by=user, spec=spec).as_dict()
+
+
+@router.get("/tables/exchange", response=ExchangeOut, url_name="stats_table_exchange")
+def table_exchange(request: HttpRequest, query: Query[TableQuery]) -> dict[str, Any]:
+    """The same table as /tables, as the file another STROM instance imports (`strom import table`)."""
+    user = api_user(request)
+    check_stats_allowed(user)
+    spec = _spec(query)
+    if spec.rounding:
+        raise ValidationError(
+            {"rounding": [_("A table for another STROM instance is exchanged without rounding.")]}
+        )
+    return exchange_document(table_publish(by=user, spec=spec))
 
 
 @router.get("/dimensions", response=list[DimensionOut], url_name="stats_dimensions")

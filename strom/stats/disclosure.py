@@ -23,7 +23,7 @@ at least as much as needed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ Key = tuple[Hashable | None, ...]
 PUBLISHED = "published"
 PRIMARY = "primary"
 SECONDARY = "secondary"
+IN_PART = "in_part"  # a combined table: withheld because a part of the sum was withheld
 
 
 @dataclass
@@ -58,11 +59,19 @@ def control(
     *,
     threshold: int,
     rounding: int | None = None,
+    withheld_in_parts: Collection[Key] = (),
 ) -> Controlled:
-    """Apply the rule to `raw` (missing keys count as 0) over the grid of `values`."""
+    """Apply the rule to `raw` (missing keys count as 0) over the grid of `values`.
+
+    `withheld_in_parts`: entries withheld before the rule (in a combined table, where a part withheld them);
+    they are protected by secondary suppression like small counts.
+    """
     keys = all_keys(values)
     count = {key: raw.get(key, 0) for key in keys}
     status = {key: PRIMARY if 0 < count[key] < threshold else PUBLISHED for key in keys}
+    for key in withheld_in_parts:
+        if key in status:
+            status[key] = IN_PART
     position = {key: i for i, key in enumerate(keys)}
     dimensions = len(values)
     by_level: dict[int, list[Key]] = {n: [] for n in range(dimensions + 1)}
@@ -108,6 +117,8 @@ def control(
         "withheld_primary": sum(1 for s in status.values() if s == PRIMARY),
         "withheld_secondary": sum(1 for s in status.values() if s == SECONDARY),
     }
+    if withheld_in_parts:
+        rule["withheld_in_parts"] = sum(1 for s in status.values() if s == IN_PART)
     return Controlled(counts=published, status=status, rule=rule)
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.dimensions import Dimension
-from strom.stats.models import Dataset
+from strom.stats.models import Dataset, DatasetKind
 
 MAX_DIMENSIONS = 3
 RANGE = re.compile(r"^(?P<low>[^.]*)\.\.(?P<high>[^.]*)$")
@@ -44,6 +44,9 @@ class Spec:
     by: list[Dimension]
     filters: list[Filter] = field(default_factory=list)
     rounding: int | None = None
+    # A higher threshold than STROM_STATS_THRESHOLD for this table (never a lower one), so a table can
+    # be sent to an instance with a stricter rule.
+    threshold: int | None = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -189,7 +192,8 @@ def parse_datasets(text: str | Sequence[str]) -> list[Dataset]:
     if not names:
         raise ValidationError(_("Choose at least one dataset."))
     if "all" in names:
-        found = list(Dataset.objects.order_by("name"))
+        # Aggregated tables hold only the dimensions they were made with: they are combined by name.
+        found = list(Dataset.objects.exclude(kind=DatasetKind.AGGREGATE).order_by("name"))
         if not any(d.name == "strom" for d in found):
             from strom.stats.refresh import builtin_dataset
 
@@ -292,22 +296,29 @@ def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
 
 def axis_values(spec: Spec, raw: dict[tuple[Hashable | None, ...], int]) -> list[list[Hashable]]:
     """Each dimension's values in table order: those with people in them, Unknown last."""
-    result = []
     municipalities = _municipalities() if any(d.kind == dims.MUNICIPALITY for d in spec.by) else {}
-    for i, dimension in enumerate(spec.by):
-        seen = {
+    seen = [
+        {
             key[i]
             for key, n in raw.items()
             if n and key[i] is not None and all(k is None for j, k in enumerate(key) if j != i)
         }
-        unknown = [k for k in seen if k in (0, "")]
-        known = [k for k in seen if k not in (0, "")]
-        if dimension.kind == dims.MUNICIPALITY:
-            known.sort(key=lambda k: value_name(dimension, k, municipalities))
-        else:
-            known.sort(key=str if dimension.kind == dims.COUNTRY else int)  # type: ignore[arg-type]
-        result.append(known + unknown)
-    return result
+        for i in range(len(spec.by))
+    ]
+    return [order_values(d, s, municipalities) for d, s in zip(spec.by, seen, strict=True)]
+
+
+def order_values(
+    dimension: Dimension, keys: set[Hashable], municipalities: dict[int, Municipality]
+) -> list[Hashable]:
+    """A dimension's keys in table order, Unknown last."""
+    unknown = [k for k in keys if k in (0, "")]
+    known = [k for k in keys if k not in (0, "")]
+    if dimension.kind == dims.MUNICIPALITY:
+        known.sort(key=lambda k: value_name(dimension, k, municipalities))
+    else:
+        known.sort(key=str if dimension.kind == dims.COUNTRY else int)  # type: ignore[arg-type]
+    return known + unknown
 
 
 def build_table(spec: Spec) -> tuple[dict[tuple[Hashable | None, ...], int], list[list[Hashable]]]:

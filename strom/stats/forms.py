@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.stats import dimensions as dims
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
-from strom.stats.models import Dataset
+from strom.stats.models import Dataset, ImportFormat
 
 FILTERS = 2
 ROUNDING = [("", _("No rounding")), ("5", _("To a multiple of 5")), ("10", _("To a multiple of 10"))]
@@ -87,13 +87,22 @@ class ImportForm(forms.Form):
         max_length=60,
         help_text=_("Lower-case letters, digits, - and _, for example ctdc-2021."),
     )
-    file = forms.FileField(label=_("CTDC global dataset file (CSV, UTF-8)"))
+    format = forms.ChoiceField(
+        label=_("Format"), choices=ImportFormat.choices, initial=ImportFormat.CTDC, required=False
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CTDC global dataset file, or a table another STROM instance exported for exchange."),
+    )
+
+    def clean_format(self) -> str:
+        return self.cleaned_data.get("format") or ImportFormat.CTDC
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if getattr(upload, "oversize", False):
             raise ValidationError(
-                _("The file is %(size)d MB, over the %(limit)d MB limit: use `strom import ctdc`.")
+                _("The file is %(size)d MB, over the %(limit)d MB limit: use `strom import` on the server.")
                 % {"size": upload.size // 1_000_000, "limit": settings.STROM_UPLOAD_MAX_BYTES // 1_000_000}
             )
         return upload

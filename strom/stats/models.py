@@ -22,6 +22,7 @@ BUILTIN = "strom"
 class DatasetKind(models.TextChoices):
     STROM = "strom", _("STROM's own cases")
     CTDC = "ctdc", _("CTDC global dataset format")
+    AGGREGATE = "aggregate", _("Table from another STROM instance")
 
 
 class Dataset(models.Model):
@@ -37,6 +38,9 @@ class Dataset(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The built-in dataset: when its facts were last rebuilt from the cases.
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    # An aggregated table (kind "aggregate"): where it came from and how it was made: source, generated_at,
+    # by, where, rule and datasets as in the exchange file (strom/stats/exchange.py). Empty otherwise.
+    exchange = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("dataset")
@@ -90,6 +94,30 @@ class Fact(models.Model):
         return f"fact {self.pk}"
 
 
+class AggregateCell(models.Model):
+    """One cell or margin of an imported aggregated table, as published by the other instance.
+
+    `values` holds one value name per dimension of the table (Dataset.exchange["by"]), None where the
+    entry is a total over that dimension; `count` is None where the other instance withheld it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="cells")
+    values = models.JSONField()
+    count = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["dataset"], name="stats_aggcell_dataset")]
+
+    def __str__(self) -> str:
+        return f"cell {self.pk}"
+
+
+class ImportFormat(models.TextChoices):
+    CTDC = "ctdc", _("CTDC global dataset (CSV, UTF-8)")
+    TABLE = "table", _("A table exported by another STROM instance (JSON)")
+
+
 class ImportState(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Importing")
@@ -102,6 +130,9 @@ class ImportJob(models.Model):
 
     dataset_name = models.SlugField(_("dataset name"), max_length=60)
     file_name = models.CharField(_("file"), max_length=200)
+    format = models.CharField(
+        _("format"), max_length=10, choices=ImportFormat.choices, default=ImportFormat.CTDC
+    )
     # The uploaded file until the import ends; cleared afterwards.
     content = models.BinaryField(default=b"")
     state = models.CharField(

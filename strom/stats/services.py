@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -12,7 +11,8 @@ from strom.audit.services import audit_record
 from strom.stats.ctdc import check_name
 from strom.stats.disclosure import control
 from strom.stats.engine import Spec, build_table
-from strom.stats.models import BUILTIN, ImportJob
+from strom.stats.exchange import combined_publish, threshold_for
+from strom.stats.models import BUILTIN, DatasetKind, ImportFormat, ImportJob
 from strom.stats.refresh import refresh_if_stale
 from strom.stats.tables import Published
 
@@ -27,8 +27,11 @@ def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Publish
     """
     if any(d.name == BUILTIN for d in spec.datasets):
         refresh_if_stale()
-    raw, values = build_table(spec)
-    controlled = control(raw, values, threshold=settings.STROM_STATS_THRESHOLD, rounding=spec.rounding)
+    if any(d.kind == DatasetKind.AGGREGATE for d in spec.datasets):
+        values, controlled = combined_publish(spec)
+    else:
+        raw, values = build_table(spec)
+        controlled = control(raw, values, threshold=threshold_for(spec), rounding=spec.rounding)
     published = Published(spec=spec, values=values, controlled=controlled)
     if audit:
         audit_record(
@@ -40,20 +43,26 @@ def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Publish
     return published
 
 
-def import_queue(*, by: User, dataset_name: str, file_name: str, content: bytes) -> ImportJob:
+def import_queue(
+    *, by: User, dataset_name: str, file_name: str, content: bytes, format: str = ImportFormat.CTDC
+) -> ImportJob:
     """Queue an uploaded file for `strom worker`; the name is checked now, the file when it runs."""
     problems = check_name(dataset_name)
     if problems:
         raise ValidationError({"name": [p.why for p in problems]})
     with transaction.atomic():
         job = ImportJob.objects.create(
-            dataset_name=dataset_name, file_name=file_name[:200], content=content, created_by=by
+            dataset_name=dataset_name,
+            file_name=file_name[:200],
+            format=format,
+            content=content,
+            created_by=by,
         )
         audit_record(
             actor=by,
             action="stats.import.queue",
             object_type="stats_import",
             object_ref=job.pk,
-            details={"name": dataset_name, "bytes": len(content)},
+            details={"name": dataset_name, "format": format, "bytes": len(content)},
         )
     return job

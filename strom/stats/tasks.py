@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from strom.stats.ctdc import ERRORS_KEPT, ImportRejected, RowError, ctdc_import
-from strom.stats.models import ImportJob, ImportState
+from strom.stats.exchange import table_import
+from strom.stats.models import ImportFormat, ImportJob, ImportState
 from strom.stats.refresh import refresh_if_stale
 
 logger = logging.getLogger("strom.worker")
@@ -42,13 +43,18 @@ def run_import_job(job: ImportJob) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
 
     try:
-        dataset = ctdc_import(
-            by=job.created_by,
-            data=data,
-            dataset_name=job.dataset_name,
-            file_name=job.file_name,
-            progress=progress,
-        )
+        if job.format == ImportFormat.TABLE:
+            dataset = table_import(
+                by=job.created_by, data=data, dataset_name=job.dataset_name, file_name=job.file_name
+            )
+        else:
+            dataset = ctdc_import(
+                by=job.created_by,
+                data=data,
+                dataset_name=job.dataset_name,
+                file_name=job.file_name,
+                progress=progress,
+            )
     except ImportRejected as exc:
         job.state = ImportState.FAILED
         job.errors = [e.as_dict() for e in exc.errors[:ERRORS_KEPT]]
@@ -61,7 +67,9 @@ def run_import_job(job: ImportJob) -> None:
     else:
         job.state = ImportState.DONE
         job.dataset = dataset
-        job.rows_done = job.rows_total = dataset.rows
+        # A table's rows are its entries (cells and margins); a CTDC file's, its people.
+        rows = dataset.cells.count() if job.format == ImportFormat.TABLE else dataset.rows
+        job.rows_done = job.rows_total = rows
     job.content = b""
     job.finished_at = timezone.now()
     job.save(

@@ -5,6 +5,7 @@ datasets and imports, and the coordinator's dashboard. Every figure comes from s
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Hashable
 from typing import Any
 
@@ -26,6 +27,7 @@ from strom.stats.access import (
     get_import_job_for,
     may_see_dashboard,
 )
+from strom.stats.exchange import exchange_document
 from strom.stats.forms import ImportForm, TableForm
 from strom.stats.models import ImportJob, ImportState
 from strom.stats.selectors import dashboard_for, datasets_for
@@ -112,7 +114,12 @@ def _published(request: HttpRequest) -> tuple[TableForm, Published | None]:
     form = TableForm(request.GET or None, datasets=datasets_for(user))
     if not request.GET or not form.is_valid():
         return form, None
-    return form, table_publish(by=user, spec=form.cleaned_data["spec"])
+    try:
+        return form, table_publish(by=user, spec=form.cleaned_data["spec"])
+    except ValidationError as exc:
+        # A combined table an aggregated dataset cannot give: the page says why.
+        form.add_error(None, exc)
+        return form, None
 
 
 @login_required
@@ -181,6 +188,32 @@ def table_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def table_exchange(request: HttpRequest) -> HttpResponse:
+    """The table as the file another STROM instance imports (docs/statistics.md, exchanging tables)."""
+    form, published = _published(request)
+    if published is None:
+        return redirect("stats:index")
+    try:
+        document = exchange_document(published)
+    except ValidationError as exc:
+        user = _user(request)
+        context = {
+            "form": form,
+            "table": table_view(published),
+            "query": request.GET.urlencode(),
+            "may_see_dashboard": may_see_dashboard(user),
+            "exchange_error": " ".join(exc.messages),
+        }
+        return render(request, "stats/index.html", context, status=400)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(published, "strom.json")}"'
+    return response
+
+
+@login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     check_dashboard_allowed(user)
@@ -217,6 +250,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 dataset_name=form.cleaned_data["name"],
                 file_name=upload.name or "",
                 content=upload.read(),
+                format=form.cleaned_data["format"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

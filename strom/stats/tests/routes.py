@@ -35,12 +35,16 @@ ROUTES = [
     Route("stats:index", data=lambda c: TABLE, expect=expect(STATS)),
     Route("stats:table_csv", data=lambda c: TABLE, expect=expect(STATS)),
     Route("stats:table_xlsx", data=lambda c: TABLE, expect=expect(STATS)),
+    Route("stats:table_exchange", data=lambda c: TABLE, expect=expect(STATS)),
     Route("stats:report", data=lambda c: TABLE, expect=expect(STATS)),
     Route("stats:dashboard", expect=expect(COORDINATORS)),
     Route("stats:datasets", expect=expect(STATS)),
     Route("stats:import_upload", method="post", data=_upload, expect=expect(STATS, ok=302)),
     Route("stats:import_job", kwargs=_job, expect=expect(["analyst_a"])),
     Route("api:stats_table", data=lambda c: {"by": "gender,year"}, expect=expect(STATS, anonymous=401)),
+    Route(
+        "api:stats_table_exchange", data=lambda c: {"by": "gender,year"}, expect=expect(STATS, anonymous=401)
+    ),
     Route("api:stats_dimensions", expect=expect(STATS, anonymous=401)),
     Route("api:stats_datasets", expect=expect(STATS, anonymous=401)),
 ]

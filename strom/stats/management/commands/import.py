@@ -1,4 +1,5 @@
-"""`strom import ctdc FILE --dataset NAME`: a CTDC global dataset CSV file as a statistics dataset."""
+"""`strom import ctdc|table FILE --dataset NAME`: a CTDC global dataset CSV file, or a table exported by
+another STROM instance, as a statistics dataset."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.stats.ctdc import ImportRejected, ctdc_import
+from strom.stats.exchange import table_import
 
 
 class ProgressBar:
@@ -38,11 +41,16 @@ class Command(BaseCommand):
     help = "Import a dataset for the statistics: all rows or none, with a row-level report of problems."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="format", required=True, metavar="{ctdc}")
+        sub = parser.add_subparsers(dest="format", required=True, metavar="{ctdc,table}")
         ctdc = sub.add_parser("ctdc", help="The CTDC global dataset CSV format (one row per victim).")
         ctdc.add_argument("file")
         ctdc.add_argument("--dataset", required=True, help="name of the new dataset (a-z, 0-9, - and _)")
         ctdc.add_argument("--no-progress", action="store_true", help="no progress bar")
+        table = sub.add_parser(
+            "table", help="A table exported by another STROM instance (strom stats table --format strom)."
+        )
+        table.add_argument("file")
+        table.add_argument("--dataset", required=True, help="name of the new dataset (a-z, 0-9, - and _)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -50,6 +58,9 @@ class Command(BaseCommand):
                 data = source.read()
         except OSError as exc:
             raise CommandError(str(exc)) from exc
+        if options["format"] == "table":
+            self._table(data, options)
+            return
         progress = None if options["no_progress"] or not sys.stderr.isatty() else ProgressBar(sys.stderr)
         try:
             dataset = ctdc_import(
@@ -64,10 +75,40 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             rejected = len({e.row for e in exc.errors if e.row > 1})
             raise CommandError(
-                _("0 rows imported, %(rows)d rows rejected: %(count)d problems, nothing was imported.")
+                _("Nothing was imported. Rows rejected: %(rows)d. Problems: %(count)d.")
                 % {"rows": rejected, "count": len(exc.errors)}
             ) from exc
         self.stdout.write(
-            _("%(rows)d rows imported into the dataset %(name)s, 0 rejected.")
+            ngettext(
+                "%(rows)d row imported into the dataset %(name)s, none rejected.",
+                "%(rows)d rows imported into the dataset %(name)s, none rejected.",
+                dataset.rows,
+            )
             % {"rows": dataset.rows, "name": dataset.name}
+        )
+
+    def _table(self, data: bytes, options: dict[str, Any]) -> None:
+        try:
+            dataset = table_import(
+                by=None, data=data, dataset_name=options["dataset"], file_name=options["file"]
+            )
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("Nothing was imported. Problems: %(count)d.") % {"count": len(exc.errors)}
+            ) from exc
+        entries = dataset.cells.count()
+        self.stdout.write(
+            ngettext(
+                "The table from %(source)s by %(by)s is now the dataset %(name)s: %(count)d entry.",
+                "The table from %(source)s by %(by)s is now the dataset %(name)s: %(count)d entries.",
+                entries,
+            )
+            % {
+                "source": dataset.exchange["source"],
+                "by": ", ".join(dataset.exchange["by"]),
+                "name": dataset.name,
+                "count": entries,
+            }
         )

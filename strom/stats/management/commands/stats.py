@@ -11,8 +11,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
+from strom.stats.exchange import exchange_document
 from strom.stats.refresh import facts_refresh
 from strom.stats.selectors import dimension_listing
 from strom.stats.services import table_publish
@@ -33,7 +35,18 @@ class Command(BaseCommand):
             "--where", action="append", default=[], help="DIM=VALUE[,VALUE…] or DIM=FROM..TO; repeatable"
         )
         table.add_argument("--round", type=int, default=None, help="round published counts to this base")
-        table.add_argument("--format", choices=["json", "csv"], default="json")
+        table.add_argument(
+            "--format",
+            choices=["json", "csv", "strom"],
+            default="json",
+            help="strom: the exchange file another STROM instance imports (strom import table)",
+        )
+        table.add_argument(
+            "--threshold",
+            type=int,
+            default=None,
+            help="withhold counts under this if above STROM_STATS_THRESHOLD (for a stricter receiver)",
+        )
         dimensions = sub.add_parser("dimensions", help="The dimension names and their values.")
         dimensions.add_argument("--format", choices=["text", "json"], default="text")
         sub.add_parser("refresh", help="Rebuild the facts of STROM's own cases now.")
@@ -54,7 +67,10 @@ class Command(BaseCommand):
         command = options["subcommand"]
         if command == "refresh":
             count = facts_refresh()
-            self.stdout.write(_("Facts refreshed: %(count)d cases.") % {"count": count})
+            self.stdout.write(
+                ngettext("Facts refreshed: %(count)d case.", "Facts refreshed: %(count)d cases.", count)
+                % {"count": count}
+            )
         elif command == "imports":
             done = run_import_jobs()
             self.stdout.write(_("Imports run: %(count)d.") % {"count": done})
@@ -102,25 +118,38 @@ class Command(BaseCommand):
                 by=parse_by(options["by"]),
                 filters=[parse_filter(w) for w in options["where"]],
                 rounding=options["round"],
+                threshold=options["threshold"],
             )
+            if options["format"] == "strom" and options["round"]:
+                raise ValidationError(
+                    _("A table for another STROM instance is exchanged without rounding: leave out --round.")
+                )
+            published = table_publish(by=None, spec=spec)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        published = table_publish(by=None, spec=spec)
-        if options["format"] == "csv":
+        if options["format"] == "strom":
+            document = exchange_document(published)
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
+        elif options["format"] == "csv":
             self.stdout.write(published.csv_text(), ending="")
         else:
             self.stdout.write(json.dumps(published.cells(), ensure_ascii=False, indent=1))
         rule = published.rule
+        if rule.get("combined"):
+            self.stderr.write(
+                _("Combined: an entry withheld in any part is withheld in the sum. Withheld so: %(count)d.")
+                % {"count": rule["withheld_in_parts"]}
+            )
         self.stderr.write(
             _(
-                "Disclosure control: counts under %(threshold)d withheld (%(primary)d cells and margins), "
-                "%(secondary)d more withheld so they cannot be worked out from totals%(rounding)s."
+                "Disclosure control: counts under %(threshold)d withheld. Withheld as small: %(primary)d. "
+                "Withheld so they cannot be worked out from totals: %(secondary)d.%(rounding)s"
             )
             % {
                 "threshold": rule["threshold"],
                 "primary": rule["withheld_primary"],
                 "secondary": rule["withheld_secondary"],
-                "rounding": (_("; rounded to a multiple of %(base)d") % {"base": rule["rounding"]})
+                "rounding": (" " + _("Rounded to a multiple of %(base)d.") % {"base": rule["rounding"]})
                 if rule["rounding"]
                 else "",
             }
