@@ -28,10 +28,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
+from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.ctdc import ImportRejected, RowError, check_file, check_name
 from strom.stats.disclosure import Key, all_keys, control, lines
-from strom.stats.engine import Filter, Spec, build_table, key_of, order_values, parse_filter
+from strom.stats.engine import (
+    Filter,
+    Spec,
+    build_table,
+    key_of,
+    order_values,
+    parse_filter,
+    value_name,
+)
 from strom.stats.models import AggregateCell, Dataset, DatasetKind
 from strom.stats.tables import Published
 
@@ -52,6 +61,12 @@ COMBINED_RULE = (
 
 def threshold_for(spec: Spec) -> int:
     return max(settings.STROM_STATS_THRESHOLD, spec.threshold or 0)
+
+
+def _municipalities(by: list[dims.Dimension]) -> dict[int, Municipality]:
+    if any(d.kind == dims.MUNICIPALITY for d in by):
+        return {m.pk: m for m in Municipality.objects.all()}
+    return {}
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -168,8 +183,6 @@ def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowErr
                 rule.get("rounding"),
             )
         )
-    if not by:
-        return by, errors
     return by, errors
 
 
@@ -250,11 +263,15 @@ def _check_table(
         for i, part in enumerate(key):
             if part is not None:
                 seen[i].add(part)
-    values = [order_values(d, s, {}) for d, s in zip(by, seen, strict=True)]
+    municipalities = _municipalities(by)
+    values = [order_values(d, s, municipalities) for d, s in zip(by, seen, strict=True)]
     for key in all_keys(values):
         if key not in found:
-            names = ", ".join("Total" if k is None else str(k) for k in key)
-            errors.append(_error(_("The entry for (%(key)s) is missing.") % {"key": names}))
+            names = ", ".join(
+                f"{d.name}={_('total') if k is None else value_name(d, k, municipalities)}"
+                for d, k in zip(by, key, strict=True)
+            )
+            errors.append(_error(_("The entry for %(key)s is missing.") % {"key": names}))
     if errors:
         return values, errors
     for section, row, count in found.values():
@@ -468,11 +485,7 @@ def combined_publish(spec: Spec) -> tuple[list[list[Hashable]], Any]:
             for i, part in enumerate(key):
                 if part is not None:
                     seen[i].add(part)
-    municipalities = {}
-    if any(d.kind == dims.MUNICIPALITY for d in spec.by):
-        from strom.directory.models import Municipality
-
-        municipalities = {m.pk: m for m in Municipality.objects.all()}
+    municipalities = _municipalities(spec.by)
     values = [order_values(d, s, municipalities) for d, s in zip(spec.by, seen, strict=True)]
     summed: dict[Key, int] = {}
     withheld: set[Key] = set()

@@ -266,7 +266,7 @@ BAD: list[tuple[str, Any, str]] = [
     ("margins", _set("cells.0.count", 31), "do not add up to this total"),
     ("small count", None, "under the table's own threshold"),
     ("one withheld", None, "only withheld entry of its line"),
-    ("missing", None, "is missing"),
+    ("missing", None, "entry for gender=Feminine, year=2019 is missing"),
     ("twice", None, "appears twice"),
     ("date", _set("generated_at", "yesterday"), "ISO 8601"),
 ]
