@@ -293,12 +293,13 @@ def _check_table(
         withheld = sum(1 for c in counts if c is None) + (total is None)
         axis = next(i for i, part in enumerate(parent) if part is None and line[0][i] is not None)
         if withheld == 1:
+            alone = next(k for k in [parent, *line] if found[k][2] is None)
             errors.append(
                 _error(
                     _("The only withheld entry of its line: it can be worked out from the others."),
-                    section,
-                    total,
-                    row,
+                    f"{found[alone][0]}.count",
+                    "null",
+                    found[alone][1],
                 )
             )
         if total is None:
