@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -426,3 +427,26 @@ def test_strom_value_names_are_htcds_value_names_except_the_documented_ones() ->
     assert set(cs.Exploitation.values) - set(hf.VALUES["vic_TypeOfExploitation"]) == {"ForcedCriminality"}
     assert set(ServiceType.values) - set(hf.VALUES["spl_Type"]) == set(SERVICE_TO_SPL)
     assert set(SERVICE_TO_SPL.values()) <= set(hf.VALUES["spl_Type"])
+
+
+def test_an_export_that_fails_while_writing_stops_its_reader_and_audits_nothing(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from strom.stats import htcds
+
+    monkeypatch.setattr(htcds, "CHUNK_ROWS", 1)  # the reader is blocked on a full queue
+    for _ in range(6):
+        consent(cast, make_case(cast))
+
+    class DiskFull(io.StringIO):
+        def write(self, text: str) -> int:
+            if self.getvalue().count("\n") >= 2:
+                raise OSError("no space left on device")
+            return super().write(text)
+
+    with pytest.raises(OSError, match="no space"):
+        write_htcds(DiskFull(), fmt="json", by=None, today=TODAY)
+    assert not [t for t in threading.enumerate() if t.name == "htcds-export-reader"]
+    assert not AuditEntry.objects.filter(action="stats.export_htcds").exists()
+    # The connection is usable again: the next export runs.
+    assert export("json")[1].cases == 6
