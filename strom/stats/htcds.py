@@ -409,7 +409,7 @@ def _rows() -> Iterator[tuple[Any, ...]]:
         reader.join()
 
 
-def _pseudonymiser() -> Any:
+def _pseudonymiser() -> Callable[[bytes, int], str]:
     salt = secrets.token_bytes(32)
     key = hmac.digest(key_ring().blind_index_key, b"htcds-export:" + salt, hashlib.sha256)
 
