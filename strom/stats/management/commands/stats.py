@@ -1,12 +1,19 @@
-"""`strom stats table|dimensions|refresh|imports|export`: disclosure-controlled figures for scripts.
+"""`strom stats table|dimensions|refresh|imports|export|synthetic`: figures for scripts.
 
-The command line gets exactly what the pages and the API get: tables after disclosure control.
+The command line gets exactly what the pages and the API get: tables after disclosure control. The
+operator also gets the exchange exports (k-anonymised CTDC rows, pseudonymised HTCDS records,
+Eurostat tables) and differentially private synthetic extracts. A file is written under a temporary
+name and renamed only when complete: a failed export leaves no half file behind.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,7 +33,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{table,dimensions,refresh,imports,export}"
+            dest="subcommand", required=True, metavar="{table,dimensions,refresh,imports,export,synthetic}"
         )
         table = sub.add_parser("table", help="A table of one to three dimensions, disclosure-controlled.")
         table.add_argument("--dataset", default="strom", help="dataset name, several with commas, or all")
@@ -54,14 +61,36 @@ class Command(BaseCommand):
             "imports", help="Run the imports uploaded on the statistics page (strom worker does too)."
         )
         export = sub.add_parser(
-            "export", help="STROM's cases in an exchange format (ctdc: k-anonymised rows)."
+            "export",
+            help="STROM's cases in an exchange format (ctdc: k-anonymised rows; htcds: pseudonymised "
+            "records; eurostat: disclosure-controlled tables).",
         )
-        export.add_argument("format", choices=["ctdc", "eurostat"])
+        export.add_argument("format", choices=["ctdc", "htcds", "eurostat"])
         export.add_argument("--out", required=True, help="file to write; - for standard output")
         export.add_argument(
             "--k", type=int, default=11, help="ctdc: the smallest group of alike rows (default 11)"
         )
         export.add_argument("--round", type=int, default=None, help="eurostat: round counts to this base")
+        export.add_argument(
+            "--as",
+            dest="file_format",
+            choices=["csv", "json"],
+            default=None,
+            help="htcds: csv or json (JSON Lines); default from the file name, else csv",
+        )
+        synthetic = sub.add_parser(
+            "synthetic", help="A differentially private synthetic extract (spends privacy budget)."
+        )
+        synthetic.add_argument("--by", required=True, help="DIM,DIM[,DIM[,DIM]]: single-valued dimensions")
+        synthetic.add_argument("--epsilon", type=float, required=True, help="privacy budget to spend")
+        synthetic.add_argument(
+            "--rows", type=int, default=None, help="rows to draw (default: the noisy total)"
+        )
+        synthetic.add_argument(
+            "--seed", type=int, default=None, help="fixes the drawing of rows, not the noise"
+        )
+        synthetic.add_argument("--dataset", default="strom", help="one case-level dataset (default strom)")
+        synthetic.add_argument("--out", required=True, help="file to write; - for standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = options["subcommand"]
@@ -76,28 +105,70 @@ class Command(BaseCommand):
             self.stdout.write(_("Imports run: %(count)d.") % {"count": done})
         elif command == "export":
             self._export(options)
+        elif command == "synthetic":
+            self._synthetic(options)
         elif command == "dimensions":
             self._dimensions(options["format"])
         else:
             self._table(options)
 
+    def _write(self, path: str, run: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """Run `run(out)` into `path` (or standard output); the file appears only when complete."""
+        if path == "-":
+            return run(self.stdout)
+        target = Path(path)
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            with open(partial, "w", encoding="utf-8", newline="") as out:
+                report = run(out)
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return report
+
     def _export(self, options: dict[str, Any]) -> None:
         from strom.stats.export import export_ctdc, export_eurostat
+        from strom.stats.htcds import write_htcds
 
         if options["k"] < 2:
             raise CommandError(_("k must be at least 2."))
+        chosen = options["file_format"] or ("json" if options["out"].endswith((".json", ".jsonl")) else "csv")
+        file_format: Literal["csv", "json"] = "json" if chosen == "json" else "csv"
 
         def run(out: Any) -> dict[str, Any]:
             if options["format"] == "ctdc":
                 return export_ctdc(out, by=None, k=options["k"])
+            if options["format"] == "htcds":
+                report = write_htcds(out, fmt=file_format, by=None)
+                return report.as_dict()
             return export_eurostat(out, by=None, rounding=options["round"])
 
-        if options["out"] == "-":
-            report = run(self.stdout)
-        else:
-            with open(options["out"], "w", encoding="utf-8", newline="") as out:
-                report = run(out)
-        self.stderr.write(json.dumps(report, indent=1))
+        report = self._write(options["out"], run)
+        self.stderr.write(json.dumps(report, indent=1, default=str))
+
+    def _synthetic(self, options: dict[str, Any]) -> None:
+        from strom.stats.synthetic import synthetic_extract
+
+        dimensions = [d.strip() for d in options["by"].split(",") if d.strip()]
+
+        def run(out: Any) -> dict[str, Any]:
+            release = synthetic_extract(
+                out,
+                dimensions=dimensions,
+                epsilon=options["epsilon"],
+                rows=options["rows"],
+                by=None,
+                seed=options["seed"],
+                dataset=options["dataset"],
+            )
+            return asdict(release)
+
+        try:
+            report = self._write(options["out"], run)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stderr.write(json.dumps(report, indent=1, default=str))
 
     def _dimensions(self, fmt: str) -> None:
         listing = dimension_listing()
