@@ -40,6 +40,9 @@ class Perm(StrEnum):
     NRM_OVERSEE = "nrm.oversee"
     # Aggregated, disclosure-controlled statistics: never identities.
     STATS_VIEW = "stats.view"
+    # Add a dataset everyone with stats.view then counts with: the national rapporteur's office and
+    # the coordinator, not every supervisor.
+    STATS_IMPORT = "stats.import"
     DIRECTORY_VIEW = "directory.view"
     ORG_EDIT = "org.edit"
     ORG_USERS_VIEW = "org.users.view"
@@ -84,9 +87,10 @@ MATRIX: dict[Role, frozenset[Perm]] = {
         _EVERYONE | {Perm.PERSONAL_DATA_VIEW, Perm.HOTLINE_LOG, Perm.CASE_CREATE, Perm.REFERRAL_SEND}
     ),
     Role.NATIONAL_COORDINATOR: frozenset(
-        _EVERYONE | {Perm.PERSONAL_DATA_VIEW, Perm.NRM_OVERSEE, Perm.STATS_VIEW, Perm.CASE_DECIDE}
+        _EVERYONE
+        | {Perm.PERSONAL_DATA_VIEW, Perm.NRM_OVERSEE, Perm.STATS_VIEW, Perm.STATS_IMPORT, Perm.CASE_DECIDE}
     ),
-    Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_VIEW}),
+    Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_VIEW, Perm.STATS_IMPORT}),
     Role.ORG_ADMIN: frozenset(
         _EVERYONE | {Perm.ORG_EDIT, Perm.ORG_USERS_VIEW, Perm.ORG_USERS_MANAGE, Perm.AUDIT_VIEW_ORG}
     ),

@@ -2,8 +2,9 @@
 
 Decision: anyone holding Perm.STATS_VIEW in any organisation (supervisors, national coordinators,
 analysts) sees tables over every dataset, STROM's own cases included: what leaves is only ever
-disclosure-controlled, so there is nothing organisation-specific to hide. The same people import
-datasets. The coordinator's dashboard (open cases, overdue clocks, referral response times) is for
+disclosure-controlled, so there is nothing organisation-specific to hide. Importing a dataset changes
+what all of them count, so it takes Perm.STATS_IMPORT (national coordinators and analysts). The
+coordinator's dashboard (open cases, overdue clocks, referral response times) is for
 those with Perm.NRM_OVERSEE, over the countries of their organisations. An import job is seen only
 by the user who uploaded it.
 """
@@ -27,6 +28,15 @@ def may_see_stats(user: User) -> bool:
 
 def check_stats_allowed(user: User) -> None:
     if not may_see_stats(user):
+        raise Http404
+
+
+def may_import(user: User) -> bool:
+    return bool(may_see_stats(user) and user.has_any(Perm.STATS_IMPORT))
+
+
+def check_may_import(user: User) -> None:
+    if not may_import(user):
         raise Http404
 
 

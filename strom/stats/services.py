@@ -47,6 +47,9 @@ def import_queue(
     *, by: User, dataset_name: str, file_name: str, content: bytes, format: str = ImportFormat.CTDC
 ) -> ImportJob:
     """Queue an uploaded file for `strom worker`; the name is checked now, the file when it runs."""
+    from strom.stats.access import check_may_import
+
+    check_may_import(by)
     problems = check_name(dataset_name)
     if problems:
         raise ValidationError({"name": [p.why for p in problems]})

@@ -23,8 +23,10 @@ from strom.stats import charts
 from strom.stats import dimensions as dims
 from strom.stats.access import (
     check_dashboard_allowed,
+    check_may_import,
     check_stats_allowed,
     get_import_job_for,
+    may_import,
     may_see_dashboard,
 )
 from strom.stats.exchange import exchange_document
@@ -232,7 +234,12 @@ def datasets(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     check_stats_allowed(user)
     jobs = ImportJob.objects.filter(created_by=user).order_by("-created_at")[:10]
-    context = {"datasets": datasets_for(user), "form": ImportForm(), "jobs": jobs}
+    context = {
+        "datasets": datasets_for(user),
+        "form": ImportForm(),
+        "jobs": jobs,
+        "may_import": may_import(user),
+    }
     return render(request, "stats/datasets.html", context)
 
 
@@ -240,7 +247,7 @@ def datasets(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_upload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    check_stats_allowed(user)
+    check_may_import(user)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -257,7 +264,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("stats:import_job", job_id=job.pk)
     jobs = ImportJob.objects.filter(created_by=user).order_by("-created_at")[:10]
-    context = {"datasets": datasets_for(user), "form": form, "jobs": jobs}
+    context = {"datasets": datasets_for(user), "form": form, "jobs": jobs, "may_import": True}
     return render(request, "stats/datasets.html", context)
 
 

@@ -1,5 +1,6 @@
 """Statistics: supervisors, national coordinators and analysts (Perm.STATS_VIEW) see disclosure-controlled
-tables and import datasets; the dashboard is for national coordinators (Perm.NRM_OVERSEE); an import
+tables; coordinators and analysts (Perm.STATS_IMPORT) import datasets; the dashboard is for national
+coordinators (Perm.NRM_OVERSEE); an import
 job is seen by the user who uploaded it."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tests.personas import Cast
 
 STATS = ["supervisor_a", "supervisor_b", "coordinator_a", "coordinator_b", "analyst_a", "analyst_b"]
 COORDINATORS = ["coordinator_a", "coordinator_b"]
+IMPORTERS = [*COORDINATORS, "analyst_a", "analyst_b"]
 TABLE = {"by1": "gender", "by2": "year"}
 
 
@@ -39,7 +41,7 @@ ROUTES = [
     Route("stats:report", data=lambda c: TABLE, expect=expect(STATS)),
     Route("stats:dashboard", expect=expect(COORDINATORS)),
     Route("stats:datasets", expect=expect(STATS)),
-    Route("stats:import_upload", method="post", data=_upload, expect=expect(STATS, ok=302)),
+    Route("stats:import_upload", method="post", data=_upload, expect=expect(IMPORTERS, ok=302)),
     Route("stats:import_job", kwargs=_job, expect=expect(["analyst_a"])),
     Route("api:stats_table", data=lambda c: {"by": "gender,year"}, expect=expect(STATS, anonymous=401)),
     Route(
