@@ -265,11 +265,11 @@ def _check_table(
                 seen[i].add(part)
     municipalities = _municipalities(by)
     values = [order_values(d, s, municipalities) for d, s in zip(by, seen, strict=True)]
-    total = _("total")  # outside the f-string, where makemessages finds it
+    total_word = _("total")  # outside the f-string, where makemessages finds it
     for key in all_keys(values):
         if key not in found:
             names = ", ".join(
-                f"{d.name}={total if k is None else value_name(d, k, municipalities)}"
+                f"{d.name}={total_word if k is None else value_name(d, k, municipalities)}"
                 for d, k in zip(by, key, strict=True)
             )
             errors.append(_error(_("The entry for %(key)s is missing.") % {"key": names}))
