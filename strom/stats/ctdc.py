@@ -269,6 +269,25 @@ def check_file(data: bytes) -> list[RowError]:
     return []
 
 
+def dataset_create(
+    *, kind: str, name: str, data: bytes, file_name: str, rows: int, by: User | None, **fields: Any
+) -> Dataset:
+    """Create an imported dataset, inside the caller's transaction, after checking the name and the
+    file again: another import of the same file or name may have finished since the rows were checked."""
+    late = check_name(name) + check_file(data)
+    if late:
+        raise ImportRejected(late)
+    return Dataset.objects.create(
+        name=name,
+        kind=kind,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_name=file_name[:200],
+        rows=rows,
+        imported_by=by,
+        **fields,
+    )
+
+
 def _decode(data: bytes) -> tuple[str | None, list[RowError]]:
     try:
         return data.decode("utf-8-sig"), []
@@ -446,17 +465,8 @@ def ctdc_import(
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():
-        # Checked again inside the transaction: another import of the same file may have finished.
-        late = check_name(dataset_name) + check_file(data)
-        if late:
-            raise ImportRejected(late)
-        dataset = Dataset.objects.create(
-            name=dataset_name,
-            kind=DatasetKind.CTDC,
-            source_sha256=hashlib.sha256(data).hexdigest(),
-            source_name=file_name[:200],
-            rows=len(rows),
-            imported_by=by,
+        dataset = dataset_create(
+            kind=DatasetKind.CTDC, name=dataset_name, data=data, file_name=file_name, rows=len(rows), by=by
         )
         with (
             connection.cursor() as cursor,

@@ -15,7 +15,6 @@ rule is then applied to the sum.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Hashable
 from dataclasses import replace
@@ -30,7 +29,7 @@ from django.utils.translation import gettext as _
 from strom.audit.services import audit_record
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
-from strom.stats.ctdc import ImportRejected, RowError, check_file, check_name
+from strom.stats.ctdc import ImportRejected, RowError, check_file, check_name, dataset_create
 from strom.stats.disclosure import Key, all_keys, control, lines
 from strom.stats.engine import (
     Filter,
@@ -373,16 +372,13 @@ def table_import(*, by: User | None, data: bytes, dataset_name: str, file_name: 
     rows_by_key = {key: count for key, (_s, _r, count) in found.items()}
     grand = rows_by_key.get(tuple(None for _ in names))
     with transaction.atomic():
-        late = check_name(dataset_name) + check_file(data)
-        if late:
-            raise ImportRejected(late)
-        dataset = Dataset.objects.create(
-            name=dataset_name,
+        dataset = dataset_create(
             kind=DatasetKind.AGGREGATE,
-            source_sha256=hashlib.sha256(data).hexdigest(),
-            source_name=file_name[:200],
+            name=dataset_name,
+            data=data,
+            file_name=file_name,
             rows=grand or 0,
-            imported_by=by,
+            by=by,
             exchange={
                 "format": FORMAT,
                 "version": VERSION,
