@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.models import User
@@ -172,8 +173,29 @@ def stage_change_view(request: HttpRequest, ref: str) -> HttpResponse:
             messages.success(
                 request, _("The case moved to “%(stage)s”.") % {"stage": Stage(case.stage).label}
             )
+            if case.closed_at is not None:
+                _warn_live_referrals(request, case)
             return redirect(_stages_url(case))
     return _form_page(request, case, form, _("Move the case to another stage"), status=status)
+
+
+def _warn_live_referrals(request: HttpRequest, case: Any) -> None:
+    """Closing does not end referrals (the receiver may still be providing the service); say so."""
+    from strom.referrals.models import LIVE_STATES, Referral
+
+    live = Referral.objects.filter(case=case, state__in=LIVE_STATES).count()
+    if live:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s referral of this case is still under way: the receiver keeps what was shared "
+                "until the referral ends or you withdraw it.",
+                "%(count)s referrals of this case are still under way: the receivers keep what was "
+                "shared until the referrals end or you withdraw them.",
+                live,
+            )
+            % {"count": live},
+        )
 
 
 def _simple_form_view(

@@ -111,3 +111,16 @@ def test_the_dashboard_counts_referrals_waiting_for_an_answer(cast: Cast, as_per
     sender = as_persona("caseworker_a").get(reverse("core:dashboard")).content.decode()
     assert "1 referral you sent is not answered yet" in sender
     assert "Referrals" not in as_persona("analyst_a").get(reverse("core:dashboard")).content.decode()
+
+
+def test_closing_a_case_says_which_referrals_are_still_under_way(cast: Cast, as_persona: Any) -> None:
+    referral = make_referral(cast, state="accepted")
+    case = referral.case
+    url = reverse("cases:stage_change", kwargs={"ref": case.ref})
+    response = as_persona("caseworker_a").post(
+        url,
+        {"to_stage": "closed", "version": case.version, "closure_reason": "ReferredElsewhere", "reason": ""},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "1 referral of this case is still under way" in body
