@@ -42,7 +42,7 @@ from strom.casefile.filetypes import check_upload
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.cases.access import can_edit_case
 from strom.cases.choices import Exploitation, Gender
-from strom.cases.services import EditConflict, FieldChange
+from strom.cases.services import save_versioned
 from strom.core.countries import is_country
 
 if TYPE_CHECKING:
@@ -95,16 +95,6 @@ def _ordered(values: Iterable[str], choices: type[models.TextChoices]) -> list[s
 
 def _unknown_values(values: Iterable[str], choices: type[models.TextChoices]) -> list[str]:
     return sorted(set(values) - set(choices.values))
-
-
-def _changes(stored: models.Model, submitted: dict[str, Any]) -> list[FieldChange]:
-    result = []
-    for name, value in submitted.items():
-        current = getattr(stored, name)
-        if current != value:
-            label = str(getattr(type(stored)._meta.get_field(name), "verbose_name", name))
-            result.append(FieldChange(field=name, label=label, stored=current, submitted=value))
-    return result
 
 
 def _text_too_long(errors: dict[str, str], data: dict[str, Any], fields: Iterable[str], limit: int) -> None:
@@ -202,16 +192,9 @@ def event_update(*, by: User, event: TraffickingEvent, version: int, **data: Any
     merged = validate_event({**{f: getattr(event, f) for f in EVENT_FIELDS}, **data})
     submitted = {f: merged[f] for f in data}
     with transaction.atomic():
-        stored = TraffickingEvent.objects.select_for_update().get(pk=event.pk)
-        if stored.version != version:
-            raise EditConflict(_changes(stored, submitted), stored_version=stored.version)
-        changed = [f for f, v in submitted.items() if getattr(stored, f) != v]
+        stored, changed = save_versioned(TraffickingEvent, event.pk, version=version, submitted=submitted)
         if not changed:
             return stored
-        for name in changed:
-            setattr(stored, name, submitted[name])
-        stored.version = version + 1
-        stored.save(update_fields=[*changed, "version", "updated_at"])
         audit_record(
             actor=by,
             action="event.update",
@@ -285,19 +268,16 @@ def perpetrator_update(*, by: User, perpetrator: Perpetrator, version: int, **da
     merged = validate_perpetrator({**{f: getattr(perpetrator, f) for f in PERPETRATOR_FIELDS}, **data})
     submitted = {f: merged[f] for f in data}
     with transaction.atomic():
-        stored = Perpetrator.objects.select_for_update().get(pk=perpetrator.pk)
-        if stored.version != version:
-            raise EditConflict(_changes(stored, submitted), stored_version=stored.version)
-        changed = [f for f, v in submitted.items() if getattr(stored, f) != v]
+        # The name's blind index is recomputed on every save; saving it always keeps it in step.
+        stored, changed = save_versioned(
+            Perpetrator,
+            perpetrator.pk,
+            version=version,
+            submitted=submitted,
+            also=("updated_at", "name_index"),
+        )
         if not changed:
             return stored
-        for name in changed:
-            setattr(stored, name, submitted[name])
-        stored.version = version + 1
-        update_fields = [*changed, "version", "updated_at"]
-        if "name" in changed:
-            update_fields.append("name_index")
-        stored.save(update_fields=update_fields)
         audit_record(
             actor=by,
             action="perpetrator.update",
@@ -350,17 +330,16 @@ def note_edit(
     if restricted is not None:
         submitted["restricted"] = restricted
     with transaction.atomic():
-        stored = CaseNote.objects.select_for_update().get(pk=note.pk)
-        if stored.version != version:
-            raise EditConflict(_changes(stored, submitted), stored_version=stored.version)
-        changed = [f for f, v in submitted.items() if getattr(stored, f) != v]
+        stored, changed = save_versioned(
+            CaseNote,
+            note.pk,
+            version=version,
+            submitted=submitted,
+            touch={"edited_at": timezone.now()},
+            also=(),
+        )
         if not changed:
             return stored
-        for name in changed:
-            setattr(stored, name, submitted[name])
-        stored.version = version + 1
-        stored.edited_at = timezone.now()
-        stored.save(update_fields=[*changed, "version", "edited_at"])
         audit_record(
             actor=by,
             action="note.edit",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -54,6 +54,9 @@ class FieldChange:
     label: str
     stored: Any
     submitted: Any
+
+
+M = TypeVar("M", bound=models.Model)
 
 
 class EditConflict(Exception):
@@ -141,17 +144,10 @@ def person_update(*, by: User, person: Person, version: int, **data: Any) -> Per
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     _validate_person({**{f: getattr(person, f) for f in PERSON_FIELDS}, **data})
-    changed = [f for f, v in data.items() if getattr(person, f) != v]
     with transaction.atomic():
-        stored = Person.objects.select_for_update().get(pk=person.pk)
-        if stored.version != version:
-            raise EditConflict(_changes(stored, data, Person), stored_version=stored.version)
+        stored, changed = save_versioned(Person, person.pk, version=version, submitted=data)
         if not changed:
             return stored
-        for field in changed:
-            setattr(stored, field, data[field])
-        stored.version = version + 1
-        stored.save(update_fields=[*changed, "version", "updated_at"])
         if {"given_name", "family_name", "other_names"} & set(changed):
             _rebuild_name_keys(stored)
         for case in stored.cases.all():
@@ -165,6 +161,35 @@ def person_update(*, by: User, person: Person, version: int, **data: Any) -> Per
             details={"fields": sorted(changed)},
         )
     return stored
+
+
+def save_versioned(
+    model: type[M],
+    pk: int,
+    *,
+    version: int,
+    submitted: dict[str, Any],
+    touch: dict[str, Any] | None = None,
+    also: tuple[str, ...] = ("updated_at",),
+) -> tuple[M, list[str]]:
+    """The optimistic edit every versioned record shares; call it inside the caller's transaction,
+    which also writes the audit entry.
+
+    Locks the row, refuses a stale `version` with an EditConflict that lists what differs, sets the
+    submitted fields that changed and bumps the version. `touch` sets more fields when something
+    changed (an edit time); `also` names further columns to save (auto_now timestamps, a blind index
+    derived from a changed field). Returns the row and the changed field names; none: nothing written.
+    """
+    stored: Any = model._default_manager.select_for_update().get(pk=pk)
+    if stored.version != version:
+        raise EditConflict(_changes(stored, submitted, model), stored_version=stored.version)
+    changed = [name for name, value in submitted.items() if getattr(stored, name) != value]
+    if changed:
+        for name, value in {**{n: submitted[n] for n in changed}, **(touch or {})}.items():
+            setattr(stored, name, value)
+        stored.version = version + 1
+        stored.save(update_fields=[*changed, *(touch or {}), "version", *also])
+    return stored, changed
 
 
 def _changes(stored: models.Model, submitted: dict[str, Any], model: type[models.Model]) -> list[FieldChange]:
