@@ -4,6 +4,7 @@ and the document download. Every view starts from the access functions in access
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -99,6 +100,51 @@ def _conflict(form: Any, exc: EditConflict) -> None:
     )
 
 
+def _new_page(
+    request: HttpRequest, case: Case, form: Any, template: str, add: Callable[[], object], done: str
+) -> HttpResponse:
+    """A form that records something new: on success a message and back where the user came from."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            add()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect(_back(request, case))
+    return _form_page(request, template, case, form)
+
+
+def _edit_page(
+    request: HttpRequest,
+    user: User,
+    case: Case,
+    form: Any,
+    template: str,
+    save: Callable[[int], object],
+    done: str,
+    section: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A form that edits a versioned record: `save(version)`; a conflict keeps the user's values and
+    lists the stored ones. Showing the stored values (GET) is a read of the case, audited."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data["version"] or 0)
+        except EditConflict as exc:
+            conflict = exc
+            _conflict(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect(_back(request, case))
+    if request.method == "GET":
+        _audit_view(user, case, section)
+    return _form_page(request, template, case, form, conflict=conflict, **extra)
+
+
 @login_required
 @require_GET
 def overview(request: HttpRequest, ref: str) -> HttpResponse:
@@ -117,15 +163,14 @@ def event_create(request: HttpRequest, ref: str) -> HttpResponse:
     user = _user(request)
     case = get_case_for(user, ref, write=True)
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_record(by=user, case=case, **form.service_data())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The event is recorded."))
-            return redirect(_back(request, case))
-    return _form_page(request, "casefile/event_form.html", case, form)
+    return _new_page(
+        request,
+        case,
+        form,
+        "casefile/event_form.html",
+        lambda: services.event_record(by=user, case=case, **form.service_data()),
+        _("The event is recorded."),
+    )
 
 
 @login_required
@@ -133,25 +178,18 @@ def event_create(request: HttpRequest, ref: str) -> HttpResponse:
 def event_edit(request: HttpRequest, ref: str, event_id: int) -> HttpResponse:
     user = _user(request)
     event = access.get_event_for(user, ref, event_id, write=True)
-    case = event.case
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(
-                by=user, event=event, version=form.cleaned_data["version"] or 0, **form.service_data()
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The event is saved."))
-            return redirect(_back(request, case))
-    if request.method == "GET":
-        _audit_view(user, case, "event")
-    return _form_page(request, "casefile/event_form.html", case, form, conflict=conflict, event=event)
+    return _edit_page(
+        request,
+        user,
+        event.case,
+        form,
+        "casefile/event_form.html",
+        lambda version: services.event_update(by=user, event=event, version=version, **form.service_data()),
+        _("The event is saved."),
+        "event",
+        event=event,
+    )
 
 
 # --- perpetrators ------------------------------------------------------------------------------------
@@ -164,15 +202,14 @@ def perpetrator_create(request: HttpRequest, ref: str) -> HttpResponse:
     case = get_case_for(user, ref, write=True)
     access.check_may_add_perpetrators(user, case)
     form = PerpetratorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.perpetrator_add(by=user, case=case, **form.service_data())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The perpetrator is recorded."))
-            return redirect(_back(request, case))
-    return _form_page(request, "casefile/perpetrator_form.html", case, form)
+    return _new_page(
+        request,
+        case,
+        form,
+        "casefile/perpetrator_form.html",
+        lambda: services.perpetrator_add(by=user, case=case, **form.service_data()),
+        _("The perpetrator is recorded."),
+    )
 
 
 @login_required
@@ -180,29 +217,19 @@ def perpetrator_create(request: HttpRequest, ref: str) -> HttpResponse:
 def perpetrator_edit(request: HttpRequest, ref: str, perpetrator_id: int) -> HttpResponse:
     user = _user(request)
     perpetrator = access.get_perpetrator_for(user, ref, perpetrator_id, write=True)
-    case = perpetrator.case
     form = PerpetratorForm(request.POST or None, initial=PerpetratorForm.initial_for(perpetrator))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.perpetrator_update(
-                by=user,
-                perpetrator=perpetrator,
-                version=form.cleaned_data["version"] or 0,
-                **form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The perpetrator record is saved."))
-            return redirect(_back(request, case))
-    if request.method == "GET":
-        _audit_view(user, case, "perpetrator")
-    return _form_page(
-        request, "casefile/perpetrator_form.html", case, form, conflict=conflict, perpetrator=perpetrator
+    return _edit_page(
+        request,
+        user,
+        perpetrator.case,
+        form,
+        "casefile/perpetrator_form.html",
+        lambda version: services.perpetrator_update(
+            by=user, perpetrator=perpetrator, version=version, **form.service_data()
+        ),
+        _("The perpetrator record is saved."),
+        "perpetrator",
+        perpetrator=perpetrator,
     )
 
 
@@ -247,29 +274,24 @@ def note_create(request: HttpRequest, ref: str) -> HttpResponse:
 def note_edit(request: HttpRequest, ref: str, note_id: int) -> HttpResponse:
     user = _user(request)
     note = access.get_note_for(user, ref, note_id, write=True)
-    case = note.case
     form = NoteForm(request.POST or None, initial=NoteForm.initial_for(note))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_edit(
-                by=user,
-                note=note,
-                version=form.cleaned_data["version"] or 0,
-                body=form.cleaned_data["body"],
-                restricted=form.cleaned_data["restricted"],
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The note is saved."))
-            return redirect(_back(request, case))
-    if request.method == "GET":
-        _audit_view(user, case, "note")
-    return _form_page(request, "casefile/note_form.html", case, form, conflict=conflict, note=note)
+    return _edit_page(
+        request,
+        user,
+        note.case,
+        form,
+        "casefile/note_form.html",
+        lambda version: services.note_edit(
+            by=user,
+            note=note,
+            version=version,
+            body=form.cleaned_data["body"],
+            restricted=form.cleaned_data["restricted"],
+        ),
+        _("The note is saved."),
+        "note",
+        note=note,
+    )
 
 
 # --- documents ---------------------------------------------------------------------------------------
@@ -281,21 +303,20 @@ def document_upload(request: HttpRequest, ref: str) -> HttpResponse:
     user = _user(request)
     case = get_case_for(user, ref, write=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_upload(
-                by=user,
-                case=case,
-                file=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The document is uploaded."))
-            return redirect(_back(request, case))
-    return _form_page(request, "casefile/document_form.html", case, form)
+    return _new_page(
+        request,
+        case,
+        form,
+        "casefile/document_form.html",
+        lambda: services.document_upload(
+            by=user,
+            case=case,
+            file=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+        ),
+        _("The document is uploaded."),
+    )
 
 
 def document_response(data: bytes, document: Any) -> HttpResponse:
