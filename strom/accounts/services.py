@@ -14,11 +14,9 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from strom.accounts.models import Invitation, Membership, User
 from strom.accounts.roles import Perm, Role
 from strom.accounts.selectors import grantable_roles, invitation_token_hash
 from strom.audit.services import audit_record
+from strom.core.mail import send_in_language
 from strom.directory.models import Organisation, OrgType
 
 RECOVERY_CODE_COUNT = 10
@@ -295,11 +294,7 @@ def password_reset_complete(*, user: User, password: str) -> None:
 
 
 def _send(to: str, template: str, context: dict[str, object], language: str) -> None:
-    # Mails carry a link and nothing personal: no names, no case data.
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
-    send_mail(subject, body, None, [to])
+    send_in_language(to, language, template, context)
 
 
 # --- invitations ---------------------------------------------------------------------------------

@@ -14,14 +14,13 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from strom.cases.models_stages import CaseTask, Notification, Reminder, ReminderKind
+from strom.core.mail import send_in_language
 
 logger = logging.getLogger("strom.worker")
 
@@ -96,11 +95,8 @@ def _send_mails(mails: list[_Counts]) -> None:
     link = settings.SITE_URL + reverse("cases:overdue")
     for counts in mails:
         context = {"due_soon": counts.due_soon, "overdue": counts.overdue, "link": link}
-        with translation.override(counts.language):
-            subject = " ".join(render_to_string("cases/stages/email/reminder_subject.txt", context).split())
-            body = render_to_string("cases/stages/email/reminder.txt", context)
         try:
-            send_mail(subject, body, None, [counts.email])
+            send_in_language(counts.email, counts.language, "cases/stages/email/reminder", context)
         except Exception:  # a mail server outage must not stop the other reminders
             # The in-app notification is already saved; the address is personal data and is not logged.
             logger.exception("reminder e-mail could not be sent")

@@ -10,15 +10,14 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import ngettext_lazy
 
 from strom.accounts.roles import Perm, Role, perms_for
 from strom.cases.models_stages import Notification
+from strom.core.mail import send_in_language
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -131,13 +130,11 @@ def send(key: str, users: Iterable[User], referral: Referral | None = None) -> N
 
 def send_mails(key: str, mails: list[tuple[str, str]], *, count: int) -> None:
     link = settings.SITE_URL + reverse("referrals:list")
+    # Lazy: formatted while the mail is rendered, in each reader's language.
+    message = lazy(lambda: str(MESSAGES[key] % {"count": count}), str)()
     for email, language in mails:
-        with translation.override(language):
-            context = {"message": str(MESSAGES[key] % {"count": count}), "link": link}
-            subject = " ".join(render_to_string("referrals/email/subject.txt", context).split())
-            body = render_to_string("referrals/email/body.txt", context)
         try:
-            send_mail(subject, body, None, [email])
+            send_in_language(email, language, "referrals/email/referral", {"message": message, "link": link})
         except Exception:  # a mail server outage must not undo the referral; the inbox entry is saved
             logger.exception("referral e-mail could not be sent")
 

@@ -207,3 +207,16 @@ def test_the_disclosure_record_lists_what_was_shared_and_prints_in_the_persons_l
     assert data[0]["recipient"] == "Riga Safe House"
     assert data[0]["first_opened_at"] is not None
     assert not Referral.objects.filter(state="draft").exists()
+
+
+def test_the_email_is_in_the_readers_language(cast: Cast) -> None:
+    from django.test import TestCase
+
+    cast.recipient.language = "lv"
+    cast.recipient.save(update_fields=["language"])
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        make_referral(cast, scope=["needs"])
+    message = mail.outbox[0]
+    assert "Your organisation received" not in message.body
+    assert "nosūtījum" in message.body  # Latvian: "referral"
