@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
@@ -434,19 +433,6 @@ class CaseFilterForm(forms.Form):
             exploitation=data.get("exploitation", ""),
             child=True if child == "yes" else False if child == "no" else None,
         )
-
-
-def validation_error_to_form(
-    form: forms.Form, exc: ValidationError, *, prefix_map: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the matching form fields (or the form when there is none)."""
-    prefix_map = prefix_map or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.message_dict.items():
-        name = prefix_map.get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class LegalHoldForm(forms.Form):

@@ -33,7 +33,6 @@ from strom.cases.forms import (
     LegalHoldForm,
     NewCaseForPersonForm,
     PersonEditForm,
-    validation_error_to_form,
 )
 from strom.cases.models import Case, Person
 from strom.cases.selectors import case_list, case_page_data, possible_duplicates
@@ -48,6 +47,7 @@ from strom.cases.services import (
 )
 from strom.cases.services_casework import case_open_with_person
 from strom.cases.timeline import timeline_for
+from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
 
 EXPLOITATION_LABELS = dict(Exploitation.choices)

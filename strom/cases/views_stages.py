@@ -43,6 +43,7 @@ from strom.cases.models import Case
 from strom.cases.models_stages import DecisionKind, Notification
 from strom.cases.services import EditConflict
 from strom.cases.tasks import notifications_mark_read, notifications_unread
+from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
 
 
@@ -54,14 +55,6 @@ def _user(request: HttpRequest) -> User:
 
 def _stages_url(case: Case) -> str:
     return reverse("cases:stages", kwargs={"ref": case.ref})
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _form_page(
@@ -131,7 +124,7 @@ def decision_view(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
             )
             status = 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect(_stages_url(case))
@@ -168,7 +161,7 @@ def stage_change_view(request: HttpRequest, ref: str) -> HttpResponse:
             )
             status = 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(
                 request, _("The case moved to “%(stage)s”.") % {"stage": Stage(case.stage).label}
@@ -217,7 +210,7 @@ def _simple_form_view(
         try:
             save(user, case, target, form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(request, success)
             return redirect(_stages_url(case))
@@ -335,7 +328,7 @@ def task_create_view(request: HttpRequest, ref: str) -> HttpResponse:
                 by=user, case=case, title_key=data["title_key"], due_date=data["due_date"], assignee=assignee
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(request, _("The task is added."))
             return redirect(_stages_url(case))
@@ -356,7 +349,7 @@ def task_assign_view(request: HttpRequest, ref: str, task_id: int) -> HttpRespon
         try:
             svc.task_assign(by=user, task=task, assignee=assignee)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(request, _("The task is assigned."))
             return redirect(_stages_url(case))

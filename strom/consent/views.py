@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +16,7 @@ from strom.cases.access import get_case_for
 from strom.consent.forms import ConsentForm, WithdrawForm
 from strom.consent.selectors import consent_section_context, record_on_case
 from strom.consent.services import consent_record, consent_withdraw
+from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
 
 
@@ -25,14 +24,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -63,7 +54,7 @@ def record_new(request: HttpRequest, ref: str) -> HttpResponse:
         try:
             consent_record(by=user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(request, _("The answer is recorded."))
             return redirect("consent:overview", ref=case.ref)
@@ -81,7 +72,7 @@ def withdraw(request: HttpRequest, ref: str, consent_id: int) -> HttpResponse:
         try:
             consent_withdraw(by=user, case=case, record=record, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             messages.success(request, _("The withdrawal is recorded."))
             return redirect("consent:overview", ref=case.ref)

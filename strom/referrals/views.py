@@ -20,8 +20,8 @@ from strom.accounts.roles import Perm
 from strom.audit.services import audit_read
 from strom.casefile.views import document_response
 from strom.cases import access as case_access
-from strom.cases.forms import validation_error_to_form
 from strom.cases.models import Case
+from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
 from strom.network.access import get_service_for
 from strom.network.selectors import service_accepts, service_covers

@@ -16,6 +16,7 @@ from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.choices import Exploitation
 from strom.cases.models import Case
+from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
 from strom.screening.access import (
     check_may_list_screenings,
@@ -153,18 +154,10 @@ def screening_new(request: HttpRequest) -> HttpResponse:
             municipality=data.get("municipality"),
         )
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        validation_error_to_form(form, exc)
         return _form_page(request, form, indicator_set, case, _preview(form, indicator_set, case))
     messages.success(request, _("The screening is saved."))
     return redirect("screening:detail", screening_id=screening.pk)
-
-
-def _errors_to_form(form: ScreeningForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.message_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
 
 
 @login_required

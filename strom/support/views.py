@@ -21,6 +21,7 @@ from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
 from strom.cases.services import EditConflict
+from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
 from strom.support import selectors
 from strom.support.choices import STATUTORY_MINIMUM, ServiceType
@@ -54,15 +55,6 @@ def _user(request: HttpRequest) -> User:
 def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("support:overview", ref=case.ref)
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields, or at the top when the form has no such field."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _service_for(case: Case, service_id: int) -> Service:
@@ -122,7 +114,7 @@ def needs_new(request: HttpRequest, ref: str) -> HttpResponse:
                 next_review_at=form.cleaned_data["next_review_at"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The needs assessment is saved."))
     return render(request, "support/needs_form.html", {"case": case, "form": form})
@@ -159,7 +151,7 @@ def plan_edit(request: HttpRequest, ref: str) -> HttpResponse:
             form = SupportPlanForm(posted)
             form.is_valid()
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The support plan is saved."))
     status = 409 if conflict else 200
@@ -185,7 +177,7 @@ def plan_review(request: HttpRequest, ref: str) -> HttpResponse:
         try:
             plan_review_record(by=user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The review is recorded."))
     return render(request, "support/review_form.html", {"case": case, "form": form, "plan": plan})
@@ -204,7 +196,7 @@ def service_new(request: HttpRequest, ref: str) -> HttpResponse:
         try:
             service_plan(by=user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The service is recorded."))
     return render(request, "support/service_form.html", {"case": case, "form": form, "service": None})
@@ -222,7 +214,7 @@ def service_edit(request: HttpRequest, ref: str, service_id: int) -> HttpRespons
         try:
             service_update(by=user, service=service, **changes)
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The service is saved."))
     return render(request, "support/service_form.html", {"case": case, "form": form, "service": service})
@@ -239,7 +231,7 @@ def service_cancel_view(request: HttpRequest, ref: str, service_id: int) -> Http
         try:
             service_cancel(by=user, service=service, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The service is cancelled."))
     return render(request, "support/service_cancel.html", {"case": case, "form": form, "service": service})
@@ -264,7 +256,7 @@ def not_needed(request: HttpRequest, ref: str, service_type: str) -> HttpRespons
                 by=user, case=case, service_type=service_type, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("Marked as not needed."))
     label = ServiceType(service_type).label
