@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ForeignKey
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,10 +82,53 @@ def _audit_receiver(
     )
 
 
-def _change(referral: Referral, state: str, by: User | None, at: dt.datetime) -> None:
+def _change(referral: Referral, state: str, by: User | None, at: dt.datetime) -> list[str]:
+    """Move the (locked) referral to `state`; returns the fields this changed, for `update_fields`."""
     referral.state = state
     referral.version += 1
     ReferralChange.objects.create(referral=referral, state=state, at=at, by=by)
+    return ["state", "version"]
+
+
+# Related rows a caller usually has loaded already; the locked row reuses them when they are the same
+# rows, so the audit entry and the notices after a change cost no extra queries.
+_RELATED = ("case", "from_organisation", "to_organisation", "service", "municipality")
+
+
+def _relation(name: str) -> ForeignKey[Any, Any]:
+    field = Referral._meta.get_field(name)
+    assert isinstance(field, ForeignKey)
+    return field
+
+
+def _lock(referral: Referral) -> Referral:
+    """The referral's current row, locked until the transaction ends.
+
+    Every write goes to this row and never to the caller's object: that copy may have been read
+    before another writer committed, and saving it would silently undo that writer's change.
+    """
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    for name in _RELATED:
+        field = _relation(name)
+        if field.is_cached(referral) and getattr(referral, field.attname) == getattr(locked, field.attname):
+            field.set_cached_value(locked, field.get_cached_value(referral))
+    return locked
+
+
+def _save(locked: Referral, fields: Iterable[str], *, into: Referral) -> Referral:
+    """Write `fields` of the locked row, and show the caller's object the row as it now is."""
+    names = list(dict.fromkeys(fields))
+    locked.save(update_fields=names)
+    if into is not locked:
+        for field in Referral._meta.concrete_fields:
+            setattr(into, field.attname, getattr(locked, field.attname))
+        for name in (*_RELATED, "sent_by", "responded_by", "handled_by", "withdrawn_by", "support_service"):
+            field = _relation(name)
+            if field.is_cached(locked):
+                field.set_cached_value(into, field.get_cached_value(locked))
+            elif field.is_cached(into):
+                field.delete_cached_value(into)
+    return locked
 
 
 def _clean_scope(errors: Errors, scope: Iterable[str]) -> list[str]:
@@ -357,7 +401,7 @@ def referral_create(
         ReferralChange.objects.create(referral=referral, state=State.DRAFT, at=now, by=by)
         _audit_sender(by, referral, "referral.create", {"kind": kind, "scope": data["scope"]})
         if send:
-            _send(by, referral, data, now)
+            _send(by, referral, data, now, into=referral)
     return referral
 
 
@@ -408,18 +452,30 @@ def referral_update(
         sending=False,
     )
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        locked = _lock(referral)
         if locked.version != referral.version or locked.state != State.DRAFT:
             raise ValidationError(_("Someone else changed this draft meanwhile. Reload it and try again."))
         for name in ("scope", "urgency", "message", "municipality"):
-            setattr(referral, name, data[name])
-        referral.version += 1
-        referral.save(update_fields=["scope", "urgency", "message", "municipality", "version"])
-        _audit_sender(by, referral, "referral.update", {"scope": data["scope"]})
+            setattr(locked, name, data[name])
+        locked.version += 1
+        _save(locked, ["scope", "urgency", "message", "municipality", "version"], into=referral)
+        _audit_sender(by, locked, "referral.update", {"scope": data["scope"]})
     return referral
 
 
-def _send(by: User, referral: Referral, data: dict[str, Any], now: dt.datetime) -> None:
+_SEND_FIELDS = [
+    "basis",
+    "consent",
+    "cross_border_consent",
+    "override_reason",
+    "sent_by",
+    "sent_at",
+    "respond_by",
+]
+
+
+def _send(by: User, referral: Referral, data: dict[str, Any], now: dt.datetime, *, into: Referral) -> None:
+    """Send the locked `referral` (a new one, or a draft locked by the caller)."""
     referral.basis = data["basis"]
     referral.consent = data["consent"]
     referral.cross_border_consent = data["cross_border_consent"]
@@ -427,8 +483,8 @@ def _send(by: User, referral: Referral, data: dict[str, Any], now: dt.datetime) 
     referral.sent_by = by
     referral.sent_at = now
     referral.respond_by = now + RESPONSE_TIME[referral.urgency]
-    _change(referral, State.SENT, by, now)
-    referral.save()
+    changed = _change(referral, State.SENT, by, now)
+    _save(referral, [*_SEND_FIELDS, *changed], into=into)
     _audit_sender(
         by,
         referral,
@@ -451,24 +507,25 @@ def referral_send(
     if not access.may_manage(by, referral):
         raise Http404
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        # What is checked and sent is the draft as it is now, not as the caller read it.
+        locked = _lock(referral)
         if locked.state != State.DRAFT:
             raise ValidationError(_("This referral has already been sent."))
         data = _validate(
             by=by,
-            case=referral.case,
-            kind=referral.kind,
-            service=referral.service,
-            to_organisation=referral.to_organisation,
-            municipality=referral.municipality,
-            scope=referral.scope,
-            urgency=referral.urgency,
-            message=referral.message,
+            case=locked.case,
+            kind=locked.kind,
+            service=locked.service,
+            to_organisation=locked.to_organisation,
+            municipality=locked.municipality,
+            scope=locked.scope,
+            urgency=locked.urgency,
+            message=locked.message,
             override=override,
             override_reason=override_reason,
             sending=True,
         )
-        _send(by, referral, data, timezone.now())
+        _send(by, locked, data, timezone.now(), into=referral)
     return referral
 
 
@@ -481,21 +538,21 @@ def referral_withdraw(*, by: User, referral: Referral, reason: str = "") -> Refe
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        locked = _lock(referral)
         if locked.state in FINAL_STATES:
             raise ValidationError(
                 _("This referral is already %(state)s.") % {"state": locked.get_state_display().lower()}
             )
         was_sent = locked.state != State.DRAFT
         now = timezone.now()
-        referral.withdrawn_at = now
-        referral.withdrawn_by = by
-        referral.withdrawal_reason = reason
-        _change(referral, State.WITHDRAWN, by, now)
-        referral.save()
-        _audit_sender(by, referral, "referral.withdraw", {"was_sent": was_sent, "reason": bool(reason)})
+        locked.withdrawn_at = now
+        locked.withdrawn_by = by
+        locked.withdrawal_reason = reason
+        changed = _change(locked, State.WITHDRAWN, by, now)
+        _save(locked, ["withdrawn_at", "withdrawn_by", "withdrawal_reason", *changed], into=referral)
+        _audit_sender(by, locked, "referral.withdraw", {"was_sent": was_sent, "reason": bool(reason)})
         if was_sent:
-            notify.withdrawn(referral)
+            notify.withdrawn(locked)
     return referral
 
 
@@ -505,7 +562,7 @@ def referral_withdraw(*, by: User, referral: Referral, reason: str = "") -> Refe
 def _locked_for_answer(by: User, referral: Referral, allowed: Iterable[str]) -> Referral:
     if not access.may_respond(by, referral):
         raise Http404
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked = _lock(referral)
     if locked.state not in set(allowed):
         raise ValidationError(
             _("This referral is %(state)s; it cannot be answered that way now.")
@@ -517,21 +574,21 @@ def _locked_for_answer(by: User, referral: Referral, allowed: Iterable[str]) -> 
 def referral_accept(*, by: User, referral: Referral) -> Referral:
     """The receiver takes the person on. A transfer moves the case to the receiving organisation."""
     with transaction.atomic():
-        _locked_for_answer(by, referral, [State.SENT])
-        if not access.basis_holds(referral):
+        locked = _locked_for_answer(by, referral, [State.SENT])
+        if not access.basis_holds(locked):
             raise ValidationError(
                 _("The person's consent for this referral is no longer valid. The sender has been told.")
             )
         now = timezone.now()
-        referral.responded_at = now
-        referral.responded_by = by
-        referral.handled_by = by
-        _change(referral, State.ACCEPTED, by, now)
-        referral.save()
-        _audit_receiver(by, referral, "referral.accept", {"kind": referral.kind})
-        if referral.is_transfer:
-            _transfer_case(by, referral)
-        notify.answered(referral)
+        locked.responded_at = now
+        locked.responded_by = by
+        locked.handled_by = by
+        changed = _change(locked, State.ACCEPTED, by, now)
+        if locked.is_transfer:
+            _transfer_case(by, locked)
+        _save(locked, ["responded_at", "responded_by", "handled_by", *changed], into=referral)
+        _audit_receiver(by, locked, "referral.accept", {"kind": locked.kind})
+        notify.answered(locked)
     return referral
 
 
@@ -579,15 +636,15 @@ def referral_decline(*, by: User, referral: Referral, reason: str) -> Referral:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _locked_for_answer(by, referral, [State.SENT])
+        locked = _locked_for_answer(by, referral, [State.SENT])
         now = timezone.now()
-        referral.responded_at = now
-        referral.responded_by = by
-        referral.decline_reason = reason
-        _change(referral, State.DECLINED, by, now)
-        referral.save()
-        _audit_receiver(by, referral, "referral.decline")
-        notify.answered(referral)
+        locked.responded_at = now
+        locked.responded_by = by
+        locked.decline_reason = reason
+        changed = _change(locked, State.DECLINED, by, now)
+        _save(locked, ["responded_at", "responded_by", "decline_reason", *changed], into=referral)
+        _audit_receiver(by, locked, "referral.decline")
+        notify.answered(locked)
     return referral
 
 
@@ -595,12 +652,12 @@ def referral_start(*, by: User, referral: Referral, started_at: dt.datetime | No
     if referral.is_transfer:
         raise ValidationError(_("A transfer ends with its acceptance: the case is now yours."))
     with transaction.atomic():
-        _locked_for_answer(by, referral, [State.ACCEPTED])
+        locked = _locked_for_answer(by, referral, [State.ACCEPTED])
         now = timezone.now()
-        referral.started_at = started_at or now
-        _change(referral, State.IN_PROGRESS, by, now)
-        referral.save()
-        _audit_receiver(by, referral, "referral.start")
+        locked.started_at = started_at or now
+        changed = _change(locked, State.IN_PROGRESS, by, now)
+        _save(locked, ["started_at", *changed], into=referral)
+        _audit_receiver(by, locked, "referral.start")
     return referral
 
 
@@ -614,43 +671,43 @@ def referral_complete(
     delivered_until = delivered_until or today
     if delivered_until > today:
         _add(errors, "delivered_until", _("The date the service was delivered cannot be in the future."))
-    if referral.is_transfer:
-        _add(errors, "__all__", _("A transfer ends with its acceptance: the case is now yours."))
-    start = timezone.localtime(referral.started_at or referral.responded_at or timezone.now()).date()
-    if delivered_until < start:
-        _add(
-            errors,
-            "delivered_until",
-            _("The service cannot end before it started (%(date)s).") % {"date": start.isoformat()},
-        )
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        _locked_for_answer(by, referral, [State.ACCEPTED, State.IN_PROGRESS])
+        # The start date comes from the row as it is now: the service may have been started meanwhile.
+        locked = _locked_for_answer(by, referral, [State.ACCEPTED, State.IN_PROGRESS])
+        if locked.is_transfer:
+            _add(errors, "__all__", _("A transfer ends with its acceptance: the case is now yours."))
+        start = timezone.localtime(locked.started_at or locked.responded_at or timezone.now()).date()
+        if delivered_until < start:
+            _add(
+                errors,
+                "delivered_until",
+                _("The service cannot end before it started (%(date)s).") % {"date": start.isoformat()},
+            )
+        if errors:
+            raise ValidationError(errors)
         now = timezone.now()
-        referral.completed_at = now
-        referral.completed_on = delivered_until
-        referral.completion_note = note
-        if referral.started_at is None:
-            referral.started_at = referral.responded_at
-        service = referral.service
+        locked.completed_at = now
+        locked.completed_on = delivered_until
+        locked.completion_note = note
+        if locked.started_at is None:
+            locked.started_at = locked.responded_at
+        service = locked.service
         assert service is not None
         if service.service_type in SupportServiceType.values:
-            referral.support_service = service_delivered_by_referral(
+            locked.support_service = service_delivered_by_referral(
                 by=by,
-                case=referral.case,
+                case=locked.case,
                 service_type=service.service_type,
-                provider_organisation=referral.to_organisation,
+                provider_organisation=locked.to_organisation,
                 actual_start=start,
                 actual_end=delivered_until,
-                referral_id=referral.pk,
+                referral_id=locked.pk,
             )
-        _change(referral, State.COMPLETED, by, now)
-        referral.save()
-        _audit_receiver(
-            by, referral, "referral.complete", {"in_plan": referral.support_service_id is not None}
-        )
-        notify.completed(referral)
+        changed = _change(locked, State.COMPLETED, by, now)
+        fields = ["completed_at", "completed_on", "completion_note", "started_at", "support_service"]
+        _save(locked, [*fields, *changed], into=referral)
+        _audit_receiver(by, locked, "referral.complete", {"in_plan": locked.support_service_id is not None})
+        notify.completed(locked)
     return referral
 
 
@@ -671,9 +728,10 @@ def referrals_expire_due(*, now: dt.datetime | None = None) -> int:
             .order_by("respond_by")[:500]
         )
         for referral in due:
+            # Rows of this query are locked by it, so they are the current rows.
             referral.expired_at = now
-            _change(referral, State.EXPIRED, None, now)
-            referral.save()
+            changed = _change(referral, State.EXPIRED, None, now)
+            referral.save(update_fields=["expired_at", *changed])
             _audit_sender(None, referral, "referral.expire")
             notify.expired(referral)
             expired += 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, ForeignKey, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -437,6 +437,22 @@ def service_plan(
     return service
 
 
+def _lock_service(service: Service) -> Service:
+    """The service's current row, locked until the transaction ends: writes go to it, never to the
+    caller's copy, which may predate another writer's change."""
+    locked: Service = Service.objects.select_for_update().get(pk=service.pk)
+    field = Service._meta.get_field("case")
+    assert isinstance(field, ForeignKey)
+    if service.case_id == locked.case_id and field.is_cached(service):
+        field.set_cached_value(locked, field.get_cached_value(service))
+    return locked
+
+
+def _show_caller(service: Service, locked: Service) -> None:
+    for field in Service._meta.concrete_fields:
+        setattr(service, field.attname, getattr(locked, field.attname))
+
+
 def service_update(*, by: User, service: Service, **changes: Any) -> Service:
     """Change a service's status, provider, dates, cost or notes. Only the given fields are written."""
     unknown = set(changes) - set(SERVICE_FIELDS)
@@ -444,38 +460,43 @@ def service_update(*, by: User, service: Service, **changes: Any) -> Service:
         raise TypeError(f"not editable here: {sorted(unknown)}")
     case = service.case
     _check_may_edit(by, case)
-    if service.status == ServiceStatus.CANCELLED:
-        raise ValidationError(_("A cancelled service cannot be changed. Record a new service instead."))
-    data = {name: getattr(service, name) for name in SERVICE_FIELDS}
-    data.update(changes)
-    changed = [name for name in changes if getattr(service, name) != changes[name]]
-    data = _validate_service(data, creating=False, changed=changed)
-    changed = [name for name in SERVICE_FIELDS if getattr(service, name) != data[name]]
-    if not changed:
-        return service
     with transaction.atomic():
+        locked = _lock_service(service)
+        if locked.status == ServiceStatus.CANCELLED:
+            raise ValidationError(_("A cancelled service cannot be changed. Record a new service instead."))
+        data = {name: getattr(locked, name) for name in SERVICE_FIELDS}
+        data.update(changes)
+        changed = [name for name in changes if getattr(locked, name) != changes[name]]
+        data = _validate_service(data, creating=False, changed=changed)
+        changed = [name for name in SERVICE_FIELDS if getattr(locked, name) != data[name]]
+        if not changed:
+            _show_caller(service, locked)
+            return service
         for name in changed:
-            setattr(service, name, data[name])
+            setattr(locked, name, data[name])
         fields = [*changed, "updated_at"]
-        if "status" in changed and service.status == ServiceStatus.DELIVERED:
-            service.delivered_recorded_at = timezone.now()
+        if "status" in changed and locked.status == ServiceStatus.DELIVERED:
+            locked.delivered_recorded_at = timezone.now()
             fields.append("delivered_recorded_at")
-        service.save(update_fields=fields)
-        _audit(by, case, "support.service_update", {"service": service.pk, "fields": sorted(changed)})
+        locked.save(update_fields=fields)
+        _show_caller(service, locked)
+        _audit(by, case, "support.service_update", {"service": locked.pk, "fields": sorted(changed)})
     return service
 
 
 def service_cancel(*, by: User, service: Service, reason: str = "") -> Service:
     case = service.case
     _check_may_edit(by, case)
-    if service.status == ServiceStatus.CANCELLED:
-        raise ValidationError(_("This service is already cancelled."))
     with transaction.atomic():
-        service.status = ServiceStatus.CANCELLED
-        service.cancelled_at = timezone.now()
-        service.cancellation_reason = reason.strip()
-        service.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
-        _audit(by, case, "support.service_cancel", {"service": service.pk, "reason": bool(reason.strip())})
+        locked = _lock_service(service)
+        if locked.status == ServiceStatus.CANCELLED:
+            raise ValidationError(_("This service is already cancelled."))
+        locked.status = ServiceStatus.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.cancellation_reason = reason.strip()
+        locked.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+        _show_caller(service, locked)
+        _audit(by, case, "support.service_cancel", {"service": locked.pk, "reason": bool(reason.strip())})
     return service
 
 
@@ -557,7 +578,16 @@ def service_delivered_by_referral(
             open_service.actual_start = open_service.actual_start or actual_start
             open_service.actual_end = actual_end
             open_service.delivered_recorded_at = now
-            open_service.save()
+            open_service.save(
+                update_fields=[
+                    "status",
+                    "provider_organisation",
+                    "actual_start",
+                    "actual_end",
+                    "delivered_recorded_at",
+                    "updated_at",
+                ]
+            )
             service = open_service
         else:
             service = Service.objects.create(
