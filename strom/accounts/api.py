@@ -1,16 +1,18 @@
-"""/api/v1/me and /api/v1/users: the same access functions and selectors as the pages."""
+"""/api/v1/me, /api/v1/users, invitations and membership roles: the same access functions, selectors
+and services as the pages."""
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from strom.accounts.access import get_user_for
-from strom.accounts.models import Membership, User, UserQuerySet
+from strom.accounts.access import get_membership_for, get_user_for
+from strom.accounts.models import Invitation, Membership, User, UserQuerySet
 from strom.accounts.roles import Perm, Role
-from strom.accounts.selectors import has_two_factor, user_list, visible_memberships
-from strom.accounts.services import user_record_view
+from strom.accounts.selectors import has_two_factor, organisations_managed_by, user_list, visible_memberships
+from strom.accounts.services import invitation_create, membership_change_role, user_record_view
 from strom.api.auth import api_user
 
 router = Router(tags=["accounts"])
@@ -97,3 +99,43 @@ def get_user(request: HttpRequest, user_id: int) -> User:
     user_record_view(by=actor, user=target)
     target.shown_memberships = list(visible_memberships(actor).filter(user=target))  # type: ignore[attr-defined]
     return target
+
+
+class InvitationIn(Schema):
+    email: str = Field(max_length=254, description="The person's work address")
+    organisation_id: int
+    role: Role = Field(description="Only a role the organisation's type can have (see docs/security.md)")
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    organisation_id: int
+    role: Role
+    expires_at: datetime
+
+
+class MembershipRoleIn(Schema):
+    role: Role = Field(description="Only a role the organisation's type can have (see docs/security.md)")
+
+
+@router.post("/invitations", response={201: InvitationOut}, url_name="invitation_create")
+def create_invitation(request: HttpRequest, payload: InvitationIn) -> tuple[int, Invitation]:
+    """E-mail an invitation; the link goes only to the address, never into the answer."""
+    actor = api_user(request)
+    organisation = organisations_managed_by(actor).filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise Http404
+    invitation, _token = invitation_create(
+        by=actor, email=payload.email, organisation=organisation, role=payload.role.value
+    )
+    return 201, invitation
+
+
+@router.patch("/memberships/{membership_id}", response=MembershipOut, url_name="membership_update")
+def update_membership(request: HttpRequest, membership_id: int, payload: MembershipRoleIn) -> Membership:
+    actor = api_user(request)
+    membership = get_membership_for(actor, membership_id, write=True)
+    membership_change_role(by=actor, membership=membership, role=payload.role.value)
+    membership.refresh_from_db()
+    return membership

@@ -8,9 +8,9 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import User
-from strom.accounts.roles import Role
-from strom.accounts.selectors import grantable_roles, organisations_managed_by, organisations_viewable_by
-from strom.directory.models import Organisation
+from strom.accounts.roles import Role, check_may_hold
+from strom.accounts.selectors import organisations_managed_by, organisations_viewable_by, roles_offered
+from strom.directory.models import Organisation, OrgType
 
 
 class LoginForm(forms.Form):
@@ -121,32 +121,71 @@ class AcceptInvitationForm(NewPasswordForm):
     )
 
 
+class RoleField(forms.ChoiceField):
+    """Offers some roles but takes any role, so that a forged choice reaches the check that says why
+    it is refused (the organisation's type, or what the actor may grant) instead of "not a valid choice"."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in Role.values
+
+
+def _role_choices(roles: set[Role] | frozenset[Role]) -> list[tuple[str, str]]:
+    return [(r.value, str(r.label)) for r in Role if r in roles]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), help_text=_("The person's work address."))
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
-    role = forms.ChoiceField(label=_("Role"))
+    role = RoleField(
+        label=_("Role"),
+        help_text=_("Only roles the organisation's type can have are accepted (see the list below)."),
+    )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        orgs = organisations_managed_by(actor)
-        self.fields["organisation"].queryset = orgs  # type: ignore[attr-defined]
+        orgs = list(organisations_managed_by(actor))
+        self.fields["organisation"].queryset = organisations_managed_by(actor)  # type: ignore[attr-defined]
         if len(orgs) == 1:
             self.fields["organisation"].initial = orgs[0].pk
-        grantable = set().union(*(grantable_roles(actor, org.pk) for org in orgs)) if orgs else set()
+        # Per type of organisation, for the page to say which roles each can be given.
+        by_type = {org.org_type: roles_offered(actor, org) for org in orgs}
+        self.roles_by_type = [
+            (OrgType(org_type).label, [label for _value, label in _role_choices(roles)])
+            for org_type, roles in sorted(by_type.items())
+        ]
+        offered: set[Role] = set().union(*by_type.values())
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = [(r.value, r.label) for r in Role if r in grantable]
+        role_field.choices = _role_choices(offered)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation, role = data.get("organisation"), data.get("role")
+        if organisation is not None and role:
+            try:
+                check_may_hold(organisation.org_type, role)
+            except forms.ValidationError as exc:
+                self.add_error("role", exc.message_dict["role"])
+        return data
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"))
+    role = RoleField(label=_("Role"))
 
-    def __init__(self, *args: Any, actor: User, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        grantable = grantable_roles(actor, organisation_id)
+        self.organisation = organisation
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = [(r.value, r.label) for r in Role if r in grantable]
+        role_field.choices = _role_choices(roles_offered(actor, organisation))
+
+    def clean_role(self) -> str:
+        role: str = self.cleaned_data["role"]
+        try:
+            check_may_hold(self.organisation.org_type, role)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["role"]) from None
+        return role
 
 
 class UserFilterForm(forms.Form):

@@ -3,14 +3,22 @@
 A permission held through a membership applies inside that membership's organisation, except where
 `GLOBAL_ROLES` says the role acts system-wide. Access functions (`*/access.py`) ask `has_perm` and
 nothing else; no view checks a role name directly.
+
+Which roles an organisation may hold depends on its type (`ORG_TYPE_ROLES`, also deny by default):
+a shelter's admin must not be able to make anyone a national coordinator. `check_may_hold` is the one
+check every way of granting a role goes through.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from strom.directory.models import OrgType
 
 
 class Role(models.TextChoices):
@@ -121,6 +129,70 @@ GRANTABLE_BY: dict[Role, frozenset[Role]] = {
 }
 
 
+# Which roles an organisation of each type may hold; a type not listed holds none. Every type may have
+# its own admin (users and its directory entry). docs/security.md gives the reasons for each row.
+_CASEWORK = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN})
+ORG_TYPE_ROLES: dict[OrgType, frozenset[Role]] = {
+    OrgType.MUNICIPALITY: _CASEWORK,
+    OrgType.LOCAL_GOVERNMENT: _CASEWORK,
+    OrgType.NGO: _CASEWORK,
+    OrgType.SHELTER: _CASEWORK,
+    OrgType.LAW_ENFORCEMENT: _CASEWORK,
+    OrgType.LABOUR_INSPECTORATE: _CASEWORK,
+    OrgType.IMMIGRATION_SERVICE: _CASEWORK,
+    OrgType.HEALTH_SERVICE: _CASEWORK,
+    OrgType.LEGAL_SERVICE: _CASEWORK,
+    OrgType.EMBASSY_CONSULATE: _CASEWORK,
+    OrgType.INTERPRETER_SERVICE: _CASEWORK,
+    OrgType.HOTLINE: frozenset({Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ORG_ADMIN}),
+    OrgType.NATIONAL_COORDINATOR: frozenset({Role.NATIONAL_COORDINATOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
+    OrgType.NATIONAL_RAPPORTEUR: frozenset({Role.ANALYST, Role.ORG_ADMIN}),
+    OrgType.RESEARCH: frozenset({Role.ANALYST, Role.ORG_ADMIN}),
+    OrgType.CENTRAL_GOVERNMENT: frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN}),
+    OrgType.CORPORATE_BUSINESS: frozenset({Role.ORG_ADMIN}),
+    OrgType.SCHOOL_OR_COLLEGE: frozenset({Role.ORG_ADMIN}),
+}
+
+
+def roles_held_by(org_type: str) -> frozenset[Role]:
+    try:
+        return ORG_TYPE_ROLES.get(OrgType(org_type), frozenset())
+    except ValueError:
+        return frozenset()
+
+
+def may_hold(org_type: str, role: str) -> bool:
+    return role in roles_held_by(org_type)
+
+
+def org_type_refusal(org_type: str, role: str) -> str:
+    """Why an organisation of this type cannot hold this role, naming the roles it can hold."""
+    allowed = [str(r.label) for r in Role if r in roles_held_by(org_type)]
+    return gettext(
+        "An organisation of the type “%(type)s” cannot have the role “%(role)s”. "
+        "Roles it can have: %(allowed)s."
+    ) % {
+        "type": _label(OrgType, org_type),
+        "role": _label(Role, role),
+        "allowed": ", ".join(allowed) or gettext("none"),
+    }
+
+
+def check_may_hold(org_type: str, *roles: str) -> None:
+    """The one check that an organisation of `org_type` may hold each role: invitations, memberships,
+    the pages and the API all go through it. Raises a ValidationError on the `role` field."""
+    refused = [role for role in roles if not may_hold(org_type, role)]
+    if refused:
+        raise ValidationError({"role": [org_type_refusal(org_type, role) for role in refused]})
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def perms_for(role: str) -> frozenset[Perm]:
     try:
         return MATRIX[Role(role)]
@@ -146,3 +218,15 @@ def matrix_markdown() -> str:
         + " |"
     )
     return "\n".join([header, rule, *rows, two_factor, scope])
+
+
+def org_type_roles_markdown() -> str:
+    """Which roles each organisation type may hold, as a Markdown table for docs/security.md."""
+    roles = list(Role)
+    header = "| organisation type | " + " | ".join(str(r.value) for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    rows = [
+        f"| `{org_type.value}` | " + " | ".join("✔" if may_hold(org_type, r) else "" for r in roles) + " |"
+        for org_type in OrgType
+    ]
+    return "\n".join([header, rule, *rows])

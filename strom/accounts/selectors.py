@@ -10,7 +10,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Invitation, Membership, User, UserQuerySet
-from strom.accounts.roles import GLOBAL_ROLES, GRANTABLE_BY, Perm, Role, perms_for
+from strom.accounts.roles import (
+    GLOBAL_ROLES,
+    GRANTABLE_BY,
+    ORG_TYPE_ROLES,
+    Perm,
+    Role,
+    perms_for,
+    roles_held_by,
+)
 from strom.crypto.service import name_index
 from strom.directory.models import Organisation, OrganisationQuerySet
 
@@ -29,6 +37,32 @@ def grantable_roles(actor: User, organisation_id: int | None) -> frozenset[Role]
         if applies and Perm.ORG_USERS_MANAGE in perms_for(role):
             roles |= GRANTABLE_BY.get(role, frozenset())
     return frozenset(roles)
+
+
+def roles_offered(actor: User, organisation: Organisation) -> frozenset[Role]:
+    """Roles to offer when granting in `organisation`: those `actor` may grant that its type may hold.
+
+    Only for choices: managing an existing membership still goes by `grantable_roles`, so a membership
+    that breaks the type rule can be changed or ended by those who manage it.
+    """
+    return grantable_roles(actor, organisation.pk) & roles_held_by(organisation.org_type)
+
+
+def memberships_breaking_org_types() -> QuerySet[Membership]:
+    """Active memberships whose role their organisation's type may not hold (roles.ORG_TYPE_ROLES).
+
+    They are listed for system admins and by `strom check`, never removed: someone decides what each
+    person should be.
+    """
+    allowed = Q(pk__in=[])
+    for org_type, roles in ORG_TYPE_ROLES.items():
+        allowed |= Q(organisation__org_type=org_type, role__in=[r.value for r in roles])
+    return (
+        Membership.objects.filter(is_active=True)
+        .exclude(allowed)
+        .select_related("user", "organisation")
+        .order_by("organisation__country", "organisation__name", "user__email")
+    )
 
 
 def organisations_managed_by(actor: User) -> OrganisationQuerySet:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Invitation, Membership, User
-from strom.accounts.roles import Perm, Role
+from strom.accounts.roles import Perm, Role, check_may_hold
 from strom.accounts.selectors import grantable_roles, invitation_token_hash
 from strom.audit.services import audit_record
 from strom.core.mail import send_in_language
@@ -306,11 +307,26 @@ def _check_may_grant(by: User, organisation_id: int, *roles: str) -> None:
         raise ValidationError({"role": _("You cannot grant this role in this organisation.")})
 
 
+def _lock_organisation_holding(organisation_id: int, role: str) -> Organisation:
+    """Lock the organisation and check that its type may hold `role` (roles.check_may_hold).
+
+    The lock orders this grant with a change of the organisation's type (directory's
+    organisation_update locks the same row), so neither can slip past the other's check.
+    """
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    check_may_hold(organisation.org_type, role)
+    return organisation
+
+
 def invitation_create(
     *, by: User, email: str, organisation: Organisation, role: str
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail; returns the invitation and the token (sent once, stored only hashed)."""
     email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     if not organisation.is_active:
@@ -327,6 +343,7 @@ def invitation_create(
         )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        _lock_organisation_holding(organisation.pk, role)
         invitation = Invitation.objects.create(
             email=email,
             organisation=organisation,
@@ -376,10 +393,13 @@ def _locked_open_invitation(invitation: Invitation) -> Invitation:
 
 
 def _grant_membership(invitation: Invitation, user: User) -> Membership:
+    # Checked again on acceptance: the organisation's type may have changed since the invitation.
+    _lock_organisation_holding(invitation.organisation_id, invitation.role)
     membership, created = Membership.objects.get_or_create(
         user=user, organisation_id=invitation.organisation_id, defaults={"role": invitation.role}
     )
     if not created:
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
         membership.role = invitation.role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
@@ -461,6 +481,8 @@ def membership_change_role(*, by: User, membership: Membership, role: str) -> No
     if membership.role == role:
         return
     with transaction.atomic():
+        _lock_organisation_holding(membership.organisation_id, role)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
         old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
@@ -481,6 +503,10 @@ def membership_set_active(*, by: User, membership: Membership, active: bool) -> 
     if membership.is_active == active:
         return
     with transaction.atomic():
+        if active:
+            # Ending a membership is always possible; bringing one back must obey the organisation's type.
+            _lock_organisation_holding(membership.organisation_id, membership.role)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
         membership.is_active = active
         membership.save(update_fields=["is_active"])
         if not active:
@@ -548,8 +574,6 @@ def system_admin_create(
 
     No actor: this is how the first admin comes to exist. The CLI sets the audit channel.
     """
-    from django.core.validators import validate_email
-
     from strom.directory.models import validate_country
 
     email = email.strip().lower()
@@ -584,6 +608,10 @@ def system_admin_create(
         org, org_created = Organisation.objects.get_or_create(
             name=organisation_name, country=country, defaults={"org_type": OrgType.CENTRAL_GOVERNMENT}
         )
+        try:
+            _lock_organisation_holding(org.pk, Role.SYSTEM_ADMIN)
+        except ValidationError as exc:
+            raise ValidationError({"org": exc.message_dict["role"]}) from None
         if org_created:
             audit_record(
                 actor=None,

@@ -26,6 +26,11 @@ urlpatterns = [
     path("users/<int:user_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<int:user_id>/reset-two-factor/", views.user_reset_two_factor, name="user_reset_two_factor"),
     path(
+        "memberships/breaking-the-type-rule/",
+        views.memberships_breaking_rule,
+        name="memberships_breaking_rule",
+    ),
+    path(
         "memberships/<int:membership_id>/role/", views.membership_change_role, name="membership_change_role"
     ),
     path(

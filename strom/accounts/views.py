@@ -50,11 +50,12 @@ from strom.accounts.forms import (
     UserFilterForm,
 )
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Perm, Role
+from strom.accounts.roles import Perm, Role, may_hold
 from strom.accounts.selectors import (
     grantable_roles,
     has_two_factor,
     invitation_by_token,
+    memberships_breaking_org_types,
     open_invitations_visible_to,
     visible_memberships,
 )
@@ -524,8 +525,27 @@ def user_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "may_invite": actor.has_any(Perm.ORG_USERS_MANAGE),
+        "may_see_breaches": actor.has_global(Perm.SYSTEM_MANAGE),
     }
     return render(request, "accounts/user_list.html", context)
+
+
+@login_required
+def memberships_breaking_rule(request: HttpRequest) -> HttpResponse:
+    """For system admins: memberships whose role their organisation's type may not hold. Listed, never
+    removed: whoever manages each one changes the role or deactivates the membership."""
+    actor = _user(request)
+    if not actor.has_global(Perm.SYSTEM_MANAGE):
+        raise Http404
+    page = Paginator(memberships_breaking_org_types(), 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "membership": m,
+            "allowed": [r.label for r in Role if may_hold(m.organisation.org_type, r)],
+        }
+        for m in page.object_list
+    ]
+    return render(request, "accounts/memberships_breaking_rule.html", {"page": page, "rows": rows})
 
 
 @login_required
@@ -540,9 +560,16 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         grantable = grantable_roles(actor, m.organisation_id)
         may_manage = target.pk != actor.pk and m.role in grantable
         role_form = MembershipRoleForm(
-            actor=actor, organisation_id=m.organisation_id, initial={"role": m.role}, prefix=f"m{m.pk}"
+            actor=actor, organisation=m.organisation, initial={"role": m.role}, prefix=f"m{m.pk}"
         )
-        memberships.append({"membership": m, "may_manage": may_manage, "role_form": role_form})
+        memberships.append(
+            {
+                "membership": m,
+                "may_manage": may_manage,
+                "role_form": role_form,
+                "breaks_rule": m.is_active and not may_hold(m.organisation.org_type, m.role),
+            }
+        )
     may_manage_any = any(item["may_manage"] for item in memberships)
     context = {
         "target": target,
@@ -609,10 +636,14 @@ def _membership_action(request: HttpRequest, membership_id: int, action: str) ->
             form = MembershipRoleForm(
                 request.POST,
                 actor=actor,
-                organisation_id=membership.organisation_id,
+                organisation=membership.organisation,
                 prefix=f"m{membership.pk}",
             )
             if not form.is_valid():
+                # A role the organisation's type cannot have says why; anything else is no role at all.
+                posted = form.data.get(form.add_prefix("role"))
+                if posted in Role.values:
+                    raise ValidationError(list(form.errors["role"]))
                 raise ValidationError(_("Choose one of the roles you may grant."))
             services.membership_change_role(by=actor, membership=membership, role=form.cleaned_data["role"])
             messages.success(request, _("The role was changed."))

@@ -32,6 +32,10 @@ class OrgType(models.TextChoices):
     LABOUR_INSPECTORATE = "LabourInspectorate", _("Labour inspectorate")
     EMBASSY_CONSULATE = "EmbassyConsulate", _("Embassy or consulate")
     INTERPRETER_SERVICE = "InterpreterService", _("Interpreter service")
+    # Universities and research institutes that study trafficking from aggregated figures. HTCDS lets
+    # org_Type take custom values, so exports write this value as it is; as a decision-making body
+    # (vic_TraffickingStatusDecisionMakingOrg) it never decides and maps to "Other".
+    RESEARCH = "ResearchOrganisation", _("Research or academic organisation")
 
 
 def validate_country(value: str) -> None:

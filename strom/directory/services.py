@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, Final
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from strom.accounts.roles import Perm
+from strom.accounts.roles import Perm, may_hold
 from strom.audit.services import audit_record
 from strom.core.countries import is_country
 from strom.directory.models import Municipality, Organisation, OrgType
@@ -109,6 +110,28 @@ def _differs(organisation: Organisation, field: str, value: Any) -> bool:
     return bool(value != getattr(organisation, field))
 
 
+def _check_type_fits_memberships(organisation: Organisation, org_type: str) -> None:
+    """Refuse a type whose organisations may not hold the roles its active members have: changing the
+    type must not make memberships that break roles.ORG_TYPE_ROLES. The caller holds the row lock, which
+    grants of a role take too (accounts.services), so no membership appears between check and save."""
+    breaking = [
+        m
+        for m in organisation.memberships.filter(is_active=True).select_related("user").order_by("pk")
+        if not may_hold(org_type, m.role)
+    ]
+    if not breaking:
+        return
+    names = ", ".join(f"{m.user.get_full_name()} ({m.get_role_display()})" for m in breaking)
+    message = ngettext(
+        "An organisation of the type “%(type)s” cannot have this member's role: %(names)s. "
+        "Change the role or deactivate the membership first.",
+        "An organisation of the type “%(type)s” cannot have these members' roles: %(names)s. "
+        "Change the roles or deactivate the memberships first.",
+        len(breaking),
+    ) % {"type": OrgType(org_type).label, "names": names}
+    raise ValidationError({"org_type": [message]})
+
+
 def organisation_update(
     *,
     by: User,
@@ -141,6 +164,9 @@ def organisation_update(
         return organisation
     try:
         with transaction.atomic():
+            organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+            if "org_type" in changed:
+                _check_type_fits_memberships(organisation, new["org_type"])
             for field in changed:
                 setattr(organisation, field, new[field])
             organisation.save(update_fields=changed)
