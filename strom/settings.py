@@ -273,6 +273,18 @@ FILE_UPLOAD_HANDLERS = ["strom.casefile.uploads.BoundedMemoryUploadHandler"]
 STROM_STATS_THRESHOLD = max(2, env_int("STROM_STATS_THRESHOLD", 11))
 # STROM's own cases are turned into statistics facts at most this many minutes before a table.
 STROM_STATS_REFRESH_MINUTES = env_int("STROM_STATS_REFRESH_MINUTES", 15)
+# The cell key method on every count of STROM's own cases (docs/statistics.md): noise of at most
+# STROM_STATS_NOISE_MAX people (0: exact tables), variance STROM_STATS_NOISE_VARIANCE, and no perturbed
+# count from 1 to STROM_STATS_NOISE_SMALL. The record key secret makes each case's key; changing it
+# changes every table's noise, so it is kept like the field keys.
+STROM_STATS_NOISE_MAX = env_int("STROM_STATS_NOISE_MAX", 3)
+STROM_STATS_NOISE_VARIANCE = env_float("STROM_STATS_NOISE_VARIANCE", 2.0)
+STROM_STATS_NOISE_SMALL = env_int("STROM_STATS_NOISE_SMALL", 0)
+STROM_STATS_RECORD_KEY = env_secret("STROM_STATS_RECORD_KEY")
+if not STROM_STATS_RECORD_KEY:
+    if PRODUCTION:
+        raise RuntimeError("STROM_STATS_RECORD_KEY (or STROM_STATS_RECORD_KEY_FILE) must be set in production")
+    STROM_STATS_RECORD_KEY = _dev_secret("stats_record_key")
 # Total epsilon that differentially private synthetic extracts may spend on one dataset, over all releases.
 STROM_STATS_DP_BUDGET = env_float("STROM_STATS_DP_BUDGET", 5.0)
 # Who a table exported for another STROM instance comes from (e.g. "Latvia, national rapporteur").

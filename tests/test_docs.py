@@ -22,7 +22,7 @@ def test_readme_lists_every_environment_variable_the_code_reads() -> None:
     for path in (ROOT / "strom").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         names |= set(
-            re.findall(r"""env(?:_bool|_int|_list|_secret)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", source)
+            re.findall(r"""env(?:_bool|_int|_float|_list|_secret)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", source)
         )
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert not missing, f"README does not document: {missing}"

@@ -86,6 +86,10 @@ class Fact(models.Model):
     # clocks overdue on the day of the refresh (positions in strom.cases.clocks.CLOCKS, 1-based).
     country = models.CharField(max_length=2, default="", blank=True)
     overdue = ArrayField(models.SmallIntegerField(), default=list)
+    # The cell key method (strom/stats/cellkey.py): STROM's own cases carry their record key, a keyed
+    # hash of the case id, and their counts are perturbed; facts without one (imports of public,
+    # already anonymised releases) are counted exactly.
+    record_key = models.IntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["dataset"], name="stats_fact_dataset")]
