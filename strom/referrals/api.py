@@ -11,7 +11,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from strom.api.auth import api_user
@@ -239,6 +239,14 @@ def withdraw_referral(request: HttpRequest, referral_uuid: uuid.UUID, payload: R
     user, referral = _get(request, referral_uuid)
     services.referral_withdraw(by=user, referral=referral, reason=payload.reason)
     return _detail(user, referral)
+
+
+@router.delete("/{referral_uuid}", response={204: None}, url_name="referral_discard")
+def discard_referral(request: HttpRequest, referral_uuid: uuid.UUID) -> Status[None]:
+    """Discard a draft. A referral that was sent is withdrawn instead (POST …/withdraw)."""
+    user, referral = _get(request, referral_uuid)
+    services.referral_discard(by=user, referral=referral)
+    return Status(204, None)
 
 
 @router.post("/{referral_uuid}/accept", response=ReferralDetailOut, url_name="referral_accept")

@@ -530,7 +530,10 @@ def referral_send(
 
 
 def referral_withdraw(*, by: User, referral: Referral, reason: str = "") -> Referral:
-    """The sender takes the referral back; the receiver loses access at once."""
+    """The sender takes a sent referral back; the receiver loses access at once.
+
+    A draft was never sent, so there is nothing to take back: it is discarded (`referral_discard`).
+    """
     if not access.may_manage(by, referral):
         raise Http404
     errors: Errors = {}
@@ -539,21 +542,38 @@ def referral_withdraw(*, by: User, referral: Referral, reason: str = "") -> Refe
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock(referral)
+        if locked.state == State.DRAFT:
+            raise ValidationError(
+                _("This referral was never sent, so it cannot be withdrawn. Discard the draft.")
+            )
         if locked.state in FINAL_STATES:
             raise ValidationError(
                 _("This referral is already %(state)s.") % {"state": locked.get_state_display().lower()}
             )
-        was_sent = locked.state != State.DRAFT
         now = timezone.now()
         locked.withdrawn_at = now
         locked.withdrawn_by = by
         locked.withdrawal_reason = reason
         changed = _change(locked, State.WITHDRAWN, by, now)
         _save(locked, ["withdrawn_at", "withdrawn_by", "withdrawal_reason", *changed], into=referral)
-        _audit_sender(by, locked, "referral.withdraw", {"was_sent": was_sent, "reason": bool(reason)})
-        if was_sent:
-            notify.withdrawn(locked)
+        _audit_sender(by, locked, "referral.withdraw", {"reason": bool(reason)})
+        notify.withdrawn(locked)
     return referral
+
+
+def referral_discard(*, by: User, referral: Referral) -> None:
+    """The sender throws a draft away. Nobody else ever saw it, so nothing of it is kept but the audit
+    entry; a referral that was sent is withdrawn instead, and its record stays."""
+    if not access.may_manage(by, referral):
+        raise Http404
+    with transaction.atomic():
+        locked = _lock(referral)
+        if locked.state != State.DRAFT:
+            raise ValidationError(
+                _("Only a draft can be discarded. This referral was sent: withdraw it instead.")
+            )
+        _audit_sender(by, locked, "referral.discard")
+        locked.delete()
 
 
 # --- the receiving side --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:referral_uuid>/edit/", views.referral_edit, name="edit"),
     path("<uuid:referral_uuid>/send/", views.referral_send, name="send"),
     path("<uuid:referral_uuid>/withdraw/", views.referral_withdraw, name="withdraw"),
+    path("<uuid:referral_uuid>/discard/", views.referral_discard, name="discard"),
     path("<uuid:referral_uuid>/accept/", views.referral_accept, name="accept"),
     path("<uuid:referral_uuid>/decline/", views.referral_decline, name="decline"),
     path("<uuid:referral_uuid>/start/", views.referral_start, name="start"),

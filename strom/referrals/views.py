@@ -355,6 +355,22 @@ def referral_withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def referral_discard(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    user = _user(request)
+    referral = access.get_referral_for(user, referral_uuid)
+    if not access.may_manage(user, referral):
+        raise Http404
+    try:
+        services.referral_discard(by=user, referral=referral)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", referral_uuid=referral.uuid)
+    messages.success(request, _("The draft is discarded. It was never sent to anyone."))
+    return redirect("cases:detail", ref=referral.case.ref)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def referral_decline(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     return _reason_action(

@@ -96,6 +96,7 @@ ROUTES = [
         data=lambda c: {"reason": ""},
         expect=expect(SENDERS, ok=302),
     ),
+    Route("referrals:discard", method="post", kwargs=draft, expect=expect(SENDERS, ok=302)),
     Route("referrals:accept", method="post", kwargs=sent, expect=expect(RECEIVER, ok=302)),
     Route("referrals:decline", kwargs=sent, expect=expect(RECEIVER)),
     Route(
@@ -135,6 +136,7 @@ ROUTES = [
     Route(
         "api:referral_withdraw", method="post", kwargs=sent, json=True, data=lambda c: {}, expect=api(SENDERS)
     ),
+    Route("api:referral_discard", method="delete", kwargs=draft, expect=api(SENDERS, ok=204)),
     Route("api:referral_accept", method="post", kwargs=sent, expect=api(RECEIVER)),
     Route(
         "api:referral_decline",
