@@ -1,8 +1,8 @@
 """The case file: trafficking events (HTCDS hte_), perpetrators (per_), notes (cco_) and documents.
 
 Everything hangs off a Case with on_delete=CASCADE, so erasing a person's cases removes all of it
-(document files too: see signals.py). Identifying free text is encrypted (EncryptedTextField);
-place names at city/region level and the value-set fields stay plain, for statistics.
+(document files too: see signals.py). Identifying free text is encrypted (EncryptedTextField), the
+city or town included; the country, the region and the value-set fields stay plain, for statistics.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ class TraffickingEvent(models.Model):
         _("country"), max_length=2, choices=country_choices, validators=[validate_country], blank=True
     )  # hte_Country
     state = models.CharField(_("region or state"), max_length=100, blank=True)  # hte_State
-    city = models.CharField(_("city or town"), max_length=100, blank=True)  # hte_City
+    # A small town or village can name the person to anyone who knows it, and free text can hold a
+    # name: encrypted like the address (docs/security.md). Statistics use the country, never the city.
+    city = EncryptedTextField(_("city or town"), blank=True, default="")  # hte_City
     # An exact address can point to a place the person may still be linked to: encrypted.
     street = EncryptedTextField(_("street address"), blank=True, default="")  # hte_Street
     postal_code = EncryptedTextField(_("postal code"), blank=True, default="")  # hte_PostalCode

@@ -96,7 +96,7 @@ def test_forms_of_exploitation_for_is_the_union_of_case_and_events(cast: Cast) -
     assert forms_of_exploitation_for(case) == ["ForcedLabour", "SexualExploitation", "ForcedBegging"]
 
 
-def test_street_postal_code_and_description_are_encrypted_city_is_plain(cast: Cast) -> None:
+def test_city_street_postal_code_and_description_are_encrypted(cast: Cast) -> None:
     event = record(
         cast,
         make_case(cast),
@@ -111,9 +111,9 @@ def test_street_postal_code_and_description_are_encrypted_city_is_plain(cast: Ca
             [event.pk],
         )
         city, street, postal_code, description = cursor.fetchone()
-    assert city == "Rēzekne"
-    for value in (street, postal_code, description):
+    for value in (city, street, postal_code, description):
         assert value.startswith("v1$")
+    assert "zekne" not in city
     assert "Atbr" not in street
     assert "4601" not in postal_code
     assert "warehouse" not in description
