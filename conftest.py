@@ -52,6 +52,17 @@ def _uploads_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
+    """No test signs with or appends to var/: each gets its own checkpoint directory and signing key."""
+    with override_settings(
+        STROM_AUDIT_CHECKPOINT_DIR=str(tmp_path / "audit-checkpoints"),
+        STROM_AUDIT_SIGNING_KEY="",
+        STROM_AUDIT_SIGNING_KEY_FILE_PATH=str(tmp_path / "audit-signing.key"),
+    ):
+        yield
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

@@ -312,6 +312,15 @@ STROM_FIELD_KEYS_FILE_PATH = env("STROM_FIELD_KEYS_FILE") or env(
     "STROM_KEYS_FILE", str(VAR_DIR / "keys.json")
 )
 
+# --- Audit checkpoints (docs/security-audit-and-encryption.md): the chain anchored outside the database. ---
+# Signed with an Ed25519 key the database never holds: STROM_AUDIT_SIGNING_KEY is the key itself,
+# STROM_AUDIT_SIGNING_KEY_FILE a file holding it (outside production var/audit-signing.key is made).
+STROM_AUDIT_SIGNING_KEY = env("STROM_AUDIT_SIGNING_KEY")
+STROM_AUDIT_SIGNING_KEY_FILE_PATH = env("STROM_AUDIT_SIGNING_KEY_FILE") or str(VAR_DIR / "audit-signing.key")
+STROM_AUDIT_CHECKPOINT_DIR = env("STROM_AUDIT_CHECKPOINT_DIR") or str(VAR_DIR / "audit-checkpoints")
+# `strom worker` checkpoints the chain this often, when it has advanced; 0 means every round.
+STROM_AUDIT_CHECKPOINT_MINUTES = max(0, env_int("STROM_AUDIT_CHECKPOINT_MINUTES", 5))
+
 # --- Logging: to stderr, never request bodies or personal data. ---
 LOGGING = {
     "version": 1,

@@ -10,20 +10,48 @@ import hashlib
 import hmac
 import ipaddress
 import json
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from strom.audit.checkpoints import (
+    CHECKPOINT,
+    CHECKPOINT_ACTION,
+    RESTORE,
+    RESTORE_ACTION,
+    Checkpoint,
+    append_line,
+    apply_restores,
+    checkpoint_dir,
+    disagreement,
+    file_name_for,
+    read_checkpoint_files,
+)
 from strom.audit.models import AuditEntry, AuditHead
 from strom.core.context import current_origin
 from strom.crypto.keys import key_ring
+from strom.crypto.signing import (
+    PUBLIC_KEYS_FILE,
+    add_public_key,
+    load_public_keys,
+    new_signing_key,
+    signing_key,
+    signing_key_source,
+    write_signing_key,
+)
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
 
 GENESIS = "0" * 64
+CHECKPOINT_ACTIONS = (CHECKPOINT_ACTION, RESTORE_ACTION)
 
 # Fields covered by the hash, in order. Changing this list invalidates every existing chain.
 HASHED_FIELDS = (
@@ -87,7 +115,7 @@ def audit_record(
     """
     origin = current_origin()
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditEntry(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -135,3 +163,180 @@ def audit_read(
         reason=reason,
         details=details,
     )
+
+
+# --- checkpoints outside the database (strom/audit/checkpoints.py) --------------------------------------
+
+
+class CheckpointError(Exception):
+    """A checkpoint could not be written; the message is translated and says what to do."""
+
+
+@dataclass(frozen=True)
+class CheckpointWritten:
+    checkpoint: Checkpoint
+    path: Path
+    entry: AuditEntry
+
+
+def _last_checkpoint_record() -> AuditEntry | None:
+    return AuditEntry.objects.filter(action__in=CHECKPOINT_ACTIONS).order_by("-seq").first()
+
+
+def _checkpoint_due(now: datetime) -> bool:
+    """Due when the interval has passed since the last checkpoint and an entry of substance came since.
+
+    The entries that record checkpoints do not count as progress: otherwise every checkpoint's own
+    record would call for the next one, for ever.
+    """
+    last = _last_checkpoint_record()
+    if last is None:
+        return True
+    if last.at > now - timedelta(minutes=settings.STROM_AUDIT_CHECKPOINT_MINUTES):
+        return False
+    covered = int(last.details.get("seq", 0))
+    return AuditEntry.objects.filter(seq__gt=covered).exclude(action__in=CHECKPOINT_ACTIONS).exists()
+
+
+def _write_checkpoint(checkpoint: Checkpoint, *, action: str, reason: str = "") -> CheckpointWritten:
+    """Sign, append and fsync the line, then record it; the caller holds the head lock.
+
+    The line is written before the recording entry commits: if the commit fails, the file holds one
+    more checkpoint of an entry that exists, which is harmless; the other order could leave a record
+    of a checkpoint that is in no file.
+    """
+    directory = checkpoint_dir()
+    path = directory / file_name_for(checkpoint.at)
+    try:
+        key = signing_key()
+        add_public_key(directory / PUBLIC_KEYS_FILE, key)
+        signed = checkpoint.signed_by(key)
+        append_line(path, signed.to_line())
+    except ImproperlyConfigured as exc:
+        raise CheckpointError(
+            _("The audit signing key is not available: %(error)s") % {"error": str(exc)}
+        ) from exc
+    except OSError as exc:
+        raise CheckpointError(
+            _("Cannot write the audit checkpoint to %(path)s (%(error)s).")
+            % {"path": path, "error": exc.strerror or str(exc)}
+        ) from exc
+    details: dict[str, Any] = {"type": signed.type, "seq": signed.seq, "file": path.name, "kid": signed.kid}
+    if signed.type == RESTORE:
+        details |= {"lost_from": signed.lost_from, "lost_to": signed.lost_to}
+    entry = audit_record(
+        actor=None,
+        action=action,
+        object_type="audit_checkpoint",
+        object_ref=signed.seq,
+        reason=reason,
+        details=details,
+    )
+    return CheckpointWritten(checkpoint=signed, path=path, entry=entry)
+
+
+def audit_checkpoint(*, only_if_due: bool = False) -> CheckpointWritten | None:
+    """Sign the chain's head and append it to the checkpoint file; None when there is nothing to do.
+
+    `only_if_due` is the worker's round: skip unless STROM_AUDIT_CHECKPOINT_MINUTES have passed since
+    the last checkpoint and the chain has advanced. The head stays locked until the recording entry
+    commits, so concurrent workers write one checkpoint, not two.
+    """
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+        if head.seq == 0:
+            return None
+        now = timezone.now()
+        if only_if_due and not _checkpoint_due(now):
+            return None
+        checkpoint = Checkpoint(type=CHECKPOINT, seq=head.seq, hash=head.hash, at=now, kid="")
+        return _write_checkpoint(checkpoint, action=CHECKPOINT_ACTION)
+
+
+def audit_checkpoint_after_restore(*, reason: str) -> CheckpointWritten:
+    """Record that the chain was restored from a backup and give up the checkpoints of the lost tail.
+
+    Checkpoints written after the backup name entries the restore took away; `verify` reports them
+    until this signed restore line (and its audit entry) says they were lost on purpose, by whom, why.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise CheckpointError(_("Say why the chain was restored (--reason)."))
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+        directory = checkpoint_dir()
+        reading = read_checkpoint_files(directory, load_public_keys(directory / PUBLIC_KEYS_FILE))
+        lost = disagreement(apply_restores(reading.checkpoints, [])).all
+        if not lost:
+            raise CheckpointError(
+                _("Every checkpoint agrees with the audit chain: no entries were lost, nothing to record.")
+            )
+        seqs = [item.checkpoint.seq for item in lost]
+        checkpoint = Checkpoint(
+            type=RESTORE,
+            seq=head.seq,
+            hash=head.hash,
+            at=timezone.now(),
+            kid="",
+            lost_from=min(seqs),
+            lost_to=max(seqs),
+        )
+        return _write_checkpoint(checkpoint, action=RESTORE_ACTION, reason=reason)
+
+
+@dataclass(frozen=True)
+class SigningKeyRotated:
+    previous: str
+    new: str
+    # Where the new private key went: the live key file, or a new file for the operator to install.
+    path: Path
+    installed: bool
+
+
+def audit_signing_key_rotate(*, key_file: Path | None = None) -> SigningKeyRotated:
+    """Make a new checkpoint signing key; both public keys stay listed, so old checkpoints still verify.
+
+    A key from a file is replaced in place (atomically, 0600). A key from STROM_AUDIT_SIGNING_KEY cannot
+    be changed from here: the new key is written to `key_file` for the operator to install.
+    """
+    source = signing_key_source()
+    if source.path is None and key_file is None:
+        raise CheckpointError(
+            _(
+                "The signing key comes from the STROM_AUDIT_SIGNING_KEY environment variable, which this "
+                "command cannot change. Run `strom audit signing-key --rotate --key-file PATH`."
+            )
+        )
+    if source.path is not None and key_file is not None:
+        raise CheckpointError(
+            _("--key-file is only for a signing key that comes from STROM_AUDIT_SIGNING_KEY.")
+        )
+    target = key_file or source.path
+    assert target is not None
+    if key_file is not None and key_file.exists():
+        raise CheckpointError(_("%(path)s already exists; choose a new file.") % {"path": key_file})
+    try:
+        old, new = signing_key(), new_signing_key()
+        public_keys = checkpoint_dir() / PUBLIC_KEYS_FILE
+        # Listed before the first line it signs, so no checkpoint is ever signed by an unlisted key.
+        add_public_key(public_keys, old)
+        add_public_key(public_keys, new)
+        write_signing_key(new, target)
+    except ImproperlyConfigured as exc:
+        raise CheckpointError(
+            _("The audit signing key is not available: %(error)s") % {"error": str(exc)}
+        ) from exc
+    except OSError as exc:
+        raise CheckpointError(
+            _("Cannot write the signing key file %(path)s (%(error)s).")
+            % {"path": target, "error": exc.strerror or str(exc)}
+        ) from exc
+    installed = key_file is None
+    audit_record(
+        actor=None,
+        action="audit.signing_key.rotate",
+        object_type="signing_key",
+        object_ref=new.kid,
+        details={"previous": old.kid, "installed": installed},
+    )
+    return SigningKeyRotated(previous=old.kid, new=new.kid, path=target, installed=installed)

@@ -118,7 +118,7 @@ def test_verify_reports_an_intact_chain() -> None:
 
 
 def test_verify_reports_an_empty_chain_as_intact() -> None:
-    assert _verify() == (0, "Audit chain intact: no entries yet")
+    assert _verify() == (0, "Audit chain intact: no entries yet\nNo audit checkpoints yet.")
 
 
 def test_verify_names_a_modified_entry() -> None:

@@ -1,5 +1,6 @@
 """`strom worker`: background work without a broker. Sends task reminders (strom/cases/tasks.py) and
-referral reminders and expiries (strom/referrals/tasks.py).
+referral reminders and expiries (strom/referrals/tasks.py), and signs audit checkpoints
+(strom/audit/checkpoints.py) every STROM_AUDIT_CHECKPOINT_MINUTES when the chain has advanced.
 
 Runs in a loop every --interval seconds until SIGTERM or Ctrl-C; `--once` does one round and exits
 (for tests and cron). Several workers may run at once: reminders are claimed with SKIP LOCKED.
@@ -15,7 +16,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from strom.audit.services import CheckpointError, audit_checkpoint
 from strom.cases.tasks import send_due_reminders
+from strom.core.context import Origin, origin
 from strom.referrals.tasks import send_referral_reminders
 from strom.stats.tasks import stats_round
 
@@ -38,6 +41,11 @@ class Command(BaseCommand):
                 f"Reminders sent for {sent} tasks; referral reminders and expiries: {referrals}"
             )
             stats_round()
+            try:
+                self.stdout.write(self.checkpoint_round())
+            except CheckpointError as exc:
+                self.stderr.write(str(exc))
+                raise SystemExit(1) from exc
             return
         stopping = False
 
@@ -60,7 +68,19 @@ class Command(BaseCommand):
                 stats_round()
             except Exception:
                 self.stderr.write("A statistics round failed; trying again at the next interval.")
+            try:
+                self.checkpoint_round()
+            except Exception as exc:  # e.g. the checkpoint directory is not writable: say so, keep going
+                self.stderr.write(f"An audit checkpoint failed; trying again at the next interval. {exc}")
             deadline = time.monotonic() + options["interval"]
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(1.0, deadline - time.monotonic()))
         self.stdout.write("STROM worker stopped.")
+
+    def checkpoint_round(self) -> str:
+        # Last in the round, so the checkpoint covers what the round itself recorded.
+        with origin(Origin(channel="worker")):
+            written = audit_checkpoint(only_if_due=True)
+        if written is None:
+            return "Audit checkpoint: not due."
+        return f"Audit checkpoint of entry #{written.checkpoint.seq} written to {written.path}."
