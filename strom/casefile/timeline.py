@@ -1,7 +1,10 @@
 """Timeline sources for the case page: events recorded, perpetrators added, notes added, documents uploaded.
 
-Titles carry no content: not the note's text (it may be restricted), not the document's title (it
-is encrypted because titles identify), not the perpetrator's name (only editors may see it).
+Titles carry no content: not the note's text, not the document's title (it is encrypted because
+titles identify), not the perpetrator's name. Each source reads through the same access functions as
+the section it stands for (strom/casefile/access.py and selectors.py): a viewer who may not see
+perpetrators gets no perpetrator entry at all, and a restricted note appears only to those who may read
+it (its author and the supervisors).
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
+from strom.casefile import access
+from strom.casefile.selectors import documents_for, events_for
 from strom.cases.timeline import TimelineItem, register
 
 if TYPE_CHECKING:
+    from strom.accounts.models import User
     from strom.cases.models import Case
 
 
@@ -23,9 +28,9 @@ def _section(case: Case, anchor: str) -> str:
 
 
 @register
-def events(case: Case) -> list[TimelineItem]:
+def events(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        TraffickingEvent.objects.filter(case=case)
+        events_for(case)
         .select_related("created_by")
         .only("event_type", "created_at", "created_by__full_name", "created_by__email")
     )
@@ -43,9 +48,9 @@ def events(case: Case) -> list[TimelineItem]:
 
 
 @register
-def perpetrators(case: Case) -> list[TimelineItem]:
+def perpetrators(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        Perpetrator.objects.filter(case=case)
+        access.perpetrators_visible_to(user, case)
         .select_related("created_by")
         .only("created_at", "created_by__full_name", "created_by__email")
     )
@@ -61,9 +66,9 @@ def perpetrators(case: Case) -> list[TimelineItem]:
 
 
 @register
-def notes(case: Case) -> list[TimelineItem]:
+def notes(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        CaseNote.objects.filter(case=case)
+        access.notes_visible_to(user, case)
         .select_related("author")
         .only("created_at", "restricted", "author__full_name", "author__email")
     )
@@ -79,9 +84,9 @@ def notes(case: Case) -> list[TimelineItem]:
 
 
 @register
-def documents(case: Case) -> list[TimelineItem]:
+def documents(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        CaseDocument.objects.filter(case=case)
+        documents_for(case)
         .select_related("uploaded_by")
         .only("kind", "uploaded_at", "uploaded_by__full_name", "uploaded_by__email")
     )

@@ -1,7 +1,8 @@
 """The case page timeline's entries for opening and editing the case, the person and their documents.
 
 Read from the audit log, which already records each of these writes: no second copy of the history.
-Details hold field names only, so the titles name what changed, not the values.
+Details hold field names only, so the titles name what changed, not the values. Everyone who may see
+the case sees its person and identity documents on the case page, so these entries follow the case.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from strom.cases.choices import DocumentType
 from strom.cases.models import Case, Person
 
 if TYPE_CHECKING:
+    from strom.accounts.models import User
     from strom.cases.timeline import TimelineItem
 
 CASE_ACTIONS = ("case.open", "case.update")
@@ -52,7 +54,7 @@ def _title(entry: AuditEntry) -> str:
 
 
 @timeline.register
-def casework_items(case: Case) -> list[TimelineItem]:
+def casework_items(user: User, case: Case) -> list[TimelineItem]:
     entries = AuditEntry.objects.filter(
         Q(object_type="case", object_ref=case.ref, action__in=CASE_ACTIONS)
         | Q(object_type="person", object_ref=str(case.person_id), action__in=PERSON_ACTIONS)

@@ -1,5 +1,6 @@
 """The case timeline's entries for stages, decisions, the reflection period, plans, permits,
-proceedings and tasks, read from the tables that record them (strom/cases/timeline.py)."""
+proceedings and tasks, read from the tables that record them (strom/cases/timeline.py). Everyone who
+may see the case sees its stage panel and tasks, so these entries follow the case."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from strom.cases.models_stages import (
 )
 
 if TYPE_CHECKING:
+    from strom.accounts.models import User
     from strom.cases.models import Case
 
 
@@ -47,7 +49,7 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 @timeline.register
-def stage_items(case: Case) -> list[timeline.TimelineItem]:
+def stage_items(user: User, case: Case) -> list[timeline.TimelineItem]:
     items: list[timeline.TimelineItem] = []
     for change in CaseStageChange.objects.filter(case=case).select_related("by"):
         items.append(

@@ -220,7 +220,7 @@ def case_detail_view(request: HttpRequest, ref: str) -> HttpResponse:
         "today": timezone.localdate(),
         "may_edit": access.can_edit_case(user, case),
         "may_assign": access.can_assign(user, case),
-        "timeline": timeline_for(case),
+        "timeline": timeline_for(user, case),
         "exploitation_labels": [EXPLOITATION_LABELS.get(f, f) for f in case.forms_of_exploitation],
     }
     context.update(case_sections(user, case))

@@ -1,10 +1,12 @@
-"""The case timeline's entries for consent answers and withdrawals, read from the consent records."""
+"""The case timeline's entries for consent answers and withdrawals, read from the consent records the
+case page's consent section shows (records_for_case, for a case the viewer may see)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from strom.accounts.models import User
 from strom.cases import timeline
 from strom.cases.models import Case
 from strom.cases.timeline import TimelineItem
@@ -22,7 +24,7 @@ def _what(record: ConsentRecord) -> str:
 
 
 @timeline.register
-def consent_items(case: Case) -> list[TimelineItem]:
+def consent_items(user: User, case: Case) -> list[TimelineItem]:
     url = reverse("consent:overview", kwargs={"ref": case.ref})
     items: list[TimelineItem] = []
     for record in records_for_case(case):

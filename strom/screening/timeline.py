@@ -1,4 +1,5 @@
-"""Screenings on the case timeline: "Screening: strong indications…", linked to the saved screening."""
+"""Screenings on the case timeline: "Screening: strong indications…", linked to the saved screening.
+Read with screenings_for(user, case=...), as the case page's screening section is."""
 
 from __future__ import annotations
 
@@ -11,16 +12,16 @@ from strom.cases.timeline import TimelineItem, register
 from strom.screening.scoring import LEVEL_LABELS
 
 if TYPE_CHECKING:
+    from strom.accounts.models import User
     from strom.cases.models import Case
 
 
 @register
-def screening_items(case: Case) -> list[TimelineItem]:
-    from strom.screening.models import Screening
+def screening_items(user: User, case: Case) -> list[TimelineItem]:
+    from strom.screening.selectors import screenings_for
 
     items: list[TimelineItem] = []
-    screenings = Screening.objects.filter(case=case).select_related("created_by").order_by("-id")
-    for screening in screenings:
+    for screening in screenings_for(user, case=case):
         level = LEVEL_LABELS.get(screening.level, screening.level)
         title = _("Screening: %(level)s") % {"level": level}
         if screening.converted_at is not None:

@@ -1,10 +1,12 @@
-"""The case timeline's entries for needs, the plan, its reviews and services, read from their own tables."""
+"""The case timeline's entries for needs, the plan, its reviews and services, read from their own tables
+through `visible_to(user)`, as the support section's rows are visible exactly when their case is."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from strom.accounts.models import User
 from strom.cases import timeline
 from strom.cases.models import Case
 from strom.cases.timeline import TimelineItem
@@ -21,25 +23,29 @@ def _type_label(value: str) -> str:
 
 
 @timeline.register
-def support_items(case: Case) -> list[TimelineItem]:
+def support_items(user: User, case: Case) -> list[TimelineItem]:
     url = reverse("support:overview", kwargs={"ref": case.ref})
     items: list[TimelineItem] = []
-    for assessment in NeedsAssessment.objects.filter(case=case).select_related("assessed_by"):
+    for assessment in (
+        NeedsAssessment.objects.visible_to(user).filter(case=case).select_related("assessed_by")
+    ):
         items.append(
             TimelineItem(
                 assessment.created_at, "support", _("Needs assessed"), _name(assessment.assessed_by), url
             )
         )
-    for revision in SupportPlanRevision.objects.filter(plan__case=case).select_related("saved_by"):
+    for revision in (
+        SupportPlanRevision.objects.visible_to(user).filter(plan__case=case).select_related("saved_by")
+    ):
         title = _("Support plan written") if revision.version == 1 else _("Support plan changed")
         items.append(TimelineItem(revision.saved_at, "support", title, _name(revision.saved_by), url))
-    for review in PlanReview.objects.filter(plan__case=case).select_related("reviewed_by"):
+    for review in PlanReview.objects.visible_to(user).filter(plan__case=case).select_related("reviewed_by"):
         items.append(
             TimelineItem(
                 review.created_at, "support", _("Support plan reviewed"), _name(review.reviewed_by), url
             )
         )
-    for service in Service.objects.filter(case=case).select_related("created_by"):
+    for service in Service.objects.visible_to(user).filter(case=case).select_related("created_by"):
         label = _type_label(service.service_type)
         items.append(
             TimelineItem(

@@ -22,7 +22,7 @@ def test_timeline_lists_events_perpetrators_notes_and_uploads_without_content(ca
     services.document_upload(
         by=worker, case=case, file=SimpleUploadedFile("a.txt", b"hello"), title="Secret title", kind="medical"
     )
-    items = [i for i in timeline_for(case) if i.kind in {"event", "perpetrator", "note", "document"}]
+    items = [i for i in timeline_for(worker, case) if i.kind in {"event", "perpetrator", "note", "document"}]
     titles = {i.kind: i.title for i in items}
     assert titles == {
         "event": "Trafficking event recorded: Recruitment",

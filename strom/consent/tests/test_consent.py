@@ -192,7 +192,7 @@ def test_timeline_shows_consent_given_refused_and_withdrawn(cast: Cast) -> None:
     given = record(cast, case)
     record(cast, case, purpose="statistics", given=False)
     consent_withdraw(by=cast.caseworker_a, case=case, record=given)
-    titles = {item.title for item in timeline_for(case)}
+    titles = {item.title for item in timeline_for(cast.caseworker_a, case)}
     assert {
         "Consent given: Receiving assistance and services",
         "Consent refused: Use in statistics",

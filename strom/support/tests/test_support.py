@@ -291,7 +291,7 @@ def test_timeline_shows_needs_plan_review_and_service_events(cast: Cast) -> None
     service_update(by=cast.caseworker_a, service=service, status="delivered", actual_end=today())
     cancelled = make_service(cast, case, service_type="LegalAid")
     service_cancel(by=cast.caseworker_a, service=cancelled)
-    titles = {item.title for item in timeline_for(case)}
+    titles = {item.title for item in timeline_for(cast.caseworker_a, case)}
     assert {
         "Needs assessed",
         "Support plan written",
