@@ -72,21 +72,23 @@ def test_the_migration_encrypts_stored_plaintext_in_place_and_back(cast: Cast) -
         for table, column, _context in COLUMNS:
             pk, text = rows[table]
             cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [text, pk])  # noqa: S608
+    # The operation reads only the editor's connection; it never looks at the historical apps.
     editor: Any = SimpleNamespace(connection=connection)
+    apps: Any = None
 
     for table, column, context in COLUMNS:
         operation = encrypt_column(table, column, context)
-        operation.code(None, editor)
+        operation.code(apps, editor)
         pk, text = rows[table]
         stored = _raw(table, column, pk)
         assert service.is_encrypted(stored)
         assert service.decrypt(stored, context=context) == text
-        operation.code(None, editor)  # run again (an interrupted migration): nothing changes
+        operation.code(apps, editor)  # run again (an interrupted migration): nothing changes
         assert _raw(table, column, pk) == stored
         assert operation.reverse_code is not None
-        operation.reverse_code(None, editor)
+        operation.reverse_code(apps, editor)
         assert _raw(table, column, pk) == text
-        operation.code(None, editor)
+        operation.code(apps, editor)
 
     assert TraffickingEvent.objects.get(pk=event.pk).city == CITY
     assert Proceeding.objects.get(pk=proceeding.pk).authority == AUTHORITY
