@@ -306,6 +306,14 @@ def _user(request: HttpRequest) -> User:
     return api_user(request)
 
 
+def _read_case(request: HttpRequest, ref: str) -> Case:
+    """The case for a GET that answers with its data, its read recorded (one entry per response)."""
+    user = _user(request)
+    case = get_case_for(user, ref)
+    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
+    return case
+
+
 # --- stage and decisions -------------------------------------------------------------------------------
 
 
@@ -317,10 +325,7 @@ def overdue_tasks(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/{ref}/stage", response=StageOut, url_name="case_stage")
 def get_stage(request: HttpRequest, ref: str) -> dict[str, Any]:
-    user = _user(request)
-    case = get_case_for(user, ref)
-    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
-    return _stage_out(case)
+    return _stage_out(_read_case(request, ref))
 
 
 @router.post("/{ref}/stage", response={200: StageOut, 409: dict}, url_name="case_stage_change")
@@ -443,7 +448,7 @@ def create_return_plan(request: HttpRequest, ref: str, payload: ReturnPlanIn) ->
 
 @router.get("/{ref}/residence-permits", response=list[PermitOut], url_name="case_permit_list")
 def list_permits(request: HttpRequest, ref: str) -> list[ResidencePermit]:
-    case = get_case_for(_user(request), ref)
+    case = _read_case(request, ref)
     return list(ResidencePermit.objects.filter(case=case).order_by("-applied_on", "-id"))
 
 
@@ -497,7 +502,7 @@ def renew_permit(request: HttpRequest, ref: str, permit_id: int, payload: Renewa
 
 @router.get("/{ref}/proceedings", response=list[ProceedingOut], url_name="case_proceeding_list")
 def list_proceedings(request: HttpRequest, ref: str) -> list[Proceeding]:
-    case = get_case_for(_user(request), ref)
+    case = _read_case(request, ref)
     return list(Proceeding.objects.filter(case=case).order_by("-created_at"))
 
 
@@ -542,7 +547,7 @@ def update_proceeding(
 
 @router.get("/{ref}/tasks", response=list[TaskOut], url_name="case_task_list")
 def list_tasks(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
-    case = get_case_for(_user(request), ref)
+    case = _read_case(request, ref)
     return [_task_out(t) for t in sel.case_tasks(case).select_related("case")]
 
 
