@@ -32,6 +32,19 @@ class TableQuery(Schema):
     )
 
 
+class PerturbationOut(Schema):
+    method: str = Field(description="cell key method, or none (exact counts)")
+    max_noise: int = Field(description="D: no published entry is further than this from its true count")
+    variance: float = Field(description="V: the variance of the noise")
+    small_counts: int | None = Field(None, description="js: no perturbed count is from 1 to this")
+    zero_noise_probability: float | None = Field(
+        None, description="the probability that a large count is published unchanged"
+    )
+    additive: bool = Field(description="false: cells and totals are perturbed separately and need not add up")
+    perturbed: list[str] = Field(description="the datasets whose counts are perturbed")
+    exact: list[str] = Field(description="the datasets counted exactly (public, already anonymised releases)")
+
+
 class RuleOut(Schema):
     threshold: int = Field(description="counts from 1 to threshold - 1 are withheld")
     primary: str
@@ -39,6 +52,7 @@ class RuleOut(Schema):
     rounding: int | None
     withheld_primary: int
     withheld_secondary: int
+    perturbation: PerturbationOut
     withheld_in_parts: int | None = Field(
         None, description="a combined table: entries withheld because a part of their sum was withheld"
     )

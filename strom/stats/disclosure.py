@@ -15,6 +15,11 @@ None meaning "all values" (the total over that dimension). Three steps, always i
    would be if asked for on its own: asking for a table and then its margins gives nothing more away.
 3. **Rounding** (optional): every published count is rounded to the nearest multiple of the base.
 
+The counts given to `control` are already perturbed where the cell key method applies
+(strom/stats/cellkey.py, engine.build_table): every step here works on them alone, so neither the
+pattern of withheld entries nor anything else in the table depends on a true count except through
+its noise (docs/statistics.md, "Perturbation and suppression together").
+
 Along a dimension where a person can have several values (forms of exploitation, means of control,
 services), the cells do not add up to the total; the same rule is applied anyway, which withholds
 at least as much as needed.
@@ -60,11 +65,15 @@ def control(
     threshold: int,
     rounding: int | None = None,
     withheld_in_parts: Collection[Key] = (),
+    perturbation: dict[str, Any] | None = None,
 ) -> Controlled:
     """Apply the rule to `raw` (missing keys count as 0) over the grid of `values`.
 
     `withheld_in_parts`: entries withheld before the rule (in a combined table, where a part withheld them);
     they are protected by secondary suppression like small counts.
+    `perturbation`: the method the counts were perturbed with (engine.perturbation_rule), named in the rule.
+    `raw` holds the counts as published before suppression: perturbed where the method applies, so
+    that what is withheld depends on the perturbed counts alone.
     """
     keys = all_keys(values)
     count = {key: raw.get(key, 0) for key in keys}
@@ -117,6 +126,8 @@ def control(
         "withheld_primary": sum(1 for s in status.values() if s == PRIMARY),
         "withheld_secondary": sum(1 for s in status.values() if s == SECONDARY),
     }
+    if perturbation is not None:
+        rule["perturbation"] = perturbation
     if withheld_in_parts:
         rule["withheld_in_parts"] = sum(1 for s in status.values() if s == IN_PART)
     return Controlled(counts=published, status=status, rule=rule)

@@ -6,6 +6,7 @@ unnested only in the grouping sets that contain it: its margins count people, no
 takes one scan per combination of such dimensions in the table (at most 2^3).
 
 Counts leave this module only through `strom.stats.disclosure.control` (see services.table_publish).
+Before that, the counts of STROM's own cases are perturbed with the cell key method (cellkey.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
+from strom.stats.cellkey import RECORD_KEY_RANGE, PTable, make_ptable, perturb, ptable
 from strom.stats.dimensions import Dimension
 from strom.stats.models import Dataset, DatasetKind
 
@@ -252,19 +254,27 @@ def _where(spec: Spec, params: list[Any]) -> str:
     return " AND ".join(conditions)
 
 
-def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
-    """Counts of every cell and margin (None = total), before any disclosure control.
+# Per cell or margin: [records, records with a record key (STROM's own cases), sum of those keys].
+Tallies = dict[tuple[Hashable | None, ...], list[int]]
+
+
+def count_tallies(spec: Spec) -> Tallies:
+    """Every cell and margin (None = total): its records, its keyed records and their key sum.
 
     One parallel scan groups the facts by the table's single-valued keys and by the whole value
     list of each multi-valued dimension; the cells and margins are then added up here. A margin
-    over a multi-valued dimension adds each group once, so it counts people, not mentions.
+    over a multi-valued dimension adds each group once, so it counts people, not mentions; its key
+    sum adds the same records' keys, so a cell key always belongs to exactly the records counted.
     """
     by = spec.by
     params: list[Any] = []
     where = _where(spec, params)
     columns = ", ".join(_expr(d) for d in by)
     groups = ", ".join(str(i + 1) for i in range(len(by)))
-    sql = f"SELECT {columns}, count(*) FROM stats_fact f WHERE {where} GROUP BY {groups}"  # noqa: S608
+    sql = (
+        f"SELECT {columns}, count(*), count(f.record_key), COALESCE(sum(f.record_key), 0) "  # noqa: S608
+        f"FROM stats_fact f WHERE {where} GROUP BY {groups}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -274,9 +284,9 @@ def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
         # A filtered multi-valued dimension shows only the values asked for.
         keep.append(set(flt.values) if dimension.kind == dims.MULTI and flt and flt.values else None)
     patterns = list(itertools.product((False, True), repeat=len(by)))  # True: added up over that axis
-    raw: dict[tuple[Hashable | None, ...], int] = {}
+    tallies: Tallies = {}
     for row in rows:
-        n = int(row[-1])
+        n, keyed, key_sum = int(row[-3]), int(row[-2]), int(row[-1])
         choices: list[list[Hashable]] = []
         for i, dimension in enumerate(by):
             if dimension.kind == dims.MULTI:
@@ -290,12 +300,53 @@ def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
                 [None] if total else c for total, c in zip(pattern, choices, strict=True)
             ]
             for key in itertools.product(*axes):
-                raw[key] = raw.get(key, 0) + n
-    return raw
+                tally = tallies.setdefault(key, [0, 0, 0])
+                tally[0] += n
+                tally[1] += keyed
+                tally[2] += key_sum
+    for tally in tallies.values():
+        tally[2] %= RECORD_KEY_RANGE
+    return tallies
+
+
+def count_raw(spec: Spec) -> dict[tuple[Hashable | None, ...], int]:
+    """The true counts of every cell and margin: never published as they are (see build_table).
+
+    For the engine's own checks and for the differentially private extracts, which add noise of
+    their own.
+    """
+    return {key: tally[0] for key, tally in count_tallies(spec).items()}
+
+
+def perturbed_counts(tallies: Tallies, table: PTable) -> dict[tuple[Hashable | None, ...], int]:
+    """Each entry's count with the cell key method applied to its keyed records (strom/stats/cellkey.py).
+
+    Records without a key (imports of public, already anonymised releases) add exactly, so a table
+    over STROM's cases and a CTDC release is STROM's perturbed count plus the public one.
+    """
+    return {key: (n - keyed) + perturb(keyed, key_sum, table) for key, (n, keyed, key_sum) in tallies.items()}
+
+
+def perturbation_rule(datasets: Sequence[Dataset]) -> dict[str, Any]:
+    """The method applied to a table over these datasets, as every published table names it.
+
+    It depends on the datasets asked for, never on the records found: whether a table is perturbed
+    must not tell whether it holds any of STROM's own cases.
+    """
+    table = ptable()
+    perturbed = [d.name for d in datasets if d.kind == DatasetKind.STROM]
+    rule = table.describe() if perturbed else make_ptable(0, 0.0).describe()
+    rule["perturbed"] = perturbed if table.max_noise else []
+    rule["exact"] = [d.name for d in datasets if d.name not in rule["perturbed"]]
+    return rule
 
 
 def axis_values(spec: Spec, raw: dict[tuple[Hashable | None, ...], int]) -> list[list[Hashable]]:
-    """Each dimension's values in table order: those with people in them, Unknown last."""
+    """Each dimension's values in table order: those whose (perturbed) margin is not 0, Unknown last.
+
+    Listing values by their true margin would mark a listed value with a published 0 as a count
+    perturbed down to 0.
+    """
     municipalities = _municipalities() if any(d.kind == dims.MUNICIPALITY for d in spec.by) else {}
     seen = [
         {
@@ -322,5 +373,11 @@ def order_values(
 
 
 def build_table(spec: Spec) -> tuple[dict[tuple[Hashable | None, ...], int], list[list[Hashable]]]:
-    raw = count_raw(spec)
-    return raw, axis_values(spec, raw)
+    """The perturbed counts of every cell and margin, and each dimension's values.
+
+    Everything after this step (which values are listed, what is withheld, rounding) is decided on
+    the perturbed counts alone, so nothing in a published table depends on a true count except
+    through its noise.
+    """
+    counts = perturbed_counts(count_tallies(spec), ptable())
+    return counts, axis_values(spec, counts)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from strom.audit.services import audit_record
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
+from strom.stats.cellkey import METHOD, NONE
 from strom.stats.ctdc import ImportRejected, RowError, check_file, check_name, dataset_create
 from strom.stats.disclosure import Key, all_keys, control, lines
 from strom.stats.engine import (
@@ -38,6 +39,7 @@ from strom.stats.engine import (
     key_of,
     order_values,
     parse_filter,
+    perturbation_rule,
     value_name,
 )
 from strom.stats.models import AggregateCell, Dataset, DatasetKind
@@ -50,6 +52,8 @@ FORMAT = "strom-table"
 VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 200_000
+# Far above any sensible cell key parameter: a larger "maximum noise" would make the sums unchecked.
+MAX_NOISE = 50
 # Every entry of an exchange file by its key (value keys, None for totals): (section, row, count).
 Entries = dict[Key, tuple[str, int, int | None]]
 COMBINED_RULE = (
@@ -60,6 +64,16 @@ COMBINED_RULE = (
 
 def threshold_for(spec: Spec) -> int:
     return max(settings.STROM_STATS_THRESHOLD, spec.threshold or 0)
+
+
+def noise_bound(rule: Any) -> int:
+    """How far an entry of a published table may be from its true count: the maximum noise it names.
+
+    A table from an instance without the cell key method names none: its entries are exact.
+    """
+    perturbation = rule.get("perturbation") if isinstance(rule, dict) else None
+    value = perturbation.get("max_noise", 0) if isinstance(perturbation, dict) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _municipalities(by: list[dims.Dimension]) -> dict[int, Municipality]:
@@ -174,6 +188,22 @@ def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowErr
                 threshold,
             )
         )
+    perturbation = rule.get("perturbation") if isinstance(rule, dict) else None
+    noise = perturbation.get("max_noise", 0) if isinstance(perturbation, dict) else 0
+    if perturbation is not None and (
+        not isinstance(perturbation, dict)
+        or not isinstance(noise, int)
+        or isinstance(noise, bool)
+        or not 0 <= noise <= MAX_NOISE
+    ):
+        errors.append(
+            _error(
+                _("The perturbation must name its maximum noise, a whole number from 0 to %(most)d.")
+                % {"most": MAX_NOISE},
+                "rule.perturbation",
+                perturbation,
+            )
+        )
     if isinstance(rule, dict) and rule.get("rounding"):
         errors.append(
             _error(
@@ -254,8 +284,11 @@ def _entries(document: dict[str, Any], by: list[dims.Dimension], errors: list[Ro
 
 
 def _check_table(
-    found: Entries, by: list[dims.Dimension], threshold: int
+    found: Entries, by: list[dims.Dimension], threshold: int, noise: int = 0
 ) -> tuple[list[list[Hashable]], list[RowError]]:
+    """The whole table: every entry there, nothing under the threshold, no line giving an entry away,
+    and cells adding up to their totals, each entry allowed to be `noise` off (the cell key method
+    perturbs cells and totals separately, so a perturbed table does not add up exactly)."""
     errors: list[RowError] = []
     seen: list[set[Hashable]] = [set() for _ in by]
     for key in found:
@@ -306,14 +339,15 @@ def _check_table(
             continue
         published = [c for c in counts if c is not None]
         multiple = by[axis].kind == dims.MULTI
+        slack = noise * (len(published) + 1)
         if multiple:
-            wrong = any(c > total for c in published) or (
-                len(published) == len(counts) and sum(published) < total
+            wrong = any(c > total + 2 * noise for c in published) or (
+                len(published) == len(counts) and sum(published) < total - slack
             )
         elif len(published) == len(counts):
-            wrong = sum(published) != total
+            wrong = abs(sum(published) - total) > slack
         else:
-            wrong = sum(published) > total
+            wrong = sum(published) > total + slack
         if wrong:
             errors.append(
                 _error(
@@ -357,7 +391,8 @@ def table_check(
     found = _entries(document, by, errors)
     if errors:
         return document, by, found, errors
-    _values, table_errors = _check_table(found, by, document["rule"]["threshold"])
+    rule = document["rule"]
+    _values, table_errors = _check_table(found, by, rule["threshold"], noise_bound(rule))
     return document, by, found, errors + table_errors
 
 
@@ -468,6 +503,41 @@ def aggregate_counts(dataset: Dataset, spec: Spec) -> dict[Key, int | None]:
     return counts
 
 
+def combined_perturbation(aggregates: list[Dataset], own: list[Dataset]) -> dict[str, Any]:
+    """The noise in a sum of parts: each part's entries are off by at most its maximum noise, so the
+    sum is off by at most their total; parts with no noise are exact."""
+    own_rule = perturbation_rule(own) if own else None
+    bounds = {d.name: noise_bound(d.exchange.get("rule", {})) for d in aggregates}
+    variances = {
+        d.name: float((d.exchange.get("rule", {}).get("perturbation") or {}).get("variance") or 0.0)
+        for d in aggregates
+    }
+    theirs = [name for name, bound in bounds.items() if bound]
+    perturbed = list(theirs)
+    exact = [name for name, bound in bounds.items() if not bound]
+    total = sum(bounds.values())
+    variance = sum(variances[name] for name in theirs)
+    if own_rule is not None:
+        total += own_rule["max_noise"]
+        variance += own_rule["variance"]
+        perturbed += own_rule["perturbed"]
+        exact += own_rule["exact"]
+    # The noise of one part is known from its ptable; a sum of several parts' noises is not tabulated.
+    alone = own_rule is not None and not theirs
+    return {
+        "method": METHOD if total else NONE,
+        "max_noise": total,
+        "variance": variance,
+        "small_counts": own_rule["small_counts"] if alone and own_rule else None,
+        "zero_noise_probability": (own_rule["zero_noise_probability"] if alone and own_rule else None)
+        if total
+        else 1.0,
+        "additive": not total,
+        "perturbed": perturbed,
+        "exact": exact,
+    }
+
+
 def combined_publish(spec: Spec) -> tuple[list[list[Hashable]], Any]:
     """A regional table: the parts' published counts added, then this instance's rule on the sum."""
     threshold = threshold_for(spec)
@@ -475,8 +545,9 @@ def combined_publish(spec: Spec) -> tuple[list[list[Hashable]], Any]:
     own = [d for d in spec.datasets if d.kind != DatasetKind.AGGREGATE]
     parts: list[tuple[str, dict[Key, int | None]]] = [(d.name, aggregate_counts(d, spec)) for d in aggregates]
     if own:
-        raw, values = build_table(replace(spec, datasets=own, rounding=None))
-        parts.append(("+".join(d.name for d in own), control(raw, values, threshold=threshold).counts))
+        own_counts, own_values = build_table(replace(spec, datasets=own, rounding=None))
+        own_part = control(own_counts, own_values, threshold=threshold).counts
+        parts.append(("+".join(d.name for d in own), own_part))
     seen: list[set[Hashable]] = [set() for _ in spec.by]
     for _name, counts in parts:
         for key in counts:
@@ -498,7 +569,12 @@ def combined_publish(spec: Spec) -> tuple[list[list[Hashable]], Any]:
             total += count
         summed[key] = total
     controlled = control(
-        summed, values, threshold=threshold, rounding=spec.rounding, withheld_in_parts=withheld
+        summed,
+        values,
+        threshold=threshold,
+        rounding=spec.rounding,
+        withheld_in_parts=withheld,
+        perturbation=combined_perturbation(aggregates, own),
     )
     controlled.rule.setdefault("withheld_in_parts", 0)
     controlled.rule["combined"] = COMBINED_RULE
@@ -507,6 +583,7 @@ def combined_publish(spec: Spec) -> tuple[list[list[Hashable]], Any]:
             "dataset": d.name,
             "source": d.exchange.get("source", ""),
             "threshold": d.exchange.get("rule", {}).get("threshold"),
+            "max_noise": noise_bound(d.exchange.get("rule", {})),
             "generated_at": d.exchange.get("generated_at", ""),
         }
         for d in aggregates

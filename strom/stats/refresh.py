@@ -16,7 +16,8 @@ Where each dimension comes from:
   event with a country): the trafficking events (strom/casefile, hte_/vic_ fields);
 - relationship to the recruiter: perpetrators whose role is recruiter or intermediary;
 - services delivered: services in progress or delivered (strom/support);
-- referral outcomes: the states of the case's referrals, when the referrals app is installed.
+- referral outcomes: the states of the case's referrals, when the referrals app is installed;
+- the record key of the cell key method: a keyed hash of the case id (strom/stats/cellkey.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils import timezone
 from strom.cases.choices import Stage
 from strom.cases.clocks import CLOCKS
 from strom.stats import dimensions as dims
+from strom.stats.cellkey import record_keys
 from strom.stats.models import BUILTIN, Dataset, DatasetKind
 
 logger = logging.getLogger("strom.stats")
@@ -141,7 +143,7 @@ INSERT INTO stats_fact (
     dataset_id, year, stage, victim_status, gender, age_ctdc, age_eurostat, child,
     citizenship, citizenship_group, exploitation_country, municipality_id,
     exploitation, labour, sexual_exploitation, means_of_control, recruiter, services, referral_outcome,
-    days_to_reasonable_grounds, days_to_identification, days_to_closure, country, overdue
+    days_to_reasonable_grounds, days_to_identification, days_to_closure, country, overdue, record_key
 )
 SELECT
     %(dataset)s,
@@ -201,9 +203,12 @@ SELECT
     dec.fi - dec.rg,
     (c.closed_at AT TIME ZONE %(tz)s)::date - (c.opened_at AT TIME ZONE %(tz)s)::date,
     c.country,
-    COALESCE(od.codes, '{{}}')
+    COALESCE(od.codes, '{{}}'),
+    rk.record_key
 FROM cases_case c
 JOIN cases_person p ON p.id = c.person_id
+-- Inner join: a case opened after the keys were made waits for the next refresh, never uncounted-for noise.
+JOIN stats_record_keys rk ON rk.case_id = c.id
 LEFT JOIN ev ON ev.case_id = c.id
 LEFT JOIN place ON place.case_id = c.id
 LEFT JOIN sv ON sv.case_id = c.id
@@ -220,6 +225,32 @@ REFERRALS_SQL = """
     GROUP BY r.case_id
 """
 NO_REFERRALS_SQL = "SELECT NULL::bigint AS case_id, NULL::smallint[] AS codes WHERE false"
+
+
+KEY_BATCH = 100_000
+
+
+def _record_keys(cursor: Any) -> None:
+    """Every case's record key (strom/stats/cellkey.py) in a temporary table for the refresh.
+
+    Computed here and copied in, so the secret never reaches PostgreSQL (nor its logs).
+    """
+    # Inside a caller's transaction (tests) ON COMMIT has not come yet when the next refresh runs.
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.stats_record_keys")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE stats_record_keys (case_id bigint PRIMARY KEY, record_key integer NOT NULL) "
+        "ON COMMIT DROP"
+    )
+    last = 0
+    while True:
+        cursor.execute("SELECT id FROM cases_case WHERE id > %s ORDER BY id LIMIT %s", [last, KEY_BATCH])
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return
+        with cursor.copy("COPY stats_record_keys (case_id, record_key) FROM STDIN") as copy:
+            for case_id, key in zip(ids, record_keys(ids), strict=True):
+                copy.write_row((case_id, key))
+        last = ids[-1]
 
 
 def builtin_dataset() -> Dataset:
@@ -263,6 +294,7 @@ def facts_refresh(*, only_if_stale: bool = False) -> int:
             if only_if_stale and not is_stale(dataset):
                 return dataset.rows
             cursor.execute("DELETE FROM stats_fact WHERE dataset_id = %s", [dataset.pk])
+            _record_keys(cursor)
             cursor.execute(SQL.format(referrals=referrals), {**params, "dataset": dataset.pk})
             count = int(cursor.rowcount)
         dataset.rows = count

@@ -10,7 +10,7 @@ from django.db import transaction
 from strom.audit.services import audit_record
 from strom.stats.ctdc import check_name
 from strom.stats.disclosure import control
-from strom.stats.engine import Spec, build_table
+from strom.stats.engine import Spec, build_table, perturbation_rule
 from strom.stats.exchange import combined_publish, threshold_for
 from strom.stats.models import BUILTIN, DatasetKind, ImportFormat, ImportJob
 from strom.stats.refresh import refresh_if_stale
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Published:
-    """Count, apply disclosure control, and record who published which table under which rule.
+    """Count, perturb, apply disclosure control, and record who published which table under which rule.
 
     `by` is None for the command line, which runs as the operator of the server.
     """
@@ -30,8 +30,14 @@ def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Publish
     if any(d.kind == DatasetKind.AGGREGATE for d in spec.datasets):
         values, controlled = combined_publish(spec)
     else:
-        raw, values = build_table(spec)
-        controlled = control(raw, values, threshold=threshold_for(spec), rounding=spec.rounding)
+        counts, values = build_table(spec)
+        controlled = control(
+            counts,
+            values,
+            threshold=threshold_for(spec),
+            rounding=spec.rounding,
+            perturbation=perturbation_rule(spec.datasets),
+        )
     published = Published(spec=spec, values=values, controlled=controlled)
     if audit:
         audit_record(

@@ -11,10 +11,54 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
+from strom.stats.cellkey import METHOD
 from strom.stats.disclosure import Controlled, Key
 from strom.stats.engine import Spec, value_label, value_name
+
+
+def method_notes(rule: dict[str, Any]) -> list[str]:
+    """The method and its parameters in words, under every downloaded table (the page says the same)."""
+    notes = [
+        _(
+            "Disclosure control: counts under %(threshold)d are withheld, and so are the entries that "
+            "would let someone work them out."
+        )
+        % {"threshold": rule["threshold"]}
+    ]
+    notes += perturbation_notes(rule)
+    if rule.get("rounding"):
+        notes.append(
+            _("Published counts are rounded to a multiple of %(base)d.") % {"base": rule["rounding"]}
+        )
+    return notes
+
+
+def perturbation_notes(rule: dict[str, Any]) -> list[str]:
+    notes: list[str] = []
+    perturbation = rule.get("perturbation") or {}
+    if perturbation.get("method") == METHOD:
+        notes.append(
+            _(
+                "Cell key method on %(datasets)s: every cell and every total gets its own noise of at most "
+                "%(noise)d (variance %(variance)s), the same for the same people in every table. Totals are "
+                "perturbed as cells of their own, so the cells need not add up to their totals."
+            )
+            % {
+                "datasets": ", ".join(perturbation.get("perturbed", [])),
+                "noise": perturbation["max_noise"],
+                "variance": f"{perturbation.get('variance', 0):g}",
+            }
+        )
+    if perturbation.get("exact"):
+        notes.append(
+            _("Counted exactly, without noise: %(datasets)s.")
+            % {"datasets": ", ".join(perturbation["exact"])}
+        )
+    return notes
 
 
 @dataclass
@@ -78,6 +122,9 @@ class Published:
             for dimension, keys in zip(self.spec.by, self.values, strict=True)
         ]
 
+    def notes(self) -> list[str]:
+        return method_notes(self.rule)
+
     def csv_text(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -86,6 +133,10 @@ class Published:
             writer.writerow(
                 [row[d.name] for d in self.spec.by] + ["" if row["count"] is None else row["count"]]
             )
+        # Under the table, as on the page: lines starting with # that CSV readers can be told to skip
+        # (written as they are: quoting a note with a comma would hide the #).
+        for note in self.notes():
+            out.write("# " + " ".join(note.split()) + "\n")
         return out.getvalue()
 
     def as_dict(self) -> dict[str, Any]:

@@ -176,9 +176,12 @@ def table_xlsx(request: HttpRequest) -> HttpResponse:
     sheet.append([d.name for d in published.spec.by] + ["count"])
     for row in published.cells():
         sheet.append([row[d.name] for d in published.spec.by] + [row["count"]])
+    sheet.append([])
+    for note in published.notes():
+        sheet.append([note])
     rule = book.create_sheet("rule")
-    for name, value in {**published.spec.describe(), **published.rule}.items():
-        rule.append([name, ", ".join(map(str, value)) if isinstance(value, list) else value])
+    for name, value in _rule_rows({**published.spec.describe(), **published.rule}):
+        rule.append([name, value])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
@@ -186,6 +189,21 @@ def table_xlsx(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(published, "xlsx")}"'
     return response
+
+
+def _rule_rows(rule: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """The rule as name/value rows: nested parts (the perturbation) as `perturbation.max_noise`."""
+    rows: list[tuple[str, Any]] = []
+    for name, value in rule.items():
+        if isinstance(value, dict):
+            rows += _rule_rows(value, f"{prefix}{name}.")
+        elif isinstance(value, list):
+            rows.append(
+                (prefix + name, ", ".join(json.dumps(v) if isinstance(v, dict) else str(v) for v in value))
+            )
+        else:
+            rows.append((prefix + name, value))
+    return rows
 
 
 @login_required

@@ -111,7 +111,7 @@ def test_bad_table_requests_are_refused_with_reasons(cast: Cast) -> None:
         parse_datasets("nonexistent")
 
 
-def test_published_tables_withhold_small_counts_and_are_audited(cast: Cast) -> None:
+def test_published_tables_withhold_small_counts_and_are_audited(cast: Cast, exact_counts: None) -> None:
     from strom.audit.models import AuditEntry
 
     for _ in range(12):

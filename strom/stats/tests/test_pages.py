@@ -27,7 +27,7 @@ def cases(cast: Cast, women: int = 12, men: int = 3) -> list[Case]:
     return made
 
 
-def test_the_analyst_sees_a_controlled_table_and_no_case(cast: Cast) -> None:
+def test_the_analyst_sees_a_controlled_table_and_no_case(cast: Cast, exact_counts: None) -> None:
     made = cases(cast, women=14, men=12)
     made += [full_case(cast, gender="NonConforming", exploited_in="")]
     facts_refresh()
@@ -41,7 +41,9 @@ def test_the_analyst_sees_a_controlled_table_and_no_case(cast: Cast) -> None:
         assert case.ref not in page
 
 
-def test_the_api_returns_cells_margins_and_the_rule_with_small_counts_as_null(cast: Cast) -> None:
+def test_the_api_returns_cells_margins_and_the_rule_with_small_counts_as_null(
+    cast: Cast, exact_counts: None
+) -> None:
     made = cases(cast)
     client = login_client(cast.users["coordinator_b"])
     response = client.get("/api/v1/stats/tables", {"by": "gender,year", "dataset": "strom"})
@@ -64,21 +66,25 @@ def test_bad_api_requests_get_reasons(cast: Cast) -> None:
     assert "range" in response.content.decode()
 
 
-def test_csv_and_xlsx_downloads_hold_the_same_controlled_cells(cast: Cast) -> None:
+def test_csv_and_xlsx_downloads_hold_the_same_controlled_cells(cast: Cast, exact_counts: None) -> None:
     from openpyxl import load_workbook
 
     cases(cast, women=20, men=0)
     client = login_client(cast.users["supervisor_a"])
     csv_text = client.get("/stats/table.csv", {"by1": "gender", "rounding": "5"}).content.decode()
-    assert csv_text.splitlines() == ["gender,count", "Feminine,20"]
+    table, notes = csv_text.split("\n#", 1)
+    assert table.splitlines() == ["gender,count", "Feminine,20"]
+    assert "Counted exactly, without noise: strom." in notes  # STROM_STATS_NOISE_MAX = 0 here
+    assert "rounded to a multiple of 5" in notes
     xlsx = client.get("/stats/table.xlsx", {"by1": "gender"})
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert [list(r) for r in book["table"].iter_rows(values_only=True)] == [
-        ["gender", "count"],
-        ["Feminine", 20],
-    ]
+    rows = [list(r) for r in book["table"].iter_rows(values_only=True)]
+    assert rows[:2] == [["gender", "count"], ["Feminine", 20]]
+    assert rows[2] == [None, None]  # an empty row, then the method
+    assert rows[3][0].startswith("Disclosure control: counts under 11")
     rule = {row[0]: row[1] for row in book["rule"].iter_rows(values_only=True)}
     assert rule["threshold"] == 11
+    assert rule["perturbation.method"] == "none"
     report = client.get("/stats/report/", {"by1": "gender", "by2": "year"}).content.decode()
     assert "How this table was protected" in report
 

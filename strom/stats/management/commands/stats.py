@@ -25,6 +25,7 @@ from strom.stats.exchange import exchange_document
 from strom.stats.refresh import facts_refresh
 from strom.stats.selectors import dimension_listing
 from strom.stats.services import table_publish
+from strom.stats.tables import perturbation_notes
 from strom.stats.tasks import run_import_jobs
 
 
@@ -33,7 +34,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{table,dimensions,refresh,imports,export,synthetic}"
+            dest="subcommand",
+            required=True,
+            metavar="{table,dimensions,refresh,imports,export,synthetic,ptable}",
         )
         table = sub.add_parser("table", help="A table of one to three dimensions, disclosure-controlled.")
         table.add_argument("--dataset", default="strom", help="dataset name, several with commas, or all")
@@ -57,6 +60,15 @@ class Command(BaseCommand):
         dimensions = sub.add_parser("dimensions", help="The dimension names and their values.")
         dimensions.add_argument("--format", choices=["text", "json"], default="text")
         sub.add_parser("refresh", help="Rebuild the facts of STROM's own cases now.")
+        ptable = sub.add_parser(
+            "ptable",
+            help="The cell key method's perturbation table: this instance's, or one with other parameters.",
+        )
+        ptable.add_argument("--max-noise", type=int, default=None, help="D (default STROM_STATS_NOISE_MAX)")
+        ptable.add_argument(
+            "--variance", type=float, default=None, help="V (default STROM_STATS_NOISE_VARIANCE)"
+        )
+        ptable.add_argument("--small", type=int, default=None, help="js (default STROM_STATS_NOISE_SMALL)")
         sub.add_parser(
             "imports", help="Run the imports uploaded on the statistics page (strom worker does too)."
         )
@@ -107,6 +119,8 @@ class Command(BaseCommand):
             self._export(options)
         elif command == "synthetic":
             self._synthetic(options)
+        elif command == "ptable":
+            self._ptable(options)
         elif command == "dimensions":
             self._dimensions(options["format"])
         else:
@@ -170,6 +184,25 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(json.dumps(report, indent=1, default=str))
 
+    def _ptable(self, options: dict[str, Any]) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from strom.stats.cellkey import make_ptable, ptable_text
+
+        def given(name: str, default: Any) -> Any:
+            return default if options[name] is None else options[name]
+
+        try:
+            table = make_ptable(
+                given("max_noise", settings.STROM_STATS_NOISE_MAX),
+                float(given("variance", settings.STROM_STATS_NOISE_VARIANCE)),
+                given("small", settings.STROM_STATS_NOISE_SMALL),
+            )
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(ptable_text(table))
+
     def _dimensions(self, fmt: str) -> None:
         listing = dimension_listing()
         if fmt == "json":
@@ -206,6 +239,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(json.dumps(published.cells(), ensure_ascii=False, indent=1))
         rule = published.rule
+        for note in perturbation_notes(rule):
+            self.stderr.write(note)
         if rule.get("combined"):
             self.stderr.write(
                 _("Combined: an entry withheld in any part is withheld in the sum. Withheld so: %(count)d.")
