@@ -703,3 +703,28 @@ def task_cancel(*, by: User, task: CaseTask) -> CaseTask:
         _audit(by, "task.cancel", case, task=task.pk)
         clocks.refresh_next_due(case)
     return task
+
+
+def task_request(*, case: Case, kind: str, due_date: dt.date, source: str) -> CaseTask:
+    """A task another part of STROM asks for on a case, with no person acting: for example a child's
+    screening to look at again after the screening rule changed (strom/screening/recheck.py).
+
+    Not a legal clock (no country rule is behind it) and not a person's manual task. The kind is a
+    registered title key (clocks.TASK_TITLES), never free text; the case owner gets the task and its
+    reminders like any other. Runs inside the caller's transaction when there is one.
+    """
+    if kind not in clocks.TASK_TITLES or kind in clocks.CLOCKS or kind in clocks.MANUAL_TASK_TITLES:
+        raise ValueError(f"not a registered requested-task kind: {kind}")
+    with transaction.atomic():
+        task = CaseTask.objects.create(
+            case=case,
+            kind=kind,
+            title_key=kind,
+            source=source,
+            due_date=due_date,
+            assignee_id=case.owner_id,
+            created_by=None,
+        )
+        clocks.refresh_next_due(case)
+        _audit(None, "task.create", case, task=task.pk, kind=kind)
+    return task

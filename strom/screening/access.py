@@ -16,7 +16,8 @@ from strom.accounts.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
-    from strom.screening.models import Screening, ScreeningQuerySet
+    from strom.screening.indicators import IndicatorSet
+    from strom.screening.models import Screening, ScreeningQuerySet, ScreeningRecheckQuerySet
 
 SCREEN_PERMS = (Perm.CASE_CREATE, Perm.HOTLINE_LOG)
 
@@ -86,3 +87,57 @@ def get_screening_to_convert(user: User, screening_id: int) -> Screening:
     if not may_convert(user, screening):
         raise Http404
     return screening
+
+
+# --- indicator sets: who may publish a corrected version ----------------------------------------------
+# A shared set (the ILO lists, STROM's adaptations) belongs to the whole instance: its system admin.
+# A country's own set belongs to that country's national coordinators, who hold nrm.oversee in an
+# organisation of the country (keeping the national referral mechanism's tools is their office's work).
+
+
+def coordinator_countries(user: User) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return {
+        m.organisation.country
+        for m in user.active_memberships()
+        if m.organisation_id in user.org_ids_with(Perm.NRM_OVERSEE)
+    }
+
+
+def may_publish_set(user: User, indicator_set: IndicatorSet) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if indicator_set.country:
+        return indicator_set.country in coordinator_countries(user)
+    return user.has_global(Perm.SYSTEM_MANAGE)
+
+
+def may_adapt_for_country(user: User) -> bool:
+    """A coordinator may start their country's own version of a shared set."""
+    return bool(coordinator_countries(user))
+
+
+def check_may_publish(user: User, indicator_set: IndicatorSet) -> None:
+    if not may_publish_set(user, indicator_set):
+        raise Http404
+
+
+# --- screenings to look at again after a rule change ----------------------------------------------------
+# The organisation's supervisors (case.assign) see and close the list; national coordinators see only
+# how many there are per organisation of their country, never which screenings.
+
+
+def rechecks_visible_to(user: User, qs: ScreeningRecheckQuerySet) -> ScreeningRecheckQuerySet:
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    return qs.filter(organisation_id__in=user.org_ids_with(Perm.CASE_ASSIGN))
+
+
+def may_see_rechecks(user: User) -> bool:
+    return user.is_authenticated and (user.has_any(Perm.CASE_ASSIGN) or bool(coordinator_countries(user)))
+
+
+def check_may_see_rechecks(user: User) -> None:
+    if not may_see_rechecks(user):
+        raise Http404

@@ -18,9 +18,11 @@ from strom.cases.access import get_case_for
 from strom.cases.choices import Gender
 from strom.directory.models import Municipality, Organisation
 from strom.screening.access import (
+    check_may_publish,
     check_may_screen,
     get_screening_for,
     get_screening_to_convert,
+    may_adapt_for_country,
     screening_org_ids,
 )
 from strom.screening.indicators import IndicatorSet, current_sets, get_set, versions_of
@@ -28,6 +30,13 @@ from strom.screening.models import AgeBand, Screening
 from strom.screening.presenters import result_rows
 from strom.screening.scoring import ScreeningResult, score
 from strom.screening.services import resolve_set, screening_convert, screening_create
+from strom.screening.set_services import (
+    IndicatorChange,
+    SetSource,
+    indicator_set_adapt,
+    indicator_set_publish,
+    version_rows,
+)
 
 router = Router(tags=["screening"])
 
@@ -53,6 +62,7 @@ class IndicatorOut(Schema):
     dimension: str
     strength: Literal["strong", "medium", "weak"]
     text: str
+    to_check: bool = Field(description="Marked to be checked against the source (the ILO text)")
 
 
 class IndicatorSetOut(Schema):
@@ -62,6 +72,8 @@ class IndicatorSetOut(Schema):
     exploitation: str
     audience: Literal["adult", "child", "any"]
     scoring_rule: str
+    country: str
+    to_check: bool
     source: dict[str, Any]
     dimensions: list[DimensionOut]
     indicators: list[IndicatorOut]
@@ -85,6 +97,10 @@ class ElementsOut(Schema):
 
 class ResultOut(Schema):
     rule: str
+    rule_version: int
+    ilo_combination: bool = Field(description="The ILO combination holds (shown per dimension)")
+    child_rule: bool = Field(description="The level rests on the child rule: exploitation alone, for a child")
+    child_rule_basis: str = Field(description="The legal basis of the child rule when it applies")
     indicator_set_id: str
     indicator_set_version: int
     child: bool
@@ -120,6 +136,7 @@ class ScreeningOut(Schema):
     id: int
     indicator_set_id: str
     indicator_set_version: int
+    rule_version: int = Field(description="The scoring rule version the stored result was made with")
     observed: list[str]
     notes: str
     organisation_id: int
@@ -164,6 +181,10 @@ def _result_out(result: ScreeningResult) -> dict[str, Any]:
     rows = result_rows(result)
     return {
         "rule": result.rule,
+        "rule_version": result.rule_version,
+        "ilo_combination": result.ilo_combination,
+        "child_rule": result.child_rule,
+        "child_rule_basis": result.child_rule_basis,
         "indicator_set_id": result.set_id,
         "indicator_set_version": result.set_version,
         "child": result.child,
@@ -196,6 +217,7 @@ def _screening_out(screening: Screening) -> dict[str, Any]:
         "id": screening.pk,
         "indicator_set_id": screening.indicator_set_id,
         "indicator_set_version": screening.indicator_set_version,
+        "rule_version": screening.rule_version,
         "observed": list(screening.observed),
         "notes": screening.notes,
         "organisation_id": screening.organisation_id,
@@ -233,10 +255,18 @@ def get_indicator_set(request: HttpRequest, set_id: str, version: int) -> dict[s
         "exploitation": indicator_set.exploitation,
         "audience": indicator_set.audience,
         "scoring_rule": indicator_set.scoring_rule,
+        "country": indicator_set.country,
+        "to_check": indicator_set.to_check,
         "source": indicator_set.source,
         "dimensions": [{"id": d.id, "role": d.role, "title": d.title} for d in indicator_set.dimensions],
         "indicators": [
-            {"id": i.id, "dimension": i.dimension, "strength": i.strength, "text": i.text}
+            {
+                "id": i.id,
+                "dimension": i.dimension,
+                "strength": i.strength,
+                "text": i.text,
+                "to_check": i.to_check,
+            }
             for i in indicator_set.indicators
         ],
     }
@@ -319,3 +349,124 @@ def convert_screening(request: HttpRequest, screening_id: int, payload: ConvertI
         age_estimate=payload.age_estimate,
     )
     return {"screening_id": screening.pk, "case_ref": case.ref}
+
+
+# --- indicator set versions: sources, verification, publishing ---------------------------------------
+
+
+class SetVersionOut(Schema):
+    version: int
+    country: str = Field(description="Empty for a shared set; else the country whose coordinators keep it")
+    source_document: str
+    source_url: str
+    checked_on: dt.date | None
+    verified_by: str
+    verified: bool
+    to_check: bool = Field(description="The set is marked to be checked against its source")
+    indicators_to_check: list[str]
+    change_note: str
+    shipped: bool
+    published_at: dt.datetime | None
+
+
+class IndicatorChangeIn(Schema):
+    id: str = Field(max_length=30)
+    strength: Literal["strong", "medium", "weak"]
+    text: dict[str, str] = Field(description="Every language the earlier version had, and any new one")
+    to_check: bool = False
+
+
+class PublishIn(Schema):
+    base_version: int = Field(description="The newest version, which this one corrects")
+    source_document: str = Field(max_length=500)
+    source_url: str = Field("", max_length=500)
+    checked_on: dt.date | None = None
+    verified_by: str = Field("", max_length=200)
+    verified: bool = False
+    change_note: str = Field(max_length=5_000)
+    indicators: list[IndicatorChangeIn] = Field(max_length=1_000)
+
+
+class AdaptIn(Schema):
+    country: str = Field(min_length=2, max_length=2)
+
+
+def _version_out(row: Any) -> dict[str, Any]:
+    indicator_set = get_set(row.set_id, row.version)
+    return {
+        "version": row.version,
+        "country": row.country,
+        "source_document": row.source_document,
+        "source_url": row.source_url,
+        "checked_on": row.checked_on,
+        "verified_by": row.verified_by,
+        "verified": row.verified,
+        "to_check": indicator_set.to_check,
+        "indicators_to_check": [i.id for i in indicator_set.indicators_to_check],
+        "change_note": row.change_note,
+        "shipped": row.shipped,
+        "published_at": row.published_at,
+    }
+
+
+@router.get(
+    "/indicator-sets/{set_id}/versions",
+    response=list[SetVersionOut],
+    url_name="screening_indicator_set_versions",
+)
+def list_set_versions(request: HttpRequest, set_id: str) -> list[dict[str, Any]]:
+    api_user(request)
+    rows = version_rows(set_id)
+    if not rows:
+        raise Http404
+    return [_version_out(r) for r in rows]
+
+
+@router.post(
+    "/indicator-sets/{set_id}/versions",
+    response={201: SetVersionOut},
+    url_name="screening_indicator_set_publish",
+)
+def publish_set_version(request: HttpRequest, set_id: str, payload: PublishIn) -> dict[str, Any]:
+    user = api_user(request)
+    try:
+        base = get_set(set_id)
+    except LookupError:
+        raise Http404 from None
+    check_may_publish(user, base)
+    changes = {
+        i.id: IndicatorChange(strength=i.strength, texts=dict(i.text), to_check=i.to_check)
+        for i in payload.indicators
+    }
+    row = indicator_set_publish(
+        by=user,
+        set_id=set_id,
+        base_version=payload.base_version,
+        indicators=changes,
+        source=SetSource(
+            document=payload.source_document,
+            url=payload.source_url,
+            checked_on=payload.checked_on,
+            verified_by=payload.verified_by,
+            verified=payload.verified,
+            note=payload.change_note,
+        ),
+    )
+    return _version_out(row)
+
+
+@router.post(
+    "/indicator-sets/{set_id}/adapt",
+    response={201: IndicatorSetSummaryOut},
+    url_name="screening_indicator_set_adapt",
+)
+def adapt_set(request: HttpRequest, set_id: str, payload: AdaptIn) -> dict[str, Any]:
+    user = api_user(request)
+    if not may_adapt_for_country(user):
+        raise Http404
+    try:
+        get_set(set_id)
+    except LookupError:
+        raise Http404 from None
+    row = indicator_set_adapt(by=user, set_id=set_id, country=payload.country.upper())
+    return _set_summary(get_set(row.set_id, row.version))

@@ -6,4 +6,11 @@ class ScreeningConfig(AppConfig):
     label = "screening"
 
     def ready(self) -> None:
+        from strom.cases.clocks import NOTIFICATION_MESSAGES, TASK_TITLES
         from strom.screening import timeline  # noqa: F401  registers the case timeline source
+        from strom.screening.recheck import NOTIFICATION_MESSAGES as RECHECK_MESSAGES
+        from strom.screening.recheck import RECHECK_TASK, RECHECK_TASK_TITLE
+
+        # The case task list and the inbox show titles and messages by key; ours are registered here.
+        TASK_TITLES[RECHECK_TASK] = RECHECK_TASK_TITLE
+        NOTIFICATION_MESSAGES.update(RECHECK_MESSAGES)

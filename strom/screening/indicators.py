@@ -1,9 +1,15 @@
-"""Indicator sets: versioned data files in strom/screening/data/indicators/<set id>/<version>.json.
+"""Indicator sets: versioned documents, shipped as files and published as database rows.
 
-The lists are data, not code, so a new version of a list is a new file and every screening keeps
-the id and version it was made with (docs/screening.md). The loader refuses a file that is not
-exactly right: an unknown strength, a duplicate id or an indicator in a dimension the set does not
-have is an error that names the file and the problem, never a silently different screening.
+The shipped defaults are the files strom/screening/data/indicators/<set id>/<version>.json; a data
+migration loads them as the first rows of `IndicatorSetVersion`. A corrected version published by a
+coordinator or the system admin is a new row (strom/screening/set_services.py), never an edit of an
+earlier one, and every screening keeps the id and version it was made with (docs/screening.md).
+A shipped version is read from its file when its row is missing (a database emptied by a test run),
+so a shipped version always reads the same as its file.
+
+The parser refuses a document that is not exactly right: an unknown strength, a duplicate id or an
+indicator in a dimension the set does not have is an error that names the file and the problem,
+never a silently different screening.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import get_language
 
 DATA_DIR = Path(__file__).parent / "data" / "indicators"
@@ -64,6 +71,8 @@ class Indicator:
     dimension: str
     strength: str
     texts: dict[str, str]
+    # Marked "to be checked against the ILO text" until a verified version clears it.
+    to_check: bool = False
 
     @property
     def text(self) -> str:
@@ -81,6 +90,8 @@ class IndicatorSet:
     scoring_rule: str
     dimensions: tuple[Dimension, ...]
     indicators: tuple[Indicator, ...]
+    # "" for a shared set (the ILO lists, STROM's adaptations); an ISO code for a country's own set.
+    country: str = ""
     _by_id: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +104,25 @@ class IndicatorSet:
     @property
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
+
+    @property
+    def to_check(self) -> bool:
+        """The whole set is marked "to be checked against the source" (source.to_check)."""
+        return bool(self.source.get("to_check"))
+
+    @property
+    def indicators_to_check(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.to_check]
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language any text of this version is written in, English first."""
+        found = set(self.titles)
+        for d in self.dimensions:
+            found |= set(d.titles)
+        for i in self.indicators:
+            found |= set(i.texts)
+        return sorted(found, key=lambda lang: (lang != "en", lang))
 
     def indicator(self, indicator_id: str) -> Indicator:
         return self._by_id[indicator_id]
@@ -159,6 +189,11 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
     source = _require(data, "source", dict, name)
     if not isinstance(source.get("title"), str) or not source["title"].strip():
         raise IndicatorSetError(f"{name}: the source needs a title")
+    if not isinstance(source.get("to_check", False), bool):
+        raise IndicatorSetError(f"{name}: the source's “to_check” must be true or false")
+    country = data.get("country", "")
+    if not isinstance(country, str) or not re.fullmatch(r"(?:[A-Z]{2})?", country):
+        raise IndicatorSetError(f"{name}: country must be a two-letter ISO code or empty")
 
     dimensions: list[Dimension] = []
     for n, raw in enumerate(_require(data, "dimensions", list, name)):
@@ -200,8 +235,17 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
         strength = _require(raw, "strength", str, where)
         if strength not in STRENGTHS:
             raise IndicatorSetError(f"{where}: unknown strength {strength!r} (use {', '.join(STRENGTHS)})")
+        to_check = raw.get("to_check", False)
+        if not isinstance(to_check, bool):
+            raise IndicatorSetError(f"{where}: “to_check” must be true or false")
         indicators.append(
-            Indicator(id=ind_id, dimension=dimension, strength=strength, texts=_texts(raw.get("text"), where))
+            Indicator(
+                id=ind_id,
+                dimension=dimension,
+                strength=strength,
+                texts=_texts(raw.get("text"), where),
+                to_check=to_check,
+            )
         )
     if not indicators:
         raise IndicatorSetError(f"{name}: the set has no indicators")
@@ -215,7 +259,33 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
         scoring_rule=rule,
         dimensions=tuple(dimensions),
         indicators=tuple(indicators),
+        country=country,
     )
+
+
+def to_document(indicator_set: IndicatorSet) -> dict[str, Any]:
+    """The set as a format-1 document: what a file holds and what a published row stores."""
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "id": indicator_set.id,
+        "version": indicator_set.version,
+        "title": dict(indicator_set.titles),
+        "exploitation": indicator_set.exploitation,
+        "audience": indicator_set.audience,
+        "source": dict(indicator_set.source),
+        "scoring_rule": indicator_set.scoring_rule,
+        "dimensions": [
+            {"id": d.id, "role": d.role, "title": dict(d.titles)} for d in indicator_set.dimensions
+        ],
+        "indicators": [
+            {"id": i.id, "dimension": i.dimension, "strength": i.strength, "text": dict(i.texts)}
+            | ({"to_check": True} if i.to_check else {})
+            for i in indicator_set.indicators
+        ],
+    }
+    if indicator_set.country:
+        document["country"] = indicator_set.country
+    return document
 
 
 def load_file(path: Path) -> IndicatorSet:
@@ -249,16 +319,43 @@ def load_directory(directory: Path) -> dict[tuple[str, int], IndicatorSet]:
 
 
 @cache
-def registry() -> dict[tuple[str, int], IndicatorSet]:
+def shipped() -> dict[tuple[str, int], IndicatorSet]:
+    """The shipped defaults, from the files: the first rows of every set, and their fallback."""
     return load_directory(DATA_DIR)
+
+
+def registry() -> dict[tuple[str, int], IndicatorSet]:
+    """Every version of every set: the shipped files and the published rows (a row wins)."""
+    from strom.screening.models import IndicatorSetVersion
+
+    sets = dict(shipped())
+    for row in IndicatorSetVersion.objects.only("set_id", "version", "document"):
+        sets[(row.set_id, row.version)] = _parsed(row.set_id, row.version, row.document)
+    return sets
+
+
+# Published versions never change, so a parsed version is kept for the life of the process.
+_PARSED: dict[tuple[str, int], IndicatorSet] = {}
+
+
+def _parsed(set_id: str, version: int, document: dict[str, Any]) -> IndicatorSet:
+    key = (set_id, version)
+    if key not in _PARSED:
+        _PARSED[key] = parse_set(document, name=f"{set_id}/{version}")
+    return _PARSED[key]
 
 
 def get_set(set_id: str, version: int | None = None) -> IndicatorSet:
     """The given version, or the newest one. Raises LookupError when there is no such set."""
+    from strom.screening.models import IndicatorSetVersion
+
     if version is None:
         version = latest_version(set_id)
+    row = IndicatorSetVersion.objects.filter(set_id=set_id, version=version).only("document").first()
+    if row is not None:
+        return _parsed(set_id, version, row.document)
     try:
-        return registry()[(set_id, version)]
+        return shipped()[(set_id, version)]
     except KeyError:
         raise LookupError(f"no indicator set {set_id} version {version}") from None
 
@@ -271,11 +368,69 @@ def latest_version(set_id: str) -> int:
 
 
 def versions_of(set_id: str) -> list[int]:
-    return sorted(v for (i, v) in registry() if i == set_id)
+    from strom.screening.models import IndicatorSetVersion
+
+    stored = set(IndicatorSetVersion.objects.filter(set_id=set_id).values_list("version", flat=True))
+    return sorted(stored | {v for (i, v) in shipped() if i == set_id})
 
 
-def current_sets() -> list[IndicatorSet]:
-    """The newest version of every set, in a stable order: ILO lists first, then by form and audience."""
-    ids = sorted({i for (i, _v) in registry()})
-    sets = [get_set(i) for i in ids]
-    return sorted(sets, key=lambda s: (not s.id.startswith("ilo-"), s.exploitation, s.audience, s.id))
+def set_ids() -> list[str]:
+    return sorted({i for (i, _v) in _all_keys()})
+
+
+def _all_keys() -> set[tuple[str, int]]:
+    from strom.screening.models import IndicatorSetVersion
+
+    return set(IndicatorSetVersion.objects.values_list("set_id", "version")) | set(shipped())
+
+
+def current_sets(countries: Iterable[str] | None = None) -> list[IndicatorSet]:
+    """The newest version of every set, in a stable order: ILO lists first, then by form and audience.
+
+    With `countries`, a country's own sets are listed only for those countries; shared sets always.
+    Two queries whatever the number of sets: the keys, then the newest rows' documents.
+    """
+    from strom.screening.models import IndicatorSetVersion
+
+    newest: dict[str, int] = {}
+    for set_id, version in _all_keys():
+        newest[set_id] = max(version, newest.get(set_id, 0))
+    wanted_rows = Q(pk__in=[])
+    for set_id, version in newest.items():
+        wanted_rows |= Q(set_id=set_id, version=version)
+    rows = IndicatorSetVersion.objects.filter(wanted_rows).only("set_id", "version", "document")
+    documents = {(r.set_id, r.version): r.document for r in rows}
+    sets = [
+        _parsed(i, v, documents[(i, v)]) if (i, v) in documents else shipped()[(i, v)]
+        for i, v in newest.items()
+    ]
+    if countries is not None:
+        wanted = set(countries)
+        sets = [s for s in sets if not s.country or s.country in wanted]
+    return sorted(
+        sets, key=lambda s: (not s.id.startswith("ilo-"), s.country, s.exploitation, s.audience, s.id)
+    )
+
+
+def shipped_row_fields(indicator_set: IndicatorSet) -> dict[str, Any]:
+    """The IndicatorSetVersion fields of a shipped version, read from its file's source block.
+
+    A shipped version counts as verified only when its file names who checked it and when, and it is
+    not marked to be checked.
+    """
+    source = indicator_set.source
+    checked_on = source.get("checked_on") or None
+    verified_by = str(source.get("verified_by") or "")
+    return {
+        "set_id": indicator_set.id,
+        "version": indicator_set.version,
+        "country": indicator_set.country,
+        "document": to_document(indicator_set),
+        "source_document": str(source["title"])[:500],
+        "source_url": str(source.get("url") or "")[:500],
+        "checked_on": checked_on,
+        "verified_by": verified_by,
+        "verified": bool(checked_on and verified_by and not indicator_set.to_check),
+        "change_note": "",
+        "shipped": True,
+    }

@@ -61,6 +61,8 @@ class Screening(models.Model):
     )
     indicator_set_id = models.CharField(_("indicator set"), max_length=60)
     indicator_set_version = models.PositiveIntegerField(_("indicator set version"))
+    # The scoring rule version the stored result was made with (strom/screening/scoring.py).
+    rule_version = models.PositiveIntegerField(_("scoring rule version"))
     observed = ArrayField(
         models.CharField(max_length=30), verbose_name=_("observed indicators"), default=list, blank=True
     )
@@ -120,3 +122,105 @@ class Screening(models.Model):
         from strom.screening.scoring import ScreeningResult
 
         return ScreeningResult.from_dict(self.result)
+
+
+class IndicatorSetVersion(models.Model):
+    """One published version of one indicator set: the document, its source and who verified it.
+
+    The shipped files are loaded as the first rows (migration 0002); a correction is a new row with
+    the next version number, never an edit (strom/screening/set_services.py). Rows are not personal
+    data: indicator texts and the names of the people or offices that checked them.
+    """
+
+    set_id = models.CharField(_("indicator set"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    # "" for a shared set, published by the system admin; a country's own set by its coordinators.
+    country = models.CharField(_("country"), max_length=2, blank=True, default="")
+    document = models.JSONField(_("indicator set document"))
+    source_document = models.CharField(_("source (act or document)"), max_length=500)
+    source_url = models.URLField(_("link to the source"), max_length=500, blank=True, default="")
+    checked_on = models.DateField(_("date checked"), null=True, blank=True)
+    verified_by = models.CharField(_("verified by"), max_length=200, blank=True, default="")
+    verified = models.BooleanField(_("verified against the source"), default=False)
+    change_note = models.TextField(_("what changed"), blank=True, default="")
+    shipped = models.BooleanField(_("shipped with STROM"), default=False)
+    published_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator set version")
+        verbose_name_plural = _("indicator set versions")
+        constraints = [
+            models.UniqueConstraint(fields=["set_id", "version"], name="indicator_set_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set_id}/{self.version}"
+
+
+class ScreeningRecheckQuerySet(models.QuerySet["ScreeningRecheck"]):
+    def visible_to(self, user: User) -> ScreeningRecheckQuerySet:
+        from strom.screening.access import rechecks_visible_to
+
+        return rechecks_visible_to(user, self)
+
+
+class ScreeningRecheck(models.Model):
+    """A task for the organisation that made a child's screening: look at it again, because the
+    current rule rates it differently. Never an automatic change of the screening itself."""
+
+    screening = models.ForeignKey(
+        Screening, on_delete=models.CASCADE, related_name="rechecks", verbose_name=_("screening")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    rule_version = models.PositiveIntegerField(_("current rule version"))
+    stored_rule_version = models.PositiveIntegerField(_("rule version of the screening"))
+    stored_level = models.CharField(
+        _("result when screened"), max_length=10, choices=list(LEVEL_LABELS.items())
+    )
+    current_level = models.CharField(
+        _("result under the current rule"), max_length=10, choices=list(LEVEL_LABELS.items())
+    )
+    # The case task, when the screening belongs to a case (made through the cases task service).
+    task = models.ForeignKey(
+        "cases.CaseTask", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("looked at again"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScreeningRecheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening to look at again")
+        verbose_name_plural = _("screenings to look at again")
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "rule_version"], name="screening_recheck_once"),
+        ]
+        indexes = [models.Index(fields=["organisation", "done_at"], name="screening_recheck_org")]
+
+    def __str__(self) -> str:
+        return f"recheck of screening {self.screening_id} for rule {self.rule_version}"
+
+
+class RecheckRun(models.Model):
+    """That the re-check for a rule version has run: the worker then skips it (run once)."""
+
+    rule_version = models.PositiveIntegerField(unique=True)
+    finished_at = models.DateTimeField(auto_now_add=True)
+    screenings_checked = models.PositiveIntegerField(default=0)
+    rechecks_created = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"re-check for rule {self.rule_version}"

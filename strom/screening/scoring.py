@@ -11,7 +11,13 @@ Step 2, combining the dimensions: an adult is a presumed victim when
   (deceptive OR coercive recruitment OR recruitment by abuse of vulnerability)
   AND exploitative conditions
   AND (coercion at destination OR abuse of vulnerability at destination).
-For a child no means need to be shown (Palermo Protocol Art. 3(c)): recruitment AND exploitation.
+For a child the ILO lists combine recruitment AND exploitation.
+
+Rule version 2 adds the legal rule for children on top of the ILO combination: for a child no means
+need to be shown (Palermo Protocol Art. 3(c); Directive 2011/36/EU Art. 2(5)), so a positive
+exploitation dimension alone rates "strong" and the result says that it rests on the child rule.
+Version 1 (the ILO combination alone) stays here so that screenings scored with it can be re-scored
+and compared (strom/screening/recheck.py).
 """
 
 from __future__ import annotations
@@ -28,8 +34,24 @@ from strom.screening.indicators import DESTINATION_ROLES, RECRUITMENT_ROLES, Ind
 
 RULE = "ilo-2009"
 # Bump when the rule itself changes; stored with every result so old screenings stay interpretable.
-RULE_VERSION = 1
+# 1: the ILO combination only. 2: the ILO combination plus the child rule.
+RULE_VERSION = 2
+RULE_VERSIONS = (1, 2)
 RULE_ID = f"{RULE}/{RULE_VERSION}"
+CHILD_RULE_SINCE = 2
+# Named in the result and the recommendation whenever the child rule carries it.
+CHILD_RULE_BASIS = "Palermo Protocol Art. 3(c); Directive 2011/36/EU Art. 2(5)"
+
+
+def rule_id(version: int) -> str:
+    return f"{RULE}/{version}"
+
+
+def rule_version_of(rule: str) -> int:
+    """The version number in a stored rule id such as "ilo-2009/1"."""
+    _name, _sep, number = rule.rpartition("/")
+    return int(number) if number.isdigit() else 1
+
 
 STRONG = "strong"
 SOME = "some"
@@ -91,6 +113,17 @@ class ScreeningResult:
     destination: bool
     level: str
     observed: tuple[str, ...]
+    # Whether the ILO combination holds; and whether "strong" rests on the child rule alone.
+    ilo_combination: bool = False
+    child_rule: bool = False
+
+    @property
+    def rule_version(self) -> int:
+        return rule_version_of(self.rule)
+
+    @property
+    def child_rule_basis(self) -> str:
+        return CHILD_RULE_BASIS if self.child_rule else ""
 
     @property
     def level_label(self) -> str:
@@ -102,7 +135,9 @@ class ScreeningResult:
 
     @property
     def recommendation(self) -> str:
-        return recommendation(self.level, child=self.child)
+        return recommendation(
+            self.level, child=self.child, child_rule=self.child_rule, rule_version=self.rule_version
+        )
 
     @property
     def positive_dimensions(self) -> list[DimensionResult]:
@@ -134,6 +169,8 @@ class ScreeningResult:
                 "destination": self.destination,
             },
             "level": self.level,
+            "ilo_combination": self.ilo_combination,
+            "child_rule": self.child_rule,
         }
 
     @classmethod
@@ -161,6 +198,9 @@ class ScreeningResult:
             exploitation=data["elements"]["exploitation"],
             destination=data["elements"]["destination"],
             level=data["level"],
+            # Snapshots of rule version 1 predate these keys: there the level was the ILO combination.
+            ilo_combination=data.get("ilo_combination", data["level"] == STRONG),
+            child_rule=data.get("child_rule", False),
         )
 
 
@@ -181,12 +221,20 @@ _ORDER = {"strong": 0, "medium": 1, "weak": 2}
 
 
 def score(
-    indicator_set: IndicatorSet, observed_ids: Iterable[str], *, child: bool | None = None
+    indicator_set: IndicatorSet,
+    observed_ids: Iterable[str],
+    *,
+    child: bool | None = None,
+    rule_version: int = RULE_VERSION,
 ) -> ScreeningResult:
     """Score the observed indicators. `child` defaults to the set's audience (a child's set → child rule).
 
-    Raises UnknownIndicators (a ValidationError) when an id is not in this version of the set.
+    New screenings use the current rule version; an older one is only asked for to compare a stored
+    result with what the current rule says. Raises UnknownIndicators (a ValidationError) when an id is
+    not in this version of the set.
     """
+    if rule_version not in RULE_VERSIONS:
+        raise ValueError(f"unknown rule version {rule_version}")
     observed = sorted(set(observed_ids))
     unknown = indicator_set.unknown(observed)
     if unknown:
@@ -217,11 +265,13 @@ def score(
     exploitation = "exploitation" in positive
     destination = bool(positive & set(DESTINATION_ROLES))
     combination = recruitment and exploitation and (is_child or destination)
-    level = STRONG if combination else SOME if observed else NONE
+    # The child rule (version 2): the means need not be shown, so exploitation alone is enough.
+    child_rule = rule_version >= CHILD_RULE_SINCE and is_child and exploitation and not combination
+    level = STRONG if combination or child_rule else SOME if observed else NONE
     return ScreeningResult(
         set_id=indicator_set.id,
         set_version=indicator_set.version,
-        rule=RULE_ID,
+        rule=rule_id(rule_version),
         child=is_child,
         dimensions=tuple(dimensions),
         recruitment=recruitment,
@@ -229,12 +279,25 @@ def score(
         destination=destination,
         level=level,
         observed=tuple(observed),
+        ilo_combination=combination,
+        child_rule=child_rule,
     )
 
 
-def recommendation(level: str, *, child: bool) -> str:
+def recommendation(
+    level: str, *, child: bool, child_rule: bool = False, rule_version: int = RULE_VERSION
+) -> str:
     """What STROM recommends. Always a recommendation to a person: STROM never decides."""
-    if level == STRONG:
+    if level == STRONG and child_rule:
+        text = gettext(
+            "STROM recommends considering a reasonable-grounds decision under the child rule: the "
+            "exploitation indicators are positive and the person is treated as a child. For a child no "
+            "means (force, deception, abuse of vulnerability) need to be shown (%(basis)s), so this "
+            "holds although no recruitment dimension is positive. The person who decides establishes "
+            "the act (recruitment, transport, transfer, harbouring or receipt of the child for "
+            "exploitation). The decision is yours, or the competent authority's."
+        ) % {"basis": CHILD_RULE_BASIS}
+    elif level == STRONG:
         text = gettext(
             "STROM recommends considering a reasonable-grounds decision: the observed indicators meet "
             "the ILO combination for a presumed victim of trafficking. The decision is yours, or the "
@@ -251,10 +314,16 @@ def recommendation(level: str, *, child: bool) -> str:
             "No indicators are ticked yet. That does not mean there is no trafficking: screen again "
             "when you know more."
         )
-    if child:
+    if child and rule_version >= CHILD_RULE_SINCE:
         text += " " + gettext(
-            "This is treated as a child: no means (force, deception, abuse of vulnerability) need to "
-            "be shown, and child protection services should be involved now, whatever the result."
+            "This is treated as a child: positive exploitation indicators are enough for the child "
+            "rule, and child protection services should be involved now, whatever the result."
+        )
+    elif child:
+        # Rule version 1 had no child rule; its results must not claim one.
+        text += " " + gettext(
+            "This is treated as a child: child protection services should be involved now, whatever "
+            "the result."
         )
     return text
 

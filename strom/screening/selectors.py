@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from strom.screening.models import Screening
+from strom.screening.models import Screening, ScreeningRecheck
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -50,3 +50,45 @@ def screening_page(
         older=screenings[-1].pk if screenings and more_older else None,
         newer=screenings[0].pk if screenings and more_newer else None,
     )
+
+
+@dataclass(frozen=True)
+class RecheckCount:
+    organisation: str
+    open: int
+    done: int
+
+
+def open_rechecks(user: User) -> list[ScreeningRecheck]:
+    """The supervisor's list: their organisations' screenings to look at again, oldest first."""
+    return list(
+        ScreeningRecheck.objects.visible_to(user)
+        .filter(done_at__isnull=True)
+        .select_related("screening", "screening__case", "organisation", "task")
+        .order_by("created_at", "pk")
+    )
+
+
+def recheck_counts(user: User) -> list[RecheckCount]:
+    """What a national coordinator sees: per organisation of their country, how many, never which."""
+    from django.db.models import Count, Q
+
+    from strom.directory.models import Organisation
+    from strom.screening.access import coordinator_countries
+
+    countries = coordinator_countries(user)
+    if not countries:
+        return []
+    rows = (
+        ScreeningRecheck.objects.filter(organisation__country__in=countries)
+        .values("organisation_id")
+        .annotate(
+            open=Count("pk", filter=Q(done_at__isnull=True)),
+            done=Count("pk", filter=Q(done_at__isnull=False)),
+        )
+    )
+    names = dict(
+        Organisation.objects.filter(pk__in=[r["organisation_id"] for r in rows]).values_list("pk", "name")
+    )
+    counts = [RecheckCount(names[r["organisation_id"]], r["open"], r["done"]) for r in rows]
+    return sorted(counts, key=lambda c: c.organisation)

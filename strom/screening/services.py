@@ -87,6 +87,7 @@ def screening_create(
             case=case,
             indicator_set_id=indicator_set.id,
             indicator_set_version=indicator_set.version,
+            rule_version=result.rule_version,
             observed=list(result.observed),
             notes=notes.strip(),
             result=result.to_dict(),

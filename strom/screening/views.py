@@ -28,7 +28,7 @@ from strom.screening.access import (
 )
 from strom.screening.forms import ConvertForm, ScreeningForm
 from strom.screening.indicators import IndicatorSet, current_sets, get_set
-from strom.screening.presenters import checklist, result_rows
+from strom.screening.presenters import checklist, result_rows, rule_note, to_check_label
 from strom.screening.scoring import ScreeningResult, score
 from strom.screening.selectors import screening_page
 from strom.screening.services import screening_convert, screening_create
@@ -76,9 +76,12 @@ def _set_param(request: HttpRequest) -> IndicatorSet | None:
         raise Http404 from None
 
 
-def _set_groups() -> list[tuple[str, list[IndicatorSet]]]:
+def _set_groups(user: User) -> list[tuple[str, list[IndicatorSet]]]:
     labels = dict(Exploitation.choices)
-    sets = sorted(current_sets(), key=lambda s: (str(labels.get(s.exploitation, s.exploitation)), s.audience))
+    countries = {m.organisation.country for m in user.active_memberships()}
+    sets = sorted(
+        current_sets(countries), key=lambda s: (str(labels.get(s.exploitation, s.exploitation)), s.audience)
+    )
     return [
         (str(labels.get(key, key)), list(items)) for key, items in groupby(sets, key=lambda s: s.exploitation)
     ]
@@ -113,6 +116,7 @@ def _form_page(
         "groups": checklist(indicator_set, form.observed_ids()),
         "result": result,
         "rows": result_rows(result) if result else [],
+        "check_label": to_check_label(indicator_set),
     }
     return render(request, "screening/new.html", context)
 
@@ -125,7 +129,7 @@ def screening_new(request: HttpRequest) -> HttpResponse:
     case = _case_param(request, user)
     indicator_set = _set_param(request)
     if indicator_set is None:
-        return render(request, "screening/choose_set.html", {"groups": _set_groups(), "case": case})
+        return render(request, "screening/choose_set.html", {"groups": _set_groups(user), "case": case})
     form = ScreeningForm(
         request.POST if request.method == "POST" else None,
         user=user,
@@ -172,7 +176,12 @@ def screening_preview(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = ScreeningForm(request.POST, user=user, indicator_set=indicator_set, with_case=case is not None)
     result = _preview(form, indicator_set, case)
-    context = {"result": result, "rows": result_rows(result) if result else [], "live": True}
+    context = {
+        "result": result,
+        "rows": result_rows(result) if result else [],
+        "live": True,
+        "check_label": to_check_label(indicator_set),
+    }
     return render(request, "screening/_result.html", context)
 
 
@@ -200,6 +209,8 @@ def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
         "case_visible": screening.case_id is not None
         and Case.objects.visible_to(user).filter(pk=screening.case_id).exists(),
         "may_convert": screening.case_id is None and may_convert(user, screening),
+        "rule_note": rule_note(screening, result),
+        "check_label": to_check_label(indicator_set),
     }
     return render(request, "screening/detail.html", context)
 

@@ -21,6 +21,9 @@ from strom.screening.indicators import (
     registry,
 )
 
+# The registry reads published versions from the database beside the shipped files.
+pytestmark = pytest.mark.django_db
+
 ILO_SETS = ("ilo-adult-labour", "ilo-adult-sexual", "ilo-child-labour", "ilo-child-sexual")
 OTHER_FORMS = {
     "strom-forced-begging": "ForcedBegging",

@@ -16,7 +16,7 @@ from strom.cases.models import Case, Person
 from strom.cases.tests.factories import make_case
 from strom.cases.timeline import timeline_for
 from strom.screening import indicators
-from strom.screening.models import Screening
+from strom.screening.models import IndicatorSetVersion, Screening
 from strom.screening.selectors import screening_page
 from strom.screening.services import screening_convert, screening_create
 from tests.personas import Cast
@@ -40,7 +40,8 @@ def test_saving_records_set_version_result_snapshot_and_an_audit_entry_without_c
     screening = _anonymous(cast, notes="Met at the bus station; passport held by the foreman.")
     assert (screening.indicator_set_id, screening.indicator_set_version) == ("ilo-adult-labour", 1)
     assert screening.level == "strong"
-    assert screening.result["rule"] == "ilo-2009/1"
+    assert screening.result["rule"] == "ilo-2009/2"
+    assert screening.rule_version == 2
     assert screening.anonymous
     assert screening.case is None
     entry = AuditEntry.objects.get(action="screening.create", object_ref=str(screening.pk))
@@ -152,32 +153,22 @@ def test_a_screening_converts_only_once(cast: Cast) -> None:
     assert Case.objects.count() == 1
 
 
-def test_an_old_screening_reads_the_same_after_a_new_version_of_its_list(
-    cast: Cast, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_old_screening_reads_the_same_after_a_new_version_of_its_list(cast: Cast) -> None:
     screening = _anonymous(cast)
     v1 = indicators.get_set("ilo-adult-labour", 1)
-    demoted = tuple(
-        indicators.Indicator(i.id, i.dimension, "weak", i.texts) if i.id in PRESUMED else i
-        for i in v1.indicators
-    )
-    v2 = indicators.IndicatorSet(
-        **{
-            **{
-                f: getattr(v1, f)
-                for f in ("id", "titles", "exploitation", "audience", "source", "scoring_rule", "dimensions")
-            },
-            "version": 2,
-            "indicators": demoted,
-        }
-    )
-    monkeypatch.setattr(
-        indicators, "registry", lambda: {("ilo-adult-labour", 1): v1, ("ilo-adult-labour", 2): v2}
+    # Version 2 demotes the indicators this screening ticked: a stored row, as a publication makes.
+    document = indicators.to_document(v1) | {"version": 2}
+    for raw in document["indicators"]:
+        if raw["id"] in PRESUMED:
+            raw["strength"] = "weak"
+    IndicatorSetVersion.objects.create(
+        set_id="ilo-adult-labour", version=2, document=document, source_document="test"
     )
     assert indicators.get_set("ilo-adult-labour").version == 2
     screening.refresh_from_db()
     assert screening.scored().level == "strong"
     assert screening.indicator_set().version == 1
+    assert screening.indicator_set().indicator(PRESUMED[0]).strength != "weak"
 
 
 # --- visibility and pages -------------------------------------------------------------------------------

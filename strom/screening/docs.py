@@ -1,0 +1,73 @@
+"""The list of indicator sets in docs/screening.md, rendered from the data so the two cannot drift.
+
+`strom screening docs` writes the section between its markers; `strom screening docs --check` and
+strom/screening/tests/test_docs_screening.py fail when the file and the data differ. The shipped
+files are the data in the repository; versions an instance publishes later are listed on its own
+pages (/screening/sets/) and in its API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from strom.screening.indicators import IndicatorSet, shipped, shipped_row_fields
+
+DOC_PATH = Path(settings.BASE_DIR) / "docs" / "screening.md"
+START = "<!-- indicator-sets:start -->"
+END = "<!-- indicator-sets:end -->"
+
+
+def _status(indicator_set: IndicatorSet) -> str:
+    fields = shipped_row_fields(indicator_set)
+    if fields["verified"]:
+        status = f"verified by {fields['verified_by']} on {fields['checked_on']}"
+    else:
+        status = "unverified"
+    if indicator_set.to_check:
+        status += "; **to be checked against the ILO text** (the whole set)"
+    marked = [i.id for i in indicator_set.indicators_to_check]
+    if marked:
+        status += "; **to be checked against the ILO text**: " + ", ".join(f"`{i}`" for i in marked)
+    note = indicator_set.source.get("verification")
+    if note:
+        status += f". {_cell(str(note))}"
+    return status
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def sets_markdown(sets: dict[tuple[str, int], IndicatorSet] | None = None) -> str:
+    """One row per set and version: form, audience, indicators, source, link, verification status."""
+    sets = shipped() if sets is None else sets
+    lines = [
+        "| Set id | Version | Form (HTCDS) | Audience | Indicators | Source | Status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (set_id, version), indicator_set in sorted(sets.items()):
+        source = indicator_set.source
+        title = _cell(str(source["title"]))
+        url = str(source.get("url") or "")
+        cited = f"[{title}]({url})" if url else title
+        basis = source.get("based_on")
+        if isinstance(basis, list) and basis:
+            cited += "; based on: " + "; ".join(_cell(str(b)) for b in basis)
+        lines.append(
+            f"| `{set_id}` | {version} | {indicator_set.exploitation} | {indicator_set.audience} | "
+            f"{len(indicator_set.indicators)} | {cited} | {_status(indicator_set)} |"
+        )
+    return "\n".join(lines)
+
+
+def embedded(text: str) -> str:
+    return text.split(START, 1)[1].split(END, 1)[0].strip()
+
+
+def render_into(text: str) -> str:
+    """The doc text with its generated section replaced by the current data."""
+    head, rest = text.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    return f"{head}{START}\n{sets_markdown()}\n{END}{tail}"

@@ -1,0 +1,44 @@
+"""`strom screening recheck`: the once-per-rule-version re-check of children's screenings (also run by
+`strom migrate`). `strom screening docs [--check]`: write (or compare) the list of indicator sets in
+docs/screening.md from the data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from strom.screening.docs import DOC_PATH, render_into
+from strom.screening.recheck import recheck_screenings
+
+
+class Command(BaseCommand):
+    help = "Screening upkeep: recheck (after a new rule version) and docs (the generated list of sets)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("recheck", help="ask organisations to look again at children's screenings")
+        docs = sub.add_parser("docs", help="write the indicator set list in docs/screening.md")
+        docs.add_argument("--check", action="store_true", help="only compare; exit 1 when they differ")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "recheck":
+            report = recheck_screenings()
+            if report is None:
+                self.stdout.write("The re-check for the current rule version has run already.")
+            else:
+                self.stdout.write(
+                    f"Rule version {report.rule_version}: {report.checked} screenings checked, "
+                    f"{report.rechecks} to look at again, {report.tasks} case tasks."
+                )
+            return
+        current = DOC_PATH.read_text(encoding="utf-8")
+        rendered = render_into(current)
+        if options["check"]:
+            if rendered != current:
+                self.stderr.write("docs/screening.md differs from the data: run `strom screening docs`.")
+                raise SystemExit(1)
+            self.stdout.write("docs/screening.md matches the data.")
+            return
+        DOC_PATH.write_text(rendered, encoding="utf-8")
+        self.stdout.write("docs/screening.md updated.")
