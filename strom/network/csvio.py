@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -12,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from strom.core.spreadsheets import CsvWriter, FileRejected, Limits, Record, RowError, read_csv, whole_number
 from strom.directory.models import Municipality, Organisation
 from strom.network.forms import hours_from_text, hours_to_text
 from strom.network.models import NetworkService
-from strom.network.services import service_create, service_update, service_update_capacity
+from strom.network.services import MAX_PLACES, service_create, service_update, service_update_capacity
 
 FLAGS = (
     "open_247",
@@ -42,22 +42,8 @@ COLUMNS = (
     "free_places_updated_at",
     *FLAGS,
 )
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # line number in the file; the header is row 1
-    column: str
-    value: str
-    why: str
-
-    def __str__(self) -> str:
-        return _("row %(row)d, column %(column)s, value “%(value)s”: %(why)s") % {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "why": self.why,
-        }
+REQUIRED = ("organisation", "organisation_country", "service_type", "name")
+LIMITS = Limits(max_bytes=20 * 1024 * 1024, max_rows=100_000)
 
 
 class ImportFailed(Exception):
@@ -67,7 +53,7 @@ class ImportFailed(Exception):
 
 
 def export_csv(services: Iterable[NetworkService], out: IO[str]) -> int:
-    writer = csv.writer(out)
+    writer = CsvWriter(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
     for service in services:
@@ -101,9 +87,13 @@ def _number(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise ValueError(_("Write a whole number of zero or more, or leave it empty."))
-    return int(value)
+    number = whole_number(value)
+    if number is None or number > MAX_PLACES:
+        raise ValueError(
+            _("Write a whole number from 0 to %(max)d in the digits 0-9, or leave it empty.")
+            % {"max": MAX_PLACES}
+        )
+    return number
 
 
 def _municipalities(value: str) -> list[Municipality]:
@@ -119,94 +109,145 @@ def _municipalities(value: str) -> list[Municipality]:
     return found
 
 
-def import_csv(source: IO[str]) -> tuple[int, int]:
-    """Create or update every row (matched by organisation name+country and service name), or nothing.
+@dataclass
+class _Row:
+    """A checked row, ready to write."""
 
-    Returns (created, updated). Raises ImportFailed with every row error found.
-    """
-    reader = csv.DictReader(source)
-    missing = [
-        c
-        for c in ("organisation", "organisation_country", "service_type", "name")
-        if c not in (reader.fieldnames or [])
-    ]
-    if missing:
-        raise ImportFailed([RowError(1, name, "", _("The column is missing.")) for name in missing])
+    row: int
+    values: dict[str, str]
+    organisation: Organisation
+    fields: dict[str, Any]
+    municipalities: list[Municipality] | None
+    free_places: int | None
+
+
+def _read(data: bytes) -> list[Record]:
+    """Every record of the file, or ImportFailed for a file that is not a table of services."""
+    try:
+        table = read_csv(data, limits=LIMITS)
+        missing = [c for c in REQUIRED if c not in table.header]
+        unknown = [c for c in table.header if c not in COLUMNS]
+        if missing or unknown:
+            raise ImportFailed(
+                [RowError(1, name, "", _("The column is missing.")) for name in missing]
+                + [RowError(1, name, "", _("This is not a column of the network file.")) for name in unknown]
+            )
+        return list(table)
+    except FileRejected as exc:
+        raise ImportFailed(exc.errors) from None
+
+
+def _check_fields(values: dict[str, str], fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """The service's fields from the columns the file has; a column left out keeps what is there."""
+    fields: dict[str, Any] = {name: values[name].strip() for name in TEXT if name in values}
+    for name in ("countries", "languages"):
+        if name in values:
+            fields[name] = values[name].split()
+    for name in FLAGS:
+        if name in values:
+            try:
+                fields[name] = _flag(values[name])
+            except ValueError as exc:
+                fail(name, str(exc))
+    if "hours" in values:
+        try:
+            fields["hours"] = hours_from_text("\n".join(values["hours"].split(";")))
+        except ValidationError as exc:
+            fail("hours", " ".join(exc.messages))
+    if "capacity" in values:
+        try:
+            fields["capacity"] = _number(values["capacity"])
+        except ValueError as exc:
+            fail("capacity", str(exc))
+    return fields
+
+
+def _check_row(record: Record) -> tuple[_Row | None, list[RowError]]:
+    values = record.values
+    errors: list[RowError] = []
+
+    def fail(column: str, why: str) -> None:
+        errors.append(RowError(record.row, column, values.get(column, ""), why))
+
+    organisation = Organisation.objects.filter(
+        name__iexact=values["organisation"].strip(), country=values["organisation_country"].strip().upper()
+    ).first()
+    if organisation is None:
+        fail("organisation", _("No organisation with this name in this country."))
+    fields = _check_fields(values, fail)
+    free_places: int | None = None
+    try:
+        free_places = _number(values.get("free_places", ""))
+    except ValueError as exc:
+        fail("free_places", str(exc))
+    municipalities: list[Municipality] | None = None
+    if "municipalities" in values:
+        try:
+            municipalities = _municipalities(values["municipalities"])
+        except ValueError as exc:
+            fail("municipalities", str(exc))
+    if organisation is None or errors:
+        return None, errors
+    return _Row(record.row, values, organisation, fields, municipalities, free_places), []
+
+
+def _write_row(row: _Row) -> bool:
+    """Create or update the row's service (True if created); ValidationError as the services raise it."""
+    existing = NetworkService.objects.filter(
+        organisation=row.organisation, name__iexact=row.fields.get("name", "")
+    ).first()
+    if existing is None:
+        service = service_create(
+            by=None, organisation=row.organisation, municipalities=row.municipalities or (), **row.fields
+        )
+    else:
+        service = service_update(by=None, service=existing, municipalities=row.municipalities, **row.fields)
+    changed = "free_places" in row.values and row.free_places != service.free_places
+    if changed and (row.free_places is not None or service.capacity):
+        service_update_capacity(by=None, service=service, free_places=row.free_places)
+    return existing is None
+
+
+def _write_checked(row: _Row) -> tuple[bool, list[RowError]]:
+    """Write one checked row in its own savepoint: (created, problems the services found)."""
+    try:
+        with transaction.atomic():
+            return _write_row(row), []
+    except ValidationError as exc:
+        return False, [
+            RowError(row.row, column if column in COLUMNS else "", row.values.get(column, ""), why)
+            for column, messages in exc.message_dict.items()
+            for why in messages
+        ]
+
+
+def _import_records(records: list[Record]) -> tuple[int, int]:
+    """Check and write every record inside the caller's transaction; ImportFailed with every problem
+    of every row (a row checked later can depend on one written before it, so both go together)."""
     errors: list[RowError] = []
     created = updated = 0
-    with transaction.atomic():
-        for line, raw in enumerate(reader, start=2):
-            row = {k: (v or "") for k, v in raw.items() if k}
-            row_errors: list[RowError] = []
-
-            def fail(
-                column: str,
-                why: str,
-                _line: int = line,
-                _row: dict[str, str] = row,
-                _errors: list[RowError] = row_errors,
-            ) -> None:
-                _errors.append(RowError(_line, column, _row.get(column, ""), why))
-
-            organisation = Organisation.objects.filter(
-                name__iexact=row["organisation"].strip(), country=row["organisation_country"].strip().upper()
-            ).first()
-            if organisation is None:
-                fail("organisation", _("No organisation with this name in this country."))
-            fields: dict[str, Any] = {name: row[name].strip() for name in TEXT if name in row}
-            fields["countries"] = row.get("countries", "").split()
-            fields["languages"] = row.get("languages", "").split()
-            for name in FLAGS:
-                if name in row:
-                    try:
-                        fields[name] = _flag(row[name])
-                    except ValueError as exc:
-                        fail(name, str(exc))
-            try:
-                fields["hours"] = hours_from_text("\n".join(row.get("hours", "").split(";")))
-            except ValidationError as exc:
-                fail("hours", " ".join(exc.messages))
-            free_places: int | None = None
-            try:
-                fields["capacity"] = _number(row.get("capacity", ""))
-                free_places = _number(row.get("free_places", ""))
-            except ValueError as exc:
-                fail("capacity", str(exc))
-            municipalities: list[Municipality] = []
-            try:
-                municipalities = _municipalities(row.get("municipalities", ""))
-            except ValueError as exc:
-                fail("municipalities", str(exc))
-            if organisation is not None and not row_errors:
-                try:
-                    with transaction.atomic():
-                        existing = NetworkService.objects.filter(
-                            organisation=organisation, name__iexact=fields.get("name", "")
-                        ).first()
-                        if existing is None:
-                            service = service_create(
-                                by=None, organisation=organisation, municipalities=municipalities, **fields
-                            )
-                            created += 1
-                        else:
-                            service = service_update(
-                                by=None, service=existing, municipalities=municipalities, **fields
-                            )
-                            updated += 1
-                        if free_places != service.free_places and (
-                            free_places is not None or service.capacity
-                        ):
-                            service_update_capacity(by=None, service=service, free_places=free_places)
-                except ValidationError as exc:
-                    for column, messages in exc.message_dict.items():
-                        for message in messages:
-                            fail(column if column in COLUMNS else "", message)
-            errors.extend(row_errors)
-        if errors:
-            transaction.set_rollback(True)
+    for record in records:
+        row, problems = _check_row(record)
+        if row is not None:
+            was_created, problems = _write_checked(row)
+            if not problems:
+                created += was_created
+                updated += not was_created
+        errors += problems
     if errors:
         raise ImportFailed(errors)
     return created, updated
+
+
+def import_csv(data: bytes) -> tuple[int, int]:
+    """Create or update every row (matched by organisation name+country and service name), or nothing.
+
+    `data` is the file as it is (the encoding is found or refused by strom.core.spreadsheets).
+    Returns (created, updated). Raises ImportFailed with every problem found.
+    """
+    records = _read(data)
+    with transaction.atomic():  # ImportFailed leaving the block rolls back every row written
+        return _import_records(records)
 
 
 def export_text(services: Iterable[NetworkService]) -> str:

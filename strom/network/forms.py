@@ -11,7 +11,9 @@ from strom.directory.models import Municipality, Organisation
 from strom.network.models import NetworkService, ServiceType
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HOURS_LINE_RE = re.compile(r"^(?P<day>[a-z]{3})\w*\s+(?P<opens>\d\d:\d\d)\s*-\s*(?P<closes>\d\d:\d\d)$")
+HOURS_LINE_RE = re.compile(
+    r"^(?P<day>[a-z]{3})\w*\s+(?P<opens>[0-9]{2}:[0-9]{2})\s*-\s*(?P<closes>[0-9]{2}:[0-9]{2})$"
+)
 
 
 def _codes(value: str) -> list[str]:

@@ -25,8 +25,10 @@ from strom.network.models import NetworkService, ServiceType
 if TYPE_CHECKING:
     from strom.accounts.models import User
 
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# [0-9], not \d: \d also matches full-width and other scripts' digits.
+TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 NAME_MAX_LENGTH = 200
+MAX_PLACES = 1_000_000  # far above any service, far below the column's limit
 
 # The fields a caller may set; `municipalities` is the many-to-many coverage.
 EDITABLE_FIELDS = (
@@ -135,9 +137,19 @@ def _validate(data: dict[str, Any], *, organisation: Organisation, exclude_pk: i
             URLValidator(schemes=["https", "http"])(data["website"])
         except ValidationError:
             errors.setdefault("website", []).append(_("Enter a web address starting with https://."))
+    for model_field in NetworkService._meta.concrete_fields:
+        # Checked here, for every caller, so that a long value is a message and not a database error.
+        limit = getattr(model_field, "max_length", None)
+        value = data.get(model_field.name)
+        if limit and isinstance(value, str) and len(value) > limit and model_field.name != "name":
+            errors.setdefault(model_field.name, []).append(_("At most %(max)d characters.") % {"max": limit})
     capacity = data.get("capacity")
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
         errors.setdefault("capacity", []).append(_("The number of places cannot be negative."))
+    elif capacity is not None and capacity > MAX_PLACES:
+        errors.setdefault("capacity", []).append(
+            _("The number of places can be at most %(max)d.") % {"max": MAX_PLACES}
+        )
     try:
         data["hours"] = clean_hours(data.get("hours"))
     except ValidationError as exc:

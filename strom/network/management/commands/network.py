@@ -37,10 +37,12 @@ class Command(BaseCommand):
             self.stderr.write(_("%(count)d services exported.") % {"count": count})
             return
         try:
-            with open(options["file"], encoding="utf-8-sig", newline="") as source:
-                created, updated = import_csv(source)
+            with open(options["file"], "rb") as source:
+                data = source.read()
         except OSError as exc:
             raise CommandError(str(exc)) from exc
+        try:
+            created, updated = import_csv(data)
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
