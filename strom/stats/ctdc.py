@@ -9,13 +9,10 @@ Rows are numbered as in a spreadsheet: the header is row 1, the first record row
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -23,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
 from strom.core.countries import countries
+from strom.core.spreadsheets import CsvRows, FileRejected, Limits, read_csv, whole_number
+from strom.core.spreadsheets import RowError as RowError
 from strom.stats import dimensions as dims
 from strom.stats.models import BUILTIN, Dataset, DatasetKind
 
@@ -200,27 +199,10 @@ COPY_COLUMNS = [
     "country",
     "overdue",
 ]
+LIMITS = Limits(max_field=1_000, max_line=20_000)
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 # The page keeps at most this many problems; the command line prints them all.
 ERRORS_KEPT = 500
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    why: str
-
-    def __str__(self) -> str:
-        where = _("row %(row)d") % {"row": self.row} if self.row else _("file")
-        if self.column:
-            where += f", {self.column}"
-        value = f" {self.value!r}" if self.value else ""
-        return f"{where}:{value} {self.why}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class ImportRejected(Exception):
@@ -288,23 +270,6 @@ def dataset_create(
     )
 
 
-def _decode(data: bytes) -> tuple[str | None, list[RowError]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start : exc.start + 4]
-        return None, [
-            RowError(
-                row,
-                "",
-                bad.hex(" "),
-                _("The file is not UTF-8 text (byte %(offset)d). Save it as CSV UTF-8 and try again.")
-                % {"offset": exc.start},
-            )
-        ]
-
-
 def _header(header: list[str]) -> list[RowError]:
     errors = []
     unknown = [c for c in header if c not in COLUMNS]
@@ -313,9 +278,6 @@ def _header(header: list[str]) -> list[RowError]:
     for column in REQUIRED:
         if column not in header:
             errors.append(RowError(1, column, "", _("This column is required and missing.")))
-    duplicates = sorted({c for c in header if header.count(c) > 1})
-    for column in duplicates:
-        errors.append(RowError(1, column, "", _("This column appears more than once.")))
     return errors
 
 
@@ -343,10 +305,11 @@ class _Converter:
         year_text = record.get("yearOfRegistration", "").strip()
         year: int | None = None
         if year_text:
-            if not year_text.isdigit():
-                bad("yearOfRegistration", _("A year is four digits."))
+            year = whole_number(year_text)
+            if year is None or len(year_text) != 4:
+                year = None
+                bad("yearOfRegistration", _("A year is four digits 0-9."))
             else:
-                year = int(year_text)
                 if year > self.this_year:
                     bad("yearOfRegistration", _("This year is in the future."))
                 elif year < FIRST_YEAR:
@@ -417,6 +380,22 @@ class _Converter:
         ]
 
 
+def _rows(table: CsvRows, errors: list[RowError], progress: Progress | None) -> list[list[Any]]:
+    """The facts of every record; the problems of every record and of the file go to `errors`."""
+    converter = _Converter(dataset_id=0)
+    rows: list[list[Any]] = []
+    try:
+        for record in table:
+            row = converter.row(record.row, record.values, errors)
+            if row is not None:
+                rows.append(row)
+            if progress is not None and record.row % 5000 == 0:
+                progress(record.row - 1, table.estimated_rows)
+    except FileRejected as exc:
+        errors += exc.errors
+    return rows
+
+
 def ctdc_import(
     *,
     by: User | None,
@@ -427,39 +406,14 @@ def ctdc_import(
 ) -> Dataset:
     """Check the whole file, then import it as a new dataset; ImportRejected lists every problem."""
     errors = check_name(dataset_name) + check_file(data)
-    text, decode_errors = _decode(data)
-    errors += decode_errors
-    if text is None:
-        raise ImportRejected(errors)
-    total = max(0, text.count("\n") - 1) or 1
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise ImportRejected([*errors, RowError(1, "", "", _("The file is empty."))])
-    errors += _header(header)
+    try:
+        table = read_csv(data, limits=LIMITS)
+    except FileRejected as exc:
+        raise ImportRejected([*errors, *exc.errors]) from None
+    errors += _header(table.header)
     if errors:
         raise ImportRejected(errors)
-    converter = _Converter(dataset_id=0)
-    rows: list[list[Any]] = []
-    for number, values in enumerate(reader, start=2):
-        if not values:
-            continue
-        if len(values) != len(header):
-            errors.append(
-                RowError(
-                    number,
-                    "",
-                    "",
-                    _("This row has %(found)d values; the header has %(expected)d columns.")
-                    % {"found": len(values), "expected": len(header)},
-                )
-            )
-            continue
-        row = converter.row(number, dict(zip(header, values, strict=True)), errors)
-        if row is not None:
-            rows.append(row)
-        if progress is not None and number % 5000 == 0:
-            progress(number - 1, total)
+    rows = _rows(table, errors, progress)
     if not rows and not errors:
         errors.append(RowError(2, "", "", _("The file has a header but no records.")))
     if errors:
@@ -490,5 +444,5 @@ def ctdc_import(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE stats_fact")
     if progress is not None:
-        progress(total, total)
+        progress(table.estimated_rows, table.estimated_rows)
     return dataset
