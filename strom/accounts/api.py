@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from strom.accounts.access import get_membership_for, get_user_for
 from strom.accounts.models import Invitation, Membership, User, UserQuerySet
@@ -14,6 +14,7 @@ from strom.accounts.roles import Perm, Role
 from strom.accounts.selectors import has_two_factor, organisations_managed_by, user_list, visible_memberships
 from strom.accounts.services import invitation_create, membership_change_role, user_record_view
 from strom.api.auth import api_user
+from strom.api.pagination import PageNumberPagination
 
 router = Router(tags=["accounts"])
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -120,8 +121,48 @@ def _locate(loc: list[Any] | tuple[Any, ...]) -> dict[str, str]:
     return {"parameter": rest[-1] if rest else "", "in": source}
 
 
+def _bound(ctx: dict[str, Any], key: str) -> str:
+    value = ctx.get(key, "")
+    return formats.number_format(value) if isinstance(value, int | float) else str(value)
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    """One input error in the reader's language. pydantic's own messages are English only, and some
+    quote the value sent; these say what is expected and never repeat the input."""
+    kind = str(error.get("type", ""))
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This value is required.")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
+        return _("Enter a number.")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Enter a number of at least %(min)s.") % {"min": _bound(ctx, "ge" if "ge" in ctx else "gt")}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Enter a number of at most %(max)s.") % {"max": _bound(ctx, "le" if "le" in ctx else "lt")}
+    if kind == "string_too_long":
+        return _("Write at most %(max)s characters.") % {"max": _bound(ctx, "max_length")}
+    if kind == "string_too_short":
+        return _("Write at least %(min)s characters.") % {"min": _bound(ctx, "min_length")}
+    if kind in {"enum", "literal_error"}:
+        return _("Choose one of: %(values)s.") % {"values": str(ctx.get("expected", ""))}
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
+        return _("Enter a date and time in ISO 8601 form.")
+    if kind in {"uuid_parsing", "uuid_type"}:
+        return _("Enter a UUID.")
+    if kind == "value_error":
+        # Our own validators raise ValueError with a translated message; pydantic prefixes it.
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    return _("This value is not valid.")
+
+
 def _ninja_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [{**_locate(e.get("loc", ())), "detail": str(e.get("msg", ""))} for e in exc.errors]
+    errors = [{**_locate(e.get("loc", ())), "detail": _validation_message(e)} for e in exc.errors]
     return problem(
         request,
         422,

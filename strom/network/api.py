@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from strom.api.auth import api_user
+from strom.api.pagination import PageNumberPagination
 from strom.directory.access import get_organisation_for
 from strom.directory.models import Municipality
 from strom.network.access import check_network_allowed, get_service_for

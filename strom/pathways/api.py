@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from strom.api.auth import api_user
 from strom.api.errors import problem
+from strom.api.pagination import PageNumberPagination
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.access import get_municipality_for
 from strom.pathways.models import Pathway, PathwayStage

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from strom.api.auth import api_user
+from strom.api.pagination import LimitOffsetPagination
 from strom.audit.services import audit_read
 from strom.casefile.views import document_response
 from strom.cases import access as case_access
@@ -147,7 +148,7 @@ def _detail(user: Any, referral: Referral) -> dict[str, Any]:
 
 
 @router.get("", response=list[ReferralOut], url_name="referral_list")
-@paginate
+@paginate(LimitOffsetPagination)
 def list_referrals(request: HttpRequest, filters: Query[ListFilter]) -> Any:
     user = api_user(request)
     state = filters.state if filters.state in ("", "open", *State.values) else "open"
