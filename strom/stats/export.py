@@ -14,13 +14,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
 from strom.audit.services import audit_record
+from strom.core.spreadsheets import CsvWriter
 from strom.stats import ctdc
 from strom.stats import dimensions as dims
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
@@ -98,7 +98,7 @@ def export_ctdc(out: IO[str], *, by: User | None, k: int = 11) -> dict[str, Any]
         cursor.execute(f"DELETE FROM ctdc_export WHERE {small}", [k])  # noqa: S608
         report["left_out"] = cursor.rowcount
         report["rows"] = report["records"] - report["left_out"]
-        writer = csv.writer(out, lineterminator="\n")
+        writer = CsvWriter(out)
         writer.writerow(CTDC_COLUMNS)
         with connection.connection.cursor(name="ctdc_export_rows") as rows:
             rows.itersize = 5000
@@ -153,7 +153,7 @@ EUROSTAT_TABLES = (
 
 def export_eurostat(out: IO[str], *, by: User | None, rounding: int | None = None) -> dict[str, Any]:
     """Registered victims (presumed and identified) by year, sex and each Eurostat breakdown."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["table", "year", "sex", "breakdown", "value", "count"])
     report: dict[str, Any] = {"tables": {}}
     for table, dimension in EUROSTAT_TABLES:

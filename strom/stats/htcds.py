@@ -39,7 +39,6 @@ one. One audit entry (`stats.export_htcds`, counts only) per export, after the f
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import hmac
 import json
@@ -58,6 +57,7 @@ from django.utils.translation import gettext as _
 from strom.accounts.roles import Perm
 from strom.audit.services import audit_record
 from strom.consent.models import Purpose
+from strom.core.spreadsheets import CsvWriter
 from strom.crypto.keys import key_ring
 from strom.stats import htcds_fields as hf
 
@@ -501,7 +501,7 @@ def _json_writer(out: IO[str]) -> Writer:
 
 def _csv_writer(out: IO[str]) -> Writer:
     """One row per case; lists joined by ";"; the event lists have one entry per event, empty kept."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(CSV_COLUMNS)
 
     def write(record: dict[str, Any], _events: str, _services: str, lists: Any) -> None:
@@ -510,7 +510,10 @@ def _csv_writer(out: IO[str]) -> Writer:
     return write
 
 
-def _csv_value(value: Any) -> str:
+def _csv_value(value: Any) -> object:
+    # Numbers stay numbers, so the writer does not take a negative one for a formula.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     if value is None:
         return ""
     if value is True:

@@ -23,7 +23,6 @@ those answerable for the national figures, not by each analyst who may view tabl
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
@@ -42,6 +41,7 @@ from django.utils.translation import gettext as _
 from strom.accounts.roles import Perm
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
+from strom.core.spreadsheets import CsvWriter
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.ctdc import FIRST_YEAR
@@ -275,7 +275,7 @@ def synthetic_extract(
     names = [
         [value_name(d, key, municipalities) for key in keys] for d, keys in zip(chosen, domains, strict=True)
     ]
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow([d.name for d in chosen])
     for flat in picked:
         row = []

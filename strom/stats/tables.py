@@ -5,7 +5,6 @@ This is the only shape in which figures leave the statistics app (pages, downloa
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from strom.core.spreadsheets import CsvWriter
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import METHOD
@@ -127,7 +127,7 @@ class Published:
 
     def csv_text(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = CsvWriter(out)
         writer.writerow([d.name for d in self.spec.by] + ["count"])
         for row in self.cells():
             writer.writerow(

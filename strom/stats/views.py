@@ -4,7 +4,6 @@ datasets and imports, and the coordinator's dashboard. Every figure comes from s
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Hashable
 from typing import Any
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from strom.accounts.models import User
 from strom.core.htmx import render_htmx
+from strom.core.spreadsheets import XLSX_CONTENT_TYPE, XlsxWriter
 from strom.stats import charts
 from strom.stats import dimensions as dims
 from strom.stats.access import (
@@ -165,28 +165,21 @@ def table_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def table_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     _form, published = _published(request)
     if published is None:
         return redirect("stats:index")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "table"
-    sheet.append([d.name for d in published.spec.by] + ["count"])
+    book = XlsxWriter()
+    sheet = book.sheet("table")
+    sheet.writerow([d.name for d in published.spec.by] + ["count"])
     for row in published.cells():
-        sheet.append([row[d.name] for d in published.spec.by] + [row["count"]])
-    sheet.append([])
+        sheet.writerow([row[d.name] for d in published.spec.by] + [row["count"]])
+    sheet.writerow([])
     for note in published.notes():
-        sheet.append([note])
-    rule = book.create_sheet("rule")
+        sheet.writerow([note])
+    rule = book.sheet("rule")
     for name, value in _rule_rows({**published.spec.describe(), **published.rule}):
-        rule.append([name, value])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+        rule.writerow([name, value])
+    response = HttpResponse(book.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(published, "xlsx")}"'
     return response
 
