@@ -240,7 +240,7 @@ def list_indicator_sets(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/indicator-sets/{set_id}/{version}", response=IndicatorSetOut, url_name="screening_indicator_set"
+    "/indicator-sets/{set_id}/{int:version}", response=IndicatorSetOut, url_name="screening_indicator_set"
 )
 def get_indicator_set(request: HttpRequest, set_id: str, version: int) -> dict[str, Any]:
     api_user(request)
