@@ -1,9 +1,13 @@
-"""The cast every test uses: two organisations in two countries, every role, an outsider, and a
-referral recipient.
+"""The cast every test uses: two countries, every role, an outsider, and a referral recipient.
 
 Latvia: Riga municipal social services (org A). Lithuania: a Vilnius NGO (org B). Latvia: a Riga
 shelter (org C) whose case worker, `recipient`, receives referrals from org A
 (tests/referral_scope.py gives them one for every case of org A in the authorisation test).
+Each role sits in an organisation whose type may hold it (strom.accounts.roles.ORG_TYPE_ROLES): the
+hotline operators at their country's hotline, the national coordinators at their country's
+coordinator's office (the Latvian one also holds the system admin), the analysts at the Latvian
+national rapporteur's office and at a Lithuanian research institute. The `_a` personas are in Latvia,
+the `_b` ones in Lithuania.
 Each persona is a user with exactly one membership, except `outsider` (no membership at all) and
 `anonymous` (not logged in). All people here are synthetic.
 """
@@ -25,18 +29,27 @@ PASSWORD = "correct horse battery staple 42"
 CAST: dict[str, tuple[str, Role]] = {
     "caseworker_a": ("a", Role.CASE_WORKER),
     "supervisor_a": ("a", Role.SUPERVISOR),
-    "hotline_a": ("a", Role.HOTLINE_OPERATOR),
-    "coordinator_a": ("a", Role.NATIONAL_COORDINATOR),
-    "analyst_a": ("a", Role.ANALYST),
+    "hotline_a": ("hotline_lv", Role.HOTLINE_OPERATOR),
+    "coordinator_a": ("coordinator_lv", Role.NATIONAL_COORDINATOR),
+    "analyst_a": ("rapporteur_lv", Role.ANALYST),
     "orgadmin_a": ("a", Role.ORG_ADMIN),
-    "sysadmin": ("a", Role.SYSTEM_ADMIN),
+    "sysadmin": ("coordinator_lv", Role.SYSTEM_ADMIN),
     "caseworker_b": ("b", Role.CASE_WORKER),
     "supervisor_b": ("b", Role.SUPERVISOR),
-    "hotline_b": ("b", Role.HOTLINE_OPERATOR),
-    "coordinator_b": ("b", Role.NATIONAL_COORDINATOR),
-    "analyst_b": ("b", Role.ANALYST),
+    "hotline_b": ("hotline_lt", Role.HOTLINE_OPERATOR),
+    "coordinator_b": ("coordinator_lt", Role.NATIONAL_COORDINATOR),
+    "analyst_b": ("research_lt", Role.ANALYST),
     "orgadmin_b": ("b", Role.ORG_ADMIN),
     "recipient": ("c", Role.CASE_WORKER),
+}
+# The organisations besides A, B and C: key -> (name, type, country).
+OTHER_ORGS: dict[str, tuple[str, OrgType, str]] = {
+    "hotline_lv": ("Latvian Trafficking Hotline", OrgType.HOTLINE, "LV"),
+    "coordinator_lv": ("National Coordinator's Office (LV)", OrgType.NATIONAL_COORDINATOR, "LV"),
+    "rapporteur_lv": ("National Rapporteur's Office (LV)", OrgType.NATIONAL_RAPPORTEUR, "LV"),
+    "hotline_lt": ("Lithuanian Trafficking Hotline", OrgType.HOTLINE, "LT"),
+    "coordinator_lt": ("National Coordinator's Office (LT)", OrgType.NATIONAL_COORDINATOR, "LT"),
+    "research_lt": ("Vilnius Institute for Migration Research", OrgType.RESEARCH, "LT"),
 }
 ALL_PERSONAS: tuple[str, ...] = (*CAST, "outsider", "anonymous")
 
@@ -49,6 +62,8 @@ class Cast:
     riga: Municipality
     vilnius: Municipality
     users: dict[str, User]
+    # Every organisation by key: "a", "b", "c" and those of OTHER_ORGS.
+    orgs: dict[str, Organisation]
 
     def __getattr__(self, name: str) -> User:
         try:
@@ -71,6 +86,8 @@ def build_cast() -> Cast:
         name="Riga Safe House", org_type=OrgType.SHELTER, country="LV", municipality=riga
     )
     orgs = {"a": org_a, "b": org_b, "c": org_c}
+    for key, (name, org_type, country) in OTHER_ORGS.items():
+        orgs[key] = Organisation.objects.create(name=name, org_type=org_type, country=country)
     users: dict[str, User] = {}
     for name, (org_key, role) in CAST.items():
         user = User.objects.create_user(
@@ -79,7 +96,7 @@ def build_cast() -> Cast:
         Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
         users[name] = user
     users["outsider"] = User.objects.create_user("outsider@example.test", PASSWORD, full_name="Outsider")
-    return Cast(org_a=org_a, org_b=org_b, org_c=org_c, riga=riga, vilnius=vilnius, users=users)
+    return Cast(org_a=org_a, org_b=org_b, org_c=org_c, riga=riga, vilnius=vilnius, users=users, orgs=orgs)
 
 
 def give_totp_device(user: User) -> TOTPDevice:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from strom.accounts.roles import matrix_markdown
+from strom.accounts.roles import matrix_markdown, org_type_roles_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +14,14 @@ def test_security_doc_embeds_the_current_role_matrix() -> None:
     text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
     embedded = text.split("<!-- matrix:start -->\n", 1)[1].split("\n<!-- matrix:end -->", 1)[0]
     assert embedded.strip() == matrix_markdown().strip(), "regenerate the table in docs/security.md"
+
+
+def test_security_doc_embeds_the_current_roles_by_organisation_type() -> None:
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    embedded = text.split("<!-- org-type-roles:start -->\n", 1)[1].split("\n<!-- org-type-roles:end -->", 1)[
+        0
+    ]
+    assert embedded.strip() == org_type_roles_markdown().strip(), "regenerate the table in docs/security.md"
 
 
 def test_readme_lists_every_environment_variable_the_code_reads() -> None:

@@ -478,47 +478,52 @@ def membership_change_role(*, by: User, membership: Membership, role: str) -> No
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     _check_may_grant(by, membership.organisation_id, membership.role, role)
-    if membership.role == role:
-        return
     with transaction.atomic():
         _lock_organisation_holding(membership.organisation_id, role)
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        old = membership.role
-        membership.role = role
-        membership.save(update_fields=["role"])
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        # The role taken away must be one the actor may grant too, as it is now, not as the caller saw it.
+        _check_may_grant(by, locked.organisation_id, locked.role)
+        old = locked.role
+        if old == role:
+            return
+        locked.role = role
+        locked.save(update_fields=["role"])
         audit_record(
             actor=by,
             action="membership.change_role",
             object_type="membership",
-            object_ref=membership.pk,
-            organisation_id=membership.organisation_id,
+            object_ref=locked.pk,
+            organisation_id=locked.organisation_id,
             details={"from": old, "to": role},
         )
+    membership.role = role
 
 
 def membership_set_active(*, by: User, membership: Membership, active: bool) -> None:
     if membership.user_id == by.pk:
         raise ValidationError(_("You cannot change your own membership."))
     _check_may_grant(by, membership.organisation_id, membership.role)
-    if membership.is_active == active:
-        return
     with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.is_active == active:
+            return
         if active:
             # Ending a membership is always possible; bringing one back must obey the organisation's type.
-            _lock_organisation_holding(membership.organisation_id, membership.role)
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        membership.is_active = active
-        membership.save(update_fields=["is_active"])
+            check_may_hold(organisation.org_type, locked.role)
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
         if not active:
             # Permissions are read on every request, but a session that began with more rights ends anyway.
-            _end_sessions(membership.user)
+            _end_sessions(locked.user)
         audit_record(
             actor=by,
             action="membership.reactivate" if active else "membership.deactivate",
             object_type="membership",
-            object_ref=membership.pk,
-            organisation_id=membership.organisation_id,
+            object_ref=locked.pk,
+            organisation_id=locked.organisation_id,
         )
+    membership.is_active = active
 
 
 def user_set_active(*, by: User, user: User, active: bool) -> None:

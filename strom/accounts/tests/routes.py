@@ -120,7 +120,29 @@ ROUTES = [
         kwargs=_caseworker_a_membership,
         expect=expect(ORG_A_MANAGERS, ok=302),
     ),
+    # For system admins only: memberships whose role their organisation's type may not hold.
+    Route("accounts:memberships_breaking_rule", expect=expect(["sysadmin"])),
     Route("api:me", expect=everyone_logged_in(anonymous=401)),
     Route("api:user_list", expect=expect(USER_VIEWERS, anonymous=401)),
     Route("api:user_detail", kwargs=_caseworker_a, expect=expect(ORG_A_VIEWERS, anonymous=401)),
+    # Org B's admin may not invite into org A: 404, as if it did not exist.
+    Route(
+        "api:invitation_create",
+        method="post",
+        json=True,
+        data=lambda c: {
+            "email": "new.colleague@example.test",
+            "organisation_id": c.org_a.pk,
+            "role": "case_worker",
+        },
+        expect=expect(ORG_A_MANAGERS, ok=201, anonymous=401),
+    ),
+    Route(
+        "api:membership_update",
+        method="patch",
+        json=True,
+        kwargs=_caseworker_a_membership,
+        data=lambda c: {"role": Role.SUPERVISOR.value},
+        expect=expect(ORG_A_MANAGERS, anonymous=401),
+    ),
 ]

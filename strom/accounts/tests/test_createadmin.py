@@ -57,5 +57,6 @@ def test_createadmin_refuses_bad_input_and_saves_nothing(monkeypatch: Any) -> No
 
 
 def test_createadmin_uses_an_existing_organisation(cast: Any, monkeypatch: Any) -> None:
-    _run(monkeypatch, org="Riga Social Service", country="LV")
-    assert Membership.objects.get(user__email="root@example.test").organisation == cast.org_a
+    _run(monkeypatch, org="National Coordinator's Office (LV)", country="LV")
+    membership = Membership.objects.get(user__email="root@example.test")
+    assert membership.organisation == cast.orgs["coordinator_lv"]

@@ -113,7 +113,10 @@ def test_org_admin_cannot_grant_system_admin(
 
 def test_system_admin_may_grant_system_admin(cast: Any) -> None:
     invitation, _ = invitation_create(
-        by=cast.sysadmin, email="x@example.test", organisation=cast.org_b, role=Role.SYSTEM_ADMIN
+        by=cast.sysadmin,
+        email="x@example.test",
+        organisation=cast.orgs["coordinator_lt"],
+        role=Role.SYSTEM_ADMIN,
     )
     assert invitation.role == Role.SYSTEM_ADMIN
 
@@ -127,18 +130,20 @@ def test_org_admin_cannot_invite_into_another_organisation(
 
 
 def test_a_second_open_invitation_and_inviting_a_member_are_refused(cast: Any) -> None:
-    invitation_create(by=cast.orgadmin_a, email="x@example.test", organisation=cast.org_a, role="analyst")
+    invitation_create(by=cast.orgadmin_a, email="x@example.test", organisation=cast.org_a, role="supervisor")
     with pytest.raises(ValidationError, match="open invitation"):
-        invitation_create(by=cast.orgadmin_a, email="X@example.test", organisation=cast.org_a, role="analyst")
+        invitation_create(
+            by=cast.orgadmin_a, email="X@example.test", organisation=cast.org_a, role="supervisor"
+        )
     with pytest.raises(ValidationError, match="already works"):
         invitation_create(
-            by=cast.orgadmin_a, email="caseworker_a@example.test", organisation=cast.org_a, role="analyst"
+            by=cast.orgadmin_a, email="caseworker_a@example.test", organisation=cast.org_a, role="supervisor"
         )
 
 
 def test_revoked_and_expired_invitations_no_longer_work(cast: Any, as_persona: Any) -> None:
     invitation, token = invitation_create(
-        by=cast.orgadmin_a, email="x@example.test", organisation=cast.org_a, role="analyst"
+        by=cast.orgadmin_a, email="x@example.test", organisation=cast.org_a, role="supervisor"
     )
     link = reverse("accounts:invitation_accept", args=[token])
     assert Client().get(link).status_code == 200
@@ -153,7 +158,7 @@ def test_revoked_and_expired_invitations_no_longer_work(cast: Any, as_persona: A
     assert "invitation.revoke" in actions(actor_id=cast.orgadmin_a.pk)
 
     second, token2 = invitation_create(
-        by=cast.orgadmin_a, email="y@example.test", organisation=cast.org_a, role="analyst"
+        by=cast.orgadmin_a, email="y@example.test", organisation=cast.org_a, role="supervisor"
     )
     Invitation.objects.filter(pk=second.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert Client().get(reverse("accounts:invitation_accept", args=[token2])).status_code == 404
@@ -165,7 +170,7 @@ def test_unknown_token_is_not_found(db: None) -> None:
 
 def test_invited_analyst_lands_on_the_dashboard(cast: Any) -> None:
     _, token = invitation_create(
-        by=cast.orgadmin_a, email="new@example.test", organisation=cast.org_a, role="analyst"
+        by=cast.sysadmin, email="new@example.test", organisation=cast.orgs["rapporteur_lv"], role="analyst"
     )
     client = Client()
     link = reverse("accounts:invitation_accept", args=[token])

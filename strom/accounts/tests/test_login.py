@@ -93,25 +93,25 @@ def test_lockout_ends_after_the_cool_off(cast: Any) -> None:
 
 
 def test_org_admin_unlocks_a_locked_colleague_and_it_is_audited(cast: Any, as_persona: Any) -> None:
-    _fail(Client(), "analyst_a@example.test", 5)
+    _fail(Client(), "caseworker_a@example.test", 5)
     admin = as_persona("orgadmin_a")
-    detail = admin.get(reverse("accounts:user_detail", args=[cast.analyst_a.pk]))
+    detail = admin.get(reverse("accounts:user_detail", args=[cast.caseworker_a.pk]))
     assert "locked after failed log-ins" in detail.content.decode()
-    response = admin.post(reverse("accounts:user_unlock", args=[cast.analyst_a.pk]))
+    response = admin.post(reverse("accounts:user_unlock", args=[cast.caseworker_a.pk]))
     assert response.status_code == 302
-    assert post_login(Client(), "analyst_a@example.test").status_code == 302
+    assert post_login(Client(), "caseworker_a@example.test").status_code == 302
     entry = AuditEntry.objects.get(action="user.unlock")
     assert entry.actor_id == cast.orgadmin_a.pk
-    assert entry.object_ref == str(cast.analyst_a.pk)
+    assert entry.object_ref == str(cast.caseworker_a.pk)
 
 
 def test_org_admin_of_another_organisation_cannot_unlock(cast: Any, as_persona: Any) -> None:
-    _fail(Client(), "analyst_a@example.test", 5)
-    response = as_persona("orgadmin_b").post(reverse("accounts:user_unlock", args=[cast.analyst_a.pk]))
+    _fail(Client(), "caseworker_a@example.test", 5)
+    response = as_persona("orgadmin_b").post(reverse("accounts:user_unlock", args=[cast.caseworker_a.pk]))
     assert response.status_code == 404
     with pytest.raises(Exception, match="cannot manage"):
-        user_unlock(by=cast.orgadmin_b, user=cast.analyst_a)
-    assert post_login(Client(), "analyst_a@example.test").status_code == 429
+        user_unlock(by=cast.orgadmin_b, user=cast.caseworker_a)
+    assert post_login(Client(), "caseworker_a@example.test").status_code == 429
 
 
 def test_many_failures_from_one_address_are_throttled_without_locking_accounts(

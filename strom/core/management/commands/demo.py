@@ -19,7 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Role
+from strom.accounts.roles import Role, check_may_hold
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.directory.models import Municipality, Organisation, OrgType
@@ -131,6 +131,8 @@ def demo_load() -> dict[str, int]:
         user = User.objects.create_user(
             person.email, DEMO_PASSWORD, full_name=person.full_name, language=person.language
         )
+        # The demo obeys the same rule as every grant: a role only where the organisation's type may hold it.
+        check_may_hold(organisations[person.org].org_type, person.role)
         Membership.objects.create(user=user, organisation=organisations[person.org], role=person.role)
         if user.requires_two_factor:
             TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
