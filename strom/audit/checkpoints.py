@@ -149,17 +149,32 @@ class ReadCheckpoint:
     checkpoint: Checkpoint
     file: str
     line: int
+    # Position over all files in reading order: a restore line applies to the lines before it.
+    order: int
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
 
-@dataclass
-class FileReading:
-    checkpoints: list[ReadCheckpoint] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+class Capped:
+    """Messages of one kind: the first MAX_LISTED kept, the rest only counted."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.count = 0
+
+    def append(self, message: str) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_LISTED:
+            self.kept.append(message)
+
+    def lines(self) -> list[str]:
+        rest = self.count - len(self.kept)
+        if not rest:
+            return list(self.kept)
+        more = ngettext("… and %(count)d more like this.", "… and %(count)d more like these.", rest)
+        return [*self.kept, more % {"count": rest}]
 
 
 def _parse(raw: bytes) -> Checkpoint | None:
@@ -197,45 +212,14 @@ def _int(value: object) -> int:
     return value
 
 
-def _lines(data: bytes) -> Iterator[tuple[int, bytes, bool]]:
-    """(line number, content, complete) for every line; the last one is incomplete without a newline."""
-    parts = data.split(b"\n")
-    for number, raw in enumerate(parts, start=1):
-        last = number == len(parts)
-        if last and raw == b"":
-            return
-        yield number, raw, not last
+def checkpoint_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob(FILE_GLOB)) if directory.is_dir() else []
 
 
-def read_checkpoint_files(directory: Path, keys: dict[str, Ed25519PublicKey]) -> FileReading:
-    """Every checkpoint whose signature holds, in file order, and a finding for every line that does not."""
-    reading = FileReading()
-    paths = sorted(directory.glob(FILE_GLOB)) if directory.is_dir() else []
-    for path in paths:
-        reading.files.append(path.name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reading.findings.append(
-                _("The checkpoint file %(file)s cannot be read (%(error)s).")
-                % {"file": path.name, "error": exc.strerror}
-            )
-            continue
-        for number, raw, complete in _lines(data):
-            finding = _line_finding(path.name, number, raw, complete, keys, reading)
-            if finding:
-                reading.findings.append(finding)
-    return reading
-
-
-def _line_finding(
-    name: str,
-    number: int,
-    raw: bytes,
-    complete: bool,
-    keys: dict[str, Ed25519PublicKey],
-    reading: FileReading,
-) -> str:
+def _check_line(
+    name: str, number: int, raw: bytes, complete: bool, keys: dict[str, Ed25519PublicKey]
+) -> Checkpoint | str:
+    """The checkpoint on a line whose signature holds, or what is wrong with the line."""
     where = {"file": name, "line": number}
     if not complete:
         return _("Line %(line)d of %(file)s is cut off (the file was truncated or a write failed).") % where
@@ -249,8 +233,35 @@ def _line_finding(
         ) % {**where, "kid": checkpoint.kid}
     if not verify_signature(public, checkpoint.sig, checkpoint.message()):
         return _("Line %(line)d of %(file)s has an invalid signature (forged or edited).") % where
-    reading.checkpoints.append(ReadCheckpoint(checkpoint=checkpoint, file=name, line=number))
-    return ""
+    return checkpoint
+
+
+def iter_checkpoints(
+    directory: Path, keys: dict[str, Ed25519PublicKey], findings: Capped, *, only_restores: bool = False
+) -> Iterator[ReadCheckpoint]:
+    """Every checkpoint whose signature holds, in file order, one line in memory at a time.
+
+    Every line that fails goes to `findings`. `only_restores` skips, without parsing, the lines that
+    cannot be restore lines.
+    """
+    order = 0
+    for path in checkpoint_files(directory):
+        try:
+            with path.open("rb") as fh:
+                for number, raw in enumerate(fh, start=1):
+                    order += 1
+                    if only_restores and b'"type":"restore"' not in raw:
+                        continue
+                    checked = _check_line(path.name, number, raw.rstrip(b"\n"), raw.endswith(b"\n"), keys)
+                    if isinstance(checked, str):
+                        findings.append(checked)
+                    else:
+                        yield ReadCheckpoint(checkpoint=checked, file=path.name, line=number, order=order)
+        except OSError as exc:
+            findings.append(
+                _("The checkpoint file %(file)s cannot be read (%(error)s).")
+                % {"file": path.name, "error": exc.strerror}
+            )
 
 
 # --- verifying against the chain --------------------------------------------------------------------
@@ -268,109 +279,122 @@ class CheckpointReport:
         return not self.findings
 
 
-def _capped(findings: list[str]) -> list[str]:
-    if len(findings) <= MAX_LISTED:
-        return findings
-    rest = len(findings) - MAX_LISTED
-    return [
-        *findings[:MAX_LISTED],
-        ngettext("… and %(count)d more like this.", "… and %(count)d more like these.", rest)
-        % {"count": rest},
-    ]
-
-
-def apply_restores(checkpoints: list[ReadCheckpoint], notes: list[str]) -> list[ReadCheckpoint]:
-    """Drop the checkpoints a later restore line gave up, and say so in `notes`."""
-    effective: list[ReadCheckpoint] = []
-    for item in checkpoints:
+def _restores(directory: Path, keys: dict[str, Ed25519PublicKey], notes: list[str]) -> list[ReadCheckpoint]:
+    restores = list(iter_checkpoints(directory, keys, Capped(), only_restores=True))
+    for item in restores:
         cp = item.checkpoint
-        if cp.type == RESTORE:
-            effective = [e for e in effective if e.checkpoint.seq < cp.lost_from]
-            notes.append(
-                _(
-                    "The checkpoints of entries #%(first)d to #%(last)d were given up by the restore "
-                    "recorded at %(time)s (%(where)s)."
-                )
-                % {"first": cp.lost_from, "last": cp.lost_to, "time": cp.when, "where": item.where}
+        notes.append(
+            _(
+                "The checkpoints of entries #%(first)d to #%(last)d were given up by the restore "
+                "recorded at %(time)s (%(where)s)."
             )
-        effective.append(item)
-    return effective
+            % {"first": cp.lost_from, "last": cp.lost_to, "time": cp.when, "where": item.where}
+        )
+    return restores
 
 
-def _batches(items: list[ReadCheckpoint], size: int) -> Iterator[list[ReadCheckpoint]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _superseded(item: ReadCheckpoint, restores: list[ReadCheckpoint]) -> bool:
+    """Given up by a restore line written after it."""
+    return any(r.order > item.order and r.checkpoint.lost_from <= item.checkpoint.seq for r in restores)
 
 
-@dataclass(frozen=True)
-class Disagreement:
-    """Checkpoints the chain no longer agrees with: those beyond its end, and those it contradicts."""
+class Comparison:
+    """The chain against the checkpoints that still apply, in batches: constant memory."""
 
-    chain_end: int
-    ahead: list[ReadCheckpoint]
-    missing: list[ReadCheckpoint]
-    changed: list[ReadCheckpoint]
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = max(1, batch_size)
+        self.chain_end: int = AuditEntry.objects.aggregate(m=Max("seq"))["m"] or 0
+        self.newest_ahead: ReadCheckpoint | None = None
+        self.problems = Capped()
+        # The sequence numbers of the lowest and highest checkpoint the chain disagrees with.
+        self.lowest: int | None = None
+        self.highest: int | None = None
+        self._batch: list[ReadCheckpoint] = []
 
-    @property
-    def all(self) -> list[ReadCheckpoint]:
-        return [*self.ahead, *self.missing, *self.changed]
+    def _disagrees(self, seq: int) -> None:
+        self.lowest = seq if self.lowest is None else min(self.lowest, seq)
+        self.highest = seq if self.highest is None else max(self.highest, seq)
 
+    def add(self, item: ReadCheckpoint) -> None:
+        seq = item.checkpoint.seq
+        if seq <= self.chain_end:
+            self._batch.append(item)
+            if len(self._batch) >= self.batch_size:
+                self.flush()
+            return
+        self._disagrees(seq)
+        newest = self.newest_ahead
+        if newest is None or (seq, item.checkpoint.at) > (newest.checkpoint.seq, newest.checkpoint.at):
+            self.newest_ahead = item
 
-def disagreement(checkpoints: list[ReadCheckpoint], *, batch_size: int = 1000) -> Disagreement:
-    chain_end = AuditEntry.objects.aggregate(m=Max("seq"))["m"] or 0
-    result = Disagreement(chain_end=chain_end, ahead=[], missing=[], changed=[])
-    within: list[ReadCheckpoint] = []
-    for item in checkpoints:
-        (result.ahead if item.checkpoint.seq > chain_end else within).append(item)
-    for batch in _batches(within, batch_size):
-        seqs = {c.checkpoint.seq for c in batch}
+    def flush(self) -> None:
+        seqs = {c.checkpoint.seq for c in self._batch}
         stored = dict(AuditEntry.objects.filter(seq__in=seqs).values_list("seq", "hash"))
-        for item in batch:
-            if item.checkpoint.seq not in stored:
-                result.missing.append(item)
-            elif stored[item.checkpoint.seq] != item.checkpoint.hash:
-                result.changed.append(item)
-    return result
-
-
-def _gap_finding(found: Disagreement) -> str:
-    newest = max(found.ahead, key=lambda c: (c.checkpoint.seq, c.checkpoint.at))
-    first, last = found.chain_end + 1, newest.checkpoint.seq
-    return ngettext(
-        "Entry #%(first)d is missing: the checkpoint of %(time)s (%(where)s) recorded the chain "
-        "up to #%(last)d, the database ends at #%(end)d.",
-        "Entries #%(first)d to #%(last)d are missing: the checkpoint of %(time)s (%(where)s) "
-        "recorded the chain up to #%(last)d, the database ends at #%(end)d.",
-        last - first + 1,
-    ) % {
-        "first": first,
-        "last": last,
-        "time": newest.checkpoint.when,
-        "where": newest.where,
-        "end": found.chain_end,
-    }
-
-
-def _compare_with_chain(checkpoints: list[ReadCheckpoint], report: CheckpointReport, batch_size: int) -> None:
-    found = disagreement(checkpoints, batch_size=batch_size)
-    if found.ahead:
-        report.findings.append(_gap_finding(found))
-    problems: list[str] = []
-    for item in sorted([*found.missing, *found.changed], key=lambda c: c.checkpoint.seq):
-        values = {"seq": item.checkpoint.seq, "time": item.checkpoint.when, "where": item.where}
-        if item in found.missing:
-            problems.append(
-                _("Entry #%(seq)d is missing: the checkpoint of %(time)s (%(where)s) recorded it.") % values
-            )
-        else:
-            problems.append(
-                _(
-                    "Entry #%(seq)d does not match the checkpoint of %(time)s (%(where)s): "
-                    "it was changed or replaced."
+        for item in self._batch:
+            cp = item.checkpoint
+            values = {"seq": cp.seq, "time": cp.when, "where": item.where}
+            if cp.seq not in stored:
+                self._disagrees(cp.seq)
+                self.problems.append(
+                    _("Entry #%(seq)d is missing: the checkpoint of %(time)s (%(where)s) recorded it.")
+                    % values
                 )
-                % values
-            )
-    report.findings.extend(_capped(problems))
+            elif stored[cp.seq] != cp.hash:
+                self._disagrees(cp.seq)
+                self.problems.append(
+                    _(
+                        "Entry #%(seq)d does not match the checkpoint of %(time)s (%(where)s): "
+                        "it was changed or replaced."
+                    )
+                    % values
+                )
+        self._batch = []
+
+    def findings(self) -> list[str]:
+        self.flush()
+        newest = self.newest_ahead
+        if newest is None:
+            return self.problems.lines()
+        first, last = self.chain_end + 1, newest.checkpoint.seq
+        gap = ngettext(
+            "Entry #%(first)d is missing: the checkpoint of %(time)s (%(where)s) recorded the chain "
+            "up to #%(last)d, the database ends at #%(end)d.",
+            "Entries #%(first)d to #%(last)d are missing: the checkpoint of %(time)s (%(where)s) "
+            "recorded the chain up to #%(last)d, the database ends at #%(end)d.",
+            last - first + 1,
+        ) % {
+            "first": first,
+            "last": last,
+            "time": newest.checkpoint.when,
+            "where": newest.where,
+            "end": self.chain_end,
+        }
+        return [gap, *self.problems.lines()]
+
+
+def compare_with_chain(
+    directory: Path, keys: dict[str, Ed25519PublicKey], report: CheckpointReport, *, batch_size: int = 1000
+) -> tuple[Comparison, set[tuple[str, int, str]]]:
+    """Read the files twice (restore lines first, then everything) and compare the chain with them.
+
+    Returns the comparison and which checkpoints each file holds, for the cross-check with the chain's
+    own records of them.
+    """
+    restores = _restores(directory, keys, report.notes)
+    comparison = Comparison(batch_size)
+    line_findings = Capped()
+    in_files: set[tuple[str, int, str]] = set()
+    for item in iter_checkpoints(directory, keys, line_findings):
+        cp = item.checkpoint
+        in_files.add((item.file, cp.seq, cp.type))
+        report.checked += 1
+        if report.newest is None or cp.at > report.newest.at:
+            report.newest = cp
+        if not _superseded(item, restores):
+            comparison.add(item)
+    report.findings.extend(line_findings.lines())
+    report.findings.extend(comparison.findings())
+    return comparison, in_files
 
 
 def _records_of_checkpoints(up_to: int) -> Iterator[tuple[int, datetime, dict[str, Any]]]:
@@ -378,21 +402,21 @@ def _records_of_checkpoints(up_to: int) -> Iterator[tuple[int, datetime, dict[st
     yield from records.order_by("seq").values_list("seq", "at", "details").iterator(chunk_size=2000)
 
 
-def _cross_check_records(reading: FileReading, up_to: int, report: CheckpointReport) -> int:
+def _cross_check_records(
+    in_files: set[tuple[str, int, str]], files: list[str], up_to: int, report: CheckpointReport
+) -> int:
     """Every checkpoint the audit log says was written must be in its file: finds removed lines and files."""
-    in_files = {(c.file, c.checkpoint.seq, c.checkpoint.type) for c in reading.checkpoints}
     missing_files: dict[str, tuple[int, datetime]] = {}
-    problems: list[str] = []
+    problems = Capped()
     recorded = 0
     for _seq, at, details in _records_of_checkpoints(up_to):
         recorded += 1
         name = str(details.get("file", ""))
-        key = (name, details.get("seq"), details.get("type", CHECKPOINT))
-        if key in in_files:
+        if (name, details.get("seq"), details.get("type", CHECKPOINT)) in in_files:
             continue
-        if name not in reading.files:
-            count, _first = missing_files.get(name, (0, at))
-            missing_files[name] = (count + 1, at if count == 0 else _first)
+        if name not in files:
+            count, first_at = missing_files.get(name, (0, at))
+            missing_files[name] = (count + 1, first_at)
             continue
         problems.append(
             _(
@@ -412,7 +436,7 @@ def _cross_check_records(reading: FileReading, up_to: int, report: CheckpointRep
             )
             % {"file": name or "?", "count": count, "time": _when(first_at)}
         )
-    report.findings.extend(_capped(problems))
+    report.findings.extend(problems.lines())
     return recorded
 
 
@@ -427,14 +451,10 @@ def verify_checkpoints(
     directory = directory or checkpoint_dir()
     keys = load_public_keys(public_keys or directory / PUBLIC_KEYS_FILE)
     up_to = AuditEntry.objects.aggregate(m=Max("seq"))["m"] or 0
-    reading = read_checkpoint_files(directory, keys)
-    report = CheckpointReport(findings=_capped(reading.findings))
-    effective = apply_restores(reading.checkpoints, report.notes)
-    _compare_with_chain(effective, report, max(1, batch_size))
-    recorded = _cross_check_records(reading, up_to, report)
-    report.checked = len(reading.checkpoints)
-    if reading.checkpoints:
-        report.newest = max((c.checkpoint for c in reading.checkpoints), key=lambda c: c.at)
-    elif not reading.files and not recorded:
+    report = CheckpointReport()
+    files = [path.name for path in checkpoint_files(directory)]
+    _comparison, in_files = compare_with_chain(directory, keys, report, batch_size=batch_size)
+    recorded = _cross_check_records(in_files, files, up_to, report)
+    if not files and not recorded:
         report.notes.append(_("No audit checkpoints yet."))
     return report

@@ -27,12 +27,11 @@ from strom.audit.checkpoints import (
     RESTORE,
     RESTORE_ACTION,
     Checkpoint,
+    CheckpointReport,
     append_line,
-    apply_restores,
     checkpoint_dir,
-    disagreement,
+    compare_with_chain,
     file_name_for,
-    read_checkpoint_files,
 )
 from strom.audit.models import AuditEntry, AuditHead
 from strom.core.context import current_origin
@@ -265,21 +264,20 @@ def audit_checkpoint_after_restore(*, reason: str) -> CheckpointWritten:
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
         directory = checkpoint_dir()
-        reading = read_checkpoint_files(directory, load_public_keys(directory / PUBLIC_KEYS_FILE))
-        lost = disagreement(apply_restores(reading.checkpoints, [])).all
-        if not lost:
+        keys = load_public_keys(directory / PUBLIC_KEYS_FILE)
+        comparison, _in_files = compare_with_chain(directory, keys, CheckpointReport())
+        if comparison.lowest is None or comparison.highest is None:
             raise CheckpointError(
                 _("Every checkpoint agrees with the audit chain: no entries were lost, nothing to record.")
             )
-        seqs = [item.checkpoint.seq for item in lost]
         checkpoint = Checkpoint(
             type=RESTORE,
             seq=head.seq,
             hash=head.hash,
             at=timezone.now(),
             kid="",
-            lost_from=min(seqs),
-            lost_to=max(seqs),
+            lost_from=comparison.lowest,
+            lost_to=comparison.highest,
         )
         return _write_checkpoint(checkpoint, action=RESTORE_ACTION, reason=reason)
 

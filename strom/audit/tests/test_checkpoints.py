@@ -27,6 +27,7 @@ from strom.audit.checkpoints import (
     Checkpoint,
     append_line,
     checkpoint_dir,
+    verify_checkpoints,
 )
 from strom.audit.models import AuditEntry, AuditHead
 from strom.audit.selectors import verify_chain
@@ -445,3 +446,23 @@ def test_an_append_after_a_cut_short_write_starts_on_a_fresh_line(tmp_path: Path
     path.write_bytes(b'{"half a')
     append_line(path, b'{"whole":1}\n')
     assert path.read_bytes() == b'{"half a\n{"whole":1}\n'
+
+
+def test_checkpoints_are_compared_in_batches_and_long_lists_are_cut_short() -> None:
+    seqs = []
+    for _ in range(14):
+        _chain(1)
+        written = audit_checkpoint()
+        assert written is not None
+        seqs.append(written.checkpoint.seq)
+    # Replace the entries under the first 13 checkpoints with others behind the triggers' back.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE audit_auditentry SET hash = repeat('b', 64) WHERE seq = ANY(%s)", [seqs[:13]])
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    report = verify_checkpoints(batch_size=3)
+    assert report.checked == 14
+    changed = [f for f in report.findings if "does not match the checkpoint" in f]
+    assert len(changed) == 10
+    assert changed[0].startswith(f"Entry #{seqs[0]} does not match the checkpoint of ")
+    assert "… and 3 more like these." in report.findings
