@@ -133,8 +133,10 @@ def _subtract(
 AGE_WEIGHTS = (0.02, 0.08, 0.12, 0.14, 0.14, 0.13, 0.2, 0.1, 0.07)
 # Forty countries, from a few people to a few hundred each in a synthetic register of some thousands.
 CITIZENSHIPS = [
-    "LV", "LT", "EE", "PL", "UA", "RU", "BY", "VN", "NG", "RO", "BG", "MD", "UZ", "TJ", "KG", "IN", "PH", "CN", "SE", "FI",
-    "DE", "DK", "NO", "IS", "GE", "AM", "AZ", "KZ", "TR", "SY", "IQ", "AF", "PK", "BD", "LK", "NP", "TH", "ID", "MA", "EG",
+    "LV", "LT", "EE", "PL", "UA", "RU", "BY", "VN", "NG", "RO",
+    "BG", "MD", "UZ", "TJ", "KG", "IN", "PH", "CN", "SE", "FI",
+    "DE", "DK", "NO", "IS", "GE", "AM", "AZ", "KZ", "TR", "SY",
+    "IQ", "AF", "PK", "BD", "LK", "NP", "TH", "ID", "MA", "EG",
 ]  # fmt: skip
 CITIZENSHIP_WEIGHTS = [12 - i // 4 for i in range(len(CITIZENSHIPS))]
 
