@@ -86,9 +86,18 @@ class CsvWriter:
 
     def __init__(self, out: IO[str], *, lineterminator: str = "\n") -> None:
         self._writer = csv.writer(out, lineterminator=lineterminator)
+        # The csv module quotes a value holding a character of the line terminator, but a lone
+        # carriage return with "\n" lines goes out bare and splits the row when read: such a row is
+        # written with every text in quotes.
+        self._quoting = csv.writer(out, lineterminator=lineterminator, quoting=csv.QUOTE_NONNUMERIC)
+        self._bare_cr = "\r" not in lineterminator
 
     def writerow(self, row: Iterable[object]) -> None:
-        self._writer.writerow([csv_cell(value) for value in row])
+        cells = [csv_cell(value) for value in row]
+        if self._bare_cr and any(isinstance(cell, str) and "\r" in cell for cell in cells):
+            self._quoting.writerow(cells)
+        else:
+            self._writer.writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
@@ -361,14 +370,15 @@ class CsvRows:
 
     def __iter__(self) -> Iterator[Record]:
         problems: list[RowError] = []
-        while (values := self._next()) is not None:
+        while (raw := self._next()) is not None:
+            values = [restore(value) for value in raw]
             if not any(value.strip() for value in values):
                 continue  # an empty line, or a row of empty cells a spreadsheet program left behind
             row_problems = self._row_problems(values)
             if row_problems:
                 problems += row_problems
                 continue
-            yield Record(self._row, {c: restore(v) for c, v in zip(self.header, values, strict=True)})
+            yield Record(self._row, dict(zip(self.header, values, strict=True)))
         if problems:
             raise FileRejected(problems)
 
