@@ -330,16 +330,17 @@ def registry() -> dict[tuple[str, int], IndicatorSet]:
 
     sets = dict(shipped())
     for row in IndicatorSetVersion.objects.only("set_id", "version", "document"):
-        sets[(row.set_id, row.version)] = _parsed(row.set_id, row.version, row.document)
+        sets[(row.set_id, row.version)] = _parsed(row.set_id, row.version, row.document, row.pk)
     return sets
 
 
-# Published versions never change, so a parsed version is kept for the life of the process.
-_PARSED: dict[tuple[str, int], IndicatorSet] = {}
+# Rows are never updated, so a parsed row is kept for the life of the process. Keyed by the row's id,
+# not its set and version: a row rolled back with its transaction must not stand in for a later one.
+_PARSED: dict[int, IndicatorSet] = {}
 
 
-def _parsed(set_id: str, version: int, document: dict[str, Any]) -> IndicatorSet:
-    key = (set_id, version)
+def _parsed(set_id: str, version: int, document: dict[str, Any], row_id: int) -> IndicatorSet:
+    key = row_id
     if key not in _PARSED:
         _PARSED[key] = parse_set(document, name=f"{set_id}/{version}")
     return _PARSED[key]
@@ -353,7 +354,7 @@ def get_set(set_id: str, version: int | None = None) -> IndicatorSet:
         version = latest_version(set_id)
     row = IndicatorSetVersion.objects.filter(set_id=set_id, version=version).only("document").first()
     if row is not None:
-        return _parsed(set_id, version, row.document)
+        return _parsed(set_id, version, row.document, row.pk)
     try:
         return shipped()[(set_id, version)]
     except KeyError:
@@ -399,9 +400,9 @@ def current_sets(countries: Iterable[str] | None = None) -> list[IndicatorSet]:
     for set_id, version in newest.items():
         wanted_rows |= Q(set_id=set_id, version=version)
     rows = IndicatorSetVersion.objects.filter(wanted_rows).only("set_id", "version", "document")
-    documents = {(r.set_id, r.version): r.document for r in rows}
+    stored = {(r.set_id, r.version): r for r in rows}
     sets = [
-        _parsed(i, v, documents[(i, v)]) if (i, v) in documents else shipped()[(i, v)]
+        _parsed(i, v, stored[(i, v)].document, stored[(i, v)].pk) if (i, v) in stored else shipped()[(i, v)]
         for i, v in newest.items()
     ]
     if countries is not None:
