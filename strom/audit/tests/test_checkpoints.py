@@ -466,3 +466,15 @@ def test_checkpoints_are_compared_in_batches_and_long_lists_are_cut_short() -> N
     assert len(changed) == 10
     assert changed[0].startswith(f"Entry #{seqs[0]} does not match the checkpoint of ")
     assert "… and 3 more like these." in report.findings
+
+
+def test_a_first_production_key_is_made_with_create(tmp_path: Path) -> None:
+    target = tmp_path / "etc" / "audit-signing.key"
+    out = StringIO()
+    call_command("audit", "signing-key", "--create", str(target), stdout=out)
+    assert target.stat().st_mode & 0o777 == 0o600
+    with override_settings(PRODUCTION=True, STROM_AUDIT_SIGNING_KEY_FILE_PATH=str(target)):
+        kid = signing_key().kid
+    assert f"Wrote the new signing key {kid} to {target}." in out.getvalue()
+    with pytest.raises(CommandError, match="already exists; choose a new file"):
+        call_command("audit", "signing-key", "--create", str(target), stdout=StringIO())

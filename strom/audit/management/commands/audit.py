@@ -17,7 +17,14 @@ from strom.audit.services import (
     audit_checkpoint_after_restore,
     audit_signing_key_rotate,
 )
-from strom.crypto.signing import PUBLIC_KEYS_FILE, load_public_keys, signing_key, signing_key_source
+from strom.crypto.signing import (
+    PUBLIC_KEYS_FILE,
+    load_public_keys,
+    new_signing_key,
+    signing_key,
+    signing_key_source,
+    write_signing_key,
+)
 
 
 class Command(BaseCommand):
@@ -69,6 +76,12 @@ class Command(BaseCommand):
             "--rotate", action="store_true", help="Make a new signing key; old public keys stay."
         )
         key.add_argument(
+            "--create",
+            type=Path,
+            metavar="FILE",
+            help="Make a new signing key in this new file (mode 0600), before the first production start.",
+        )
+        key.add_argument(
             "--key-file",
             type=Path,
             help="When the key comes from STROM_AUDIT_SIGNING_KEY: write the new key to this new file.",
@@ -86,7 +99,10 @@ class Command(BaseCommand):
             elif command == "checkpoint":
                 self.checkpoint(after_restore=options["after_restore"], reason=options["reason"])
             elif command == "signing-key":
-                self.signing_key(rotate=options["rotate"], key_file=options["key_file"])
+                if options["create"] is not None:
+                    self.create_key(options["create"])
+                else:
+                    self.signing_key(rotate=options["rotate"], key_file=options["key_file"])
         except (CheckpointError, ImproperlyConfigured) as exc:
             raise CommandError(str(exc)) from exc
 
@@ -138,6 +154,23 @@ class Command(BaseCommand):
             _("Checkpoint of entry #%(seq)d signed with key %(kid)s, appended to %(path)s.")
             % {"seq": result.checkpoint.seq, "kid": result.checkpoint.kid, "path": result.path}
         )
+
+    def create_key(self, path: Path) -> None:
+        if path.exists():
+            raise CommandError(_("%(path)s already exists; choose a new file.") % {"path": path})
+        key = new_signing_key()
+        try:
+            write_signing_key(key, path)
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot write the signing key file %(path)s (%(error)s).")
+                % {"path": path, "error": exc.strerror or str(exc)}
+            ) from exc
+        self.stdout.write(
+            _("Wrote the new signing key %(kid)s to %(path)s. Set STROM_AUDIT_SIGNING_KEY_FILE to it.")
+            % {"kid": key.kid, "path": path}
+        )
+        self.stdout.write(_("Public key (Ed25519, base64): %(key)s") % {"key": key.public_b64()})
 
     def signing_key(self, *, rotate: bool, key_file: Path | None) -> None:
         if rotate:
