@@ -225,8 +225,7 @@ def test_every_download_is_audited_without_the_file_name(cast: Cast, as_persona:
 
 
 def test_hotline_operator_who_owns_the_case_may_upload_and_download(cast: Cast, as_persona: Any) -> None:
-    case = make_case(cast, by=cast.users["hotline_a"])
-    Case.objects.filter(pk=case.pk).update(owner=cast.users["hotline_a"])
+    case = make_case(cast, org="hotline_lv")  # opened, and so held, by hotline_a
     client = as_persona("hotline_a")
     assert post_upload(client, case, "passport.pdf", PDF).status_code == 302
     document = CaseDocument.objects.get(case=case)

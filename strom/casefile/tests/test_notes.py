@@ -16,7 +16,7 @@ from strom.casefile import access, services
 from strom.casefile.models import CaseNote
 from strom.casefile.selectors import notes_for
 from strom.cases.models import Case
-from strom.cases.tests.factories import make_case
+from strom.cases.tests.factories import hotline_supervisor, make_case
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +61,8 @@ def test_restricted_note_of_someone_else_is_not_found_by_id(cast: Cast) -> None:
 
 
 def test_restricted_notes_are_hidden_in_the_page_and_the_api(cast: Cast, as_persona: Any) -> None:
-    case = make_case(cast)
-    Case.objects.filter(pk=case.pk).update(owner=cast.users["hotline_a"])
-    services.note_add(by=cast.users["supervisor_a"], case=case, body="Supervisor only", restricted=True)
+    case = make_case(cast, org="hotline_lv")  # opened, and so held, by hotline_a
+    services.note_add(by=hotline_supervisor(cast), case=case, body="Supervisor only", restricted=True)
     client = as_persona("hotline_a")
     page = client.get(reverse("casefile:overview", kwargs={"ref": case.ref})).content.decode()
     assert "Supervisor only" not in page

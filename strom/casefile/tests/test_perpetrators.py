@@ -13,23 +13,15 @@ from django.urls import reverse
 from strom.casefile import access, services
 from strom.casefile.models import Perpetrator
 from strom.casefile.selectors import casefile_sections_context, same_name_elsewhere
-from strom.cases.models import Case
-from strom.cases.tests.factories import make_case
+from strom.cases.tests.factories import hotline_supervisor, make_case
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def hotline_owned_case(cast: Cast) -> Case:
-    case = make_case(cast)
-    Case.objects.filter(pk=case.pk).update(owner=cast.users["hotline_a"])
-    case.refresh_from_db()
-    return case
-
-
 def test_hotline_owner_sees_the_case_but_not_its_perpetrators(cast: Cast, as_persona: Any) -> None:
-    case = hotline_owned_case(cast)
-    services.perpetrator_add(by=cast.users["caseworker_a"], case=case, name="Synthetic Recruiter")
+    case = make_case(cast, org="hotline_lv")  # opened, and so held, by hotline_a
+    services.perpetrator_add(by=hotline_supervisor(cast), case=case, name="Synthetic Recruiter")
     hotline = cast.users["hotline_a"]
     assert access.can_see_perpetrators(hotline, case) is False
     context = casefile_sections_context(hotline, case)

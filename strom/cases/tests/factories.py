@@ -19,12 +19,23 @@ if TYPE_CHECKING:
 
 _counter = itertools.count(1)
 
-# The persona who records the person and opens the case in each organisation by default.
-_OPENER = {"a": "caseworker_a", "b": "caseworker_b"}
+# The persona who records the person and opens the case in each organisation by default. At a hotline
+# it is the hotline operator, who then holds the case (tests/personas.py).
+_OPENER = {"a": "caseworker_a", "b": "caseworker_b", "hotline_lv": "hotline_a", "hotline_lt": "hotline_b"}
 
 
 def _org(cast: Cast, org: str) -> Any:
-    return cast.org_a if org == "a" else cast.org_b
+    return cast.orgs[org]
+
+
+def hotline_supervisor(cast: Cast) -> User:
+    """A supervisor at the Latvian hotline: a colleague of `hotline_a` who sees all the hotline's cases."""
+    from strom.accounts.models import Membership, User
+    from strom.accounts.roles import Role
+
+    user = User.objects.create_user("hotline.supervisor@example.test", full_name="Hotline Supervisor")
+    Membership.objects.create(user=user, organisation=cast.orgs["hotline_lv"], role=Role.SUPERVISOR)
+    return user
 
 
 def make_person(cast: Cast, org: str = "a", *, by: User | None = None, **fields: Any) -> Person:
@@ -43,15 +54,17 @@ def make_case(
     person: Person | None = None,
     **fields: Any,
 ) -> Case:
-    """A case in org "a" (Riga) or "b" (Vilnius). `fields`: person fields, or case_open's
-    forms_of_exploitation / opened_at / municipality."""
+    """A case in org "a" (Riga), "b" (Vilnius) or a hotline ("hotline_lv", "hotline_lt"). `fields`:
+    person fields, or case_open's forms_of_exploitation / opened_at / municipality."""
     case_args = {
         k: fields.pop(k) for k in ("forms_of_exploitation", "opened_at", "municipality") if k in fields
     }
     opener = by or cast.users[_OPENER[org]]
     if person is None:
         person = make_person(cast, org, by=opener, **fields)
-    municipality = case_args.pop("municipality", None) or (cast.riga if org == "a" else cast.vilnius)
+    municipality = case_args.pop("municipality", None) or (
+        cast.riga if _org(cast, org).country == "LV" else cast.vilnius
+    )
     return case_open(
         by=opener,
         person=person,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from strom.audit.models import AuditEntry
 from strom.cases.models import Case, IdentityDocument, Person
-from strom.cases.tests.factories import make_case, make_person
+from strom.cases.tests.factories import hotline_supervisor, make_case, make_person
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -183,13 +183,19 @@ def test_adult_case_shows_no_child_flag(cast: Cast, as_persona: Any) -> None:
     assert "Handled as a child" not in body
 
 
-def test_hotline_operator_can_open_a_case_for_a_case_worker(cast: Cast, as_persona: Any) -> None:
+def test_hotline_operator_can_open_a_case_for_a_colleague(cast: Cast, as_persona: Any) -> None:
+    colleague = hotline_supervisor(cast)
+    hotline = cast.orgs["hotline_lv"]
     response = as_persona("hotline_a").post(
-        reverse("cases:open"), open_form(cast, owner=str(cast.users["caseworker_a"].pk))
+        reverse("cases:open"), open_form(cast, organisation=hotline.pk, owner=str(colleague.pk))
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:list")
-    assert Case.objects.get().owner == cast.users["caseworker_a"]
+    assert (Case.objects.get().organisation, Case.objects.get().owner) == (hotline, colleague)
+    # Not for Riga's social services: a hotline operator opens cases for their own hotline.
+    refused = as_persona("hotline_a").post(reverse("cases:open"), open_form(cast))
+    assert refused.status_code == 200
+    assert Case.objects.count() == 1
 
 
 def test_case_page_view_is_audited_once(cast: Cast, as_persona: Any) -> None:

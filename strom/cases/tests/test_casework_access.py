@@ -16,7 +16,7 @@ from django.urls import reverse
 from strom.audit.models import AuditEntry
 from strom.cases.models import Case
 from strom.cases.services import identity_document_add
-from strom.cases.tests.factories import make_case
+from strom.cases.tests.factories import hotline_supervisor, make_case
 from tests.personas import ALL_PERSONAS, Cast
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_the_organisations_case_workers_and_supervisors_see_it(
 
 
 def test_the_hotline_operator_who_opened_it_does_not_see_it_afterwards(cast: Cast, as_persona: Any) -> None:
-    case = make_case(cast, by=cast.users["hotline_a"], owner=cast.users["caseworker_a"])
+    case = make_case(cast, org="hotline_lv", owner=hotline_supervisor(cast))
     client = as_persona("hotline_a")
     assert client.get(reverse("cases:detail", kwargs={"ref": case.ref})).status_code == 404
     assert case.ref.encode() not in client.get(reverse("cases:list")).content

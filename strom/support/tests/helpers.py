@@ -41,8 +41,7 @@ def case_with_plan(cast: Cast) -> Case:
 
 
 def hotline_owned_case(cast: Cast) -> Case:
-    """An org A case held by the hotline operator who took the call (case_open gives it to no one)."""
-    case = make_case(cast, by=cast.users["hotline_a"])
-    Case.objects.filter(pk=case.pk).update(owner=cast.users["hotline_a"])
-    case.refresh_from_db()
+    """A case of the Latvian hotline, held by the operator who took the call and opened it."""
+    case = make_case(cast, org="hotline_lv")
+    assert case.owner == cast.users["hotline_a"]
     return case
