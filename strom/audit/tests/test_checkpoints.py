@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 import shutil
 from datetime import timedelta
@@ -21,6 +22,7 @@ from django.db.models import Max
 from django.test import override_settings
 from django.utils import timezone
 
+from strom.audit.apps import check_checkpoint_signing
 from strom.audit.checkpoints import (
     CHECKPOINT,
     CHECKPOINT_ACTION,
@@ -32,7 +34,7 @@ from strom.audit.checkpoints import (
 from strom.audit.models import AuditEntry, AuditHead
 from strom.audit.selectors import verify_chain
 from strom.audit.services import audit_checkpoint, audit_record
-from strom.crypto.signing import PUBLIC_KEYS_FILE, new_signing_key, signing_key
+from strom.crypto.signing import PUBLIC_KEYS_FILE, new_signing_key, signing_key, write_signing_key
 
 pytestmark = pytest.mark.django_db
 
@@ -478,3 +480,21 @@ def test_a_first_production_key_is_made_with_create(tmp_path: Path) -> None:
     assert f"Wrote the new signing key {kid} to {target}." in out.getvalue()
     with pytest.raises(CommandError, match="already exists; choose a new file"):
         call_command("audit", "signing-key", "--create", str(target), stdout=StringIO())
+
+
+def test_the_deploy_check_wants_a_signing_key_and_a_writable_directory(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with override_settings(
+        PRODUCTION=True,
+        STROM_AUDIT_SIGNING_KEY_FILE_PATH=str(tmp_path / "absent.key"),
+        STROM_AUDIT_CHECKPOINT_DIR=str(locked / "audit-checkpoints"),
+    ):
+        ids = {message.id for message in check_checkpoint_signing()}
+    # root may write anywhere; the key check holds regardless.
+    assert "audit.E001" in ids
+    assert ("audit.E002" in ids) == (not os.access(locked, os.W_OK))
+    with override_settings(PRODUCTION=True):
+        signing_key_path = Path(settings.STROM_AUDIT_SIGNING_KEY_FILE_PATH)
+        write_signing_key(new_signing_key(), signing_key_path)
+        assert check_checkpoint_signing() == []

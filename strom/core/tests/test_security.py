@@ -39,6 +39,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         STROM_SECRET_KEY=secrets.token_urlsafe(60),
         STROM_FIELD_KEYS=json.dumps(keys),
         STROM_STATS_RECORD_KEY=secrets.token_urlsafe(40),
+        STROM_AUDIT_SIGNING_KEY=key(),
         STROM_ALLOWED_HOSTS="strom.example.org",
         STROM_VAR_DIR=str(tmp_path),
         DATABASE_URL="postgresql://postgres@127.0.0.1:5432/x",
