@@ -217,8 +217,9 @@ def _row(count: int, d: int, variance: float, small: int) -> Row:
 def check_parameters(d: int, variance: float, small: int) -> None:
     if d < 0:
         raise ImproperlyConfigured("STROM_STATS_NOISE_MAX must be 0 (no noise) or more.")
-    if small < 0:
-        raise ImproperlyConfigured("STROM_STATS_NOISE_SMALL must be 0 or more.")
+    if small < 0 or (d and small > d):
+        # A count from 1 to js must be able to reach 0 and a count above js, or its noise has no mean 0.
+        raise ImproperlyConfigured("STROM_STATS_NOISE_SMALL must be from 0 to STROM_STATS_NOISE_MAX.")
     if d and not 0 < variance < d * d:
         raise ImproperlyConfigured(
             f"STROM_STATS_NOISE_VARIANCE must be above 0 and below STROM_STATS_NOISE_MAX squared ({d * d})."

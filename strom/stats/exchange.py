@@ -588,7 +588,14 @@ def combined_publish(spec: Spec) -> tuple[list[list[Hashable]], Any]:
         }
         for d in aggregates
     ] + (
-        [{"dataset": parts[-1][0], "source": settings.STROM_INSTANCE_NAME, "threshold": threshold}]
+        [
+            {
+                "dataset": parts[-1][0],
+                "source": settings.STROM_INSTANCE_NAME,
+                "threshold": threshold,
+                "max_noise": perturbation_rule(own)["max_noise"],
+            }
+        ]
         if own
         else []
     )
