@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import threading
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Max
 from django.test import override_settings
 from django.utils import timezone
@@ -498,3 +499,27 @@ def test_the_deploy_check_wants_a_signing_key_and_a_writable_directory(tmp_path:
         signing_key_path = Path(settings.STROM_AUDIT_SIGNING_KEY_FILE_PATH)
         write_signing_key(new_signing_key(), signing_key_path)
         assert check_checkpoint_signing() == []
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(STROM_AUDIT_CHECKPOINT_MINUTES=0)
+def test_two_workers_at_once_write_one_checkpoint() -> None:
+    _chain(2)
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def round_() -> None:
+        try:
+            start.wait(10)
+            results.append(audit_checkpoint(only_if_due=True))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=round_) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(result is None for result in results) == [False, True]
+    assert len(_lines()) == 1
+    assert AuditEntry.objects.filter(action=CHECKPOINT_ACTION).count() == 1
