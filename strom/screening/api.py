@@ -49,6 +49,8 @@ class IndicatorSetSummaryOut(Schema):
     exploitation: str = Field(description="HTCDS vic_TypeOfExploitation")
     audience: Literal["adult", "child", "any"]
     indicator_count: int
+    country: str = Field(description="Empty for a shared set; else the country whose coordinators keep it")
+    to_check: bool = Field(description="The set, or one of its indicators, is marked to be checked")
 
 
 class DimensionOut(Schema):
@@ -174,6 +176,8 @@ def _set_summary(indicator_set: IndicatorSet) -> dict[str, Any]:
         "exploitation": indicator_set.exploitation,
         "audience": indicator_set.audience,
         "indicator_count": len(indicator_set.indicators),
+        "country": indicator_set.country,
+        "to_check": indicator_set.to_check or bool(indicator_set.indicators_to_check),
     }
 
 
@@ -236,6 +240,7 @@ def _screening_out(screening: Screening) -> dict[str, Any]:
 @router.get("/indicator-sets", response=list[IndicatorSetSummaryOut], url_name="screening_indicator_sets")
 def list_indicator_sets(request: HttpRequest) -> list[dict[str, Any]]:
     api_user(request)
+    # A country's own sets are listed too: they are not personal data, and the pages show them all.
     return [_set_summary(s) for s in current_sets()]
 
 

@@ -25,6 +25,7 @@ from strom.screening.access import (
     get_screening_to_convert,
     may_convert,
     may_screen,
+    may_see_rechecks,
 )
 from strom.screening.forms import ConvertForm, ScreeningForm
 from strom.screening.indicators import IndicatorSet, current_sets, get_set
@@ -51,7 +52,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     check_may_list_screenings(user)
     page = screening_page(user, before=_position(request, "before"), after=_position(request, "after"))
-    context = {"page": page, "may_screen": may_screen(user)}
+    context = {"page": page, "may_screen": may_screen(user), "may_see_rechecks": may_see_rechecks(user)}
     return render_htmx(request, "screening/list.html", "screening/_list_results.html", context)
 
 

@@ -36,7 +36,7 @@ SOURCE = SetSource(
 )
 
 
-def _changes(set_id: str = "ilo-adult-labour", **overrides: IndicatorChange) -> dict[str, IndicatorChange]:
+def _changes(set_id: str = "ilo-adult-labour", /, **overrides: IndicatorChange) -> dict[str, IndicatorChange]:
     base = get_set(set_id)
     changes = {
         i.id: IndicatorChange(strength=i.strength, texts=dict(i.texts), to_check=i.to_check)

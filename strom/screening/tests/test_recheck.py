@@ -81,6 +81,7 @@ def test_version_1_child_screenings_rated_differently_get_a_recheck_and_a_case_t
     on_case = rechecks[old["child_case"].pk]
     assert (on_case.stored_level, on_case.current_level, on_case.stored_rule_version) == ("some", "strong", 1)
     assert on_case.organisation == cast.org_a
+    assert on_case.task_id is not None
     task = CaseTask.objects.get(pk=on_case.task_id)
     assert (task.kind, task.case_id, task.source) == (
         RECHECK_TASK,
@@ -150,13 +151,15 @@ def test_supervisors_see_the_list_coordinators_only_the_count(cast: Cast, as_per
     old = _old_screenings(cast)
     recheck_screenings()
     url = reverse("screening:rechecks")
+    case = old["child_case"].case
+    assert case is not None
     supervisor_page = as_persona("supervisor_a").get(url).content.decode()
     detail = reverse("screening:detail", kwargs={"screening_id": old["child_case"].pk})
     assert detail in supervisor_page
-    assert old["child_case"].case.ref in supervisor_page
+    assert case.ref in supervisor_page
     coordinator_page = as_persona("coordinator_a").get(url).content.decode()
     assert detail not in coordinator_page
-    assert old["child_case"].case.ref not in coordinator_page
+    assert case.ref not in coordinator_page
     assert "Riga Social Service" in coordinator_page
     assert "<td>2</td>" in coordinator_page
     lithuanian = as_persona("coordinator_b").get(url).content.decode()
