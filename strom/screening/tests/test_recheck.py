@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from strom.audit.models import AuditEntry
 from strom.cases.models_stages import CaseTask, Notification
+from strom.cases.services_stages import task_request
 from strom.cases.tests.factories import make_case
 from strom.screening.indicators import get_set
 from strom.screening.models import RecheckRun, Screening, ScreeningRecheck
@@ -186,3 +187,21 @@ def test_a_supervisor_records_the_second_look_and_the_screening_stays_as_it_was(
     )
     screening = Screening.objects.get(pk=old["child_anonymous"].pk)
     assert (screening.level, screening.rule_version) == ("some", 1)
+
+
+def test_strom_migrate_runs_the_recheck(cast: Cast) -> None:
+    old = _old_screenings(cast)
+    call_command("migrate", verbosity=0, interactive=False)
+    assert set(ScreeningRecheck.objects.values_list("screening_id", flat=True)) == {
+        old["child_case"].pk,
+        old["child_anonymous"].pk,
+    }
+    assert RecheckRun.objects.filter(rule_version=2).exists()
+
+
+def test_the_task_service_makes_only_registered_requested_tasks(cast: Cast) -> None:
+    case = make_case(cast, age_estimate=15)
+    for kind in ("rg_due", "review_case", "free text"):
+        with pytest.raises(ValueError, match="not a registered requested-task kind"):
+            task_request(case=case, kind=kind, due_date=case.opened_at.date(), source="x")
+    assert not CaseTask.objects.filter(case=case, source="x").exists()
