@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,7 @@ def english() -> Iterator[None]:
         yield
 
 
-def csv_bytes(rows: list[list[object]]) -> bytes:
+def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
     CsvWriter(out).writerows(rows)
     return out.getvalue().encode()
