@@ -298,13 +298,19 @@ def _superseded(item: ReadCheckpoint, restores: list[ReadCheckpoint]) -> bool:
     return any(r.order > item.order and r.checkpoint.lost_from <= item.checkpoint.seq for r in restores)
 
 
+def _chain_end() -> int:
+    end: int | None = AuditEntry.objects.aggregate(m=Max("seq"))["m"]
+    return end or 0
+
+
 class Comparison:
     """The chain against the checkpoints that still apply, in batches: constant memory."""
 
     def __init__(self, batch_size: int) -> None:
         self.batch_size = max(1, batch_size)
-        self.chain_end: int = AuditEntry.objects.aggregate(m=Max("seq"))["m"] or 0
-        self.newest_ahead: ReadCheckpoint | None = None
+        self.chain_end = _chain_end()
+        # Beyond the chain's end when read; looked at again at the end, since the chain grows meanwhile.
+        self._ahead: list[ReadCheckpoint] = []
         self.problems = Capped()
         # The sequence numbers of the lowest and highest checkpoint the chain disagrees with.
         self.lowest: int | None = None
@@ -316,16 +322,12 @@ class Comparison:
         self.highest = seq if self.highest is None else max(self.highest, seq)
 
     def add(self, item: ReadCheckpoint) -> None:
-        seq = item.checkpoint.seq
-        if seq <= self.chain_end:
-            self._batch.append(item)
-            if len(self._batch) >= self.batch_size:
-                self.flush()
+        if item.checkpoint.seq > self.chain_end:
+            self._ahead.append(item)
             return
-        self._disagrees(seq)
-        newest = self.newest_ahead
-        if newest is None or (seq, item.checkpoint.at) > (newest.checkpoint.seq, newest.checkpoint.at):
-            self.newest_ahead = item
+        self._batch.append(item)
+        if len(self._batch) >= self.batch_size:
+            self.flush()
 
     def flush(self) -> None:
         seqs = {c.checkpoint.seq for c in self._batch}
@@ -351,10 +353,20 @@ class Comparison:
         self._batch = []
 
     def findings(self) -> list[str]:
+        """Finish the comparison. A checkpoint still beyond the chain's end, read now, names a cut tail."""
         self.flush()
-        newest = self.newest_ahead
-        if newest is None:
+        self.chain_end = _chain_end()
+        ahead, self._ahead = self._ahead, []
+        for item in ahead:
+            if item.checkpoint.seq <= self.chain_end:
+                self._batch.append(item)
+            else:
+                self._disagrees(item.checkpoint.seq)
+        self.flush()
+        gone = [item for item in ahead if item.checkpoint.seq > self.chain_end]
+        if not gone:
             return self.problems.lines()
+        newest = max(gone, key=lambda c: (c.checkpoint.seq, c.checkpoint.at))
         first, last = self.chain_end + 1, newest.checkpoint.seq
         gap = ngettext(
             "Entry #%(first)d is missing: the checkpoint of %(time)s (%(where)s) recorded the chain "

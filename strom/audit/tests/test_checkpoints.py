@@ -28,6 +28,8 @@ from strom.audit.checkpoints import (
     CHECKPOINT,
     CHECKPOINT_ACTION,
     Checkpoint,
+    Comparison,
+    ReadCheckpoint,
     append_line,
     checkpoint_dir,
     verify_checkpoints,
@@ -523,3 +525,15 @@ def test_two_workers_at_once_write_one_checkpoint() -> None:
     assert sorted(result is None for result in results) == [False, True]
     assert len(_lines()) == 1
     assert AuditEntry.objects.filter(action=CHECKPOINT_ACTION).count() == 1
+
+
+def test_a_checkpoint_written_while_verify_reads_is_not_taken_for_a_cut_tail() -> None:
+    _chain(2)
+    comparison = Comparison(batch_size=10)  # the chain's end is read here
+    _chain(2)
+    written = audit_checkpoint()
+    assert written is not None
+    assert written.checkpoint.seq > comparison.chain_end
+    comparison.add(ReadCheckpoint(checkpoint=written.checkpoint, file=written.path.name, line=1, order=1))
+    assert comparison.findings() == []
+    assert comparison.lowest is None
