@@ -236,7 +236,9 @@ def test_breaking_memberships_are_listed_for_system_admins_and_never_removed(
 
     [warning] = check_memberships_fit_org_types()
     assert warning.id == "accounts.W001"
-    assert f"membership {coordinator.pk}: user {coordinator.user_id} as national_coordinator" in warning.hint
+    assert f"membership {coordinator.pk}: user {coordinator.user_id} as national_coordinator" in str(
+        warning.hint
+    )
     out, err = StringIO(), StringIO()
     call_command("check", stdout=out, stderr=err)
     assert "accounts.W001" in out.getvalue() + err.getvalue()
