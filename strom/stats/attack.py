@@ -25,7 +25,16 @@ from django.core.exceptions import ValidationError
 
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import record_keys
-from strom.stats.engine import Spec, count_raw, parse_by, parse_datasets, parse_filter, value_name
+from strom.stats.engine import (
+    Spec,
+    Tallies,
+    count_raw,
+    count_tallies,
+    parse_by,
+    parse_datasets,
+    parse_filter,
+    value_name,
+)
 from strom.stats.exchange import threshold_for
 from strom.stats.models import Dataset, DatasetKind, Fact
 from strom.stats.services import table_publish
@@ -50,10 +59,18 @@ class AttackResult:
     attempts: int = 0  # ... whose true difference is a small count
     exact: int = 0  # ... recovered exactly
     errors: Counter[int] = field(default_factory=Counter)  # recovered minus true, over the attempts
+    # Two filters often select the same people (in small data most of all): the same two sets of
+    # records give the same difference again. Counted once here, told apart by their cell keys.
+    distinct: set[tuple[int, ...]] = field(default_factory=set)
+    distinct_exact: set[tuple[int, ...]] = field(default_factory=set)
 
     @property
     def share(self) -> float:
         return self.exact / self.attempts if self.attempts else 0.0
+
+    @property
+    def distinct_share(self) -> float:
+        return len(self.distinct_exact) / len(self.distinct) if self.distinct else 0.0
 
 
 def _filters(dataset: str, dimension: dims.Dimension) -> list[str]:
@@ -66,12 +83,14 @@ def _filters(dataset: str, dimension: dims.Dimension) -> list[str]:
     ]
 
 
-def _entries(
-    spec: Spec,
-) -> tuple[dict[tuple[Hashable | None, ...], int | None], dict[tuple[Hashable | None, ...], int]]:
-    """The published entries of a one-dimension table (cells and total) and their true counts."""
+Entries = dict[tuple[Hashable | None, ...], int | None]
+
+
+def _entries(spec: Spec) -> tuple[Entries, Tallies]:
+    """The published entries of a one-dimension table (cells and total), and the truth behind them:
+    true counts and cell keys, which the attacker does not have and the measurement needs."""
     published = table_publish(by=None, spec=spec, audit=False)
-    return dict(published.controlled.counts), count_raw(spec)
+    return dict(published.controlled.counts), count_tallies(spec)
 
 
 def differencing_attack(
@@ -108,10 +127,10 @@ def differencing_attack(
 
 def _subtract(
     result: AttackResult,
-    whole: dict[tuple[Hashable | None, ...], int | None],
-    whole_true: dict[tuple[Hashable | None, ...], int],
-    part: dict[tuple[Hashable | None, ...], int | None],
-    part_true: dict[tuple[Hashable | None, ...], int],
+    whole: Entries,
+    whole_true: Tallies,
+    part: Entries,
+    part_true: Tallies,
     threshold: int,
 ) -> None:
     for key, count in whole.items():
@@ -119,12 +138,18 @@ def _subtract(
         if count is None or other is None:
             continue
         result.differences += 1
-        truth = whole_true.get(key, 0) - part_true.get(key, 0)
+        a, b = whole_true.get(key, [0, 0, 0]), part_true.get(key, [0, 0, 0])
+        truth = a[0] - b[0]
         if 0 < truth < threshold:
             result.attempts += 1
             recovered = count - other
             result.errors[recovered - truth] += 1
             result.exact += recovered == truth
+            # Count and key sum: the same set of records, with a chance of 2^-31 of a false match.
+            fingerprint = (a[0], a[2], b[0], b[2])
+            result.distinct.add(fingerprint)
+            if recovered == truth:
+                result.distinct_exact.add(fingerprint)
 
 
 # -- synthetic records ----------------------------------------------------------------------------
