@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from strom.accounts.access import get_membership_for, get_user_for
@@ -15,6 +15,7 @@ from strom.accounts.selectors import has_two_factor, organisations_managed_by, u
 from strom.accounts.services import invitation_create, membership_change_role, user_record_view
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
+from strom.audit.services import audit_read
 
 router = Router(tags=["accounts"])
 
@@ -83,6 +84,15 @@ def _check_may_list(user: User) -> None:
 def list_users(request: HttpRequest, filters: Query[UserFilters]) -> UserQuerySet:
     user = api_user(request)
     _check_may_list(user)
+    # Colleagues' names and addresses: one read per page, as for one colleague's record (user.view).
+    # The page is cut after this returns, so the entry names the page asked for, not the ids.
+    audit_read(
+        actor=user,
+        object_type="user",
+        object_ref="",
+        organisation_id=None,
+        details={"list": "users", "page": request.GET.get("page", "1")[:12]},
+    )
     return user_list(
         user,
         organisation_id=filters.organisation_id,
@@ -121,7 +131,7 @@ class MembershipRoleIn(Schema):
 
 
 @router.post("/invitations", response={201: InvitationOut}, url_name="invitation_create")
-def create_invitation(request: HttpRequest, payload: InvitationIn) -> tuple[int, Invitation]:
+def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
     """E-mail an invitation; the link goes only to the address, never into the answer."""
     actor = api_user(request)
     organisation = organisations_managed_by(actor).filter(pk=payload.organisation_id).first()
@@ -130,7 +140,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> tuple[int,
     invitation, _token = invitation_create(
         by=actor, email=payload.email, organisation=organisation, role=payload.role.value
     )
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.patch("/memberships/{membership_id}", response=MembershipOut, url_name="membership_update")
