@@ -361,6 +361,19 @@ def _check_table(
     return values, errors
 
 
+def _holds_nul(document: Any) -> bool:
+    pending = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+    return False
+
+
 def table_check(
     data: bytes,
 ) -> tuple[dict[str, Any], list[dims.Dimension], dict[Key, tuple[str, int, int | None]], list[RowError]]:
@@ -373,6 +386,11 @@ def table_check(
         return {}, [], {}, [_error(_("The file is not UTF-8 text."))]
     except json.JSONDecodeError as exc:
         return {}, [], {}, [_error(_("The file is not JSON: %(why)s.") % {"why": exc.msg}, row=exc.lineno)]
+    except RecursionError:
+        return {}, [], {}, [_error(_("The file is nested too deeply to be a table exchange file."))]
+    if _holds_nul(document):
+        # PostgreSQL cannot store it, and no table exchange file has one.
+        return {}, [], {}, [_error(_("The file holds a NUL character (\\u0000)."))]
     if not isinstance(document, dict):
         return (
             {},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import login_client
@@ -22,10 +24,12 @@ from strom.core.tests.mutations import mutated, records_in
 from strom.stats import export as stats_export
 from strom.stats import htcds, synthetic, tables
 from strom.stats.ctdc import ImportRejected, ctdc_import
-from strom.stats.models import Dataset, DatasetKind, Fact, ImportJob, ImportState
+from strom.stats.exchange import table_import
+from strom.stats.models import AggregateCell, Dataset, DatasetKind, Fact, ImportJob, ImportState
 from strom.stats.refresh import facts_refresh
 from strom.stats.tasks import run_import_job
 from strom.stats.tests.helpers import full_case
+from strom.stats.tests.test_aggregate import LATVIA, national_file
 from strom.stats.tests.test_ctdc import GOOD_ROWS, ctdc_file
 from strom.stats.tests.test_synthetic import code
 from tests.personas import Cast
@@ -145,8 +149,9 @@ BAD_FILES = {
 }
 
 
-def unchanged() -> tuple[int, int, int]:
-    return Dataset.objects.count(), Fact.objects.count(), AuditEntry.objects.count()
+def unchanged() -> tuple[int, int, int, int]:
+    counts = (Dataset.objects.count(), Fact.objects.count(), AggregateCell.objects.count())
+    return (*counts, AuditEntry.objects.count())
 
 
 @pytest.mark.parametrize("name", list(BAD_FILES))
@@ -209,3 +214,54 @@ def test_any_damaged_ctdc_file_is_imported_whole_or_refused_whole(db: None, data
         return
     records = records_in(data)
     assert dataset.rows == len(records) == Fact.objects.count() - before[1]
+
+
+# -- the table exchange file (JSON) goes through the same checks --------------------------------------
+
+
+def test_a_table_file_with_a_nul_or_nested_too_deeply_is_refused(db: None, settings: Any) -> None:
+    base = json.loads(national_file(settings, "Latvia", LATVIA))
+    for damaged in (
+        json.dumps({**base, "source": "Lat\u0000via"}).encode(),
+        json.dumps({**base, "datasets": ["x\u0000"]}).encode(),
+        b"[" * 100_000 + b"]" * 100_000,
+    ):
+        before = unchanged()
+        with pytest.raises(ImportRejected) as caught:
+            table_import(by=None, data=damaged, dataset_name="damaged")
+        assert caught.value.errors[0].why in (
+            "The file holds a NUL character (\\u0000).",
+            "The file is nested too deeply to be a table exchange file.",
+        )
+        assert unchanged() == before
+
+
+TABLE_FILES: dict[str, bytes] = {}
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(draw=st.data())
+def test_any_damaged_table_file_is_imported_whole_or_refused_whole(
+    db: None, settings: Any, draw: st.DataObject
+) -> None:
+    if "latvia" not in TABLE_FILES:  # made once: making it imports the national dataset
+        TABLE_FILES["latvia"] = national_file(settings, "Latvia", LATVIA)
+    base = TABLE_FILES["latvia"]
+    data = draw.draw(mutated(base) | mutated(base).map(lambda d: d.replace(b'"', b'"\\u0000', 1)))
+    before = unchanged()
+    try:
+        dataset = table_import(by=None, data=data, dataset_name=next(names))
+    except ImportRejected as exc:
+        refused = exc.errors
+    else:
+        refused = []
+    event("refused" if refused else "imported")
+    if refused:
+        assert unchanged() == before
+        return
+    document = json.loads(data)
+    assert dataset.cells.count() == len(document["cells"]) + len(document["totals"])
