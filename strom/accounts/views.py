@@ -62,6 +62,7 @@ from strom.accounts.selectors import (
 from strom.accounts.selectors import (
     user_list as select_users,
 )
+from strom.audit.services import audit_read
 from strom.core.middleware import client_ip
 
 LOGOUT_MESSAGES = {
@@ -420,7 +421,16 @@ def _require_manager(user: User) -> None:
 def invitation_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_manager(user)
-    invitations = open_invitations_visible_to(user).order_by("organisation__name", "email")
+    invitations = list(open_invitations_visible_to(user).order_by("organisation__name", "email"))
+    if invitations:
+        # The addresses invitations went to are personal data, like a colleague's record.
+        audit_read(
+            actor=user,
+            object_type="invitation",
+            object_ref="",
+            organisation_id=None,
+            details={"list": "invitations", "ids": [i.pk for i in invitations]},
+        )
     return render(request, "accounts/invitation_list.html", {"invitations": invitations})
 
 
@@ -500,6 +510,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # --- user management -----------------------------------------------------------------------------
 
 
+def _audit_user_list(actor: User, ids: list[int]) -> None:
+    """One read per page of colleagues shown, as for one colleague's record (user.view)."""
+    if ids:
+        audit_read(
+            actor=actor,
+            object_type="user",
+            object_ref="",
+            organisation_id=None,
+            details={"list": "users", "ids": ids},
+        )
+
+
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
@@ -518,6 +540,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         }
     users = select_users(actor, **filters).order_by("email")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    _audit_user_list(actor, [u.pk for u in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -35,6 +35,7 @@ from strom.cases.forms import (
     PersonEditForm,
 )
 from strom.cases.models import Case, Person
+from strom.cases.reads import case_read_record
 from strom.cases.selectors import case_list, case_page_data, possible_duplicates
 from strom.cases.services import (
     EditConflict,
@@ -249,6 +250,7 @@ def case_edit_view(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             messages.success(request, _("The case is saved."))
             return redirect("cases:detail", ref=case.ref)
+    case_read_record(by=user, case=case, section="edit")
     return render(
         request,
         "cases/case_edit.html",
@@ -280,6 +282,7 @@ def legal_hold_view(request: HttpRequest, ref: str) -> HttpResponse:
                 _("The legal hold is on.") if form.cleaned_data["hold"] else _("The legal hold is lifted."),
             )
             return redirect("cases:detail", ref=case.ref)
+    case_read_record(by=user, case=case, section="legal_hold")
     return render(request, "cases/legal_hold.html", {"form": form, "case": case})
 
 

@@ -41,6 +41,7 @@ from strom.cases.forms_stages import (
 )
 from strom.cases.models import Case
 from strom.cases.models_stages import DecisionKind, Notification
+from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.cases.tasks import notifications_mark_read, notifications_unread
 from strom.core.forms import validation_error_to_form
@@ -214,6 +215,9 @@ def _simple_form_view(
         else:
             messages.success(request, success)
             return redirect(_stages_url(case))
+    if target is not None:
+        # The form shows the stored record (a permit, proceedings): a read of the case.
+        case_read_record(by=user, case=case, section="stages")
     return _form_page(request, case, form, title)
 
 
@@ -309,6 +313,7 @@ def proceeding_edit_view(request: HttpRequest, ref: str, proceeding_id: int) -> 
 def tasks_view(request: HttpRequest, ref: str) -> HttpResponse:
     user = _user(request)
     case = get_case(user, ref)
+    case_read_record(by=user, case=case, section="tasks")
     return render_htmx(
         request, "cases/stages/tasks_page.html", "cases/stages/_tasks.html", sel.tasks_context(user, case)
     )
@@ -353,6 +358,7 @@ def task_assign_view(request: HttpRequest, ref: str, task_id: int) -> HttpRespon
         else:
             messages.success(request, _("The task is assigned."))
             return redirect(_stages_url(case))
+    case_read_record(by=user, case=case, section="tasks")
     return _form_page(request, case, form, _("Assign the task: %(title)s") % {"title": task.title})
 
 

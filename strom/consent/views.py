@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
+from strom.cases.reads import case_read_record
 from strom.consent.forms import ConsentForm, WithdrawForm
 from strom.consent.selectors import consent_section_context, record_on_case
 from strom.consent.services import consent_record, consent_withdraw
@@ -76,4 +77,5 @@ def withdraw(request: HttpRequest, ref: str, consent_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The withdrawal is recorded."))
             return redirect("consent:overview", ref=case.ref)
+    case_read_record(by=user, case=case, section="consent")
     return render(request, "consent/withdraw_form.html", {"case": case, "form": form, "record": record})

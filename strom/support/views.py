@@ -20,6 +20,7 @@ from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
+from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
@@ -117,6 +118,8 @@ def needs_new(request: HttpRequest, ref: str) -> HttpResponse:
             validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The needs assessment is saved."))
+    # The form starts from the latest assessment: a read of the case.
+    case_read_record(by=user, case=case, section="support")
     return render(request, "support/needs_form.html", {"case": case, "form": form})
 
 
@@ -155,6 +158,7 @@ def plan_edit(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             return _done(request, case, _("The support plan is saved."))
     status = 409 if conflict else 200
+    case_read_record(by=user, case=case, section="support")
     return render(
         request,
         "support/plan_form.html",
@@ -180,6 +184,7 @@ def plan_review(request: HttpRequest, ref: str) -> HttpResponse:
             validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The review is recorded."))
+    case_read_record(by=user, case=case, section="support")
     return render(request, "support/review_form.html", {"case": case, "form": form, "plan": plan})
 
 
@@ -217,6 +222,7 @@ def service_edit(request: HttpRequest, ref: str, service_id: int) -> HttpRespons
             validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The service is saved."))
+    case_read_record(by=user, case=case, section="support")
     return render(request, "support/service_form.html", {"case": case, "form": form, "service": service})
 
 
@@ -234,6 +240,7 @@ def service_cancel_view(request: HttpRequest, ref: str, service_id: int) -> Http
             validation_error_to_form(form, exc)
         else:
             return _done(request, case, _("The service is cancelled."))
+    case_read_record(by=user, case=case, section="support")
     return render(request, "support/service_cancel.html", {"case": case, "form": form, "service": service})
 
 

@@ -1,0 +1,27 @@
+"""Recording that someone was shown a case's data: one audit read per page or API response.
+
+Every view of one case that shows its stored data — the case page, a section's page, an edit form
+filled with the stored values, a list of its permits or tasks — calls `case_read_record` once before
+it answers, so the audit log can say who saw which case, when and through which page.
+`tests/test_audited_reads.py` calls every GET route and holds each to exactly one read entry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from strom.audit.services import audit_read
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
+
+def case_read_record(*, by: User, case: Case, section: str = "") -> None:
+    audit_read(
+        actor=by,
+        object_type="case",
+        object_ref=case.ref,
+        organisation_id=case.organisation_id,
+        details={"section": section} if section else None,
+    )
