@@ -28,7 +28,7 @@ from strom.cases.models import Case
 from strom.cases.services import case_open, person_create
 from strom.cases.services_stages import permit_record, proceeding_record, task_complete, task_create
 from strom.consent.services import consent_record
-from strom.directory.models import Organisation
+from strom.directory.models import Municipality, Organisation
 from strom.screening.services import screening_create
 from strom.support.services import needs_assessment_record, service_plan
 from tests.authz import PERSONAS
@@ -74,7 +74,8 @@ def _seed(cast: Cast, org: Organisation, holder: User) -> Case:
     """A case of `org` held by `holder`, with an entry of every kind written by a supervisor there."""
     seeder = User.objects.create_user(f"seed-{org.pk}@example.test", full_name=SEEDER)
     Membership.objects.create(user=seeder, organisation=org, role=Role.SUPERVISOR)
-    municipality = org.municipality or cast.riga
+    municipality = org.municipality or Municipality.objects.filter(country=org.country).order_by("pk").first()
+    assert municipality is not None, f"no municipality in {org.country} for {org}"
     person = person_create(by=holder, organisation=org, given_name="Ilze", family_name="Paraugs")
     case = case_open(by=holder, person=person, organisation=org, municipality=municipality)
     today = timezone.localdate()
@@ -149,7 +150,9 @@ def test_a_restricted_note_appears_on_its_authors_timeline(cast: Cast, as_person
     worker = cast.users["caseworker_a"]
     org = next(m.organisation for m in Membership.objects.filter(user=worker))
     person = person_create(by=worker, organisation=org, given_name="Anna", family_name="Paraugs")
-    case = case_open(by=worker, person=person, organisation=org, municipality=org.municipality or cast.riga)
+    municipality = org.municipality or Municipality.objects.filter(country=org.country).order_by("pk").first()
+    assert municipality is not None
+    case = case_open(by=worker, person=person, organisation=org, municipality=municipality)
     note_add(by=worker, case=case, body="My own restricted note", restricted=True)
     assert not worker.has_perm_in(Perm.CASE_ASSIGN, org.pk)
     status, page = _page(as_persona("caseworker_a"), case)
