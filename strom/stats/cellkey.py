@@ -6,7 +6,7 @@ offices answer this with the cell key method (ABS TableBuilder; the Destatis and
 tools with their ptable and cellKey packages), and so does STROM:
 
 - Every fact of STROM's own cases carries a *record key*, a whole number in [0, 2^31) that stands
-  for a uniform random number in [0, 1): an HMAC of the case's internal id under
+  for a uniform random number in [0, 1): a MAC (keyed BLAKE2b) of the case's internal id under
   STROM_STATS_RECORD_KEY, a secret outside the database. It is the same at every refresh, and
   nobody who can only see tables can compute it.
 - A cell's *cell key* is the sum of its records' keys modulo 1 (modulo 2^31 here).
@@ -29,7 +29,6 @@ D = 0 means no noise (exact tables).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,23 +47,28 @@ NONE = "none"
 EDGE_MARGIN = 0.05
 
 
+def _mac(secret: str | None) -> Any:
+    # Keyed BLAKE2b is a MAC (RFC 7693), as strong as HMAC-SHA256 here and twice as fast, which
+    # counts at a million cases per refresh. Its key is at most 64 bytes: the secret's SHA-256.
+    text = secret if secret is not None else settings.STROM_STATS_RECORD_KEY
+    key = hashlib.sha256(text.encode("utf-8")).digest()
+    return hashlib.blake2b(key=key, digest_size=8, person=b"strom-record-key")
+
+
 def record_key(case_id: int, secret: str | None = None) -> int:
-    """The record key of a case's fact: an HMAC of its internal id, 31 bits."""
-    key = (secret if secret is not None else settings.STROM_STATS_RECORD_KEY).encode("utf-8")
-    digest = hmac.new(key, b"strom-stats-record-key:%d" % case_id, hashlib.sha256).digest()
-    return int.from_bytes(digest[:4], "big") >> (32 - RECORD_KEY_BITS)
+    """The record key of a case's fact: a MAC of its internal id under the secret, 31 bits."""
+    return record_keys([case_id], secret)[0]
 
 
 def record_keys(case_ids: list[int], secret: str | None = None) -> list[int]:
-    """`record_key` of many cases at once (one HMAC set-up, copied for each)."""
-    key = (secret if secret is not None else settings.STROM_STATS_RECORD_KEY).encode("utf-8")
-    base = hmac.new(key, digestmod=hashlib.sha256)
-    shift = 32 - RECORD_KEY_BITS
+    """`record_key` of many cases at once (one MAC set-up, copied for each)."""
+    base = _mac(secret)
+    shift = 64 - RECORD_KEY_BITS
     result = []
     for case_id in case_ids:
         mac = base.copy()
-        mac.update(b"strom-stats-record-key:%d" % case_id)
-        result.append(int.from_bytes(mac.digest()[:4], "big") >> shift)
+        mac.update(b"%d" % case_id)
+        result.append(int.from_bytes(mac.digest(), "big") >> shift)
     return result
 
 
