@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from strom.accounts.models import User
 from strom.accounts.roles import Role, check_may_hold
 from strom.accounts.selectors import organisations_managed_by, organisations_viewable_by, roles_offered
-from strom.directory.models import Organisation, OrgType
+from strom.directory.models import Organisation
 
 
 class LoginForm(forms.Form):
@@ -149,8 +149,9 @@ class InvitationForm(forms.Form):
             self.fields["organisation"].initial = orgs[0].pk
         # Per type of organisation, for the page to say which roles each can be given.
         by_type = {org.org_type: roles_offered(actor, org) for org in orgs}
+        type_labels = {org.org_type: org.get_org_type_display() for org in orgs}
         self.roles_by_type = [
-            (OrgType(org_type).label, [label for _value, label in _role_choices(roles)])
+            (type_labels[org_type], [label for _value, label in _role_choices(roles)])
             for org_type, roles in sorted(by_type.items())
         ]
         offered: set[Role] = set().union(*by_type.values())

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from strom.directory.models import OrgType
@@ -174,7 +174,7 @@ def org_type_refusal(org_type: str, role: str) -> str:
     ) % {
         "type": _label(OrgType, org_type),
         "role": _label(Role, role),
-        "allowed": ", ".join(allowed) or gettext("none"),
+        "allowed": ", ".join(allowed) or pgettext("no roles", "none"),
     }
 
 

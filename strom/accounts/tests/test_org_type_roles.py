@@ -158,8 +158,12 @@ def test_a_municipality_s_admin_is_offered_only_what_a_municipality_may_hold(
     cast: Any, as_persona: Any
 ) -> None:
     admin = as_persona("orgadmin_a")
-    form = admin.get(reverse("accounts:invitation_create")).context["form"]
+    page = admin.get(reverse("accounts:invitation_create"))
+    form = page.context["form"]
     assert {v for v, _label in form.fields["role"].choices} == {"case_worker", "supervisor", "org_admin"}
+    # The page says which roles each type of organisation the admin manages can be given.
+    assert form.roles_by_type == [("Municipality", ["Case worker", "Supervisor", "Organisation admin"])]
+    assert "Roles each type of organisation can have" in page.content.decode()
     response = admin.post(
         reverse("accounts:invitation_create"),
         {"email": "anna@example.test", "organisation": cast.org_a.pk, "role": "national_coordinator"},
