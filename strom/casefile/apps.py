@@ -6,5 +6,5 @@ class CasefileConfig(AppConfig):
     label = "casefile"
 
     def ready(self) -> None:
-        # Timeline sources for the case page, and removal of document files with their rows.
-        from strom.casefile import signals, timeline  # noqa: F401
+        # The case page's sections and timeline sources, and removal of document files with their rows.
+        from strom.casefile import selectors, signals, timeline  # noqa: F401

@@ -36,6 +36,7 @@ from strom.cases.forms import (
 )
 from strom.cases.models import Case, Person
 from strom.cases.reads import case_read_record
+from strom.cases.sections import sections_context
 from strom.cases.selectors import case_list, case_page_data, possible_duplicates
 from strom.cases.services import (
     EditConflict,
@@ -422,17 +423,12 @@ def _template_exists(name: str) -> bool:
 
 
 def case_sections(user: User, case: Case) -> dict[str, Any]:
-    """The context of the sections other apps render on the case page, each by its own contract
-    (see the section templates): stages and tasks, support, consent, case file, screenings.
+    """The context of the case page's sections, each by its own contract (see the section templates):
+    the stage panel and tasks of this app, then those the other apps register (strom/cases/sections.py).
 
     None of these audits: the case page records one read of the case for the whole response.
     """
-    from strom.casefile.selectors import casefile_sections_context
     from strom.cases.selectors_stages import stage_panel_context, tasks_context
-    from strom.consent.selectors import consent_section_context
-    from strom.referrals.selectors import referral_section_context
-    from strom.screening.selectors import screenings_for
-    from strom.support.selectors import support_section_context
 
     context: dict[str, Any] = {
         "has_stage_panel": _template_exists("cases/stages/_stage_panel.html"),
@@ -440,11 +436,7 @@ def case_sections(user: User, case: Case) -> dict[str, Any]:
     }
     context.update(stage_panel_context(user, case))
     context.update(tasks_context(user, case))
-    context.update(support_section_context(user, case))
-    context.update(consent_section_context(user, case))
-    context.update(casefile_sections_context(user, case))
-    context.update(referral_section_context(user, case))
-    context["screenings"] = screenings_for(user, case=case)
+    context.update(sections_context(user, case))
     # The page's own values win where a section uses the same name for the same thing.
     context["case"] = case
     context["may_edit"] = access.can_edit_case(user, case)

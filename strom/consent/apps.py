@@ -6,5 +6,5 @@ class ConsentConfig(AppConfig):
     label = "consent"
 
     def ready(self) -> None:
-        # The case timeline's source for consent registers itself on import.
-        from strom.consent import timeline  # noqa: F401
+        # The case page's consent section and timeline source register themselves on import.
+        from strom.consent import selectors, timeline  # noqa: F401

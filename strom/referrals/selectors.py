@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from strom.cases import sections
 from strom.cases.choices import Exploitation
 from strom.core.countries import countries
 from strom.referrals.models import LIVE_STATES, Referral, Section, State
@@ -375,6 +376,7 @@ def disclosure_record(user: User, person: Any) -> list[Disclosure]:
     return result
 
 
+@sections.register
 def referral_section_context(user: User, case: Case) -> dict[str, Any]:
     """The Referrals section of the case page (referrals/_case_section.html). Keys are prefixed."""
     from strom.referrals import access

@@ -7,7 +7,7 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         from strom.cases.clocks import NOTIFICATION_MESSAGES, TASK_TITLES
-        from strom.screening import timeline  # noqa: F401  registers the case timeline source
+        from strom.screening import selectors, timeline  # noqa: F401  register the case page's section and source
         from strom.screening.recheck import NOTIFICATION_MESSAGES as RECHECK_MESSAGES
         from strom.screening.recheck import RECHECK_TASK, RECHECK_TASK_TITLE
 

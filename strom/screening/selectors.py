@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from strom.cases import sections
 from strom.screening.models import Screening, ScreeningRecheck
 
 if TYPE_CHECKING:
@@ -27,6 +28,12 @@ def screenings_for(user: User, *, case: Case | None = None) -> list[Screening]:
     if case is not None:
         qs = qs.filter(case=case)
     return list(qs.order_by("-id"))
+
+
+@sections.register
+def screening_section_context(user: User, case: Case) -> dict[str, Any]:
+    """The case page's list of the case's screenings (cases/case_detail.html, "screenings")."""
+    return {"screenings": screenings_for(user, case=case)}
 
 
 def screening_page(

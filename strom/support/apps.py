@@ -6,5 +6,5 @@ class SupportConfig(AppConfig):
     label = "support"
 
     def ready(self) -> None:
-        # The case timeline's source for needs, plan and services registers itself on import.
-        from strom.support import timeline  # noqa: F401
+        # The case page's section and timeline source for needs, plan and services register on import.
+        from strom.support import selectors, timeline  # noqa: F401
