@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from strom.api import errors
 from strom.api.auth import DEFAULT_AUTH
+from strom.api.openapi import StromAPI
 from strom.api.throttling import UserRateThrottle
 
-api = NinjaAPI(
+api = StromAPI(
     title="STROM API",
     version="1",
     description=(
@@ -31,6 +30,7 @@ def _register_routers() -> None:
     from strom.audit.api import router as audit_router
     from strom.casefile.api import router as casefile_router
     from strom.cases.api import router as cases_router
+    from strom.cases.api_rules import router as country_rules_router
     from strom.consent.api import router as consent_router
     from strom.directory.api import router as directory_router
     from strom.network.api import router as network_router
@@ -44,6 +44,7 @@ def _register_routers() -> None:
     api.add_router("/organisations", directory_router)
     api.add_router("/audit", audit_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/country-rules", country_rules_router)
     api.add_router("/screening", screening_router)
     api.add_router("/support", support_router)
     api.add_router("/consent", consent_router)

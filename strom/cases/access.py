@@ -91,3 +91,44 @@ def _all_cases() -> CaseQuerySet:
     from strom.cases.models import Case
 
     return Case.objects.all()
+
+
+# --- country rules ---------------------------------------------------------------------------------------
+
+
+def can_read_country_rules(user: User) -> bool:
+    """The law a case follows is no secret: every member of an organisation may read it."""
+    return bool(user.is_authenticated and user.is_active and user.has_any(Perm.DIRECTORY_VIEW))
+
+
+def can_keep_country_rules(user: User, country: str) -> bool:
+    """A country's national coordinators keep its rules (nrm.oversee in an organisation of that country);
+    the system admin may correct any country's."""
+    from strom.directory.models import Organisation
+
+    if not can_read_country_rules(user):
+        return False
+    if user.has_global(Perm.SYSTEM_MANAGE):
+        return True
+    coordinator_orgs = user.org_ids_with(Perm.NRM_OVERSEE)
+    return bool(
+        coordinator_orgs
+        and Organisation.objects.filter(pk__in=coordinator_orgs, country=country, is_active=True).exists()
+    )
+
+
+def may_backdate_country_rules(user: User) -> bool:
+    """Only a system admin may let a version take effect before the day it is made (with a reason)."""
+    return bool(user.has_global(Perm.SYSTEM_MANAGE))
+
+
+def get_country_for_rules(user: User, country: str, *, write: bool = False) -> str:
+    """The ISO code when the user may read (or, with write, keep) its rules; Http404 otherwise."""
+    from strom.core.countries import is_country
+
+    code = country.upper()
+    if not is_country(code) or not can_read_country_rules(user):
+        raise Http404
+    if write and not can_keep_country_rules(user, code):
+        raise Http404
+    return code

@@ -70,6 +70,9 @@ class ReflectionOut(Schema):
     base_days: int
     extension_days: int
     extension_days_left: int
+    rule_version: int | None = Field(
+        description="The version of the country's rules the period follows (/api/v1/country-rules/{country})"
+    )
 
 
 class StageOut(Schema):
@@ -251,11 +254,10 @@ def _decision_out(d: Decision) -> dict[str, Any]:
 
 
 def _stage_out(case: Case) -> dict[str, Any]:
-    from strom.cases import country_rules
+    from strom.cases import clocks
 
     case.refresh_from_db()
-    period = ReflectionPeriod.objects.filter(case=case).first()
-    rules = country_rules.rules_for(case.country)
+    period = ReflectionPeriod.objects.filter(case=case).select_related("rule_version").first()
     return {
         "ref": case.ref,
         "stage": case.stage,
@@ -277,7 +279,8 @@ def _stage_out(case: Case) -> dict[str, Any]:
             "ends_on": period.ends_on,
             "base_days": period.base_days,
             "extension_days": period.extension_days,
-            "extension_days_left": max(0, rules.reflection_max_extension_days - period.extension_days),
+            "extension_days_left": clocks.reflection_days_left(case.country, period),
+            "rule_version": period.rule_version.number if period.rule_version else None,
         }
         if period
         else None,

@@ -228,3 +228,5 @@ class Case(models.Model):
 
 # The chain of assistance (decisions, periods, permits, proceedings, tasks) lives in its own module.
 from strom.cases.models_stages import *  # noqa: E402, F403
+# Versions of each country's rules, which the clocks keep.
+from strom.cases.models_rules import *  # noqa: E402, F403

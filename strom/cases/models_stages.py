@@ -109,6 +109,10 @@ class ReflectionPeriod(models.Model):
     base_days = models.PositiveSmallIntegerField(_("days granted"))
     extension_days = models.PositiveSmallIntegerField(_("days of extension"), default=0)
     ends_on = models.DateField(_("last day"))
+    # The country's rules in force on the first day; the period keeps them (its length, extensions).
+    rule_version = models.ForeignKey(
+        "cases.CountryRuleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -300,6 +304,10 @@ class CaseTask(models.Model):
     # Which record the clock follows (e.g. "permit:12"), so a later change moves the same task.
     source = models.CharField(max_length=40, blank=True, default="")
     due_date = models.DateField(_("due"))
+    # A clock's task: the country's rules it started with, kept when it moves. Empty for manual tasks.
+    rule_version = models.ForeignKey(
+        "cases.CountryRuleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     assignee = models.ForeignKey(
         "accounts.User",
         on_delete=models.PROTECT,

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from strom.accounts.roles import Perm
-from strom.cases import access, clocks, country_rules, stages
+from strom.cases import access, clocks, stages
 from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.cases.models_stages import (
@@ -39,7 +39,7 @@ def open_tasks_q() -> dict[str, Any]:
 def case_tasks(case: Case) -> QuerySet[CaseTask]:
     return (
         CaseTask.objects.filter(case=case)
-        .select_related("assignee")
+        .select_related("assignee", "rule_version")
         .order_by("done_at", "cancelled_at", "due_date", "pk")
     )
 
@@ -110,20 +110,22 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
     moves = []
     for target in stages.next_stages(case.stage):
         moves.append({"stage": target, "label": Stage(target).label, "refusal": stages.refusal(case, target)})
-    rules = country_rules.rules_for(case.country)
-    reflection = ReflectionPeriod.objects.filter(case=case).prefetch_related("extensions").first()
+    reflection = (
+        ReflectionPeriod.objects.filter(case=case)
+        .select_related("rule_version")
+        .prefetch_related("extensions")
+        .first()
+    )
     return {
         "case": case,
-        "rules": rules,
         "may_edit": may_edit,
         "may_decide": may_edit and access.can_decide(user, case),
         "moves": moves,
         "decisions": decisions,
         "rg_decided": any(d.kind == DecisionKind.REASONABLE_GROUNDS for d in decisions),
         "reflection": reflection,
-        "extension_left": (rules.reflection_max_extension_days - reflection.extension_days)
-        if reflection
-        else 0,
+        "extension_left": clocks.reflection_days_left(case.country, reflection) if reflection else 0,
+        "reflection_rule": clocks.reflection_rule(case, reflection) if reflection else None,
         "return_plans": list(case.return_plans.all()),
         "permits": list(
             ResidencePermit.objects.filter(case=case).prefetch_related("renewals").order_by("-applied_on")
@@ -141,9 +143,12 @@ def tasks_context(user: User, case: Case) -> dict[str, Any]:
     """Everything cases/stages/_tasks.html needs."""
     tasks = list(case_tasks(case))
     today = timezone.localdate()
+    open_tasks = [t for t in tasks if t.is_open]
     return {
         "case": case,
-        "open_tasks": [t for t in tasks if t.is_open],
+        "open_tasks": open_tasks,
+        # Each open clock with the rule version and source it follows (None for manual tasks).
+        "open_rows": [{"task": t, "rule": clocks.clock_rule(case, t)} for t in open_tasks],
         "closed_tasks": [t for t in tasks if not t.is_open][:20],
         "today": today,
         "may_edit": access.can_edit_case(user, case),

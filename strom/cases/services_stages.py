@@ -121,7 +121,8 @@ def decision_record(
         raise ValidationError({"kind": _("Unknown kind of decision.")})
     if outcome not in Outcome.values:
         errors["outcome"] = _("Choose positive or negative.")
-    rules = country_rules.rules_for(case.country)
+    # Who may decide is the rule in force on the day of the decision.
+    rules = country_rules.rules_for(case.country, decided_at)
     own = own_decision_maker(case)
     maker = decided_by_org_type or own
     on_behalf = maker != own
@@ -265,14 +266,16 @@ def stage_change(
             closure_reason=closure_reason,
         )
         if to_stage == Stage.REFLECTION:
-            rules = country_rules.rules_for(case.country)
+            rules = country_rules.rules_for(case.country, start)
+            ends_on = rules.reflection.last_day(start)
             period = ReflectionPeriod.objects.create(
                 case=case,
                 starts_on=start,
-                base_days=rules.reflection_days,
-                ends_on=start + dt.timedelta(days=rules.reflection_days - 1),
+                base_days=(ends_on - start).days + 1,
+                ends_on=ends_on,
+                rule_version_id=rules.version_id,
             )
-            clocks.on_reflection_started(case, starts_on=period.starts_on, ends_on=period.ends_on, by=by)
+            clocks.on_reflection_started(case, period=period, by=by)
         elif to_stage in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION):
             clocks.ensure_plan_review(case, from_day=_today(), by=by)
         elif to_stage == Stage.CLOSED and from_stage == Stage.FOLLOW_UP:
@@ -310,24 +313,25 @@ def follow_up_end(*, by: User, case: Case, version: int) -> Case:
 def reflection_extend(*, by: User, case: Case, days: int, reason: str) -> ReflectionPeriod:
     _check_may_edit(by, case)
     errors: dict[str, str] = {}
-    period = ReflectionPeriod.objects.filter(case=case).first()
+    period = ReflectionPeriod.objects.filter(case=case).select_related("rule_version").first()
     if period is None or case.stage != Stage.REFLECTION:
         raise ValidationError(_("The reflection and recovery period is not running on this case."))
     if not isinstance(days, int) or days <= 0:
         errors["days"] = _("An extension must be at least one day.")
     if not reason.strip():
         errors["reason"] = _("Give the reason for the extension.")
-    maximum = country_rules.rules_for(case.country).reflection_max_extension_days
-    if "days" not in errors and period.extension_days + days > maximum:
-        left = max(0, maximum - period.extension_days)
+    # The period keeps the rules it started with: a later change of the country's rules does not
+    # shorten or lengthen what it may reach.
+    last_possible = clocks.reflection_last_possible_day(case.country, period)
+    if "days" not in errors and period.ends_on + dt.timedelta(days=days) > last_possible:
         errors["days"] = _(
-            "The rules for this country allow %(max)s days of extension in total; %(left)s days are left."
-        ) % {"max": maximum, "left": left}
+            "The rules this period follows let it last until %(last)s at most; %(left)s days are left."
+        ) % {"last": last_possible.isoformat(), "left": clocks.reflection_days_left(case.country, period)}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = ReflectionPeriod.objects.select_for_update().get(pk=period.pk)
-        if locked.extension_days + days > maximum:  # someone extended in between
+        if locked.ends_on + dt.timedelta(days=days) > last_possible:  # someone extended in between
             raise ValidationError({"days": _("The period was extended meanwhile. Check the days left.")})
         ReflectionExtension.objects.create(period=locked, days=days, reason=reason.strip(), by=by)
         locked.extension_days += days

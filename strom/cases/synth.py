@@ -951,12 +951,14 @@ def _countries(codes: Iterable[str]) -> dict[str, CountryInfo]:
     result = {}
     for code in set(codes):
         rules = rules_for(code)
+        # Synthetic histories count in days; a period in months is taken as it runs from today.
+        today = dt.date.today()
         result[code] = CountryInfo(
-            rg_days=rules.reasonable_grounds_due_days,
-            reflection_days=rules.reflection_days,
-            identification_days=rules.formal_identification_due_days,
-            review_days=rules.support_plan_review_days,
-            follow_up_days=tuple(rules.follow_up_days),
+            rg_days=rules.reasonable_grounds_due.days_after(today),
+            reflection_days=rules.reflection.days_from(today),
+            identification_days=rules.formal_identification_due.days_after(today),
+            review_days=rules.support_plan_review.days_after(today),
+            follow_up_days=tuple(p.days_after(today) for p in rules.follow_up),
             rg_makers=tuple(rules.deciders.get("reasonable_grounds", ("Other",))) or ("Other",),
             fi_makers=tuple(rules.deciders.get("formal_identification", ("Other",))) or ("Other",),
         )

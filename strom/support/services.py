@@ -88,8 +88,9 @@ def _ordered(
         _add(errors, end_field, message)
 
 
-def _review_period(case: Case) -> dt.timedelta:
-    return dt.timedelta(days=rules_for(case.country).support_plan_review_days)
+def _review_due(case: Case, day: dt.date) -> dt.date:
+    """The next review after `day`, by the country's rules in force that day (months are months)."""
+    return rules_for(case.country, day).support_plan_review.after(day)
 
 
 def _audit(by: User, case: Case, action: str, details: dict[str, Any]) -> None:
@@ -196,7 +197,8 @@ def _sync_review_clock(case: Case, plan: SupportPlan, *, by: User) -> None:
     if plan.actual_end_date is not None or plan.next_review_due is None:
         clocks.stop_clocks(case, (clocks.PLAN_REVIEW,), by=by, done=False)
     elif not clocks.move_clock(case, clocks.PLAN_REVIEW, plan.next_review_due, by=by):
-        clocks.start_clock(case, clocks.PLAN_REVIEW, plan.next_review_due, by=by)
+        rules = rules_for(case.country, timezone.localdate())
+        clocks.start_clock(case, clocks.PLAN_REVIEW, plan.next_review_due, by=by, rules=rules)
     clocks.refresh_next_due(case)
 
 
@@ -244,7 +246,7 @@ def support_plan_save(
             raise _plan_conflict(stored, data)
         if stored is None:
             if data["next_review_due"] is None:
-                data["next_review_due"] = start_date + _review_period(case)
+                data["next_review_due"] = _review_due(case, start_date)
             try:
                 with transaction.atomic():
                     plan = SupportPlan.objects.create(case=case, updated_by=by, version=1, **data)
@@ -301,7 +303,7 @@ def plan_review_record(
     )
     if errors:
         raise ValidationError(errors)
-    due = next_review_due or reviewed_at + _review_period(case)
+    due = next_review_due or _review_due(case, reviewed_at)
     with transaction.atomic():
         review = PlanReview.objects.create(
             plan=plan, reviewed_at=reviewed_at, reviewed_by=by, summary=summary.strip(), next_review_due=due

@@ -46,6 +46,11 @@ from strom.cases.tests.routes_stages import ROUTES as _STAGE_ROUTES  # noqa: E40
 
 ROUTES += _STAGE_ROUTES
 
+# Country rules (strom/cases/tests/routes_rules.py).
+from strom.cases.tests.routes_rules import ROUTES as _RULE_ROUTES  # noqa: E402
+
+ROUTES += _RULE_ROUTES
+
 
 def _new_case_body(cast: Cast) -> dict[str, Any]:
     return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from strom.audit.models import AuditEntry
 from strom.cases import country_rules, stages
 from strom.cases.choices import CaseStatus, Stage, TraffickingStatus
 from strom.cases.models_stages import CaseStageChange, Decision, ReflectionExtension, ReflectionPeriod
+from strom.cases.periods import DAYS, MONTHS, Period
 from strom.cases.services import EditConflict
 from strom.cases.services_stages import (
     case_close,
@@ -39,14 +40,18 @@ def _messages(exc: pytest.ExceptionInfo[ValidationError]) -> str:
 
 
 @pytest.fixture
-def rules_with_extension(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Latvia's file allows no extension; these tests need a country that allows 60 days."""
-    original = country_rules.rules_for
+def rules_with_extension(db: None) -> None:
+    """Latvia's rules allow no extension; these tests need a version that lets the period reach 90 days.
 
-    def patched(country: str) -> Any:
-        return dataclasses.replace(original(country), reflection_max_extension_days=60)
+    The version is in force since always, so periods that started in the past follow it too."""
+    from strom.cases.models_rules import CountryRuleVersion
 
-    monkeypatch.setattr(country_rules, "rules_for", patched)
+    shipped = CountryRuleVersion.objects.get(country="LV", number=1)
+    items = copy.deepcopy(shipped.items)
+    items["reflection_longest"]["value"] = {"length": 90, "unit": "days"}
+    CountryRuleVersion.objects.create(
+        country="LV", number=2, effective_from=shipped.effective_from, items=items
+    )
 
 
 # --- transitions ------------------------------------------------------------------------------------
@@ -271,24 +276,51 @@ def test_identification_cannot_predate_reasonable_grounds(cast: Any) -> None:
     assert "before the reasonable-grounds decision" in _messages(exc)
 
 
-def test_every_country_file_loads_and_names_its_source() -> None:
-    country_rules.rules_for.cache_clear()
+def test_every_country_file_loads_and_every_value_names_its_source_and_status() -> None:
     rules = country_rules.all_rules()
-    assert set(rules) >= {"LV", "LT", "EE", "FI", "SE", "NO", "DK", "PL", "DE"}
+    assert set(rules) >= {"LV", "LT", "EE", "FI", "SE", "NO", "DK", "PL", "DE", "IS"}
     for code, rule in rules.items():
-        assert rule.reflection_days >= 30, code
-        assert rule.source, code
+        assert rule.reflection.days_from(dt.date(2025, 2, 1)) >= 30, code
+        for key in country_rules.ITEM_KEYS:
+            item = rule.items[key]
+            assert item["status"] in country_rules.STATUSES, (code, key)
+            assert any(item["source"].values()), (code, key)
+            if item["status"] == country_rules.VERIFIED:
+                assert item["source"]["act"], (code, key)
+                assert item["verified_by"], (code, key)
+                assert item["verified_on"], (code, key)
         for decision in country_rules.DECISIONS:
             assert rule.deciders[decision], (code, decision)
-    assert rules["NO"].reflection_days == 180
-    assert rules["DK"].reflection_days + rules["DK"].reflection_max_extension_days == 120
+    # The corrections of issue 10: months where the law says months.
+    assert rules["NO"].reflection == Period(6, MONTHS)
+    assert rules["DE"].reflection == Period(3, MONTHS)
+    assert rules["PL"].reflection == Period(3, MONTHS)
+    assert rules["DK"].reflection_longest == Period(120, DAYS)
+    assert rules["EE"].reflection_longest == Period(60, DAYS)
+    assert "54 b" not in rules["FI"].items["reflection"]["source"]["section"]
+    assert not rules["FI"].is_verified("reflection")
+    assert "socialnämnden" in rules["SE"].items["reflection_extension"]["value"]
+    assert not rules["IS"].is_verified("reflection")
+    assert not rules["LV"].is_verified("reflection_longest")
+    assert not rules["LT"].is_verified("reflection_longest")
 
 
-def test_country_rules_refuse_unknown_decision_makers() -> None:
-    with pytest.raises(country_rules.RulesError):
-        country_rules._validate("XX", {"deciders": {"reasonable_grounds": ["Shaman"]}})
-    with pytest.raises(country_rules.RulesError):
-        country_rules._validate("XX", {"reflection_days": 29})
+def test_country_rules_refuse_unknown_decision_makers_and_short_periods() -> None:
+    with pytest.raises(country_rules.RulesError, match="deciders_reasonable_grounds"):
+        country_rules.shipped_items("XX", {"items": {"deciders_reasonable_grounds": {"value": ["Shaman"]}}})
+    with pytest.raises(country_rules.RulesError, match="30 days"):
+        country_rules.shipped_items(
+            "XX", {"items": {"reflection": {"value": {"length": 29, "unit": "days"}}}}
+        )
+    with pytest.raises(country_rules.RulesError, match="30 days"):
+        # One month from 1 February is less than the Convention's 30 days.
+        country_rules.shipped_items(
+            "XX", {"items": {"reflection": {"value": {"length": 1, "unit": "months"}}}}
+        )
+    with pytest.raises(country_rules.RulesError, match="verified"):
+        country_rules.shipped_items(
+            "XX", {"items": {"reflection": {"value": {"length": 30, "unit": "days"}, "status": "verified"}}}
+        )
 
 
 # --- reflection period ----------------------------------------------------------------------------
