@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from ninja import NinjaAPI
+
 from strom.api import errors
 from strom.api.auth import DEFAULT_AUTH
-from strom.api.openapi import StromAPI
 from strom.api.throttling import UserRateThrottle
 
-api = StromAPI(
+api = NinjaAPI(
     title="STROM API",
     version="1",
     description=(
