@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from strom.api import errors
 from strom.api.auth import DEFAULT_AUTH
+from strom.api.openapi import StromAPI
 from strom.api.throttling import UserRateThrottle
 
-api = NinjaAPI(
+api = StromAPI(
     title="STROM API",
     version="1",
     description=(

@@ -225,6 +225,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return forbidden(request)
     if exc.status_code == 422:
         return problem(request, 422, "invalid-input", _("Invalid input"))
+    if exc.status_code == 400:
+        # ninja's answer to a body it cannot parse (not JSON, or not the form the operation takes).
+        return problem(
+            request,
+            400,
+            "malformed-body",
+            _("Bad request"),
+            _("The request body could not be read. Send JSON, or the form data the operation documents."),
+        )
     # Any other deliberate HttpError: say only the status class, never the internal message.
     return problem(request, exc.status_code, "error", _("The request could not be handled."))
 

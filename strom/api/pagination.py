@@ -23,21 +23,28 @@ MAX_PAGE = 100_000
 MAX_OFFSET = MAX_PAGE * MAX_PER_PAGE
 
 
+# Named apart: the OpenAPI document names schemas by class name, and two "Input"s would collide.
+class PageNumberInput(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1")
+    page_size: int | None = Field(
+        None, ge=1, le=MAX_PER_PAGE, description=f"Items per page (default {PER_PAGE})"
+    )
+
+
+class LimitOffsetInput(Schema):
+    limit: int = Field(PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Items to return")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip")
+
+
 class PageNumberPagination(ninja_pagination.PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1")
-        page_size: int | None = Field(
-            None, ge=1, le=MAX_PER_PAGE, description=f"Items per page (default {PER_PAGE})"
-        )
+    Input = PageNumberInput  # type: ignore[assignment]  # ninja declares it as a nested class
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=PER_PAGE, max_page_size=MAX_PER_PAGE, **kwargs)
 
 
 class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Items to return")
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip")
+    Input = LimitOffsetInput  # type: ignore[assignment]  # ninja declares it as a nested class
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PER_PAGE, **kwargs)

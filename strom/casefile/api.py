@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from strom.api.auth import api_user
 from strom.api.errors import problem
+from strom.api.openapi import EditConflictProblem
 from strom.audit.services import audit_read
 from strom.casefile import access, services
 from strom.casefile.choices import (
@@ -28,6 +29,7 @@ from strom.casefile.choices import (
     WebsiteOrApp,
 )
 from strom.casefile.dates import as_text, parse_partial_date
+from strom.casefile.filetypes import download_content
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.casefile.selectors import documents_for, events_for, notes_for
 from strom.casefile.views import document_response
@@ -158,15 +160,6 @@ def _event_data(payload: Schema, fields: set[str]) -> dict[str, Any]:
     return data
 
 
-class Conflict(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    stored_version: int
-    fields: list[str]
-
-
 def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
     return problem(
         request,
@@ -177,7 +170,7 @@ def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
             "Someone else saved this since you read it. "
             "Read it again, then send your changes with the new version."
         ),
-        extra={"stored_version": exc.stored_version, "fields": [c.field for c in exc.changes]},
+        extra={"stored_version": exc.stored_version, "changed_fields": [c.field for c in exc.changes]},
     )
 
 
@@ -197,7 +190,9 @@ def create_event(request: HttpRequest, ref: str, payload: EventIn) -> Traffickin
 
 
 @router.patch(
-    "/{ref}/events/{event_id}", response={200: EventOut, 409: Conflict}, url_name="casefile_event_update"
+    "/{ref}/events/{event_id}",
+    response={200: EventOut, 409: EditConflictProblem},
+    url_name="casefile_event_update",
 )
 def update_event(request: HttpRequest, ref: str, event_id: int, payload: EventPatchIn) -> Any:
     user = api_user(request)
@@ -318,7 +313,9 @@ def create_note(request: HttpRequest, ref: str, payload: NoteIn) -> CaseNote:
 
 
 @router.patch(
-    "/{ref}/notes/{note_id}", response={200: NoteOut, 409: Conflict}, url_name="casefile_note_update"
+    "/{ref}/notes/{note_id}",
+    response={200: NoteOut, 409: EditConflictProblem},
+    url_name="casefile_note_update",
 )
 def update_note(request: HttpRequest, ref: str, note_id: int, payload: NotePatchIn) -> Any:
     user = api_user(request)
@@ -334,7 +331,7 @@ def update_note(request: HttpRequest, ref: str, note_id: int, payload: NotePatch
 # --- documents ---------------------------------------------------------------------------------------
 
 
-class DocumentOut(Schema):
+class CaseDocumentOut(Schema):
     uuid: uuid.UUID
     title: str
     kind: DocumentKind
@@ -346,7 +343,7 @@ class DocumentOut(Schema):
     uploaded_at: dt.datetime
 
 
-@router.get("/{ref}/documents", response=list[DocumentOut], url_name="casefile_document_list")
+@router.get("/{ref}/documents", response=list[CaseDocumentOut], url_name="casefile_document_list")
 def list_documents(request: HttpRequest, ref: str) -> list[CaseDocument]:
     case = get_case_for(api_user(request), ref)
     documents = list(documents_for(case))
@@ -354,7 +351,7 @@ def list_documents(request: HttpRequest, ref: str) -> list[CaseDocument]:
     return documents
 
 
-@router.post("/{ref}/documents", response={201: DocumentOut}, url_name="casefile_document_upload")
+@router.post("/{ref}/documents", response={201: CaseDocumentOut}, url_name="casefile_document_upload")
 def upload_document(
     request: HttpRequest,
     ref: str,
@@ -372,7 +369,7 @@ def upload_document(
     url_name="casefile_document_download",
     openapi_extra={
         "responses": {
-            200: {"description": "The file, decrypted", "content": {"application/octet-stream": {}}}
+            200: {"description": "The file, decrypted, in its detected type", "content": download_content()}
         }
     },
 )

@@ -129,3 +129,9 @@ def check_upload(filename: str, data: bytes) -> FileType:
             code="mismatch",
         )
     return actual
+
+
+def download_content() -> dict[str, dict[str, object]]:
+    """The OpenAPI `content` of a document download: one entry per type a stored file can have."""
+    binary: dict[str, object] = {"schema": {"type": "string", "format": "binary"}}
+    return {t.content_type.split(";")[0]: binary for t in ALLOWED}

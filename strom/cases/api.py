@@ -19,6 +19,7 @@ from strom.accounts.models import User
 from strom.accounts.roles import Perm
 from strom.api.auth import api_user
 from strom.api.errors import problem
+from strom.api.openapi import EditConflictProblem
 from strom.audit.services import audit_read
 from strom.cases import access
 from strom.cases.choices import (
@@ -61,7 +62,7 @@ class UserRef(Schema):
     name: str
 
 
-class DocumentOut(Schema):
+class IdentityDocumentOut(Schema):
     id: int
     doc_type: DocumentType
     number: str = Field(description="prs_IdentityNumber")
@@ -90,7 +91,7 @@ class PersonOut(PersonSummaryOut):
     contact: str
     address: str
     migration_status: MigrationStatus
-    documents: list[DocumentOut]
+    documents: list[IdentityDocumentOut]
     version: int
 
 
@@ -124,16 +125,6 @@ class CasePageOut(Schema):
         description="Pass as ?cursor= for the next (older) cases; empty on the last page"
     )
     prev_cursor: str = Field(description="Pass as ?cursor= for the previous (newer) cases")
-
-
-class ConflictOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str
-    stored_version: int
-    changed_fields: list[str] = Field(description="Fields someone else changed since your version")
 
 
 class CaseQuery(Schema):
@@ -434,7 +425,9 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return _person_out(person, list(person.documents.order_by("-created_at")))
 
 
-@router.patch("/persons/{person_id}", response={200: PersonOut, 409: ConflictOut}, url_name="person_update")
+@router.patch(
+    "/persons/{person_id}", response={200: PersonOut, 409: EditConflictProblem}, url_name="person_update"
+)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> Any:
     """Change the fields you send. `version` is the one you read; a stale one answers 409."""
     user = api_user(request)
@@ -450,7 +443,9 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) 
     return _person_out(person, list(person.documents.order_by("-created_at")))
 
 
-@router.post("/persons/{person_id}/documents", response={201: DocumentOut}, url_name="person_document_add")
+@router.post(
+    "/persons/{person_id}/documents", response={201: IdentityDocumentOut}, url_name="person_document_add"
+)
 def add_document(request: HttpRequest, person_id: int, payload: DocumentIn) -> Status[dict[str, Any]]:
     user = api_user(request)
     person = access.get_person_for(user, person_id, write=True)
@@ -474,7 +469,7 @@ def get_case(request: HttpRequest, ref: str) -> dict[str, Any]:
     return _case_detail(case)
 
 
-@router.patch("/{ref}", response={200: CaseDetailOut, 409: ConflictOut}, url_name="case_update")
+@router.patch("/{ref}", response={200: CaseDetailOut, 409: EditConflictProblem}, url_name="case_update")
 def update_case(request: HttpRequest, ref: str, payload: CasePatchIn) -> Any:
     """Municipality, forms of exploitation, case worker (supervisors reassign). Send the `version`
     you read; a stale one answers 409 naming the fields someone else changed."""

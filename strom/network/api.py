@@ -27,7 +27,7 @@ class OpeningTime(Schema):
     closes: str = Field(description="HH:MM, local time")
 
 
-class ServiceOut(Schema):
+class NetworkServiceOut(Schema):
     id: int
     organisation_id: int
     organisation_name: str = Field(alias="organisation.name")
@@ -133,7 +133,7 @@ def _fields(payload: ServiceFields) -> tuple[dict[str, Any], list[Municipality] 
     return fields, municipalities
 
 
-@router.get("/services", response=list[ServiceOut], url_name="network_service_list")
+@router.get("/services", response=list[NetworkServiceOut], url_name="network_service_list")
 @paginate(PageNumberPagination)
 def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> NetworkServiceQuerySet:
     user = api_user(request)
@@ -155,12 +155,12 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> Netwo
     ).prefetch_related("municipalities")
 
 
-@router.get("/services/{service_id}", response=ServiceOut, url_name="network_service_detail")
+@router.get("/services/{service_id}", response=NetworkServiceOut, url_name="network_service_detail")
 def get_service(request: HttpRequest, service_id: int) -> NetworkService:
     return get_service_for(api_user(request), service_id)
 
 
-@router.post("/services", response={201: ServiceOut}, url_name="network_service_create")
+@router.post("/services", response={201: NetworkServiceOut}, url_name="network_service_create")
 def create_service(request: HttpRequest, payload: ServiceCreateIn) -> NetworkService:
     user = api_user(request)
     check_network_allowed(user)
@@ -169,7 +169,7 @@ def create_service(request: HttpRequest, payload: ServiceCreateIn) -> NetworkSer
     return service_create(by=user, organisation=organisation, municipalities=municipalities or [], **fields)
 
 
-@router.patch("/services/{service_id}", response=ServiceOut, url_name="network_service_update")
+@router.patch("/services/{service_id}", response=NetworkServiceOut, url_name="network_service_update")
 def update_service(request: HttpRequest, service_id: int, payload: ServiceFields) -> NetworkService:
     user = api_user(request)
     service = get_service_for(user, service_id, write=True)
@@ -177,7 +177,9 @@ def update_service(request: HttpRequest, service_id: int, payload: ServiceFields
     return service_update(by=user, service=service, municipalities=municipalities, **fields)
 
 
-@router.post("/services/{service_id}/capacity", response=ServiceOut, url_name="network_service_capacity")
+@router.post(
+    "/services/{service_id}/capacity", response=NetworkServiceOut, url_name="network_service_capacity"
+)
 def update_capacity(request: HttpRequest, service_id: int, payload: CapacityIn) -> NetworkService:
     user = api_user(request)
     service = get_service_for(user, service_id, capacity=True)

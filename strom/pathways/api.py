@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from strom.api.auth import api_user
 from strom.api.errors import problem
+from strom.api.openapi import EditConflictProblem
 from strom.api.pagination import PageNumberPagination
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.access import get_municipality_for
@@ -22,7 +23,7 @@ from strom.pathways.services import PathwayConflict, StepData, pathway_save
 router = Router(tags=["pathways"])
 
 
-class MunicipalityOut(Schema):
+class PathwayMunicipalityOut(Schema):
     id: int
     country: str
     name: str
@@ -30,7 +31,7 @@ class MunicipalityOut(Schema):
 
 
 class PathwaySummaryOut(Schema):
-    municipality: MunicipalityOut
+    municipality: PathwayMunicipalityOut
     version: int
     last_reviewed_at: datetime
     step_count: int
@@ -50,7 +51,7 @@ class StepOut(Schema):
 
 
 class PathwayOut(Schema):
-    municipality: MunicipalityOut
+    municipality: PathwayMunicipalityOut
     version: int = Field(description="0 while the municipality has no pathway")
     last_reviewed_at: datetime | None
     steps: list[StepOut]
@@ -76,14 +77,6 @@ class PathwayIn(Schema):
 
 class PathwayFilters(Schema):
     country: str = Field("", description="ISO 3166-1 alpha-2", max_length=2)
-
-
-class Conflict(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    stored_version: int
 
 
 def _out(municipality: Municipality, pathway: Pathway | None) -> dict[str, Any]:
@@ -116,7 +109,9 @@ def get_pathway(request: HttpRequest, municipality_id: int) -> dict[str, Any]:
     return _out(municipality, pathway_of(municipality))
 
 
-@router.put("/{municipality_id}", response={200: PathwayOut, 409: Conflict}, url_name="pathway_update")
+@router.put(
+    "/{municipality_id}", response={200: PathwayOut, 409: EditConflictProblem}, url_name="pathway_update"
+)
 def put_pathway(
     request: HttpRequest, municipality_id: int, payload: PathwayIn
 ) -> dict[str, Any] | HttpResponse:

@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from strom.api.auth import api_user
 from strom.api.pagination import LimitOffsetPagination
 from strom.audit.services import audit_read
+from strom.casefile.filetypes import download_content
 from strom.casefile.views import document_response
 from strom.cases import access as case_access
 from strom.directory.models import Municipality, Organisation
@@ -285,7 +286,7 @@ def complete_referral(request: HttpRequest, referral_uuid: uuid.UUID, payload: C
     url_name="referral_document",
     response={200: None},
     openapi_extra={
-        "responses": {200: {"description": "The file", "content": {"application/octet-stream": {}}}}
+        "responses": {200: {"description": "The file, in its detected type", "content": download_content()}}
     },
 )
 def referral_document(

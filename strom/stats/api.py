@@ -81,7 +81,7 @@ class ValueOut(Schema):
     label: str
 
 
-class DimensionOut(Schema):
+class TableDimensionOut(Schema):
     name: str
     label: str
     help: str
@@ -139,7 +139,7 @@ def table_exchange(request: HttpRequest, query: Query[TableQuery]) -> dict[str, 
     return exchange_document(table_publish(by=user, spec=spec))
 
 
-@router.get("/dimensions", response=list[DimensionOut], url_name="stats_dimensions")
+@router.get("/dimensions", response=list[TableDimensionOut], url_name="stats_dimensions")
 def dimensions(request: HttpRequest) -> list[dict[str, Any]]:
     check_stats_allowed(api_user(request))
     return dimension_listing()

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 
 from strom.api.auth import api_user
 from strom.api.errors import problem
+from strom.api.openapi import EditConflictProblem
 from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
@@ -98,7 +99,7 @@ class ReviewOut(Schema):
     next_review_due: dt.date | None
 
 
-class ServiceOut(Schema):
+class SupportServiceOut(Schema):
     id: int
     service_type: ServiceType = Field(description="HTCDS spl_Type, or a statutory minimum service")
     status: ServiceStatus
@@ -157,7 +158,7 @@ class CoverageOut(Schema):
 
 
 class ServicesOut(Schema):
-    services: list[ServiceOut]
+    services: list[SupportServiceOut]
     totals: list[CostTotalOut]
     coverage: list[CoverageOut] = Field(
         description="The seven statutory minimum services; “missing” is flagged"
@@ -271,7 +272,7 @@ def get_plan(request: HttpRequest, ref: str) -> SupportPlan:
     return plan
 
 
-@router.put("/{ref}/plan", response={200: PlanOut, 409: dict}, url_name="support_plan_save")
+@router.put("/{ref}/plan", response={200: PlanOut, 409: EditConflictProblem}, url_name="support_plan_save")
 def put_plan(request: HttpRequest, ref: str, payload: PlanIn) -> SupportPlan | HttpResponse:
     case = _case(request, ref, write=True)
     try:
@@ -296,7 +297,7 @@ def list_services(request: HttpRequest, ref: str) -> ServicesOut:
     services = selectors.services_for(case)
     rows = selectors.coverage(services, selectors.not_needed_for(case), selectors.latest_assessment(case))
     return ServicesOut(
-        services=[ServiceOut.from_orm(s) for s in services],
+        services=[SupportServiceOut.from_orm(s) for s in services],
         totals=[
             CostTotalOut(currency=t.currency, recorded=t.recorded, delivered=t.delivered)
             for t in selectors.cost_totals(services)
@@ -312,7 +313,7 @@ def list_services(request: HttpRequest, ref: str) -> ServicesOut:
     )
 
 
-@router.post("/{ref}/services", response={201: ServiceOut}, url_name="support_service_create")
+@router.post("/{ref}/services", response={201: SupportServiceOut}, url_name="support_service_create")
 def create_service(request: HttpRequest, ref: str, payload: ServiceIn) -> Service:
     case = _case(request, ref, write=True)
     data = payload.dict()
@@ -322,7 +323,7 @@ def create_service(request: HttpRequest, ref: str, payload: ServiceIn) -> Servic
     return service_plan(by=api_user(request), case=case, **data)
 
 
-@router.patch("/{ref}/services/{service_id}", response=ServiceOut, url_name="support_service_update")
+@router.patch("/{ref}/services/{service_id}", response=SupportServiceOut, url_name="support_service_update")
 def update_service(request: HttpRequest, ref: str, service_id: int, payload: ServicePatchIn) -> Service:
     case = _case(request, ref, write=True)
     service = Service.objects.filter(case=case, pk=service_id).select_related("case").first()
