@@ -15,7 +15,8 @@ from strom.api.auth import api_user
 from strom.stats.access import check_stats_allowed
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
 from strom.stats.exchange import exchange_document
-from strom.stats.selectors import datasets_for, dimension_listing
+from strom.stats.models import Dataset
+from strom.stats.selectors import dataset_records, datasets_for, dimension_listing
 from strom.stats.services import table_publish
 
 router = Router(tags=["statistics"])
@@ -95,10 +96,16 @@ class TableDimensionOut(Schema):
 class DatasetOut(Schema):
     name: str
     kind: str
-    rows: int
+    rows: int | None = Field(
+        description="records; for STROM's own cases perturbed like every count, null under the threshold"
+    )
     source_name: str
     created_at: Any
     refreshed_at: Any = None
+
+    @staticmethod
+    def resolve_rows(obj: Dataset) -> int | None:
+        return dataset_records(obj)
 
 
 @router.get("/tables", response=TableOut, url_name="stats_table")

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,9 @@ from strom.cases.choices import Stage
 from strom.cases.clocks import CLOCKS
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
-from strom.stats.models import Dataset
+from strom.stats.cellkey import ptable
+from strom.stats.engine import Spec, count_tallies, perturbed_counts
+from strom.stats.models import Dataset, DatasetKind
 from strom.stats.refresh import builtin_dataset, referrals_installed, refresh_if_stale
 
 if TYPE_CHECKING:
@@ -57,6 +60,20 @@ def datasets_for(user: User | None) -> list[Dataset]:
     """Every dataset: figures from any of them leave only through disclosure control."""
     builtin_dataset()
     return list(Dataset.objects.order_by("name"))
+
+
+def dataset_records(dataset: Dataset) -> int | None:
+    """How many records a dataset holds, as the datasets page and API show it.
+
+    For STROM's own cases that number is a count like any other: it is shown perturbed and withheld
+    under the threshold, exactly as the total of every table over the dataset. Shown exact, it would
+    give away the noise of that total and make every difference with it exact as often as p(0).
+    """
+    if dataset.kind != DatasetKind.STROM:
+        return dataset.rows
+    spec = Spec(datasets=[dataset], by=[dims.BY_NAME["year"]])
+    total = perturbed_counts(count_tallies(spec), ptable()).get((None,), 0)
+    return None if 0 < total < settings.STROM_STATS_THRESHOLD else total
 
 
 # -- the coordinator's dashboard ------------------------------------------------------------------

@@ -260,3 +260,22 @@ def test_a_perturbed_table_is_exchanged_and_imported_although_it_does_not_add_up
     assert combined.rule["perturbation"]["perturbed"] == ["national", "strom"]
     assert {p["dataset"]: p["max_noise"] for p in combined.rule["parts"]}["national"] == 3
     assert dataset.exchange["rule"]["perturbation"]["method"] == "cell key method"
+
+
+def test_the_datasets_listing_gives_the_number_of_own_cases_as_every_table_total_does(cast: Cast) -> None:
+    """Shown exact, the number of cases would give away the noise of every table's total."""
+    for _ in range(3):
+        full_case(cast, exploited_in="")
+    facts_refresh()
+    client = login_client(cast.users["analyst_a"])
+    listing = {d["name"]: d for d in client.get("/api/v1/stats/datasets").json()}
+    assert listing["strom"]["rows"] in (None, 0)  # 3 cases, with noise: withheld (or perturbed to 0)
+    page = client.get("/stats/datasets/").content.decode()
+    assert "<td>3</td>" not in page
+    for _ in range(17):
+        full_case(cast, exploited_in="")
+    facts_refresh()
+    listing = {d["name"]: d for d in client.get("/api/v1/stats/datasets").json()}
+    total = table_publish(by=None, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender")))
+    assert listing["strom"]["rows"] == total.count((None,))
+    assert abs(listing["strom"]["rows"] - 20) <= 3
