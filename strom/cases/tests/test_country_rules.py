@@ -310,3 +310,19 @@ def test_a_form_with_a_bad_link_comes_back_with_the_message_and_nothing_is_publi
     assert response.status_code == 422
     assert "Enter a valid URL" in response.content.decode()
     assert CountryRuleVersion.objects.filter(country="LV").count() == 1
+
+
+def test_docs_clocks_md_lists_every_shipped_value_with_its_source_and_status() -> None:
+    from strom.cases import rules_doc
+
+    text = rules_doc.DOC.read_text(encoding="utf-8")
+    listed = rules_doc.embedded(text)
+    assert listed == rules_doc.rules_markdown(), "run: strom country_rules_doc --write"
+    for country, rules in cr.all_rules().items():
+        section = listed.split(f"### {country}:", 1)[1].split("\n### ", 1)[0]
+        rows = [
+            line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| rule")
+        ]
+        assert len(rows) == len(cr.ITEM_KEYS), country
+        assert sum("**unverified**" in row for row in rows) == len(rules.unverified), country
+        assert all(row.count(" | ") == 3 for row in rows), country
