@@ -57,7 +57,7 @@ def _config(*, full: bool) -> schemathesis.Config:
             "seed": SEED,
             "suppress-health-check": ["all"],
             "generation": {
-                "max-examples": 200 if full else 4,
+                "max-examples": 100 if full else 4,
                 "deterministic": not full,
                 "database": "none",
                 "no-shrink": not full,
