@@ -46,6 +46,13 @@ def _invitation(cast: Cast) -> None:
     make_invitation(cast)
 
 
+def _membership_breaking_the_type_rule(cast: Cast) -> None:
+    from strom.accounts.models import Membership
+    from strom.accounts.roles import Role
+
+    Membership.objects.create(user=cast.users["caseworker_b"], organisation=cast.org_c, role=Role.ANALYST)
+
+
 @dataclass(frozen=True)
 class Read:
     persona: str = ""  # who reads; empty: the first persona the route answers 200
@@ -58,6 +65,7 @@ PERSONAL: dict[str, Read] = {
     "accounts:user_list": Read(),
     "accounts:user_detail": Read(),
     "accounts:invitation_list": Read(setup=_invitation),
+    "accounts:memberships_breaking_rule": Read(setup=_membership_breaking_the_type_rule),
     "api:user_list": Read(),
     "api:user_detail": Read(),
     # Cases, persons and every part of a case.
@@ -121,6 +129,7 @@ _OWN_ACCOUNT = "the user's own account"
 _PUBLIC_DATA = "organisations, services and pathways: the cooperation network's public directory"
 _AGGREGATED = "statistics: aggregated, disclosure-controlled figures"
 _REFERENCE = "indicator lists and their versions: published reference data"
+_COUNTRY_RULES = "each country's periods and decision makers, with their sources: reference data"
 
 NO_PERSONAL_DATA: dict[str, str] = {
     "healthz": "a health check",
@@ -137,7 +146,6 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "accounts:password_reset_complete": _OWN_ACCOUNT,
     "accounts:invitation_create": "an empty invitation form",
     "accounts:invitation_accept": "the invitation's own addressee, before they have an account",
-    "accounts:memberships_breaking_rule": "for system admins: memberships by organisation and role",
     "api:me": _OWN_ACCOUNT,
     "api_tokens:list": _OWN_ACCOUNT,
     "api:api-root": "no page: the API answers 404 at its root",
@@ -150,6 +158,13 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "cases:overdue_org": _WORKLIST,
     "cases:notifications": _WORKLIST,
     "api:case_tasks_overdue": _WORKLIST,
+    "cases:country_rules": _COUNTRY_RULES,
+    "cases:country_rules_detail": _COUNTRY_RULES,
+    "cases:country_rules_edit": _COUNTRY_RULES,
+    "cases:country_rules_version": _COUNTRY_RULES,
+    "api:country_rules_list": _COUNTRY_RULES,
+    "api:country_rules_detail": _COUNTRY_RULES,
+    "api:country_rules_version": _COUNTRY_RULES,
     "cases:decision": _EMPTY_CASE_FORM,
     "cases:stage_change": _EMPTY_CASE_FORM,
     "cases:reflection_extend": _EMPTY_CASE_FORM,
