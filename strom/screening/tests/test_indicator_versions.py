@@ -313,3 +313,26 @@ def test_the_api_lists_versions_and_publishes(cast: Cast, as_persona: Any) -> No
         reverse("api:screening_indicator_set", kwargs={"set_id": "ilo-adult-labour", "version": 1})
     ).json()
     assert {i["id"] for i in one["indicators"] if i["to_check"]} == {"ADL-VR-13", "ADL-VR-14"}
+
+
+def test_the_list_of_sets_costs_the_same_queries_however_many_versions(cast: Cast, as_persona: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_persona("coordinator_a")
+    url = reverse("screening:sets")
+    client.get(url)  # warm the session and the parsed-set cache
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    indicator_set_adapt(by=cast.coordinator_a, set_id="ilo-adult-labour", country="LV")
+    indicator_set_publish(
+        by=cast.sysadmin,
+        set_id="ilo-child-labour",
+        base_version=1,
+        indicators=_changes("ilo-child-labour"),
+        source=SOURCE,
+    )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url)
+    assert "ilo-adult-labour-lv" in page.content.decode()
+    assert len(after.captured_queries) == len(before.captured_queries)
