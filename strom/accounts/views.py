@@ -561,6 +561,8 @@ def memberships_breaking_rule(request: HttpRequest) -> HttpResponse:
     if not actor.has_global(Perm.SYSTEM_MANAGE):
         raise Http404
     page = Paginator(memberships_breaking_org_types(), 50).get_page(request.GET.get("page"))
+    # Colleagues are shown by name: recorded like a page of the user list.
+    _audit_user_list(actor, sorted({m.user_id for m in page.object_list}))
     rows = [
         {
             "membership": m,
