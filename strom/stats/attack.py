@@ -22,6 +22,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import record_keys
@@ -36,7 +37,7 @@ from strom.stats.engine import (
     value_name,
 )
 from strom.stats.exchange import threshold_for
-from strom.stats.models import Dataset, DatasetKind, Fact
+from strom.stats.models import Dataset, DatasetKind
 from strom.stats.services import table_publish
 
 # Dimensions an attacker would use first: few values, people in most of them.
@@ -185,27 +186,38 @@ def synthetic_dataset(name: str, *, records: int, seed: int, key_secret: str | N
     dataset = Dataset.objects.create(name=name, kind=DatasetKind.STROM, rows=records)
     ids = [10_000_000 + seed * 1_000_000 + i for i in range(records)]
     keys = record_keys(ids, key_secret)
-    facts = []
-    for key in keys:
-        child = _pick(rng, {2: 0.97, 1: 0.025, 0: 0.005})
-        facts.append(
-            Fact(
-                dataset=dataset,
-                year=_pick(rng, {2021: 0.08, 2022: 0.12, 2023: 0.15, 2024: 0.18, 2025: 0.22, 2026: 0.25}),
-                stage=_pick(rng, {4: 0.96, 3: 0.02, 5: 0.02}),
-                victim_status=_pick(rng, {3: 0.97, 2: 0.02, 1: 0.01}),
-                gender=_pick(rng, {1: 0.62, 2: 0.36, 3: 0.02}),
-                age_ctdc=_pick(rng, {band: weight for band, weight in enumerate(AGE_WEIGHTS, start=1)}),
-                child=child,
-                citizenship=rng.choices(CITIZENSHIPS, weights=CITIZENSHIP_WEIGHTS)[0],
-                citizenship_group=_pick(rng, {1: 0.97, 2: 0.02, 3: 0.01}),
-                exploitation_country=rng.choices(CITIZENSHIPS, weights=CITIZENSHIP_WEIGHTS[::-1])[0],
-                exploitation=sorted(
-                    {_pick(rng, {1: 0.45, 2: 0.4, 3: 0.1, 4: 0.05}) for _ in range(rng.choice((1, 1, 2)))}
-                ),
-                **{name: [_pick(rng, {1: 0.97, 2: 0.02, 3: 0.01})] for name in LOPSIDED_MULTI},
-                record_key=key,
+    columns = [
+        "dataset_id", "year", "stage", "victim_status", "gender", "age_ctdc", "child", "citizenship",
+        "citizenship_group", "exploitation_country", "exploitation", *LOPSIDED_MULTI, "referral_outcome",
+        "overdue", "record_key", "age_eurostat", "country",
+    ]  # fmt: skip
+    # COPY, not bulk_create: six thousand records in a fraction of the time, in the test suite too.
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY stats_fact ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for key in keys:
+            copy.write_row(
+                [
+                    dataset.pk,
+                    _pick(rng, {2021: 0.08, 2022: 0.12, 2023: 0.15, 2024: 0.18, 2025: 0.22, 2026: 0.25}),
+                    _pick(rng, {4: 0.96, 3: 0.02, 5: 0.02}),  # stage
+                    _pick(rng, {3: 0.97, 2: 0.02, 1: 0.01}),  # victim status
+                    _pick(rng, {1: 0.62, 2: 0.36, 3: 0.02}),  # gender
+                    _pick(rng, dict(enumerate(AGE_WEIGHTS, start=1))),
+                    _pick(rng, {2: 0.97, 1: 0.025, 0: 0.005}),  # child
+                    rng.choices(CITIZENSHIPS, weights=CITIZENSHIP_WEIGHTS)[0],
+                    _pick(rng, {1: 0.97, 2: 0.02, 3: 0.01}),  # citizenship group
+                    rng.choices(CITIZENSHIPS, weights=CITIZENSHIP_WEIGHTS[::-1])[0],
+                    sorted(
+                        {_pick(rng, {1: 0.45, 2: 0.4, 3: 0.1, 4: 0.05}) for _ in range(rng.choice((1, 1, 2)))}
+                    ),
+                    *[[_pick(rng, {1: 0.97, 2: 0.02, 3: 0.01})] for _column in LOPSIDED_MULTI],
+                    [0],
+                    [],
+                    key,
+                    0,
+                    "",
+                ]
             )
-        )
-    Fact.objects.bulk_create(facts, batch_size=5000)
     return dataset
