@@ -237,6 +237,9 @@ def test_breaking_memberships_are_listed_for_system_admins_and_never_removed(
     assert "Pēteris Ozols" not in page
     assert list(memberships_breaking_org_types()) == [coordinator]
     assert as_persona("orgadmin_a").get(url).status_code == 404
+    # The person's page says so next to the membership, for whoever manages it.
+    detail = as_persona("sysadmin").get(reverse("accounts:user_detail", args=[coordinator.user_id]))
+    assert "an organisation of the type “Shelter” cannot have this role" in detail.content.decode()
 
     [warning] = check_memberships_fit_org_types()
     assert warning.id == "accounts.W001"
