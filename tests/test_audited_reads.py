@@ -30,7 +30,7 @@ from strom.cases.tests.factories import make_case
 from tests.authz import Route
 from tests.personas import Cast
 from tests.referral_scope import RECIPIENT, refer_cases_to_recipient
-from tests.test_authorisation import declared_routes
+from tests.test_authorisation import all_route_names, declared_routes
 
 # The document services record a download as the read of the file they hand out.
 DOWNLOAD_ACTIONS = frozenset({"document.download", "referral.document_download"})
@@ -133,6 +133,7 @@ _COUNTRY_RULES = "each country's periods and decision makers, with their sources
 
 NO_PERSONAL_DATA: dict[str, str] = {
     "healthz": "a health check",
+    "set_language": "the language switch: a GET only sends the browser back",
     "core:dashboard": _WORKLIST,
     "accounts:login": "a log-in form",
     "accounts:two_factor_verify": _OWN_ACCOUNT,
@@ -260,7 +261,7 @@ def test_every_get_route_is_decided() -> None:
     assert not both, f"declared both personal and not: {both}"
     undecided = sorted(names - set(PERSONAL) - set(NO_PERSONAL_DATA))
     assert not undecided, f"GET routes with no decision whether they show personal data: {undecided}"
-    unknown = sorted((set(PERSONAL) | set(NO_PERSONAL_DATA)) - names)
+    unknown = sorted((set(PERSONAL) | set(NO_PERSONAL_DATA)) - names - all_route_names())
     assert not unknown, f"decisions for GET routes that do not exist: {unknown}"
 
 
@@ -303,3 +304,32 @@ def test_a_personal_data_route_records_one_read_per_request(name: str, cast: Cas
             assert {e.actor_id for e in reads} == {cast.users[persona].pk}
             last = entries[-1].seq
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_page_route_not_decided_above_refuses_get(cast: Cast, as_persona: Any) -> None:
+    """The authorisation matrix tries some page routes with other methods only. Each of those must
+    answer a GET with 405, so a page that shows something on GET cannot slip past the table above.
+    (The API's GET operations are read from ninja itself.)"""
+    declared = declared_routes()
+    decided = set(PERSONAL) | set(NO_PERSONAL_DATA)
+    pristine = dict(cast.__dict__)
+    answered: list[str] = []
+    for name in sorted(all_route_names() - set(_get_routes()) - decided):
+        if name.startswith("api:"):
+            continue
+        route = next(r for r in declared if r.name == name)
+        allowed = [p for p, status in route.expect.items() if status < 400 and p != "anonymous"]
+        persona = allowed[0] if allowed else "sysadmin"
+        cast.__dict__.clear()
+        cast.__dict__.update(pristine)
+        with transaction.atomic():
+            client = as_persona(persona)
+            url = reverse(route.name, kwargs=route.kwargs(cast) if route.kwargs else None)
+            if persona == RECIPIENT:
+                refer_cases_to_recipient(cast)
+            status = client.get(url).status_code
+            transaction.set_rollback(True)
+        if status != 405:
+            answered.append(f"{name} ({persona} GET {url}): {status}")
+    assert not answered, f"page routes that answer GET but have no decision above: {answered}"
