@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from strom.api.auth import api_user
 from strom.cases import access
@@ -144,9 +144,7 @@ def get_country_rules_version(request: HttpRequest, country: str, number: int) -
 
 
 @router.post("/{country}/versions", response={201: RulesOut}, url_name="country_rules_publish")
-def publish_country_rules(
-    request: HttpRequest, country: str, payload: VersionIn
-) -> tuple[int, dict[str, Any]]:
+def publish_country_rules(request: HttpRequest, country: str, payload: VersionIn) -> Status[dict[str, Any]]:
     user = api_user(request)
     code = access.get_country_for_rules(user, country, write=True)
     version = country_rules_publish(
@@ -165,4 +163,4 @@ def publish_country_rules(
         note=payload.note,
         backdate_reason=payload.backdate_reason,
     )
-    return 201, _version_out(version)
+    return Status(201, _version_out(version))
