@@ -300,7 +300,9 @@ def count_tallies(spec: Spec) -> Tallies:
                 [None] if total else c for total, c in zip(pattern, choices, strict=True)
             ]
             for key in itertools.product(*axes):
-                tally = tallies.setdefault(key, [0, 0, 0])
+                tally = tallies.get(key)
+                if tally is None:
+                    tally = tallies[key] = [0, 0, 0]
                 tally[0] += n
                 tally[1] += keyed
                 tally[2] += key_sum
