@@ -124,8 +124,10 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 def _build_world(cast: Cast) -> World:
     from strom.casefile import services as casefile_services
+    from strom.casefile.services import note_add
     from strom.cases.tests.factories import make_case
     from strom.referrals.tests.factories import make_referral, shelter_c
+    from strom.support.tests.helpers import make_service as support_service
 
     case = make_case(cast)
     document = casefile_services.document_upload(
@@ -147,6 +149,8 @@ def _build_world(cast: Cast) -> World:
             second_factor_verified=True,
         )
     service = shelter_c(cast)
+    plan_service = support_service(cast, case)
+    note = note_add(by=cast.users["caseworker_a"], case=case, body="Called back on Monday.")
     return World(
         tokens=tokens,
         path_values={
@@ -155,7 +159,11 @@ def _build_world(cast: Cast) -> World:
             "person_id": [case.person_id],
             "referral_uuid": [referral.uuid, draft.uuid],
             "document_uuid": [document.uuid],
-            "service_id": [service.pk],
+            # Network services and a case's support services share the parameter name.
+            "service_id": [service.pk, plan_service.pk],
+            "note_id": [note.pk],
+            "set_id": ["ilo-adult-labour"],
+            "version": [1],
             "organisation_id": [cast.org_a.pk, cast.org_c.pk],
             "org_id": [cast.org_a.pk],
             "municipality_id": [cast.riga.pk],
