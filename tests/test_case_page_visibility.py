@@ -145,6 +145,45 @@ def test_case_page_shows_no_entry_of_a_section_the_viewer_may_not_see(cast: Cast
     assert "hotline_a" not in shown["perpetrators"] | shown["restricted"]
 
 
+# The same parts of the case elsewhere: the case file's page and the API's lists.
+OTHER_VIEWS = {
+    "casefile:overview": (PERPETRATOR_NAME, RESTRICTED_BODY),
+    "api:casefile_perpetrator_list": (PERPETRATOR_NAME,),
+    "api:casefile_note_list": (RESTRICTED_BODY,),
+}
+
+
+def test_the_case_file_page_and_api_hide_the_same(cast: Cast, as_persona: Any) -> None:
+    orgs = Organisation.objects.order_by("pk")
+    cases = [_seed(cast, org, holder) for org in orgs if (holder := _holder(cast, org)) is not None]
+    checked: set[tuple[str, bool]] = set()
+    for persona, user in cast.users.items():
+        client = as_persona(persona)
+        for case in Case.objects.visible_to(user).filter(pk__in=[c.pk for c in cases]):
+            org = case.organisation_id
+            may = {
+                PERPETRATOR_NAME: user.has_perm_in(Perm.CASE_EDIT, org),
+                RESTRICTED_BODY: user.has_perm_in(Perm.CASE_ASSIGN, org),
+            }
+            for name, marks in OTHER_VIEWS.items():
+                response = client.get(reverse(name, kwargs={"ref": case.ref}))
+                body = response.content.decode()
+                for mark in marks:
+                    allowed = may[mark]
+                    if allowed:
+                        assert response.status_code == 200, (persona, name, response.status_code)
+                        assert mark in body, f"{persona} should see {mark!r} in {name}"
+                    else:
+                        assert mark not in body, f"{persona} must not see {mark!r} in {name}"
+                    checked.add((mark, allowed))
+    assert checked == {
+        (PERPETRATOR_NAME, True),
+        (PERPETRATOR_NAME, False),
+        (RESTRICTED_BODY, True),
+        (RESTRICTED_BODY, False),
+    }
+
+
 def test_a_restricted_note_appears_on_its_authors_timeline(cast: Cast, as_persona: Any) -> None:
     """The author's own restricted note is theirs to see, though they do not supervise."""
     worker = cast.users["caseworker_a"]
