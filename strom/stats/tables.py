@@ -44,7 +44,7 @@ def perturbation_notes(rule: dict[str, Any]) -> list[str]:
         notes.append(
             _(
                 "Cell key method on %(datasets)s: every cell and every total gets its own noise of at most "
-                "%(noise)d (variance %(variance)s), the same for the same people in every table. Totals are "
+                "%(noise)s (variance %(variance)s), the same for the same people in every table. Totals are "
                 "perturbed as cells of their own, so the cells need not add up to their totals."
             )
             % {
