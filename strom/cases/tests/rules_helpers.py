@@ -64,3 +64,20 @@ def latvian_reflection_change(
             "note": "Longer reflection period",
         },
     )
+
+
+def ensure_shipped_versions() -> None:
+    """Version 1 of every shipped country, as migration 0007 loads it. A transactional test (the browser
+    tests) empties every table, migration data included, so tests that need the rows make sure of them."""
+    from strom.cases.models_rules import CountryRuleVersion
+
+    for country in cr.shipped_countries():
+        CountryRuleVersion.objects.get_or_create(
+            country=country,
+            number=1,
+            defaults={
+                "effective_from": cr.SHIPPED_EFFECTIVE_FROM,
+                "items": cr.shipped_rules(country).items,
+                "note": "Shipped with STROM.",
+            },
+        )

@@ -20,11 +20,16 @@ from strom.cases.models_stages import CaseTask, ReflectionPeriod
 from strom.cases.periods import Period
 from strom.cases.services_rules import ItemChange, country_rules_publish
 from strom.cases.services_stages import reflection_extend
-from strom.cases.tests.rules_helpers import form_data, latvian_reflection_change
+from strom.cases.tests.rules_helpers import ensure_shipped_versions, form_data, latvian_reflection_change
 from strom.cases.tests.stage_helpers import fresh, opened_case, to_reflection
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def _shipped_versions(db: None) -> None:
+    ensure_shipped_versions()
 
 
 def _lv_items(number: int = 1) -> dict[str, Any]:

@@ -45,7 +45,9 @@ def rules_with_extension(db: None) -> None:
 
     The version is in force since always, so periods that started in the past follow it too."""
     from strom.cases.models_rules import CountryRuleVersion
+    from strom.cases.tests.rules_helpers import ensure_shipped_versions
 
+    ensure_shipped_versions()
     shipped = CountryRuleVersion.objects.get(country="LV", number=1)
     items = copy.deepcopy(shipped.items)
     items["reflection_longest"]["value"] = {"length": 90, "unit": "days"}
