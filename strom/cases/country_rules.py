@@ -17,6 +17,7 @@ of them through DECISION_MAKER_FOR_ORG_TYPE.
 
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
 import json
@@ -167,11 +168,18 @@ def default_item(key: str) -> dict[str, Any]:
 # --- validation ---------------------------------------------------------------------------------------
 
 
+# The first and last day of every month of a common and a leap year: where month lengths differ.
+_STARTS = tuple(
+    dt.date(year, month, day)
+    for year in (2023, 2024)
+    for month in range(1, 13)
+    for day in (1, calendar.monthrange(year, month)[1])
+)
+
+
 def _shortest_days(period: Period) -> int:
     """The fewest days the period can last, whatever day it starts on (February is short)."""
-    starts = [dt.date(year, month, day) for year in (2023, 2024) for month in range(1, 13) for day in (1, 31)
-              if day <= 28 or month in (1, 3, 5, 7, 8, 10, 12)]  # fmt: skip
-    return min(period.days_from(start) for start in starts)
+    return min(period.days_from(start) for start in _STARTS)
 
 
 def _check_value(key: str, value: Any) -> str | None:
@@ -268,11 +276,16 @@ def check_item(key: str, item: Any, *, today: dt.date) -> str | None:
 def check_items(items: Any, *, today: dt.date) -> dict[str, str]:
     """Every item's problem, by key; an empty dict when the whole set is acceptable."""
     if not isinstance(items, dict) or set(items) != set(ITEM_KEYS):
-        missing = sorted(set(ITEM_KEYS) - set(items or {})) if isinstance(items, dict) else list(ITEM_KEYS)
-        extra = sorted(set(items) - set(ITEM_KEYS)) if isinstance(items, dict) else []
-        return {"items": _("Expected exactly these items: %(keys)s (missing %(missing)s, unknown %(extra)s).")
-                % {"keys": ", ".join(ITEM_KEYS), "missing": ", ".join(missing) or "-",
-                   "extra": ", ".join(extra) or "-"}}  # fmt: skip
+        given = set(items) if isinstance(items, dict) else set()
+        template = _("Expected exactly these items: %(keys)s (missing: %(missing)s; unknown: %(extra)s).")
+        return {
+            "items": template
+            % {
+                "keys": ", ".join(ITEM_KEYS),
+                "missing": ", ".join(sorted(set(ITEM_KEYS) - given)) or "-",
+                "extra": ", ".join(sorted(given - set(ITEM_KEYS))) or "-",
+            }
+        }
     errors = {key: message for key in ITEM_KEYS if (message := check_item(key, items[key], today=today))}
     if not errors:
         longest = Period.from_data(items["reflection_longest"]["value"])
@@ -364,9 +377,8 @@ class CountryRules:
 
 
 def _shipped_item(country: str, key: str, entry: Any) -> dict[str, Any]:
-    if not isinstance(entry, dict) or "value" not in entry or set(entry) - {
-        "value", "source", "status", "verified_by", "verified_on"
-    }:  # fmt: skip
+    allowed = {"value", "source", "status", "verified_by", "verified_on"}
+    if not isinstance(entry, dict) or "value" not in entry or set(entry) - allowed:
         raise RulesError(f"{country}: {key} must be an object with value, source and status")
     source = {name: "" for name in SOURCE_FIELDS} | dict(entry.get("source") or {})
     return {
