@@ -49,12 +49,21 @@ def base_items(country: str) -> tuple[int, dict[str, dict[str, Any]]]:
     return latest.number, latest.items
 
 
-def _new_item(by: User, today: dt.date, before: dict[str, Any], change: ItemChange) -> dict[str, Any]:
+def _same_bodies(key: str, value: Any, before: Any) -> bool:
+    """The same decision makers in another order are no change."""
+    if country_rules.ITEMS[key].kind != country_rules.DECIDERS or not isinstance(value, list):
+        return False
+    return all(isinstance(v, str) for v in value) and set(value) == set(before)
+
+
+def _new_item(
+    by: User, today: dt.date, key: str, before: dict[str, Any], change: ItemChange
+) -> dict[str, Any]:
     given = before["source"] if change.source is None else change.source
     source = {name: str(given.get(name, "") or "").strip() for name in country_rules.SOURCE_FIELDS}
     value = change.value.strip() if isinstance(change.value, str) else change.value
-    if isinstance(value, list) and value and isinstance(value[0], str) and set(value) == set(before["value"]):
-        value = before["value"]  # the same bodies in another order are no change
+    if _same_bodies(key, value, before["value"]):
+        value = before["value"]
     unchanged = value == before["value"] and source == before["source"]
     item: dict[str, Any] = {
         "value": value,
@@ -121,7 +130,7 @@ def country_rules_publish(
     if errors:
         raise ValidationError(errors)
     items = {
-        key: _new_item(by, today, before[key], changes[key]) if key in changes else before[key]
+        key: _new_item(by, today, key, before[key], changes[key]) if key in changes else before[key]
         for key in country_rules.ITEM_KEYS
     }
     errors.update(country_rules.check_items(items, today=today))

@@ -333,3 +333,27 @@ def test_docs_clocks_md_lists_every_shipped_value_with_its_source_and_status() -
         assert len(rows) == len(cr.ITEM_KEYS), country
         assert sum("**unverified**" in row for row in rows) == len(rules.unverified), country
         assert all(row.count(" | ") == 3 for row in rows), country
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("follow_up", ["90 days", {"length": 1}]),
+        ("deciders_formal_identification", ["Police", {"x": 1}]),
+        ("deciders_formal_identification", []),
+        ("reflection", {"length": 1e308, "unit": "days"}),
+        ("reflection", {"length": True, "unit": "days"}),
+        ("retention", {"years": "5", "action": "anonymise"}),
+        ("residence_permits", 42),
+        ("residence_permits", "   "),
+    ],
+)
+def test_odd_values_from_the_api_get_a_clear_error_and_nothing_is_published(
+    cast: Any, as_persona: Any, key: str, value: Any
+) -> None:
+    body = {"based_on": 1, "effective_from": TODAY().isoformat(), "items": {key: {"value": value}}}
+    url = reverse("api:country_rules_publish", kwargs={"country": "LV"})
+    response = as_persona("coordinator_a").post(url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == f"#/{key}"
+    assert CountryRuleVersion.objects.filter(country="LV").count() == 1
