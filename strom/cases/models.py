@@ -226,7 +226,7 @@ class Case(models.Model):
         self.status = STAGE_STATUS[stage]
 
 
-# The chain of assistance (decisions, periods, permits, proceedings, tasks) lives in its own module.
-from strom.cases.models_stages import *  # noqa: E402, F403
-# Versions of each country's rules, which the clocks keep.
+# Versions of each country's rules, which the clocks keep, and the chain of assistance (decisions,
+# periods, permits, proceedings, tasks) live in their own modules.
 from strom.cases.models_rules import *  # noqa: E402, F403
+from strom.cases.models_stages import *  # noqa: E402, F403
