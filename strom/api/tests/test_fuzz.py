@@ -6,10 +6,12 @@ an API token of a persona who can reach it, over a small world of real objects (
 person and documents, a referral, a network service) so that path parameters also hit rows that
 exist. Each call runs in a savepoint that is rolled back, so every example meets the same world.
 
-Two runs of the same test:
-- the bounded run, part of `make test`: few examples per operation, a fixed seed, derandomized;
-- the full run, behind the `fuzz` marker (`pytest -m fuzz strom/api/tests/test_fuzz.py`): every
-  generation phase with many examples per operation. Not run by default.
+Two runs, with the same world, personas and checks:
+- the bounded run, part of `make test`: one test that walks every operation with a few derandomized
+  examples each (valid and invalid input), so it takes well under a minute;
+- the full run, behind the `fuzz` marker (`pytest -m fuzz strom/api/tests/test_fuzz.py`): one test
+  per operation through schemathesis's own phases (examples, coverage, fuzzing) with many examples
+  each. It takes a quarter of an hour and is not run by default.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from django.utils import timezone
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.errors import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -47,6 +50,8 @@ from strom.consent.models import ConsentRecord
 from tests.personas import Cast
 
 SEED = 20260409
+BOUNDED_EXAMPLES = 5  # per operation
+FULL_EXAMPLES = 100
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -57,7 +62,7 @@ def _config(*, full: bool) -> schemathesis.Config:
             "seed": SEED,
             "suppress-health-check": ["all"],
             "generation": {
-                "max-examples": 100 if full else 4,
+                "max-examples": FULL_EXAMPLES if full else BOUNDED_EXAMPLES,
                 "deterministic": not full,
                 "database": "none",
                 "no-shrink": not full,
@@ -233,9 +238,6 @@ def _fuzz_operation(operation: Any, world: World, *, examples: int) -> set[int]:
     return statuses
 
 
-BOUNDED_EXAMPLES = 5
-
-
 def test_every_operation_answers_as_documented(world: World) -> None:
     """The bounded run: every operation, a few derandomized examples each, in one test."""
     operations = _operations(bounded_schema)
@@ -272,3 +274,49 @@ def test_api_answers_as_documented_under_full_fuzzing(case: Any, world: World) -
     """The full run: schemathesis's phases (examples, coverage, fuzzing), many examples, one test
     per operation. Long; run it with `pytest -m fuzz strom/api/tests/test_fuzz.py`."""
     _call_and_check(case, world)
+
+
+def _response(status: int, body: dict[str, Any], content_type: str) -> schemathesis.Response:
+    import json
+
+    import requests
+
+    return schemathesis.Response(
+        status_code=status,
+        headers={"Content-Type": [content_type]},
+        content=json.dumps(body).encode(),
+        request=requests.Request("GET", "http://localhost/api/v1/me").prepare(),
+        elapsed=0.0,
+        message="",
+        encoding="utf-8",
+        http_version="1.1",
+        verify=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "failure"),
+    [
+        (500, {"type": "urn:strom:problem:server-error"}, "application/problem+json", "Server error"),
+        (409, {"type": "x"}, "application/problem+json", "Undocumented status code"),
+        (200, {"id": 1}, "application/json", "Response violates schema"),
+        (
+            404,
+            {"type": "x", "title": "", "status": 404, "detail": "", "instance": ""},
+            "text/html",
+            "Undocumented Content-Type",
+        ),
+    ],
+)
+def test_the_checks_fail_on_an_answer_the_document_does_not_describe(
+    status: int, body: dict[str, Any], content_type: str, failure: str
+) -> None:
+    case = bounded_schema["/api/v1/me"]["GET"].Case()
+    with pytest.raises(FailureGroup) as found:
+        case.validate_response(_response(status, body, content_type), checks=CHECKS)
+    assert any(failure in str(f) for f in found.value.exceptions), found.value.exceptions
+    # ... and pass on one it does.
+    problem = {"type": "urn:strom:problem:not-found", "title": "Not found", "status": 404, "detail": "-"}
+    case.validate_response(
+        _response(404, {**problem, "instance": "/api/v1/me"}, "application/problem+json"), checks=CHECKS
+    )
