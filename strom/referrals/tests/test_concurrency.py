@@ -27,7 +27,11 @@ WAIT = 20.0  # seconds; a deadlock or a missing lock fails the test instead of h
 
 def _waiting_for_a_lock() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        # pg_locks covers the whole server: count only waits in this test's database.
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database()"
+        )
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
