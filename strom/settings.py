@@ -284,7 +284,7 @@ STROM_STATS_NOISE_SMALL = env_int("STROM_STATS_NOISE_SMALL", 0)
 STROM_STATS_RECORD_KEY = env_secret("STROM_STATS_RECORD_KEY")
 if not STROM_STATS_RECORD_KEY:
     if PRODUCTION:
-        raise RuntimeError("STROM_STATS_RECORD_KEY (or STROM_STATS_RECORD_KEY_FILE) must be set in production")
+        raise RuntimeError("STROM_STATS_RECORD_KEY (or its _FILE variant) must be set in production")
     STROM_STATS_RECORD_KEY = _dev_secret("stats_record_key")
 # Total epsilon that differentially private synthetic extracts may spend on one dataset, over all releases.
 STROM_STATS_DP_BUDGET = env_float("STROM_STATS_DP_BUDGET", 5.0)
