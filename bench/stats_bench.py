@@ -109,7 +109,7 @@ def bench_api(repeat: int) -> None:
 
 def bench_dashboard(repeat: int) -> None:
     from strom.accounts.models import User
-    from strom.accounts.roles import Perm
+    from strom.core.roles import Perm
     from strom.stats.selectors import dashboard_for
 
     coordinators = [

@@ -3,7 +3,7 @@
 Latvia: Riga municipal social services (org A). Lithuania: a Vilnius NGO (org B). Latvia: a Riga
 shelter (org C) whose case worker, `recipient`, receives referrals from org A
 (tests/referral_scope.py gives them one for every case of org A in the authorisation test).
-Each role sits in an organisation whose type may hold it (strom.accounts.roles.ORG_TYPE_ROLES): the
+Each role sits in an organisation whose type may hold it (strom.core.roles.ORG_TYPE_ROLES): the
 hotline operators at their country's hotline, the national coordinators at their country's
 coordinator's office (the Latvian one also holds the system admin), the analysts at the Latvian
 national rapporteur's office and at a Lithuanian research institute. The `_a` personas are in Latvia,
@@ -20,8 +20,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Role
-from strom.directory.models import Municipality, Organisation, OrgType
+from strom.core.roles import OrgType, Role
+from strom.directory.models import Municipality, Organisation
 
 PASSWORD = "correct horse battery staple 42"
 

@@ -48,7 +48,7 @@ def _invitation(cast: Cast) -> None:
 
 def _membership_breaking_the_type_rule(cast: Cast) -> None:
     from strom.accounts.models import Membership
-    from strom.accounts.roles import Role
+    from strom.core.roles import Role
 
     Membership.objects.create(user=cast.users["caseworker_b"], organisation=cast.org_c, role=Role.ANALYST)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from strom.accounts.roles import matrix_markdown, org_type_roles_markdown
+from strom.core.roles import matrix_markdown, org_type_roles_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 

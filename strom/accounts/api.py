@@ -10,12 +10,12 @@ from ninja.pagination import paginate
 
 from strom.accounts.access import get_membership_for, get_user_for
 from strom.accounts.models import Invitation, Membership, User, UserQuerySet
-from strom.accounts.roles import Perm, Role
 from strom.accounts.selectors import has_two_factor, organisations_managed_by, user_list, visible_memberships
 from strom.accounts.services import invitation_create, membership_change_role, user_record_view
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
 from strom.audit.services import audit_read
+from strom.core.roles import Perm, Role
 
 router = Router(tags=["accounts"])
 

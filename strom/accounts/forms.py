@@ -8,8 +8,8 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import User
-from strom.accounts.roles import Role, check_may_hold
 from strom.accounts.selectors import organisations_managed_by, organisations_viewable_by, roles_offered
+from strom.core.roles import Role, check_may_hold
 from strom.directory.models import Organisation
 
 

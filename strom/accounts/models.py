@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strom.accounts.roles import GLOBAL_ROLES, TWO_FACTOR_ROLES, Perm, Role, perms_for
+from strom.core.roles import GLOBAL_ROLES, TWO_FACTOR_ROLES, Perm, Role, perms_for
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.directory.models import Organisation
 

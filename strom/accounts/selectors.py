@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Invitation, Membership, User, UserQuerySet
-from strom.accounts.roles import (
+from strom.core.roles import (
     GLOBAL_ROLES,
     GRANTABLE_BY,
     ORG_TYPE_ROLES,

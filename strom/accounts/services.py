@@ -26,11 +26,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Invitation, Membership, User
-from strom.accounts.roles import Perm, Role, check_may_hold
 from strom.accounts.selectors import grantable_roles, invitation_token_hash
 from strom.audit.services import audit_record
 from strom.core.mail import send_in_language
-from strom.directory.models import Organisation, OrgType
+from strom.core.roles import OrgType, Perm, Role, check_may_hold
+from strom.directory.models import Organisation
 
 RECOVERY_CODE_COUNT = 10
 

@@ -50,7 +50,6 @@ from strom.accounts.forms import (
     UserFilterForm,
 )
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Perm, Role, may_hold
 from strom.accounts.selectors import (
     grantable_roles,
     has_two_factor,
@@ -64,6 +63,7 @@ from strom.accounts.selectors import (
 )
 from strom.audit.services import audit_read
 from strom.core.middleware import client_ip
+from strom.core.roles import Perm, Role, may_hold
 
 LOGOUT_MESSAGES = {
     "idle": ngettext_lazy(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.api.models import ApiToken
+from strom.core.roles import Perm
 
 
 def may_use_api_tokens(user: User) -> bool:

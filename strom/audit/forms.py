@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.audit.selectors import AuditFilters
+from strom.core.roles import Perm
 from strom.directory.models import Organisation
 
 

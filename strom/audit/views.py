@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.audit.access import check_may_browse_audit
 from strom.audit.forms import AuditFilterForm
 from strom.audit.selectors import AuditPage, audit_entries_for, audit_page
 from strom.audit.services import audit_record
 from strom.core.htmx import render_htmx
+from strom.core.roles import Perm
 from strom.directory.models import Organisation
 
 PAGING = ("before", "after")

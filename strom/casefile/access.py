@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
-from strom.accounts.roles import Perm
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.cases.access import can_edit_case, get_case_for
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.api.auth import api_user
 from strom.api.errors import problem
 from strom.api.openapi import EditConflictProblem
@@ -43,6 +42,7 @@ from strom.cases.services import (
 )
 from strom.cases.services_casework import case_open_with_person, person_consistency_errors
 from strom.cases.views import audit_case_list, check_casework
+from strom.core.roles import Perm
 from strom.directory.models import Municipality, Organisation
 
 router = Router(tags=["cases"])

@@ -25,13 +25,13 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Role
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.cases import synth_names
 from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationStatus, Stage
 from strom.cases.country_rules import DECISION_MAKER_FOR_ORG_TYPE, rules_for
 from strom.cases.models import Case, Person
+from strom.core.roles import Role
 from strom.directory.models import Municipality, Organisation
 
 if TYPE_CHECKING:

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from strom.accounts.roles import Perm
 from strom.audit.services import audit_record
 from strom.cases import related
 from strom.cases.models import Case, Person
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User

@@ -32,13 +32,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.accounts.roles import Perm
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.cases import related
 from strom.cases.access import cases_visible_to, get_case_for
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import normalise_ref
+from strom.core.roles import Perm
 from strom.crypto.fields import BlindIndexField
 
 if TYPE_CHECKING:

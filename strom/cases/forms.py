@@ -14,12 +14,12 @@ from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationStatus, Stage
 from strom.cases.models import Case, Person
 from strom.cases.selectors import case_workers_for
 from strom.cases.services_casework import person_consistency_errors
 from strom.core.countries import country_choices
+from strom.core.roles import Perm
 from strom.directory.models import Municipality, Organisation
 
 # ISO 639-1 (ISO 639-3 where there is no two-letter code): the Baltic Sea region first, then the
@@ -381,7 +381,7 @@ class CaseEditForm(forms.Form):
 
 
 def _case_roles() -> list[str]:
-    from strom.accounts.roles import MATRIX
+    from strom.core.roles import MATRIX
 
     return [role for role, perms in MATRIX.items() if Perm.CASE_VIEW in perms]
 

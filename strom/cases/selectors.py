@@ -14,9 +14,9 @@ from django.core import signing
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from strom.accounts.roles import Perm
 from strom.cases.models import Case, CaseQuerySet, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import looks_like_ref, normalise_ref
+from strom.core.roles import Perm
 from strom.crypto import service as crypto
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def case_list(user: User, filters: CaseFilters, cursor: str = "", limit: int = P
 def case_workers_for(user: User) -> QuerySet[Any, Any]:
     """People who can hold cases in the user's organisations: the worker filter and owner choices."""
     from strom.accounts.models import User as UserModel
-    from strom.accounts.roles import MATRIX
+    from strom.core.roles import MATRIX
 
     roles = [role for role, perms in MATRIX.items() if Perm.CASE_VIEW in perms]
     org_ids = user.org_ids_with(Perm.CASE_VIEW) | user.org_ids_with(Perm.CASE_CREATE)

@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from strom.accounts.roles import Perm
 from strom.cases import access, clocks, stages
 from strom.cases.choices import Stage
 from strom.cases.models import Case
@@ -25,6 +24,7 @@ from strom.cases.models_stages import (
     ReflectionPeriod,
     ResidencePermit,
 )
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User

@@ -17,13 +17,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.accounts.roles import Perm
 from strom.audit.services import audit_record
 from strom.cases import access
 from strom.cases.choices import ChildBasis, Stage
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import new_ref
 from strom.core.countries import is_country
+from strom.core.roles import Perm
 from strom.crypto import service as crypto
 from strom.directory.models import Municipality, Organisation
 

@@ -872,8 +872,8 @@ def ensure_organisations(org_count: int, *, users_per_org: int = 3) -> list[OrgI
     from django.contrib.auth.hashers import make_password
 
     from strom.accounts.models import Membership, User
-    from strom.accounts.roles import Role
-    from strom.directory.models import Municipality, Organisation, OrgType
+    from strom.core.roles import OrgType, Role
+    from strom.directory.models import Municipality, Organisation
 
     municipalities = list(Municipality.objects.order_by("country", "code"))
     if not municipalities:

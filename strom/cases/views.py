@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.audit.services import audit_read
 from strom.cases import access
 from strom.cases.choices import Exploitation
@@ -51,6 +50,7 @@ from strom.cases.services_casework import case_open_with_person
 from strom.cases.timeline import timeline_for
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
+from strom.core.roles import Perm
 
 EXPLOITATION_LABELS = dict(Exploitation.choices)
 

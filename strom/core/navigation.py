@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from strom.accounts.roles import Perm
+from strom.core.roles import Perm
 
 
 @dataclass(frozen=True)

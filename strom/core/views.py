@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
+from strom.core.roles import Perm
 
 
 @require_GET

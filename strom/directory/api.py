@@ -8,8 +8,9 @@ from ninja.pagination import paginate
 
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
+from strom.core.roles import OrgType
 from strom.directory.access import check_directory_allowed, check_may_manage_directory, get_organisation_for
-from strom.directory.models import Municipality, Organisation, OrganisationQuerySet, OrgType
+from strom.directory.models import Municipality, Organisation, OrganisationQuerySet
 from strom.directory.selectors import organisation_search
 from strom.directory.services import UNSET, organisation_create, organisation_update
 

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.countries import country_choices
-from strom.directory.models import Municipality, Organisation, OrgType
+from strom.core.roles import OrgType
+from strom.directory.models import Municipality, Organisation
 
 
 def _any_country() -> list[tuple[str, str]]:

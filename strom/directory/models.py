@@ -7,35 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.countries import country_choices, is_country
+from strom.core.roles import OrgType
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
-
-
-class OrgType(models.TextChoices):
-    # HTCDS 2.0 org_Type value set.
-    NGO = "NGO", _("Non-governmental organisation")
-    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
-    HEALTH_SERVICE = "HealthServiceOrganisation", _("Health service organisation")
-    CENTRAL_GOVERNMENT = "CentralGovernmentOrganisation", _("Central government organisation")
-    LOCAL_GOVERNMENT = "LocalGovernmentOrganisation", _("Local government organisation")
-    IMMIGRATION_SERVICE = "ImmigrationService", _("Immigration service")
-    LEGAL_SERVICE = "LegalService", _("Legal service")
-    CORPORATE_BUSINESS = "CorporateBusiness", _("Corporate business")
-    SCHOOL_OR_COLLEGE = "SchoolOrCollege", _("School or college")
-    # STROM's extensions for the chain of assistance.
-    MUNICIPALITY = "Municipality", _("Municipality")
-    SHELTER = "Shelter", _("Shelter")
-    HOTLINE = "Hotline", _("Hotline")
-    NATIONAL_COORDINATOR = "NationalCoordinator", _("National coordinator")
-    NATIONAL_RAPPORTEUR = "NationalRapporteur", _("National rapporteur")
-    LABOUR_INSPECTORATE = "LabourInspectorate", _("Labour inspectorate")
-    EMBASSY_CONSULATE = "EmbassyConsulate", _("Embassy or consulate")
-    INTERPRETER_SERVICE = "InterpreterService", _("Interpreter service")
-    # Universities and research institutes that study trafficking from aggregated figures. HTCDS lets
-    # org_Type take custom values, so exports write this value as it is; as a decision-making body
-    # (vic_TraffickingStatusDecisionMakingOrg) it never decides and maps to "Other".
-    RESEARCH = "ResearchOrganisation", _("Research or academic organisation")
 
 
 def validate_country(value: str) -> None:

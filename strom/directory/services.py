@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from strom.accounts.roles import Perm, may_hold
 from strom.audit.services import audit_record
 from strom.core.countries import is_country
-from strom.directory.models import Municipality, Organisation, OrgType
+from strom.core.roles import OrgType, Perm, may_hold
+from strom.directory.models import Municipality, Organisation
 
 if TYPE_CHECKING:
     from strom.accounts.models import User

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from strom.accounts.roles import Perm
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User

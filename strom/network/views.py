@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.cases.access import get_case_for
 from strom.core.htmx import render_htmx
+from strom.core.roles import Perm
 from strom.directory.models import Organisation
 from strom.network.access import (
     check_may_create_services,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
+from strom.core.roles import OrgType, Perm
 from strom.directory.access import check_directory_allowed
-from strom.directory.models import Municipality, Organisation, OrgType
+from strom.directory.models import Municipality, Organisation
 
 
 def can_edit_pathway(user: User, municipality: Municipality) -> bool:

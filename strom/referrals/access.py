@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.http import Http404
 
-from strom.accounts.roles import Perm
 from strom.cases import access as case_access
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import ngettext_lazy
 
-from strom.accounts.roles import Perm, Role, perms_for
 from strom.cases.models_stages import Notification
 from strom.core.mail import send_in_language
+from strom.core.roles import Perm, Role, perms_for
 
 if TYPE_CHECKING:
     from strom.accounts.models import User

@@ -262,7 +262,7 @@ def summary_rows(referral: Referral) -> list[Row]:
 
 def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
     """Referrals the user's organisations received (not drafts)."""
-    from strom.accounts.roles import Perm
+    from strom.core.roles import Perm
 
     qs = Referral.objects.filter(to_organisation_id__in=user.org_ids_with(Perm.REFERRAL_RESPOND)).exclude(
         state=State.DRAFT
@@ -276,8 +276,8 @@ def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
 
 def outbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
     """Referrals sent (or drafted) by the user's organisations, or of cases the user may see."""
-    from strom.accounts.roles import Perm
     from strom.cases.models import Case
+    from strom.core.roles import Perm
 
     qs = Referral.objects.filter(
         from_organisation_id__in=user.org_ids_with(Perm.CASE_VIEW)
@@ -407,7 +407,7 @@ def referral_counts(user: User) -> dict[str, int | None]:
     from django.db.models import Count, Q
     from django.utils import timezone
 
-    from strom.accounts.roles import Perm
+    from strom.core.roles import Perm
 
     now = timezone.now()
     counts: dict[str, int | None] = {"waiting": None, "overdue": None, "under_way": None}

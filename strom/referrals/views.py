@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.audit.services import audit_read
 from strom.casefile.views import document_response
 from strom.cases import access as case_access
 from strom.cases.models import Case
 from strom.core.forms import validation_error_to_form
+from strom.core.roles import Perm
 from strom.directory.models import Organisation
 from strom.network.access import get_service_for
 from strom.network.selectors import service_accepts, service_covers

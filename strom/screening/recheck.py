@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from strom.accounts.roles import Perm
 from strom.audit.services import audit_record
 from strom.cases.services_stages import task_request
+from strom.core.roles import Perm
 from strom.screening.indicators import get_set
 from strom.screening.models import RecheckRun, Screening, ScreeningRecheck
 from strom.screening.scoring import RULE_VERSION, score
@@ -86,8 +86,8 @@ def _case_task(screening: Screening, today: dt.date) -> int | None:
 
 def _notify_supervisors(per_org: Counter[int]) -> None:
     from strom.accounts.models import Membership
-    from strom.accounts.roles import MATRIX
     from strom.cases.models_stages import Notification
+    from strom.core.roles import MATRIX
 
     roles = [role for role, perms in MATRIX.items() if Perm.CASE_ASSIGN in perms]
     url = reverse("screening:rechecks")

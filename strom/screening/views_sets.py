@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.core.countries import countries
 from strom.core.forms import validation_error_to_form
+from strom.core.roles import Perm
 from strom.screening.access import (
     check_may_publish,
     check_may_see_rechecks,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from strom.accounts.roles import Perm
+from strom.core.roles import Perm
 from strom.stats.models import ImportJob
 
 if TYPE_CHECKING:

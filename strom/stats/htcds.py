@@ -54,9 +54,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.accounts.roles import Perm
 from strom.audit.services import audit_record
 from strom.consent.models import Purpose
+from strom.core.roles import Perm
 from strom.core.spreadsheets import CsvWriter
 from strom.crypto.keys import key_ring
 from strom.stats import htcds_fields as hf

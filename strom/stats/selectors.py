@@ -11,10 +11,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strom.accounts.roles import Perm
 from strom.cases import clocks
 from strom.cases.choices import Stage
 from strom.cases.clocks import CLOCKS
+from strom.core.roles import Perm
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import ptable

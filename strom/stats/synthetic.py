@@ -38,9 +38,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.accounts.roles import Perm
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
+from strom.core.roles import Perm
 from strom.core.spreadsheets import CsvWriter
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims

@@ -6,8 +6,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from strom.accounts.models import Invitation, User
-from strom.accounts.roles import Role
 from strom.accounts.selectors import invitation_token_hash
+from strom.core.roles import Role
 from tests.authz import PERSONAS, Route, everyone_logged_in, expect, public
 
 LOGGED_IN = [p for p in PERSONAS if p != "anonymous"]

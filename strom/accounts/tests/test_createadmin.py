@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Role
 from strom.audit.models import AuditEntry
-from strom.directory.models import Organisation, OrgType
+from strom.core.roles import OrgType, Role
+from strom.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from strom.accounts.models import Invitation, Membership, User
-from strom.accounts.roles import Role
 from strom.accounts.services import invitation_create
 from strom.accounts.tests.conftest import actions, post_login
+from strom.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from strom.accounts.checks import check_memberships_fit_org_types
 from strom.accounts.models import Invitation, Membership, User
-from strom.accounts.roles import ORG_TYPE_ROLES, Role, may_hold, org_type_refusal
 from strom.accounts.selectors import invitation_token_hash, memberships_breaking_org_types
 from strom.accounts.services import (
     invitation_accept_existing,
@@ -28,7 +27,8 @@ from strom.accounts.services import (
     membership_set_active,
     system_admin_create,
 )
-from strom.directory.models import Organisation, OrgType
+from strom.core.roles import ORG_TYPE_ROLES, OrgType, Role, may_hold, org_type_refusal
+from strom.directory.models import Organisation
 from strom.directory.services import organisation_update
 from tests.personas import CAST
 

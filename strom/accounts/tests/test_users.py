@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Perm, Role
 from strom.accounts.services import membership_change_role, membership_set_active, user_set_active
 from strom.accounts.tests.conftest import actions
 from strom.audit.models import AuditEntry
+from strom.core.roles import Perm, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ def _org(cast: Cast, org: str) -> Any:
 def hotline_supervisor(cast: Cast) -> User:
     """A supervisor at the Latvian hotline: a colleague of `hotline_a` who sees all the hotline's cases."""
     from strom.accounts.models import Membership, User
-    from strom.accounts.roles import Role
+    from strom.core.roles import Role
 
     user = User.objects.create_user("hotline.supervisor@example.test", full_name="Hotline Supervisor")
     Membership.objects.create(user=user, organisation=cast.orgs["hotline_lv"], role=Role.SUPERVISOR)

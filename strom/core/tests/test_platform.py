@@ -18,10 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom import cli
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import TWO_FACTOR_ROLES, Role
 from strom.audit.models import AuditEntry
 from strom.core import embedded_db
 from strom.core.management.commands import demo
+from strom.core.roles import TWO_FACTOR_ROLES, Role
 from strom.directory.models import Municipality, Organisation
 
 

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strom.audit.models import AuditEntry
-from strom.directory.models import Municipality, Organisation, OrgType
+from strom.core.roles import OrgType
+from strom.directory.models import Municipality, Organisation
 from strom.directory.services import UNSET, municipality_create, organisation_create, organisation_update
 from tests.personas import Cast
 

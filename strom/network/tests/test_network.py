@@ -314,7 +314,8 @@ def test_api_filters_create_and_capacity(cast: Cast, as_persona: Any) -> None:
 
 
 def test_demo_network_is_created_once_with_free_places_and_their_time(cast: Cast) -> None:
-    from strom.directory.models import Organisation, OrgType
+    from strom.core.roles import OrgType
+    from strom.directory.models import Organisation
     from strom.network.demo import demo_network_load
 
     Organisation.objects.create(

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strom.audit.models import AuditEntry
-from strom.directory.models import Organisation, OrgType
+from strom.core.roles import OrgType
+from strom.directory.models import Organisation
 from strom.pathways.access import can_edit_pathway
 from strom.pathways.models import Pathway, PathwayStage
 from strom.pathways.services import PathwayConflict, StepData, pathway_save

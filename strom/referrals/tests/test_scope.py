@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from conftest import login_client
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Role
 from strom.casefile import services as casefile
 from strom.cases.models_stages import Notification
 from strom.cases.tests.factories import make_case
+from strom.core.roles import Role
 from strom.referrals.models import Referral
 from strom.referrals.services import referral_withdraw
 from strom.referrals.tasks import send_referral_reminders

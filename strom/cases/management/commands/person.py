@@ -16,12 +16,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
-from strom.accounts.roles import Perm
 from strom.cases.access import get_case_for
 from strom.cases.erasure import ErasureSummary, person_erase
 from strom.cases.export import ExportRefused, person_export
 from strom.cases.models import Case
 from strom.cases.refs import normalise_ref
+from strom.core.roles import Perm
 
 
 class Command(BaseCommand):

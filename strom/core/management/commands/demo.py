@@ -19,10 +19,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
-from strom.accounts.roles import Role, check_may_hold
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
-from strom.directory.models import Municipality, Organisation, OrgType
+from strom.core.roles import OrgType, Role, check_may_hold
+from strom.directory.models import Municipality, Organisation
 
 DEMO_PASSWORD = "strom-demo-2026"  # noqa: S105 - printed to every demo user; never in production
 DEMO_ACTION = "demo.load"
