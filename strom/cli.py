@@ -47,7 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         return run(args[1:])
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["strom", *args])
+    from strom.core.errors import NotAllowed
+
+    try:
+        execute_from_command_line(["strom", *args])
+    except NotAllowed as exc:
+        # The same refusal a page answers with 404, said in words instead of a traceback.
+        say(f"strom: {exc.message}", err=True)
+        return 1
     return 0
 
 

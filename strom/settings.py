@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "strom.core.errors.NotAllowedMiddleware",
     # Axes must come last so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]

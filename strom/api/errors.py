@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from strom.core.errors import NotAllowed
+
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
@@ -251,6 +253,7 @@ def register(api: NinjaAPI) -> None:
         (NinjaValidationError, _ninja_validation_error),
         (DjangoValidationError, _django_validation_error),
         (Http404, lambda request, exc: not_found(request)),
+        (NotAllowed, lambda request, exc: not_found(request)),
         (PermissionDenied, lambda request, exc: forbidden(request)),
         (HttpError, _http_error),
         (Exception, _unhandled),
