@@ -1,11 +1,10 @@
-"""Who may see and change organisations. Missing and forbidden both raise Http404."""
+"""Who may see and change organisations. Missing and forbidden both raise NotAllowed."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import Http404
-
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -29,16 +28,16 @@ def get_organisation_for(user: User, organisation_id: int, *, write: bool = Fals
     try:
         org = Organisation.objects.visible_to(user).get(pk=organisation_id)
     except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
     if write and not user.has_perm_in(Perm.ORG_EDIT, org.pk):
-        raise Http404
+        raise NotAllowed
     return org
 
 
 def check_directory_allowed(user: User) -> None:
-    """The directory pages and API are for members of an organisation; everyone else gets 404."""
+    """The directory pages and API are for members of an organisation; everyone else is refused (404 at the edge)."""
     if not user.is_authenticated or not user.has_any(Perm.DIRECTORY_VIEW):
-        raise Http404
+        raise NotAllowed
 
 
 def may_manage_directory(user: User) -> bool:
@@ -48,7 +47,7 @@ def may_manage_directory(user: User) -> bool:
 
 def check_may_manage_directory(user: User) -> None:
     if not may_manage_directory(user):
-        raise Http404
+        raise NotAllowed
 
 
 def may_edit_organisation(user: User, organisation: Organisation) -> bool:

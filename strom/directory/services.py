@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from strom.audit.services import audit_record
 from strom.core.countries import is_country
+from strom.core.errors import NotAllowed
 from strom.core.roles import OrgType, Perm, may_hold
 from strom.directory.models import Municipality, Organisation
 
@@ -70,7 +71,7 @@ def organisation_create(
     *, by: User, name: str, org_type: str, country: str, municipality: Municipality | None = None
 ) -> Organisation:
     if not by.has_global(Perm.SYSTEM_MANAGE):
-        raise PermissionDenied
+        raise NotAllowed
     errors: dict[str, list[str]] = {}
     name = _clean_name(name, errors)
     country = (country or "").strip().upper()
@@ -142,7 +143,7 @@ def organisation_update(
 ) -> Organisation:
     """Org admins edit their own organisation; system admins any. The country does not change."""
     if not by.has_perm_in(Perm.ORG_EDIT, organisation.pk):
-        raise PermissionDenied
+        raise NotAllowed
     errors: dict[str, list[str]] = {}
     new: dict[str, Any] = {}
     if not isinstance(name, _Unset):
@@ -188,7 +189,7 @@ def organisation_update(
 
 def municipality_create(*, by: User, country: str, name: str, code: str) -> Municipality:
     if not by.has_global(Perm.SYSTEM_MANAGE):
-        raise PermissionDenied
+        raise NotAllowed
     errors: dict[str, list[str]] = {}
     name = _clean_name(name, errors)
     country = (country or "").strip().upper()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strom.audit.models import AuditEntry
+from strom.core.errors import NotAllowed
 from strom.core.roles import OrgType
 from strom.directory.models import Municipality, Organisation
 from strom.directory.services import UNSET, municipality_create, organisation_create, organisation_update
@@ -200,14 +201,14 @@ def test_names_are_unique_per_country_ignoring_case(cast: Cast) -> None:
 
 
 def test_only_system_admins_create(cast: Cast) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         organisation_create(by=cast.orgadmin_a, name="X", org_type="NGO", country="LV")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         municipality_create(by=cast.orgadmin_a, country="LV", name="Daugavpils", code="DGP")
 
 
 def test_org_admin_cannot_update_another_organisation(cast: Cast) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         organisation_update(by=cast.orgadmin_b, organisation=cast.org_a, name="Mine now")
 
 
