@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "strom.accounts",
     "strom.audit",
     "strom.api",
+    "strom.auditlog",
     "strom.cases",
     "strom.screening",
     "strom.support",
@@ -72,6 +73,10 @@ INSTALLED_APPS = [
     "strom.pathways",
     "strom.referrals",
     "strom.stats",
+    # Synthetic and demo data: above every domain app, which it fills through their services.
+    "strom.demo",
+    # Composition: the root URLconf, the API root, error pages and the dashboard. Knows every app.
+    "strom.site",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "strom.core.middleware.RejectNulMiddleware",
+    "strom.site.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,7 +101,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "strom.urls"
+ROOT_URLCONF = "strom.site.urls"
 WSGI_APPLICATION = "strom.wsgi.application"
 
 TEMPLATES = [
@@ -194,7 +199,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "strom_session"
 CSRF_COOKIE_NAME = "strom_csrf"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "strom.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "strom.site.views.csrf_failure"
 
 # --- Security headers ---
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -24,9 +24,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from strom.api.api import api
 from strom.audit.models import AuditEntry
 from strom.cases.tests.factories import make_case
+from strom.site.api import api
 from tests.authz import Route
 from tests.personas import Cast
 from tests.referral_scope import RECIPIENT, refer_cases_to_recipient

@@ -57,7 +57,7 @@ class EditConflictProblem(Problem):
     )
 
 
-# Any request: a NUL character in the path, query or body (strom.core.middleware.RejectNulMiddleware),
+# Any request: a NUL character in the path, query or body (strom.site.middleware.RejectNulMiddleware),
 # or a body that cannot be parsed.
 BAD_REQUEST = (Problem, "Bad request: a body that cannot be parsed, or text with a NUL character")
 AUTHENTICATED_PROBLEMS: dict[int, tuple[type[Problem], str]] = {

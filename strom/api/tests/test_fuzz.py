@@ -43,9 +43,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from strom.accounts.models import Membership
-from strom.api.api import api
+from strom.site.api import api
 from strom.api.services import api_token_create
-from strom.cases.models_stages import CaseTask
+from strom.stages.models import CaseTask
 from strom.consent.models import ConsentRecord
 from tests.personas import Cast
 

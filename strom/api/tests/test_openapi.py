@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from strom.api.api import api
+from strom.site.api import api
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.test import Client
 from ninja import Schema
 
-from strom.api.api import api
+from strom.site.api import api
 from strom.api.errors import PROBLEM_CONTENT_TYPE
 from tests.personas import Cast
 

@@ -14,4 +14,4 @@ def fail_while_handling_user(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns = [path("fail/<int:pk>/", fail_while_handling_user, name="fail")]
-handler500 = "strom.core.views.server_error"
+handler500 = "strom.site.views.server_error"

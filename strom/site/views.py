@@ -1,3 +1,5 @@
+"""The composition layer's pages: health check, language switch, home dashboard and the error pages."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -57,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
         # Counts only: nothing about a person.
         context["referrals"] = referral_counts(user)
-    return render(request, "core/dashboard.html", context)
+    return render(request, "site/dashboard.html", context)
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 import strom
-from strom.core import views
+from strom.site import views
 from tests.personas import Cast
 
 STROM_DIR = Path(strom.__file__).resolve().parent
@@ -197,7 +197,7 @@ def test_healthz_says_ok_and_nothing_else(db: None) -> None:
 
 
 def test_healthz_answers_503_when_the_database_is_down(db: None) -> None:
-    with mock.patch("strom.core.views.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch("strom.site.views.connection.cursor", side_effect=OperationalError("connection refused")):
         response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}

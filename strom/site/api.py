@@ -27,16 +27,17 @@ errors.register(api)
 
 def _register_routers() -> None:
     from strom.accounts.api import router as accounts_router
-    from strom.audit.api import router as audit_router
+    from strom.auditlog.api import router as audit_router
     from strom.casefile.api import router as casefile_router
     from strom.cases.api import router as cases_router
-    from strom.cases.api_rules import router as country_rules_router
     from strom.consent.api import router as consent_router
     from strom.directory.api import router as directory_router
     from strom.network.api import router as network_router
     from strom.pathways.api import router as pathways_router
     from strom.referrals.api import router as referrals_router
     from strom.screening.api import router as screening_router
+    from strom.stages.api import router as stages_router
+    from strom.stages.api_rules import router as country_rules_router
     from strom.stats.api import router as stats_router
     from strom.support.api import router as support_router
 
@@ -44,6 +45,8 @@ def _register_routers() -> None:
     api.add_router("/organisations", directory_router)
     api.add_router("/audit", audit_router)
     api.add_router("/cases", cases_router)
+    # Stages, decisions, permits, proceedings and tasks: /api/v1/cases/{ref}/... after the case routes.
+    api.add_router("/cases", stages_router)
     api.add_router("/country-rules", country_rules_router)
     api.add_router("/screening", screening_router)
     api.add_router("/support", support_router)

@@ -1,0 +1,37 @@
+"""The root URLconf: every app's pages under its prefix, the JSON API, and the error handlers."""
+
+from django.urls import include, path
+
+from strom.cases import urls as cases_urls
+from strom.site import views as site_views
+from strom.site.api import api
+from strom.stages import urls as stages_urls
+
+# Stages, tasks and country rules share the cases/ prefix and the `cases` namespace, and come first:
+# "tasks/...", "notifications/" and "rules/" must not be taken for a case reference.
+cases_patterns = [*stages_urls.urlpatterns, *cases_urls.urlpatterns]
+
+urlpatterns = [
+    path("healthz", site_views.healthz, name="healthz"),
+    path("i18n/setlang/", site_views.set_language, name="set_language"),
+    path("", include("strom.site.dashboard_urls")),
+    path("accounts/", include("strom.accounts.urls")),
+    path("directory/", include("strom.directory.urls")),
+    path("audit/", include("strom.auditlog.urls")),
+    path("cases/", include((cases_patterns, cases_urls.app_name))),
+    path("screening/", include("strom.screening.urls")),
+    path("support/", include("strom.support.urls")),
+    path("consent/", include("strom.consent.urls")),
+    path("casefile/", include("strom.casefile.urls")),
+    path("network/", include("strom.network.urls")),
+    path("pathways/", include("strom.pathways.urls")),
+    path("referrals/", include("strom.referrals.urls")),
+    path("stats/", include("strom.stats.urls")),
+    path("api/v1/", api.urls),
+    path("api-tokens/", include("strom.api.urls")),
+]
+
+handler400 = "strom.site.views.bad_request"
+handler403 = "strom.site.views.permission_denied"
+handler404 = "strom.site.views.page_not_found"
+handler500 = "strom.site.views.server_error"
