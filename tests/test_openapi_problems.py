@@ -10,8 +10,8 @@ from typing import Any
 from django.test import Client
 from ninja import Schema
 
-from strom.site.api import api
 from strom.api.errors import PROBLEM_CONTENT_TYPE
+from strom.site.api import api
 from tests.personas import Cast
 
 METHODS = {"get", "post", "put", "patch", "delete"}

@@ -9,7 +9,7 @@ exist. Each call runs in a savepoint that is rolled back, so every example meets
 Two runs, with the same world, personas and checks:
 - the bounded run, part of `make test`: one test that walks every operation with a few derandomized
   examples each (valid and invalid input), so it takes well under a minute;
-- the full run, behind the `fuzz` marker (`pytest -m fuzz strom/api/tests/test_fuzz.py`): one test
+- the full run, behind the `fuzz` marker (`pytest -m fuzz tests/test_fuzz.py`): one test
   per operation through schemathesis's own phases (examples, coverage, fuzzing) with many examples
   each. It takes a quarter of an hour and is not run by default.
 """
@@ -43,10 +43,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from strom.accounts.models import Membership
-from strom.site.api import api
 from strom.api.services import api_token_create
-from strom.stages.models import CaseTask
 from strom.consent.models import ConsentRecord
+from strom.site.api import api
+from strom.stages.models import CaseTask
 from tests.personas import Cast
 
 SEED = 20260409
@@ -272,7 +272,7 @@ def _summary(exc: BaseException) -> str:
 @full_schema.parametrize()  # type: ignore[untyped-decorator]  # schemathesis is untyped here
 def test_api_answers_as_documented_under_full_fuzzing(case: Any, world: World) -> None:
     """The full run: schemathesis's phases (examples, coverage, fuzzing), many examples, one test
-    per operation. Long; run it with `pytest -m fuzz strom/api/tests/test_fuzz.py`."""
+    per operation. Long; run it with `pytest -m fuzz tests/test_fuzz.py`."""
     _call_and_check(case, world)
 
 
