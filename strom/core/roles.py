@@ -83,6 +83,9 @@ class Perm(StrEnum):
     AUDIT_VIEW_ALL = "audit.view_all"
     SYSTEM_MANAGE = "system.manage"
     API_TOKENS = "api.tokens"
+    # Plan and run events (conferences, round tables, trainings) for one's organisation: the programme,
+    # registrations and attendance.
+    EVENTS_ORGANISE = "events.organise"
 
 
 _EVERYONE = {Perm.DIRECTORY_VIEW, Perm.API_TOKENS}
@@ -120,7 +123,14 @@ MATRIX: dict[Role, frozenset[Perm]] = {
     ),
     Role.NATIONAL_COORDINATOR: frozenset(
         _EVERYONE
-        | {Perm.PERSONAL_DATA_VIEW, Perm.NRM_OVERSEE, Perm.STATS_VIEW, Perm.STATS_IMPORT, Perm.CASE_DECIDE}
+        | {
+            Perm.PERSONAL_DATA_VIEW,
+            Perm.NRM_OVERSEE,
+            Perm.STATS_VIEW,
+            Perm.STATS_IMPORT,
+            Perm.CASE_DECIDE,
+            Perm.EVENTS_ORGANISE,
+        }
     ),
     Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_VIEW, Perm.STATS_IMPORT}),
     Role.ORG_ADMIN: frozenset(
@@ -135,6 +145,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.AUDIT_VIEW_ORG,
             Perm.AUDIT_VIEW_ALL,
             Perm.SYSTEM_MANAGE,
+            Perm.EVENTS_ORGANISE,
         }
     ),
 }
