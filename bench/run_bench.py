@@ -88,7 +88,7 @@ def prepare_sessions(count: int, per_session: int, seed: int) -> list[Session]:
     from strom.accounts.models import User
     from strom.accounts.session import session_started
     from strom.cases.models import Person
-    from strom.cases.synth import SYNTH_EMAIL_DOMAIN
+    from strom.demo.synth import SYNTH_EMAIL_DOMAIN
 
     if settings.STROM_ENV == "production":
         raise SystemExit("The benchmark never runs against production.")

@@ -1,28 +1,17 @@
-"""The platform: the embedded PostgreSQL, `strom run`'s refusals, and the demo data."""
+"""The platform: the embedded PostgreSQL and `strom run`'s refusals."""
 
 from __future__ import annotations
 
 import os
-import re
 import socket
-from io import StringIO
 from pathlib import Path
 
 import dj_database_url
 import psycopg
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.test import override_settings
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom import cli
-from strom.accounts.models import Membership, User
-from strom.audit.models import AuditEntry
 from strom.core import embedded_db
-from strom.core.management.commands import demo
-from strom.core.roles import TWO_FACTOR_ROLES, Role
-from strom.directory.models import Municipality, Organisation
 
 
 def _free_port() -> int:
@@ -107,55 +96,3 @@ def test_strom_run_refuses_a_taken_port_and_releases_its_lock(
     assert f"Port {port} on 127.0.0.1 is already in use" in capsys.readouterr().err
     assert not (tmp_path / "pgdata").exists()
     cli._take_run_lock(tmp_path).close()  # the refused run let go of the lock
-
-
-# --- demo data ---
-
-
-@pytest.mark.django_db
-def test_demo_loads_once_and_a_second_run_changes_nothing() -> None:
-    call_command("demo", stdout=StringIO())
-    counts = (User.objects.count(), Organisation.objects.count(), Municipality.objects.count())
-    out = StringIO()
-    call_command("demo", stdout=out)
-    assert "already loaded" in out.getvalue()
-    assert (User.objects.count(), Organisation.objects.count(), Municipality.objects.count()) == counts
-    assert AuditEntry.objects.filter(action="demo.load").count() == 1
-
-
-@pytest.mark.django_db
-def test_demo_has_an_account_for_every_role_and_a_confirmed_device_where_two_factor_is_required() -> None:
-    call_command("demo", stdout=StringIO())
-    demo_users = User.objects.filter(email__in=[person.email for person in demo.USERS])
-    roles = set(Membership.objects.filter(user__in=demo_users).values_list("role", flat=True))
-    assert roles == set(Role.values)
-    for user in demo_users:
-        assert user.check_password(demo.DEMO_PASSWORD)
-        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        assert has_device == any(role in TWO_FACTOR_ROLES for role in user.roles()), user.email
-    countries = set(Organisation.objects.values_list("country", flat=True))
-    assert {"LV", "LT", "EE", "FI", "SE", "NO", "DK", "PL", "DE"} <= countries
-
-
-@pytest.mark.django_db
-def test_demo_prints_secrets_and_codes_that_the_devices_accept() -> None:
-    out = StringIO()
-    call_command("demo", stdout=out)
-    device = TOTPDevice.objects.get(user__email="caseworker@demo.example")
-    assert demo._secret(device) in out.getvalue()
-
-    codes = StringIO()
-    call_command("demo", codes=True, stdout=codes)
-    match = re.search(r"caseworker@demo\.example\s+(\d{6})", codes.getvalue())
-    assert match is not None
-    assert device.verify_token(match.group(1))
-
-
-@pytest.mark.django_db
-def test_demo_refuses_to_run_in_production() -> None:
-    with (
-        override_settings(STROM_ENV="production"),
-        pytest.raises(CommandError, match="never loaded in production"),
-    ):
-        call_command("demo", stdout=StringIO())
-    assert not User.objects.exists()

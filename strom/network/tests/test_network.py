@@ -313,22 +313,6 @@ def test_api_filters_create_and_capacity(cast: Cast, as_persona: Any) -> None:
     assert too_many.status_code == 422
 
 
-def test_demo_network_is_created_once_with_free_places_and_their_time(cast: Cast) -> None:
-    from strom.core.roles import OrgType
-    from strom.directory.models import Organisation
-    from strom.network.demo import demo_network_load
-
-    Organisation.objects.create(
-        name="Riga Crisis Shelter", org_type=OrgType.SHELTER, country="LV", municipality=cast.riga
-    )
-    assert demo_network_load() == 2
-    assert demo_network_load() == 0
-    shelter = NetworkService.objects.get(name="Crisis shelter for women and children")
-    assert (shelter.capacity, shelter.free_places) == (12, 3)
-    assert shelter.free_places_updated_at is not None
-    assert list(shelter.municipalities.all()) == [cast.riga]
-
-
 def test_list_and_detail_query_counts_do_not_grow_with_services(cast: Cast, as_persona: Any) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

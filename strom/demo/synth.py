@@ -40,7 +40,6 @@ from django.db import connection, connections, models
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
-from strom.cases import synth_names
 from strom.cases.choices import (
     STAGE_STATUS,
     ChildBasis,
@@ -55,6 +54,7 @@ from strom.cases.refs import ALPHABET
 from strom.crypto import service as crypto
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.crypto.keys import KeyRing, key_ring
+from strom.demo import synth_names
 
 SYNTH_ACTION = "synth.generate"
 SYNTH_EMAIL_DOMAIN = "synth.example"
@@ -351,13 +351,13 @@ class BatchWriter:
             "namekey": self._table("cases.personnamekey"),
             "iddoc": self._table("cases.identitydocument"),
             "case": self._table("cases.case", with_id=True),
-            "stage": self._table("cases.casestagechange"),
-            "decision": self._table("cases.decision"),
-            "reflection": self._table("cases.reflectionperiod"),
-            "returnplan": self._table("cases.returnplan"),
-            "permit": self._table("cases.residencepermit"),
-            "proceeding": self._table("cases.proceeding"),
-            "task": self._table("cases.casetask"),
+            "stage": self._table("stages.casestagechange"),
+            "decision": self._table("stages.decision"),
+            "reflection": self._table("stages.reflectionperiod"),
+            "returnplan": self._table("stages.returnplan"),
+            "permit": self._table("stages.residencepermit"),
+            "proceeding": self._table("stages.proceeding"),
+            "task": self._table("stages.casetask"),
             "event": self._table("casefile.traffickingevent"),
             "note": self._table("casefile.casenote"),
             "plan": self._table("support.supportplan"),
@@ -946,7 +946,7 @@ def _user_name(email: str) -> str:
 
 
 def _countries(codes: Iterable[str]) -> dict[str, CountryInfo]:
-    from strom.cases.country_rules import rules_for
+    from strom.stages.country_rules import rules_for
 
     result = {}
     for code in set(codes):
@@ -966,9 +966,9 @@ def _countries(codes: Iterable[str]) -> dict[str, CountryInfo]:
 
 
 MODEL_LABELS = (
-    "cases.person", "cases.personnamekey", "cases.identitydocument", "cases.case", "cases.casestagechange",
-    "cases.decision", "cases.reflectionperiod", "cases.returnplan", "cases.residencepermit",
-    "cases.proceeding", "cases.casetask", "casefile.traffickingevent", "casefile.casenote",
+    "cases.person", "cases.personnamekey", "cases.identitydocument", "cases.case", "stages.casestagechange",
+    "stages.decision", "stages.reflectionperiod", "stages.returnplan", "stages.residencepermit",
+    "stages.proceeding", "stages.casetask", "casefile.traffickingevent", "casefile.casenote",
     "support.supportplan", "support.service", "consent.consentrecord",
 )  # fmt: skip
 

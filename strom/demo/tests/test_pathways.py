@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from strom.core.management.commands.demo import demo_load
-from strom.pathways.demo import demo_pathways_load
+from strom.demo.accounts import demo_load
+from strom.demo.pathways import demo_pathways_load
 from strom.pathways.models import Pathway
 
 

@@ -1,4 +1,4 @@
-"""`strom synth --cases N`: synthetic cases at scale for performance work (strom/cases/synth.py)."""
+"""`strom synth --cases N`: synthetic cases at scale for performance work (strom/demo/synth.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from strom.cases.synth import DEFAULT_BATCH, Result, SynthRefused, synth_generate
+from strom.demo.synth import DEFAULT_BATCH, Result, SynthRefused, synth_generate
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 
 Everything goes through the write services, as a case worker in the browser would: the audit log, the
 clocks (tasks, some overdue), decisions, reflection periods, stage history, services, consent,
-events and notes are all real. Every person is synthetic (strom/cases/synth_names.py); the same
+events and notes are all real. Every person is synthetic (strom/demo/synth_names.py); the same
 person carries the other spellings of their name, so searching `Yulia Ivanova` finds `Юлия Иванова`.
 
 Most cases belong to the demo organisations that have demo case workers (Riga City Social Services,
@@ -27,12 +27,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from strom.accounts.models import Membership, User
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
-from strom.cases import synth_names
 from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationStatus, Stage
-from strom.cases.country_rules import DECISION_MAKER_FOR_ORG_TYPE, rules_for
 from strom.cases.models import Case, Person
 from strom.core.roles import Role
+from strom.demo import synth_names
 from strom.directory.models import Municipality, Organisation
+from strom.stages.country_rules import DECISION_MAKER_FOR_ORG_TYPE, rules_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -130,7 +130,7 @@ def demo_cases_loaded() -> bool:
 
 @lru_cache(maxsize=1)
 def _demo_password_hash() -> str:
-    from strom.core.management.commands.demo import DEMO_PASSWORD
+    from strom.demo.accounts import DEMO_PASSWORD
 
     return make_password(DEMO_PASSWORD)
 
@@ -321,8 +321,8 @@ class _Builder:
 
     def _catch_up(self, case: Case, worker: User) -> None:
         """A worker ticks off the clocks that ran out while the case moved on; a few stay overdue."""
-        from strom.cases.models import CaseTask
-        from strom.cases.services_stages import task_complete
+        from strom.stages.models import CaseTask
+        from strom.stages.services import task_complete
 
         overdue = CaseTask.objects.filter(
             case=case, done_at__isnull=True, cancelled_at__isnull=True, due_date__lt=self.today
@@ -334,7 +334,7 @@ class _Builder:
     def _advance(
         self, case: Case, org: Organisation, worker: User, decider: User, stage: str, opened_on: dt.date
     ) -> None:
-        from strom.cases.services_stages import (
+        from strom.stages.services import (
             case_close,
             decision_record,
             follow_up_start,

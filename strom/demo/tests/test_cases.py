@@ -11,8 +11,9 @@ from django.utils import timezone
 from strom.accounts.models import User
 from strom.audit.models import AuditEntry
 from strom.cases.choices import Stage
-from strom.cases.models import Case, CaseTask, Decision
+from strom.cases.models import Case
 from strom.cases.selectors import search_cases
+from strom.stages.models import CaseTask, Decision
 
 # Hooks (the clocks started when a case opens) run on commit: these tests need real transactions.
 pytestmark = pytest.mark.django_db(transaction=True)

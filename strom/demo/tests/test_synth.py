@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from strom.audit.models import AuditEntry
 from strom.cases.choices import Stage
-from strom.cases.models import Case, CaseTask, Decision, Person, PersonNameKey, ReflectionPeriod
+from strom.cases.models import Case, Person, PersonNameKey
 from strom.cases.refs import REF_PATTERN
 from strom.cases.selectors import search_cases
-from strom.cases.synth import SYNTH_ACTION, SynthRefused, synth_generate, synthetic_ref
 from strom.crypto import service as crypto
+from strom.demo.synth import SYNTH_ACTION, SynthRefused, synth_generate, synthetic_ref
 from strom.directory.models import Municipality
+from strom.stages.models import CaseTask, Decision, ReflectionPeriod
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,0 +1,68 @@
+"""`strom demo`: the demo directory and accounts, loaded once, and how to log in printed."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom.accounts.models import Membership, User
+from strom.audit.models import AuditEntry
+from strom.core.roles import TWO_FACTOR_ROLES, Role
+from strom.demo import accounts
+from strom.demo.management.commands import demo
+from strom.directory.models import Municipality, Organisation
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_and_a_second_run_changes_nothing() -> None:
+    call_command("demo", stdout=StringIO())
+    counts = (User.objects.count(), Organisation.objects.count(), Municipality.objects.count())
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (User.objects.count(), Organisation.objects.count(), Municipality.objects.count()) == counts
+    assert AuditEntry.objects.filter(action="demo.load").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_has_an_account_for_every_role_and_a_confirmed_device_where_two_factor_is_required() -> None:
+    call_command("demo", stdout=StringIO())
+    demo_users = User.objects.filter(email__in=[person.email for person in accounts.USERS])
+    roles = set(Membership.objects.filter(user__in=demo_users).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    for user in demo_users:
+        assert user.check_password(accounts.DEMO_PASSWORD)
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        assert has_device == any(role in TWO_FACTOR_ROLES for role in user.roles()), user.email
+    countries = set(Organisation.objects.values_list("country", flat=True))
+    assert {"LV", "LT", "EE", "FI", "SE", "NO", "DK", "PL", "DE"} <= countries
+
+
+@pytest.mark.django_db
+def test_demo_prints_secrets_and_codes_that_the_devices_accept() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    device = TOTPDevice.objects.get(user__email="caseworker@demo.example")
+    assert demo._secret(device) in out.getvalue()
+
+    codes = StringIO()
+    call_command("demo", codes=True, stdout=codes)
+    match = re.search(r"caseworker@demo\.example\s+(\d{6})", codes.getvalue())
+    assert match is not None
+    assert device.verify_token(match.group(1))
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_run_in_production() -> None:
+    with (
+        override_settings(STROM_ENV="production"),
+        pytest.raises(CommandError, match="never loaded in production"),
+    ):
+        call_command("demo", stdout=StringIO())
+    assert not User.objects.exists()
