@@ -1,12 +1,12 @@
-"""Who may see and change users and memberships. Missing and forbidden both raise Http404."""
+"""Who may see and change users and memberships. Missing and forbidden both raise NotAllowed."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.http import Http404
 
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -29,11 +29,11 @@ def get_user_for(actor: User, user_id: int, *, write: bool = False) -> User:
     try:
         target = User.visible.visible_to(actor).get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
     if write and not any(
         actor.has_perm_in(Perm.ORG_USERS_MANAGE, m.organisation_id) for m in target.memberships.all()
     ):
-        raise Http404
+        raise NotAllowed
     return target
 
 
@@ -44,9 +44,9 @@ def get_membership_for(actor: User, membership_id: int, *, write: bool = False) 
     try:
         membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
     except (Membership.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
     if not actor.has_perm_in(perm, membership.organisation_id):
-        raise Http404
+        raise NotAllowed
     return membership
 
 
@@ -58,4 +58,4 @@ def get_invitation_for(actor: User, invitation_id: int) -> Invitation:
     try:
         return open_invitations_visible_to(actor).get(pk=invitation_id)
     except (Invitation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None

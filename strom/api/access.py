@@ -1,11 +1,10 @@
-"""Who may see and change API tokens: only their owner. Missing and forbidden both raise Http404."""
+"""Who may see and change API tokens: only their owner. Missing and forbidden both raise NotAllowed."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from strom.accounts.models import User
 from strom.api.models import ApiToken
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 
@@ -15,7 +14,7 @@ def may_use_api_tokens(user: User) -> bool:
 
 def check_api_tokens_allowed(user: User) -> None:
     if not may_use_api_tokens(user):
-        raise Http404
+        raise NotAllowed
 
 
 def get_api_token_for(user: User, token_id: int) -> ApiToken:
@@ -23,4 +22,4 @@ def get_api_token_for(user: User, token_id: int) -> ApiToken:
     try:
         return ApiToken.objects.visible_to(user).get(pk=token_id)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None

@@ -1,10 +1,9 @@
-"""Who may read and keep referral pathways. Missing and forbidden both raise Http404."""
+"""Who may read and keep referral pathways. Missing and forbidden both raise NotAllowed."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from strom.accounts.models import User
+from strom.core.errors import NotAllowed
 from strom.core.roles import OrgType, Perm
 from strom.directory.access import check_directory_allowed
 from strom.directory.models import Municipality, Organisation
@@ -34,7 +33,7 @@ def get_municipality_for(user: User, municipality_id: int, *, write: bool = Fals
     try:
         municipality = Municipality.objects.visible_to(user).get(pk=municipality_id)
     except (Municipality.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
     if write and not can_edit_pathway(user, municipality):
-        raise Http404
+        raise NotAllowed
     return municipality
