@@ -16,7 +16,7 @@ UV_VERSION := 0.13.9
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo once, serve http://127.0.0.1:8000"
-	@echo "make test   ruff, mypy --strict, makemigrations --check and the whole test suite"
+	@echo "make test   ruff, mypy --strict, import contracts, makemigrations --check and the whole test suite"
 	@echo "make lock   regenerate requirements.lock from pyproject.toml"
 
 $(BIN)/python:
@@ -46,6 +46,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy strom
 
 test: lint typecheck
+	@echo "==> imports point down the layers (pyproject.toml [tool.importlinter])"
+	$(BIN)/lint-imports
 	@echo "==> migrations match the models"
 	STROM_ENV=test $(BIN)/strom makemigrations --check --dry-run
 	@echo "==> pytest"
