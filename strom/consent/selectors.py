@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strom.cases import access, sections
 from strom.cases.models import Case, Person
 from strom.consent.models import ConsentRecord, Purpose
+from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
 
 if TYPE_CHECKING:
@@ -118,10 +118,10 @@ class OverviewRow:
 
 
 def record_on_case(case: Case, consent_id: int) -> ConsentRecord:
-    """A record shown on this case (its own or a person-wide one), else Http404."""
+    """A record shown on this case (its own or a person-wide one), else NotAllowed."""
     record = _applying(case).filter(pk=consent_id).select_related("recipient_organisation").first()
     if record is None:
-        raise Http404
+        raise NotAllowed
     return record
 
 

@@ -20,6 +20,7 @@ from strom.cases import access
 from strom.cases.models import Case
 from strom.consent.models import ConsentRecord, HowRecorded, Purpose
 from strom.core.countries import is_country
+from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def _add(errors: Errors, field: str, message: str) -> None:
 
 def _check_may_edit(by: User, case: Case) -> None:
     if not access.can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
 
 
 def consent_record(
