@@ -49,4 +49,10 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
+        from strom.audit.tasks import checkpoint_job
+        from strom.core.registry import WorkerJob, register_worker_job
+
         checks.register(check_checkpoint_signing, checks.Tags.security, deploy=True)
+
+        # Last in the round, so the checkpoint covers what the round itself recorded.
+        register_worker_job(WorkerJob(name="audit checkpoint", order=1000, run=checkpoint_job))

@@ -62,3 +62,8 @@ def send_referral_reminders(*, now: dt.datetime | None = None) -> int:
     if sent or expired:
         logger.info("referral reminders: %s sent, %s referrals expired", sent, expired)
     return sent + expired
+
+
+def reminders_job() -> str:
+    """The worker's job (registered in apps.py)."""
+    return f"referral reminders and expiries: {send_referral_reminders()}"

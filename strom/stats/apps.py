@@ -27,4 +27,10 @@ class StatsConfig(AppConfig):
     label = "stats"
 
     def ready(self) -> None:
+        from strom.core.registry import WorkerJob, register_worker_job
+        from strom.stats.tasks import stats_job
+
         checks.register(check_perturbation)
+
+        # Statistics imports and refreshes: after the reminders, so a long import does not delay them.
+        register_worker_job(WorkerJob(name="statistics round", order=30, run=stats_job))

@@ -89,3 +89,9 @@ def stats_round() -> None:
     """One round of the worker: pending imports first (someone is watching), then stale facts."""
     run_import_jobs()
     refresh_if_stale()
+
+
+def stats_job() -> str:
+    """The worker's job (registered in apps.py)."""
+    stats_round()
+    return ""

@@ -1,5 +1,6 @@
 """`strom migrate`: Django's migrate, then the database cache table (settings use `strom_cache`),
-then the once-per-rule-version re-check of children's screenings (strom/screening/recheck.py).
+then the tasks the apps register to run after a migration (strom/core/registry.py), such as the
+once-per-rule-version re-check of children's screenings (strom/screening/recheck.py).
 
 Overriding the command keeps `strom migrate`, `django-admin migrate` and deploy scripts alike: a
 database that was migrated always has its cache table, and a deploy that brings a new screening rule
@@ -13,6 +14,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as MigrateCommand
 
+from strom.core.registry import after_migrate_tasks
+
 
 class Command(MigrateCommand):
     help = "Apply migrations, then create the database cache table if it is missing."
@@ -24,11 +27,7 @@ class Command(MigrateCommand):
         call_command("createcachetable", database=options["database"], verbosity=options["verbosity"])
         if options["app_label"]:
             return  # a partial or backward migration: the tables may not be at today's models yet
-        from strom.screening.recheck import recheck_screenings
-
-        report = recheck_screenings()
-        if report is not None and report.checked and options["verbosity"]:
-            self.stdout.write(
-                f"Screening rule {report.rule_version}: {report.checked} children's screenings checked, "
-                f"{report.rechecks} to look at again ({report.tasks} case tasks)."
-            )
+        for task in after_migrate_tasks():
+            line = task()
+            if line and options["verbosity"]:
+                self.stdout.write(line)

@@ -1,6 +1,7 @@
-"""`strom worker`: background work without a broker. Sends task reminders (strom/cases/tasks.py) and
-referral reminders and expiries (strom/referrals/tasks.py), and signs audit checkpoints
-(strom/audit/checkpoints.py) every STROM_AUDIT_CHECKPOINT_MINUTES when the chain has advanced.
+"""`strom worker`: background work without a broker. Each round runs the jobs the apps register
+(strom/core/registry.py): task reminders (strom/stages/tasks.py), referral reminders and expiries
+(strom/referrals/tasks.py), statistics imports and refreshes (strom/stats/tasks.py), and last the audit
+checkpoint (strom/audit/tasks.py) every STROM_AUDIT_CHECKPOINT_MINUTES when the chain has advanced.
 
 Runs in a loop every --interval seconds until SIGTERM or Ctrl-C; `--once` does one round and exits
 (for tests and cron). Several workers may run at once: reminders are claimed with SKIP LOCKED.
@@ -16,11 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from strom.audit.services import CheckpointError, audit_checkpoint
-from strom.cases.tasks import send_due_reminders
-from strom.core.context import Origin, origin
-from strom.referrals.tasks import send_referral_reminders
-from strom.stats.tasks import stats_round
+from strom.core.registry import worker_jobs
 
 
 class Command(BaseCommand):
@@ -35,17 +32,7 @@ class Command(BaseCommand):
             self.stderr.write("--interval must be at least 1 second.")
             raise SystemExit(2)
         if options["once"]:
-            sent = send_due_reminders()
-            referrals = send_referral_reminders()
-            self.stdout.write(
-                f"Reminders sent for {sent} tasks; referral reminders and expiries: {referrals}"
-            )
-            stats_round()
-            try:
-                self.stdout.write(self.checkpoint_round())
-            except CheckpointError as exc:
-                self.stderr.write(str(exc))
-                raise SystemExit(1) from exc
+            self.once()
             return
         stopping = False
 
@@ -58,29 +45,27 @@ class Command(BaseCommand):
         self.stdout.write(f"STROM worker running every {options['interval']} s.")
         while not stopping:
             close_old_connections()
-            try:
-                send_due_reminders()
-                send_referral_reminders()
-            except Exception:  # one failed round (database restart) must not end the worker
-                self.stderr.write("A worker round failed; trying again at the next interval.")
-            try:
-                # Statistics imports and refreshes: a failure here must not hold up the reminders.
-                stats_round()
-            except Exception:
-                self.stderr.write("A statistics round failed; trying again at the next interval.")
-            try:
-                self.checkpoint_round()
-            except Exception as exc:  # e.g. the checkpoint directory is not writable: say so, keep going
-                self.stderr.write(f"An audit checkpoint failed; trying again at the next interval. {exc}")
+            for job in worker_jobs():
+                try:
+                    job.run()
+                except Exception as exc:  # a failed job (database restart, full disk) must not end the worker
+                    self.stderr.write(f"The {job.name} failed; trying again at the next interval. {exc}")
             deadline = time.monotonic() + options["interval"]
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(1.0, deadline - time.monotonic()))
         self.stdout.write("STROM worker stopped.")
 
-    def checkpoint_round(self) -> str:
-        # Last in the round, so the checkpoint covers what the round itself recorded.
-        with origin(Origin(channel="worker")):
-            written = audit_checkpoint(only_if_due=True)
-        if written is None:
-            return "Audit checkpoint: not due."
-        return f"Audit checkpoint of entry #{written.checkpoint.seq} written to {written.path}."
+    def once(self) -> None:
+        """One round; a failure ends it with the reason and a non-zero exit, for cron to notice."""
+        lines: list[str] = []
+        for job in worker_jobs():
+            try:
+                line = job.run()
+            except Exception as exc:
+                if lines:
+                    self.stdout.write("; ".join(lines))
+                self.stderr.write(f"The {job.name} failed: {exc}")
+                raise SystemExit(1) from exc
+            if line:
+                lines.append(line)
+        self.stdout.write("; ".join(lines))

@@ -1,0 +1,196 @@
+"""What the apps contribute to pages and jobs that gather every app, without being imported by them.
+
+The foundation offers the lists; each app adds its entries from its `AppConfig.ready()` (see
+docs/adding-an-app.md). The case page, the dashboard, the worker and `migrate` read the lists, so none of
+them imports the apps above it, and a new app takes part by registering, not by editing them.
+
+- case-page sections (`register_case_section`): a part of a case (stage panel, support, consent, the
+  case file, referrals, screenings) shown on the case page;
+- timeline sources (`register_timeline_source`): what a part of a case adds to the case's history;
+- dashboard panels (`register_dashboard_panel`): the home page's summaries;
+- worker jobs (`register_worker_job`): what each round of `strom worker` does;
+- after-migrate tasks (`register_after_migrate`): what `strom migrate` does once the tables are current.
+
+Anything that shows case data receives the viewer: a section's context and a timeline source are called
+with the user and a case that user may see (from `get_case_for`), and show only what that user may see,
+through the app's own access functions, the same ones its pages and API use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
+
+# --- case-page sections ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """An entry in the case page's jump list. `when` names a context key that must be true to show it."""
+
+    anchor: str
+    label: str | Promise
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    """A part of the case page.
+
+    `context(user, case)` returns the keys its templates use, prefixed with the app's name so sections
+    never clash; it must not audit (the case page records one read for the whole response).
+    `templates` are included in this order; `order` places the section among the others (lower first).
+    """
+
+    name: str
+    order: int
+    context: Callable[[User, Case], dict[str, Any]]
+    templates: tuple[str, ...] = ()
+    links: tuple[SectionLink, ...] = ()
+
+
+_CASE_SECTIONS: dict[str, CaseSection] = {}
+
+
+def register_case_section(section: CaseSection) -> CaseSection:
+    _CASE_SECTIONS[section.name] = section
+    return section
+
+
+def case_sections() -> list[CaseSection]:
+    return sorted(_CASE_SECTIONS.values(), key=lambda s: (s.order, s.name))
+
+
+def case_sections_context(user: User, case: Case) -> dict[str, Any]:
+    """Every section's context for `user`, plus `case_section_templates` and `case_section_links` for
+    the page to include and list. `case` must come from `get_case_for(user, ...)`."""
+    context: dict[str, Any] = {}
+    sections = case_sections()
+    for section in sections:
+        context.update(section.context(user, case))
+    context["case_section_templates"] = [t for s in sections for t in s.templates]
+    context["case_section_links"] = [
+        link for s in sections for link in s.links if not link.when or context.get(link.when)
+    ]
+    return context
+
+
+# --- timeline sources --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: dt.datetime
+    kind: str  # machine name, e.g. "stage", "task", "note"
+    title: str  # translated, no personal data beyond what the viewer may already see on the case
+    actor: str = ""
+    url: str = ""
+
+
+TimelineSource = Callable[["User", "Case"], list[TimelineItem]]
+_TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(source: TimelineSource) -> TimelineSource:
+    """Usable as a decorator. A source returns only the entries of what `user` may see."""
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+    return source
+
+
+def timeline_for(user: User, case: Case, *, limit: int = 200) -> list[TimelineItem]:
+    """What `user` may see of the case's history, newest first. `case` must come from
+    `get_case_for(user, ...)`."""
+    items: list[TimelineItem] = []
+    for source in _TIMELINE_SOURCES:
+        items.extend(source(user, case))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]
+
+
+# --- dashboard panels --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A summary on the home page. `context(user)` returns the template's keys, or None when the panel
+    is not for this user. A panel shows references, counts and dates, never a person's details."""
+
+    name: str
+    order: int
+    template: str
+    context: Callable[[User], dict[str, Any] | None]
+
+
+_DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> DashboardPanel:
+    _DASHBOARD_PANELS[panel.name] = panel
+    return panel
+
+
+def dashboard_context(user: User) -> dict[str, Any]:
+    """The panels' keys for `user`, and `dashboard_panels`: the templates of the panels shown."""
+    context: dict[str, Any] = {}
+    templates: list[str] = []
+    for panel in sorted(_DASHBOARD_PANELS.values(), key=lambda p: (p.order, p.name)):
+        panel_context = panel.context(user)
+        if panel_context is not None:
+            context.update(panel_context)
+            templates.append(panel.template)
+    context["dashboard_panels"] = templates
+    return context
+
+
+# --- worker jobs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """One step of each worker round, run in `order` (the audit checkpoint last, so it covers what the
+    round itself recorded). `run()` does the work and returns what `--once` prints (or ""). In the loop
+    a job that fails is reported and the others still run."""
+
+    name: str  # says what failed, e.g. "task reminders"
+    order: int
+    run: Callable[[], str]
+
+
+_WORKER_JOBS: dict[str, WorkerJob] = {}
+
+
+def register_worker_job(job: WorkerJob) -> WorkerJob:
+    _WORKER_JOBS[job.name] = job
+    return job
+
+
+def worker_jobs() -> list[WorkerJob]:
+    return sorted(_WORKER_JOBS.values(), key=lambda j: (j.order, j.name))
+
+
+# --- after-migrate tasks -------------------------------------------------------------------------------
+
+# Called after a full `migrate` (not a partial or backward one), when the tables are at today's models;
+# returns what to print (or "").
+AfterMigrate = Callable[[], str]
+_AFTER_MIGRATE: list[AfterMigrate] = []
+
+
+def register_after_migrate(task: AfterMigrate) -> AfterMigrate:
+    if task not in _AFTER_MIGRATE:
+        _AFTER_MIGRATE.append(task)
+    return task
+
+
+def after_migrate_tasks() -> list[AfterMigrate]:
+    return list(_AFTER_MIGRATE)
