@@ -32,11 +32,11 @@ from strom.casefile.dates import as_text, parse_partial_date
 from strom.casefile.filetypes import download_content
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.casefile.selectors import documents_for, events_for, notes_for
-from strom.casefile.views import document_response
 from strom.cases.access import get_case_for
 from strom.cases.choices import Exploitation, Gender
 from strom.cases.models import Case
 from strom.cases.services import EditConflict
+from strom.core.downloads import document_response
 
 router = Router(tags=["casefile"])
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +25,7 @@ from strom.casefile.selectors import casefile_sections_context
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
 from strom.cases.services import EditConflict
+from strom.core.downloads import document_response
 from strom.core.htmx import is_htmx_partial
 
 
@@ -317,18 +318,6 @@ def document_upload(request: HttpRequest, ref: str) -> HttpResponse:
         ),
         _("The document is uploaded."),
     )
-
-
-def document_response(data: bytes, document: Any) -> HttpResponse:
-    """The decrypted file as an attachment that no browser or proxy keeps or second-guesses."""
-    response = HttpResponse(data, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, document.original_name) or "attachment"
-    response["Content-Length"] = str(len(data))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    # Opened directly in a tab anyway, the file may not run scripts or load anything.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

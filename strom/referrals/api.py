@@ -18,8 +18,8 @@ from strom.api.auth import api_user
 from strom.api.pagination import LimitOffsetPagination
 from strom.audit.services import audit_read
 from strom.casefile.filetypes import download_content
-from strom.casefile.views import document_response
 from strom.cases import access as case_access
+from strom.core.downloads import document_response
 from strom.directory.models import Municipality, Organisation
 from strom.network.access import get_service_for
 from strom.referrals import access, services

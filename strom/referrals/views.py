@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from strom.accounts.models import User
 from strom.audit.services import audit_read
-from strom.casefile.views import document_response
 from strom.cases import access as case_access
 from strom.cases.models import Case
+from strom.core.downloads import document_response
 from strom.core.forms import validation_error_to_form
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
