@@ -17,6 +17,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.retention import OutsideCases
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.directory.models import Organisation
 
@@ -289,6 +290,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
+    retention = OutsideCases("a participant's registration belongs to the event and goes with it")
 
     class Meta:
         ordering = ["created_at", "pk"]

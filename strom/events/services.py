@@ -72,7 +72,7 @@ def _clean_event(
     if not title.strip():
         errors["title"] = [_("Enter a title.")]
     if not ACRONYM_RE.match(acronym):
-        errors["acronym"] = [_("At least 4 lower-case letters, digits, - or _, for example riga-2015.")]
+        errors["acronym"] = [_("At least 4 lower-case letters, digits, - or _, for example riga-2015-strom.")]
     elif Event.objects.filter(acronym=acronym).exists():
         errors["acronym"] = [_("An event with this acronym exists.")]
     if end_date < start_date:

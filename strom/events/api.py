@@ -1,0 +1,306 @@
+"""/api/v1/events: events, their programmes and registrations, with the same access functions as the pages."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from strom.api.auth import api_user
+from strom.api.pagination import PageNumberPagination
+from strom.core.errors import NotAllowed
+from strom.directory.models import Organisation
+from strom.events.access import get_event_for, get_registration_for
+from strom.events.models import (
+    Event,
+    EventKind,
+    EventQuerySet,
+    EventStatus,
+    PersonRole,
+    Registration,
+    RegistrationQuerySet,
+    RegistrationStatus,
+    Sector,
+    Session,
+    SessionKind,
+)
+from strom.events.schedule import PersonData, ScheduleInvalid, parse_schedule
+from strom.events.selectors import event_list, programme
+from strom.events.services import (
+    attendance_mark,
+    event_create,
+    event_publish,
+    programme_import,
+    registration_cancel,
+    registration_create,
+    session_add,
+)
+
+router = Router(tags=["events"])
+
+
+class EventOut(Schema):
+    slug: str
+    acronym: str
+    kind: EventKind
+    title: str
+    description: str
+    start_date: dt.date
+    end_date: dt.date
+    timezone: str
+    venue: str
+    city: str
+    country: str
+    online: bool
+    organisation_id: int
+    co_funders: str
+    languages: list[str]
+    interpretation: str
+    status: EventStatus
+    capacity: int | None
+    programme_version: int
+
+
+class PersonOut(Schema):
+    role: PersonRole
+    name: str
+    function: str
+    organisation_name: str
+    country: str
+    talk_title: str
+
+
+class SessionOut(Schema):
+    id: int
+    guid: str
+    date: dt.date
+    start: dt.time
+    duration_minutes: int
+    kind: SessionKind
+    title: str
+    description: str
+    room: str
+    language: str
+    people: list[PersonOut]
+
+    @staticmethod
+    def resolve_guid(obj: Session) -> str:
+        return str(obj.guid)
+
+    @staticmethod
+    def resolve_date(obj: Session) -> dt.date:
+        return obj.day.date
+
+    @staticmethod
+    def resolve_room(obj: Session) -> str:
+        return obj.room.name if obj.room else ""
+
+    @staticmethod
+    def resolve_people(obj: Session) -> list[PersonOut]:
+        return [PersonOut.model_validate(p, from_attributes=True) for p in obj.people.all()]
+
+
+class EventDetailOut(EventOut):
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_sessions(obj: Event) -> list[Session]:
+        return [session for day in programme(obj) for slot in day.slots for session in slot.sessions]
+
+
+class EventIn(Schema):
+    organisation_id: int
+    kind: EventKind = EventKind.CONFERENCE
+    title: str = Field(max_length=300)
+    acronym: str = Field(max_length=60, description="At least 4 of a-z, 0-9, - and _")
+    start_date: dt.date
+    end_date: dt.date
+    timezone: str = Field("Europe/Riga", max_length=60)
+    venue: str = Field("", max_length=300)
+    city: str = Field("", max_length=120)
+    country: str = Field("", max_length=2)
+    online: bool = False
+    description: str = ""
+    co_funders: str = ""
+    languages: list[str] = []
+    interpretation: str = Field("", max_length=300)
+    capacity: int | None = Field(None, ge=1)
+
+
+class PersonIn(Schema):
+    role: PersonRole = PersonRole.SPEAKER
+    name: str = Field(max_length=200)
+    function: str = Field("", max_length=300)
+    organisation_name: str = Field("", max_length=300)
+    country: str = Field("", max_length=2)
+    talk_title: str = Field("", max_length=500)
+
+
+class SessionIn(Schema):
+    date: dt.date
+    start: dt.time
+    duration_minutes: int = Field(ge=1, le=1440)
+    kind: SessionKind = SessionKind.TALK
+    title: str = Field(max_length=500)
+    description: str = ""
+    room: str = Field("", max_length=200)
+    language: str = Field("", max_length=3)
+    people: list[PersonIn] = []
+
+
+class ImportIn(Schema):
+    organisation_id: int
+    schedule: str = Field(description="The schedule XML or JSON document as text", max_length=5_000_000)
+    replace: bool = False
+
+
+class RegistrationIn(Schema):
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    organisation_name: str = Field("", max_length=300)
+    sector: Sector | None = None
+    country: str = Field("", max_length=2)
+    needs: str = Field("", max_length=2000)
+    consent_list: bool = False
+    consent_contact: bool = False
+    for_self: bool = Field(True, description="False: an organiser registers someone else")
+
+
+class RegistrationOut(Schema):
+    id: int
+    event_slug: str = Field(alias="event.slug")
+    name: str
+    email: str
+    organisation_name: str
+    sector: str
+    country: str
+    needs: str
+    consent_list: bool
+    consent_contact: bool
+    status: RegistrationStatus
+    attended_at: dt.datetime | None
+
+
+class AttendanceIn(Schema):
+    attended: bool = True
+
+
+class CancelOut(Schema):
+    promoted_id: int | None = Field(description="The registration that got the freed place, if any")
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotAllowed
+    return organisation
+
+
+@router.get("/", response=list[EventOut], url_name="events_list")
+@paginate(PageNumberPagination)
+def list_events(request: HttpRequest) -> EventQuerySet:
+    return event_list(api_user(request))
+
+
+@router.post("/", response={201: EventOut}, url_name="events_create")
+def create_event(request: HttpRequest, payload: EventIn) -> tuple[int, Event]:
+    user = api_user(request)
+    data = payload.model_dump()
+    organisation = _organisation(data.pop("organisation_id"))
+    data["timezone_name"] = data.pop("timezone")
+    data["kind"] = payload.kind.value
+    return 201, event_create(by=user, organisation=organisation, **data)
+
+
+@router.post("/import", response={201: EventOut}, url_name="events_import")
+def import_programme(request: HttpRequest, payload: ImportIn) -> tuple[int, Event]:
+    user = api_user(request)
+    organisation = _organisation(payload.organisation_id)
+    try:
+        parsed = parse_schedule(payload.schedule.encode())
+        event = programme_import(
+            by=user, programme=parsed, organisation=organisation, replace=payload.replace
+        )
+    except ScheduleInvalid as exc:
+        raise ValidationError({"schedule": [str(p) for p in exc.problems]}) from exc
+    return 201, event
+
+
+@router.get("/{slug}", response=EventDetailOut, url_name="events_detail")
+def get_event(request: HttpRequest, slug: str) -> Event:
+    return get_event_for(api_user(request), slug)
+
+
+@router.post("/{slug}/publish", response=EventOut, url_name="events_publish")
+def publish_event(request: HttpRequest, slug: str) -> Event:
+    user = api_user(request)
+    return event_publish(by=user, event=get_event_for(user, slug, manage=True))
+
+
+@router.post("/{slug}/sessions", response={201: SessionOut}, url_name="events_session_add")
+def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> tuple[int, Session]:
+    user = api_user(request)
+    event = get_event_for(user, slug, manage=True)
+    session = session_add(
+        by=user,
+        event=event,
+        date=payload.date,
+        start=payload.start,
+        duration_minutes=payload.duration_minutes,
+        kind=payload.kind.value,
+        title=payload.title,
+        description=payload.description,
+        room_name=payload.room,
+        language=payload.language,
+        people=[PersonData(**{**p.model_dump(), "role": p.role.value}) for p in payload.people],
+    )
+    return 201, session
+
+
+@router.get("/{slug}/registrations", response=list[RegistrationOut], url_name="events_registrations")
+@paginate(PageNumberPagination)
+def list_registrations(request: HttpRequest, slug: str) -> RegistrationQuerySet:
+    user = api_user(request)
+    event = get_event_for(user, slug, manage=True)
+    return Registration.objects.visible_to(user).filter(event=event).select_related("event")
+
+
+@router.post("/{slug}/registrations", response={201: RegistrationOut}, url_name="events_register")
+def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> tuple[int, Registration]:
+    user = api_user(request)
+    event = get_event_for(user, slug)
+    registration = registration_create(
+        by=user,
+        event=event,
+        name=payload.name,
+        email=payload.email,
+        organisation_name=payload.organisation_name,
+        sector=payload.sector.value if payload.sector else "",
+        country=payload.country,
+        needs=payload.needs,
+        consent_list=payload.consent_list,
+        consent_contact=payload.consent_contact,
+        for_self=payload.for_self,
+    )
+    return 201, registration
+
+
+@router.post(
+    "/registrations/{registration_id}/cancel", response=CancelOut, url_name="events_registration_cancel"
+)
+def cancel(request: HttpRequest, registration_id: int) -> CancelOut:
+    user = api_user(request)
+    promoted = registration_cancel(by=user, registration=get_registration_for(user, registration_id))
+    return CancelOut(promoted_id=promoted.pk if promoted else None)
+
+
+@router.post(
+    "/registrations/{registration_id}/attendance",
+    response=RegistrationOut,
+    url_name="events_registration_attendance",
+)
+def attendance(request: HttpRequest, registration_id: int, payload: AttendanceIn) -> Registration:
+    user = api_user(request)
+    registration = get_registration_for(user, registration_id, manage=True)
+    return attendance_mark(by=user, registration=registration, attended=payload.attended)

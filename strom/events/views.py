@@ -1,0 +1,285 @@
+"""Event pages: the list, an event with its programme, the printable programme, downloads, registration,
+and for organisers creating, importing, publishing and marking attendance."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from strom.accounts.http import AuthenticatedHttpRequest
+from strom.core.errors import NotAllowed
+from strom.core.htmx import is_htmx_partial
+from strom.directory.models import Organisation
+from strom.events.access import (
+    check_may_organise,
+    get_event_for,
+    get_registration_for,
+    may_manage,
+    may_organise_events,
+    may_register,
+    organising_org_ids,
+)
+from strom.events.exchange import FORMATS, event_url, export_event
+from strom.events.forms import EventForm, ImportForm, RegistrationForm
+from strom.events.ical import person_calendar
+from strom.events.models import Event, Registration, RegistrationStatus
+from strom.events.schedule import ScheduleInvalid, parse_schedule
+from strom.events.selectors import (
+    event_list,
+    own_registration,
+    participant_list,
+    places_taken,
+    programme,
+    registrations_for_organisers,
+)
+from strom.events.services import (
+    attendance_mark,
+    event_create,
+    event_publish,
+    event_unpublish,
+    programme_import,
+    registration_cancel,
+    registration_create,
+)
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _organisations(request: AuthenticatedHttpRequest) -> object:
+    from strom.core.roles import Perm
+
+    if request.user.has_global(Perm.EVENTS_ORGANISE):
+        return Organisation.objects.filter(is_active=True).order_by("name")
+    return Organisation.objects.filter(pk__in=organising_org_ids(request.user)).order_by("name")
+
+
+@login_required
+@require_GET
+def event_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = {
+        "events": event_list(request.user).select_related("organisation"),
+        "may_organise": may_organise_events(request.user),
+    }
+    return render(request, "events/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_may_organise(request.user)
+    form = EventForm(request.POST or None, organisations=_organisations(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = event_create(
+                by=request.user,
+                organisation=data["organisation"],
+                kind=data["kind"],
+                title=data["title"],
+                acronym=data["acronym"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                timezone_name=data["timezone_name"],
+                venue=data["venue"],
+                city=data["city"],
+                country=data["country"],
+                online=data["online"],
+                description=data["description"],
+                co_funders=data["co_funders"],
+                languages=data["languages"],
+                interpretation=data["interpretation"],
+                capacity=data["capacity"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The event is created as a draft."))
+            return redirect("events:detail", event.slug)
+    return render(request, "events/form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_may_organise(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=_organisations(request))
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            problems = [_("The file is larger than 5 MB.")]
+        else:
+            try:
+                parsed = parse_schedule(upload.read())
+                event = programme_import(
+                    by=request.user,
+                    programme=parsed,
+                    organisation=form.cleaned_data["organisation"],
+                    replace=form.cleaned_data["replace"],
+                )
+            except ScheduleInvalid as exc:
+                problems = [str(p) for p in exc.problems]
+            else:
+                messages.success(request, _("The programme is imported; the event is a draft."))
+                return redirect("events:detail", event.slug)
+    return render(request, "events/import.html", {"form": form, "problems": problems})
+
+
+def _detail_context(request: AuthenticatedHttpRequest, event: Event) -> dict[str, object]:
+    manage = may_manage(request.user, event)
+    return {
+        "event": event,
+        "organisers": event.organisers.all(),
+        "days": programme(event),
+        "may_manage": manage,
+        "may_register": may_register(request.user, event),
+        "registration": own_registration(request.user, event),
+        "participants": participant_list(event),
+        "places_taken": places_taken(event),
+        "formats": FORMATS,
+        "form": RegistrationForm(initial={"name": request.user.full_name, "email": request.user.email}),
+    }
+
+
+@login_required
+@require_GET
+def event_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug)
+    return render(request, "events/detail.html", _detail_context(request, event))
+
+
+@login_required
+@require_GET
+def event_programme(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The programme alone, laid out to be printed."""
+    event = get_event_for(request.user, slug)
+    context = {"event": event, "organisers": event.organisers.all(), "days": programme(event)}
+    return render(request, "events/programme.html", context)
+
+
+@login_required
+@require_GET
+def event_download(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> HttpResponse:
+    event = get_event_for(request.user, slug)
+    if fmt not in FORMATS:
+        raise NotAllowed
+    body, content_type, name = export_event(event, fmt, site_url=settings.SITE_URL)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def my_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One calendar with the programmes of every event the user is registered for (or waiting)."""
+    events = (
+        Event.objects.visible_to(request.user)
+        .filter(registrations__user_id=request.user.pk)
+        .exclude(registrations__status=RegistrationStatus.CANCELLED)
+        .distinct()
+    )
+    body = person_calendar(
+        [(event, event_url(event, site_url=settings.SITE_URL)) for event in events], name=_("My events")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="strom-my-events.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def event_publish_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    if request.POST.get("unpublish"):
+        event_unpublish(by=request.user, event=event)
+        messages.success(request, _("The event is a draft again."))
+    else:
+        event_publish(by=request.user, event=event)
+        messages.success(request, _("The event is published."))
+    return redirect("events:detail", event.slug)
+
+
+@login_required
+@require_POST
+def event_register(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug)
+    form = RegistrationForm(request.POST)
+    for_self = not request.POST.get("for_other")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = registration_create(
+                by=request.user,
+                event=event,
+                name=data["name"],
+                email=data["email"],
+                organisation_name=data["organisation_name"],
+                sector=data["sector"],
+                country=data["country"],
+                needs=data["needs"],
+                consent_list=data["consent_list"],
+                consent_contact=data["consent_contact"],
+                for_self=for_self,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if registration.status == RegistrationStatus.WAITING:
+                messages.info(request, _("The event is full: the registration is on the waiting list."))
+            else:
+                messages.success(request, _("The registration is saved."))
+            return redirect("events:registrations" if not for_self else "events:detail", event.slug)
+    context = _detail_context(request, event)
+    context["form"] = form
+    return render(request, "events/detail.html", context, status=200)
+
+
+@login_required
+@require_POST
+def registration_cancel_view(request: AuthenticatedHttpRequest, registration_id: int) -> HttpResponse:
+    registration = get_registration_for(request.user, registration_id)
+    promoted = registration_cancel(by=request.user, registration=registration)
+    messages.success(request, _("The registration is cancelled."))
+    if promoted is not None:
+        messages.info(request, _("A place went to the first person on the waiting list."))
+    return redirect("events:detail", registration.event.slug)
+
+
+@login_required
+@require_GET
+def event_registrations(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    rows = registrations_for_organisers(request.user, event)
+    context = {
+        "event": event,
+        "registrations": rows,
+        "registered": sum(1 for r in rows if r.status == RegistrationStatus.REGISTERED),
+        "waiting": sum(1 for r in rows if r.status == RegistrationStatus.WAITING),
+        "attended": sum(1 for r in rows if r.attended_at),
+        "form": RegistrationForm(),
+    }
+    return render(request, "events/registrations.html", context)
+
+
+@login_required
+@require_POST
+def registration_attendance(request: AuthenticatedHttpRequest, registration_id: int) -> HttpResponse:
+    registration: Registration = get_registration_for(request.user, registration_id, manage=True)
+    try:
+        registration = attendance_mark(
+            by=request.user, registration=registration, attended=request.POST.get("attended") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if is_htmx_partial(request):
+        return render(
+            request, "events/_registration_row.html", {"r": registration, "event": registration.event}
+        )
+    return redirect("events:registrations", registration.event.slug)
