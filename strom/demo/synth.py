@@ -369,33 +369,34 @@ class BatchWriter:
         return {k: v for k, v in t.items() if v is not None}
 
     def _one(self, rng: random.Random, t: dict[str, Table | None], person_id: int, case_id: int) -> None:
-        plan = self.plan
-        now = plan.now
-        org = rng.choices(plan.orgs, cum_weights=self.org_cum)[0]
-        rules = plan.countries[org.country]
+        """One case with its person and every part, in steps that draw from `rng` in a fixed order.
+
+        The order of the steps is part of the output: the same seed gives the same data only while every
+        step draws the same numbers in the same order (strom/demo/tests/test_synth_fingerprint.py holds it).
+        """
+        org = rng.choices(self.plan.orgs, cum_weights=self.org_cum)[0]
+        rules = self.plan.countries[org.country]
         stage = rng.choices(_STAGES, weights=_STAGE_W)[0]
         owner = rng.choice(org.worker_ids)
+        who = _draw_person(rng, org)
+        opened, birth, basis = self._opening(rng, who, rules, stage)
+        c = _CaseStart(person_id, case_id, org, rules, stage, owner, who, opened, birth, basis)
+        self._add_person(rng, t, c)
+        chain = self._chain(rng, c)
+        self._add_case(rng, t, c, chain)
+        self._add_decisions(rng, t, c, chain)
+        self._add_plans_and_tasks(rng, t, c, chain)
+        self._add_proceedings(rng, t, c, chain)
+        self._add_case_file(rng, t, c, chain)
+        self._add_services(rng, t, c, chain)
+        self._add_support_plan_and_consent(rng, t, c, chain)
 
-        # --- the person
-        name = synth_names.random_name(rng)
-        gender = Gender.MASCULINE if name.masculine else Gender.FEMININE
-        if rng.random() < 0.02:
-            gender = rng.choice([Gender.TRANSGENDER_FEMININE, Gender.NON_CONFORMING, Gender.UNKNOWN])
-        age = rng.choices(
-            [rng.randint(12, 17), rng.randint(18, 29), rng.randint(30, 55)], weights=[12, 55, 33]
-        )[0]
-        age_uncertain = rng.random() < 0.12
-        citizenship = rng.choice(synth_names.CITIZENSHIPS[name.culture])
-        if citizenship == org.country:
-            migration = MigrationStatus.NATIONAL
-        elif citizenship in ("LV", "LT", "EE", "FI", "SE", "DK", "PL", "DE", "RO"):
-            migration = MigrationStatus.EU_CITIZEN
-        else:
-            migration = rng.choice(
-                [MigrationStatus.TCN_IRREGULAR, MigrationStatus.TCN_RESIDENT, MigrationStatus.ASYLUM_SEEKER]
-            )
+    # --- the person
 
-        # --- when things happened, by stage
+    def _opening(
+        self, rng: random.Random, who: _Person, rules: CountryInfo, stage: str
+    ) -> tuple[dt.datetime, dt.date | None, str]:
+        """When the case opened (how long ago depends on its stage), the birth date and the child basis."""
         span: tuple[int, int] = {
             # Most open clocks are still running; a few have run out (the overdue view needs some).
             Stage.SCREENING: (0, rules.rg_days + 4),
@@ -405,303 +406,314 @@ class BatchWriter:
             Stage.CLOSED: (120, 1800),
             Stage.FOLLOW_UP: (120, 900),
         }[Stage(stage)]
-        opened = now - dt.timedelta(days=rng.randint(*span), seconds=rng.randint(0, 86_399))
+        opened = self.plan.now - dt.timedelta(days=rng.randint(*span), seconds=rng.randint(0, 86_399))
         birth: dt.date | None = None
-        if not age_uncertain:
-            birth = _date(opened) - dt.timedelta(days=age * 365 + rng.randint(0, 364))
-        child = age < 18
+        if not who.age_uncertain:
+            birth = _date(opened) - dt.timedelta(days=who.age * 365 + rng.randint(0, 364))
+        child = who.age < 18
         basis = ChildBasis.NOT_CHILD
-        if child and not age_uncertain:
+        if child and not who.age_uncertain:
             basis = ChildBasis.AGE
-        elif age_uncertain and (child or rng.random() < 0.05):
+        elif who.age_uncertain and (child or rng.random() < 0.05):
             basis = ChildBasis.PRESUMED
+        return opened, birth, basis
 
+    def _add_person(self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart) -> None:
+        """The person row, the blind-index keys of every spelling of the name, and maybe a document."""
+        who, name = c.who, c.who.name
         t_person = t["person"]
         assert t_person is not None
         t_person.add(
-            id=person_id,
-            organisation_id=org.id,
+            id=c.person_id,
+            organisation_id=c.org.id,
             given_name=name.given_name,
             family_name=name.family_name,
             other_names="\n".join(name.other_names),
-            gender=gender,
-            birth_date=birth.isoformat() if birth else "",
-            age_estimate=age if age_uncertain else None,
-            age_uncertain=age_uncertain,
-            believed_child=basis == ChildBasis.PRESUMED and not child,
-            citizenships=[citizenship],
+            gender=who.gender,
+            birth_date=c.birth.isoformat() if c.birth else "",
+            age_estimate=who.age if who.age_uncertain else None,
+            age_uncertain=who.age_uncertain,
+            believed_child=c.basis == ChildBasis.PRESUMED and not who.age < 18,
+            citizenships=[who.citizenship],
             languages=list(synth_names.LANGUAGES[name.culture]),
             contact=f"+{rng.randint(30, 49)} {rng.randint(20_000_000, 29_999_999)}"
             if rng.random() < 0.7
             else "",
             address=f"Shelter room {rng.randint(1, 40)}" if rng.random() < 0.4 else "",
-            migration_status=migration,
-            created_at=opened,
-            updated_at=opened,
+            migration_status=who.migration,
+            created_at=c.opened,
+            updated_at=c.opened,
         )
         if t["namekey"] is not None:
             names = (f"{name.given_name} {name.family_name}", *name.other_names)
             for kind, key in name_keys(names, self.ring):
-                t["namekey"].add(person_id=person_id, kind=kind, key=key)
+                t["namekey"].add(person_id=c.person_id, kind=kind, key=key)
         if t["iddoc"] is not None and rng.random() < 0.6:
             number = (
                 f"{rng.choice('ABCEHKMPTX')}{rng.choice('ABCEHKMPTX')}{rng.randint(1_000_000, 9_999_999)}"
             )
             t["iddoc"].add(
-                person_id=person_id,
+                person_id=c.person_id,
                 doc_type=DocumentType.PASSPORT if rng.random() < 0.7 else DocumentType.ID_CARD,
                 number=number,
                 number_index=crypto.blind_index(number, kind="document", ring=self.ring),
-                issuing_country=citizenship,
-                expiry_date=_date(opened) + dt.timedelta(days=rng.randint(-400, 3000)),
+                issuing_country=who.citizenship,
+                expiry_date=c.day + dt.timedelta(days=rng.randint(-400, 3000)),
                 held_by_person=rng.random() < 0.7,
-                created_at=opened,
+                created_at=c.opened,
             )
 
-        # --- the chain of assistance
+    # --- the chain of assistance
+
+    def _chain(self, rng: random.Random, c: _CaseStart) -> _Chain:
+        """Where the case went along the chain: decisions, stage changes, clock tasks and the closure."""
         forms = sorted(set(rng.choices(FORMS, weights=FORM_WEIGHTS, k=1 if rng.random() < 0.85 else 2)))
-        day = _date(opened)
-        changes: list[tuple[str, str, dt.datetime]] = []
-        tasks: list[dict[str, Any]] = []
-        decisions: list[tuple[str, str, dt.date]] = []
-        trafficking = TraffickingStatus.POSSIBLE
-        closed_at: dt.datetime | None = None
-        closure = ""
-        reached = Stage.SCREENING
-        reflection: tuple[dt.date, dt.date] | None = None
-
-        def done_task(kind: str, due: dt.date, done: dt.date) -> None:
-            tasks.append({"kind": kind, "due": due, "done": min(done, self.today)})
-
-        final = stage
+        chain = _Chain(rng=rng, today=self.today, cursor_day=c.day, forms=forms)
         # Closed cases stopped somewhere along the chain; follow-up cases were closed first.
-        stop_at = stage
-        if stage in (Stage.CLOSED, Stage.FOLLOW_UP):
+        stop_at = c.stage
+        if c.stage in _ENDED:
             stop_at = rng.choices(_ORDER, weights=[15, 10, 55, 20])[0]
         path = _ORDER[: _ORDER.index(stop_at) + 1]
-        cursor_day = day
-        rg_due = day + dt.timedelta(days=rules.rg_days)
-        limit = self.today
-
-        def step(days_lo: int, days_hi: int) -> dt.date:
-            nonlocal cursor_day
-            cursor_day = min(cursor_day + dt.timedelta(days=rng.randint(days_lo, days_hi)), limit)
-            return cursor_day
-
         if Stage.REFLECTION in path:
-            rg_day = step(1, max(2, rules.rg_days + 3))
-            decisions.append(("reasonable_grounds", "positive", rg_day))
-            done_task("rg_due", rg_due, rg_day)
-            ends = rg_day + dt.timedelta(days=rules.reflection_days - 1)
-            reflection = (rg_day, ends)
-            changes.append((Stage.SCREENING, Stage.REFLECTION, _at(rg_day)))
-            reached = Stage.REFLECTION
-            trafficking = TraffickingStatus.POSSIBLE
-            if Stage.ASSISTANCE in path:
-                fi_day = step(5, rules.reflection_days + 20)
-                decisions.append(("formal_identification", "positive", fi_day))
-                done_task("reflection_ends", ends, max(ends, fi_day))
-                done_task("identification_due", rg_day + dt.timedelta(days=rules.identification_days), fi_day)
-                changes.append((Stage.REFLECTION, Stage.ASSISTANCE, _at(fi_day)))
-                reached = Stage.ASSISTANCE
-                trafficking = TraffickingStatus.ACTUAL
-                if Stage.RETURN_REINTEGRATION in path:
-                    ret_day = step(30, 300)
-                    changes.append((Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION, _at(ret_day)))
-                    reached = Stage.RETURN_REINTEGRATION
-            else:
-                tasks.append({"kind": "reflection_ends", "due": ends})
-                tasks.append(
-                    {
-                        "kind": "identification_due",
-                        "due": rg_day + dt.timedelta(days=rules.identification_days),
-                    }
-                )
-        else:
-            if stage == Stage.SCREENING:
-                tasks.append({"kind": "rg_due", "due": rg_due})
-            elif rng.random() < 0.6:
-                decisions.append(("reasonable_grounds", "negative", step(1, rules.rg_days + 3)))
-                trafficking = TraffickingStatus.NOT_A_VICTIM
-        if reached in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION) and stage not in (
-            Stage.CLOSED,
-            Stage.FOLLOW_UP,
-        ):
-            due = self.today + dt.timedelta(days=rng.randint(-10, rules.review_days))
-            tasks.append({"kind": "plan_review", "due": due})
-        if stage in (Stage.CLOSED, Stage.FOLLOW_UP):
-            close_day = step(10, 400)
-            closed_at = _at(close_day)
-            if closed_at < opened:
-                closed_at = opened
-            closure = rng.choice(
-                [
-                    "GoalsAchieved",
-                    "ReturnedToCountryOfOrigin",
-                    "ReferredElsewhere",
-                    "NoLongerWantsSupport",
-                    "LostContact",
-                ]
-                if trafficking != TraffickingStatus.NOT_A_VICTIM
-                else ["NotAVictim"]
-            )
-            changes.append((reached, Stage.CLOSED, closed_at))
-            for task in tasks:  # the active clocks stop when the case closes
-                if "done" not in task:
-                    task["cancelled"] = closed_at
-            for n, days in enumerate(rules.follow_up_days, start=1):
-                due = close_day + dt.timedelta(days=days)
-                params = {"number": n, "total": len(rules.follow_up_days)}
-                if stage == Stage.FOLLOW_UP and due >= self.today - dt.timedelta(days=20):
-                    tasks.append({"kind": "follow_up_contact", "due": due, "params": params})
-                elif due < self.today:
-                    tasks.append({"kind": "follow_up_contact", "due": due, "done": due, "params": params})
-                else:
-                    tasks.append(
-                        {"kind": "follow_up_contact", "due": due, "cancelled": closed_at, "params": params}
-                    )
-            if stage == Stage.FOLLOW_UP:
-                changes.append((Stage.CLOSED, Stage.FOLLOW_UP, closed_at + dt.timedelta(minutes=5)))
-        if stage not in (Stage.CLOSED, Stage.FOLLOW_UP) and rng.random() < 0.35:
-            tasks.append(
+            self._identified(chain, c, path)
+        elif c.stage == Stage.SCREENING:
+            chain.tasks.append({"kind": "rg_due", "due": c.day + dt.timedelta(days=c.rules.rg_days)})
+        elif rng.random() < 0.6:
+            chain.decisions.append(("reasonable_grounds", "negative", chain.step(1, c.rules.rg_days + 3)))
+            chain.trafficking = TraffickingStatus.NOT_A_VICTIM
+        if chain.reached in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION) and c.stage not in _ENDED:
+            due = self.today + dt.timedelta(days=rng.randint(-10, c.rules.review_days))
+            chain.tasks.append({"kind": "plan_review", "due": due})
+        if c.stage in _ENDED:
+            self._closed(chain, c)
+        if c.stage not in _ENDED and rng.random() < 0.35:
+            chain.tasks.append(
                 {
                     "kind": "manual",
                     "key": rng.choice(MANUAL_TASKS),
                     "due": self.today + dt.timedelta(days=rng.randint(-7, 30)),
                 }
             )
+        return chain
 
-        open_due = [task["due"] for task in tasks if "done" not in task and "cancelled" not in task]
+    def _identified(self, chain: _Chain, c: _CaseStart, path: list[str]) -> None:
+        """Positive reasonable grounds, then (further along the path) formal identification and return."""
+        rules = c.rules
+        rg_day = chain.step(1, max(2, rules.rg_days + 3))
+        chain.decisions.append(("reasonable_grounds", "positive", rg_day))
+        chain.done_task("rg_due", c.day + dt.timedelta(days=rules.rg_days), rg_day)
+        ends = rg_day + dt.timedelta(days=rules.reflection_days - 1)
+        identification_due = rg_day + dt.timedelta(days=rules.identification_days)
+        chain.reflection = (rg_day, ends)
+        chain.changes.append((Stage.SCREENING, Stage.REFLECTION, _at(rg_day)))
+        chain.reached = Stage.REFLECTION
+        chain.trafficking = TraffickingStatus.POSSIBLE
+        if Stage.ASSISTANCE not in path:
+            chain.tasks.append({"kind": "reflection_ends", "due": ends})
+            chain.tasks.append({"kind": "identification_due", "due": identification_due})
+            return
+        fi_day = chain.step(5, rules.reflection_days + 20)
+        chain.decisions.append(("formal_identification", "positive", fi_day))
+        chain.done_task("reflection_ends", ends, max(ends, fi_day))
+        chain.done_task("identification_due", identification_due, fi_day)
+        chain.changes.append((Stage.REFLECTION, Stage.ASSISTANCE, _at(fi_day)))
+        chain.reached = Stage.ASSISTANCE
+        chain.trafficking = TraffickingStatus.ACTUAL
+        if Stage.RETURN_REINTEGRATION in path:
+            ret_day = chain.step(30, 300)
+            chain.changes.append((Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION, _at(ret_day)))
+            chain.reached = Stage.RETURN_REINTEGRATION
+
+    def _closed(self, chain: _Chain, c: _CaseStart) -> None:
+        """The closure: running clocks stop, follow-up contacts are due (done, open or cancelled)."""
+        rng = chain.rng
+        close_day = chain.step(10, 400)
+        closed_at = max(_at(close_day), c.opened)
+        chain.closed_at = closed_at
+        chain.closure = rng.choice(
+            ["GoalsAchieved", "ReturnedToCountryOfOrigin", "ReferredElsewhere", "NoLongerWantsSupport",
+             "LostContact"]
+            if chain.trafficking != TraffickingStatus.NOT_A_VICTIM
+            else ["NotAVictim"]
+        )  # fmt: skip
+        chain.changes.append((chain.reached, Stage.CLOSED, closed_at))
+        for task in chain.tasks:  # the active clocks stop when the case closes
+            if "done" not in task:
+                task["cancelled"] = closed_at
+        follow_up_days = c.rules.follow_up_days
+        for n, days in enumerate(follow_up_days, start=1):
+            due = close_day + dt.timedelta(days=days)
+            task = {
+                "kind": "follow_up_contact",
+                "due": due,
+                "params": {"number": n, "total": len(follow_up_days)},
+            }
+            if c.stage == Stage.FOLLOW_UP and due >= self.today - dt.timedelta(days=20):
+                pass  # still to do
+            elif due < self.today:
+                task["done"] = due
+            else:
+                task["cancelled"] = closed_at
+            chain.tasks.append(task)
+        if c.stage == Stage.FOLLOW_UP:
+            chain.changes.append((Stage.CLOSED, Stage.FOLLOW_UP, closed_at + dt.timedelta(minutes=5)))
+
+    # --- the case and the rows of its stages
+
+    def _add_case(self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain) -> None:
+        open_due = [task["due"] for task in chain.tasks if "done" not in task and "cancelled" not in task]
         t_case = t["case"]
         assert t_case is not None
         t_case.add(
-            id=case_id,
-            ref=synthetic_ref(org.country, org.municipality_code, case_id),
-            person_id=person_id,
-            organisation_id=org.id,
-            municipality_id=org.municipality_id,
-            country=org.country,
-            owner_id=owner,
-            stage=final,
-            status=STAGE_STATUS[final],
-            trafficking_status=trafficking,
-            forms_of_exploitation=forms,
-            child_basis=basis,
-            is_child=basis != ChildBasis.NOT_CHILD,
-            age_at_opening=age,
-            opened_at=opened,
-            closed_at=closed_at,
-            closure_reason=closure,
-            closure_details=rng.choice(CLOSURE_TEXTS) if closure else "",
+            id=c.case_id,
+            ref=synthetic_ref(c.org.country, c.org.municipality_code, c.case_id),
+            person_id=c.person_id,
+            organisation_id=c.org.id,
+            municipality_id=c.org.municipality_id,
+            country=c.org.country,
+            owner_id=c.owner,
+            stage=c.stage,
+            status=STAGE_STATUS[c.stage],
+            trafficking_status=chain.trafficking,
+            forms_of_exploitation=chain.forms,
+            child_basis=c.basis,
+            is_child=c.basis != ChildBasis.NOT_CHILD,
+            age_at_opening=c.who.age,
+            opened_at=c.opened,
+            closed_at=chain.closed_at,
+            closure_reason=chain.closure,
+            closure_details=rng.choice(CLOSURE_TEXTS) if chain.closure else "",
             next_due_at=min(open_due) if open_due else None,
-            created_by_id=owner,
-            updated_at=max([opened, *(c[2] for c in changes)]),
+            created_by_id=c.owner,
+            updated_at=max([c.opened, *(change[2] for change in chain.changes)]),
         )
+
+    def _add_decisions(
+        self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain
+    ) -> None:
+        """Stage history, decisions (by an organisation type the country's rules name) and reflection."""
         if t["stage"] is not None:
-            for frm, to, at in changes:
-                t["stage"].add(case_id=case_id, from_stage=frm, to_stage=to, at=at, by_id=owner, reason="")
+            for frm, to, at in chain.changes:
+                t["stage"].add(
+                    case_id=c.case_id, from_stage=frm, to_stage=to, at=at, by_id=c.owner, reason=""
+                )
         if t["decision"] is not None:
-            for kind, outcome, when in decisions:
-                makers = rules.rg_makers if kind == "reasonable_grounds" else rules.fi_makers
+            for kind, outcome, when in chain.decisions:
+                makers = c.rules.rg_makers if kind == "reasonable_grounds" else c.rules.fi_makers
                 maker = rng.choice(makers)
                 t["decision"].add(
-                    case_id=case_id,
+                    case_id=c.case_id,
                     kind=kind,
                     outcome=outcome,
                     decided_by_org_type=maker,
-                    decided_by_id=owner if maker == _MAKER.get(org.org_type) else None,
-                    recorded_by_id=owner,
+                    decided_by_id=c.owner if maker == _MAKER.get(c.org.org_type) else None,
+                    recorded_by_id=c.owner,
                     decided_at=when,
                     reason="Indicators of forced labour and debt bondage confirmed in interview."
                     if outcome == "positive"
                     else "No indicators of exploitation found.",
                     created_at=_at(when),
                 )
-        if reflection and t["reflection"] is not None:
+        if chain.reflection and t["reflection"] is not None:
             t["reflection"].add(
-                case_id=case_id,
-                starts_on=reflection[0],
-                base_days=rules.reflection_days,
+                case_id=c.case_id,
+                starts_on=chain.reflection[0],
+                base_days=c.rules.reflection_days,
                 extension_days=0,
-                ends_on=reflection[1],
-                created_at=_at(reflection[0]),
+                ends_on=chain.reflection[1],
+                created_at=_at(chain.reflection[0]),
             )
-        if reached == Stage.RETURN_REINTEGRATION and t["returnplan"] is not None:
+
+    def _add_plans_and_tasks(
+        self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain
+    ) -> None:
+        """The return plan of a case in return or reintegration, and the clocks' and manual tasks."""
+        if chain.reached == Stage.RETURN_REINTEGRATION and t["returnplan"] is not None:
             kind = rng.choice(["return", "reintegration", "local_integration"])
             t["returnplan"].add(
-                case_id=case_id,
+                case_id=c.case_id,
                 kind=kind,
-                destination_country=citizenship if kind == "return" else "",
+                destination_country=c.who.citizenship if kind == "return" else "",
                 risk_assessment_done=True,
-                risk_assessment_on=cursor_day,
-                planned_on=cursor_day + dt.timedelta(days=30),
-                created_by_id=owner,
-                created_at=_at(cursor_day),
+                risk_assessment_on=chain.cursor_day,
+                planned_on=chain.cursor_day + dt.timedelta(days=30),
+                created_by_id=c.owner,
+                created_at=_at(chain.cursor_day),
             )
         if t["task"] is not None:
-            for task in tasks:
-                key = task.get("key", task["kind"])
+            for task in chain.tasks:
                 done = task.get("done")
                 t["task"].add(
-                    case_id=case_id,
+                    case_id=c.case_id,
                     kind=task["kind"],
-                    title_key=key,
+                    title_key=task.get("key", task["kind"]),
                     title_params=task.get("params", {}),
                     source="",
                     due_date=task["due"],
-                    assignee_id=owner,
-                    created_by_id=None if task["kind"] != "manual" else owner,
-                    created_at=opened,
+                    assignee_id=c.owner,
+                    created_by_id=None if task["kind"] != "manual" else c.owner,
+                    created_at=c.opened,
                     done_at=_at(done) if done else None,
-                    done_by_id=owner if done else None,
+                    done_by_id=c.owner if done else None,
                     cancelled_at=task.get("cancelled"),
                 )
-        if reached != Stage.SCREENING and t["proceeding"] is not None and rng.random() < 0.15:
+
+    def _add_proceedings(
+        self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain
+    ) -> None:
+        """Sometimes a criminal proceeding; a residence permit for an identified irregular migrant."""
+        if chain.reached != Stage.SCREENING and t["proceeding"] is not None and rng.random() < 0.15:
             t["proceeding"].add(
-                case_id=case_id,
+                case_id=c.case_id,
                 kind="criminal",
                 role=rng.choice(["victim", "witness", "injured_party"]),
                 compensation_claimed=rng.random() < 0.4,
                 status="ongoing",
                 authority="District court",
-                created_by_id=owner,
-                created_at=opened,
+                created_by_id=c.owner,
+                created_at=c.opened,
             )
         if (
-            reached in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION)
-            and migration == MigrationStatus.TCN_IRREGULAR
+            chain.reached in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION)
+            and c.who.migration == MigrationStatus.TCN_IRREGULAR
             and t["permit"] is not None
         ):
-            applied = day + dt.timedelta(days=rng.randint(20, 60))
+            applied = c.day + dt.timedelta(days=rng.randint(20, 60))
             if applied < self.today - dt.timedelta(days=40):
                 valid_from = applied + dt.timedelta(days=30)
                 t["permit"].add(
-                    case_id=case_id,
+                    case_id=c.case_id,
                     basis=["personal_situation"],
                     applied_on=applied,
                     decision="granted",
                     decided_on=valid_from,
                     valid_from=valid_from,
                     valid_until=valid_from + dt.timedelta(days=365),
-                    created_by_id=owner,
+                    created_by_id=c.owner,
                     created_at=_at(applied),
                 )
 
-        # --- the case file, support and consent
+    # --- the case file, support and consent
+
+    def _add_case_file(
+        self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain
+    ) -> None:
+        """Trafficking events (recruitment, maybe transit, exploitation) and a few notes."""
+        forms = chain.forms
         if t["event"] is not None:
             kinds = (
                 ["Recruitment", "Exploitation"]
                 if rng.random() < 0.6
                 else ["Recruitment", "Transit", "Exploitation"]
             )
-            start = day - dt.timedelta(days=rng.randint(60, 900))
+            start = c.day - dt.timedelta(days=rng.randint(60, 900))
             for kind in kinds:
                 start += dt.timedelta(days=rng.randint(0, 40))
                 is_exploitation = kind == "Exploitation"
                 t["event"].add(
-                    case_id=case_id,
+                    case_id=c.case_id,
                     event_type=kind,
-                    country=org.country if is_exploitation else citizenship,
+                    country=c.org.country if is_exploitation else c.who.citizenship,
                     city="",
                     description=rng.choice(EVENT_TEXTS),
                     date_from=start,
@@ -711,83 +723,177 @@ class BatchWriter:
                     industry=rng.choice(INDUSTRIES) if is_exploitation and "ForcedLabour" in forms else "",
                     means_of_control=rng.sample(CONTROLS, k=2) if is_exploitation else [],
                     recruitment_methods=[rng.choice(RECRUITMENT)] if kind == "Recruitment" else [],
-                    created_by_id=owner,
-                    created_at=opened,
+                    created_by_id=c.owner,
+                    created_at=c.opened,
                 )
         if t["note"] is not None:
             for _n in range(rng.randint(1, 3)):
                 t["note"].add(
-                    case_id=case_id,
+                    case_id=c.case_id,
                     body=rng.choice(NOTE_TEXTS),
-                    author_id=owner,
+                    author_id=c.owner,
                     restricted=rng.random() < 0.05,
-                    created_at=opened + dt.timedelta(days=rng.randint(0, 30)),
+                    created_at=c.opened + dt.timedelta(days=rng.randint(0, 30)),
                 )
-        if t["service"] is not None:
-            pool = (
-                SERVICE_TYPES_BY_STAGE[Stage.SCREENING]
-                if reached == Stage.SCREENING
-                else SERVICE_TYPES_BY_STAGE["later"]
+
+    def _add_services(
+        self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain
+    ) -> None:
+        """Services of the support plan: few while screening, more later; delivered when long enough ago."""
+        if t["service"] is None:
+            return
+        screening = chain.reached == Stage.SCREENING
+        pool = SERVICE_TYPES_BY_STAGE[Stage.SCREENING] if screening else SERVICE_TYPES_BY_STAGE["later"]
+        n = rng.randint(0, 1) if screening else rng.randint(2, 4)
+        providers = self.plan.providers.get(c.org.country, ())
+        for service_type in rng.sample(pool, k=min(n, len(pool))):
+            start_day = c.day + dt.timedelta(days=rng.randint(0, 20))
+            delivered = start_day < self.today - dt.timedelta(days=30)
+            t["service"].add(
+                case_id=c.case_id,
+                service_type=service_type,
+                status="delivered" if delivered else rng.choice(["planned", "in_progress"]),
+                provider_organisation_id=(
+                    rng.choice(providers) if providers and rng.random() < 0.7 else None
+                ),
+                provider_name="" if providers else "Local provider",
+                planned_start=start_day,
+                planned_end=start_day + dt.timedelta(days=30),
+                actual_start=start_day if delivered else None,
+                actual_end=start_day + dt.timedelta(days=28) if delivered else None,
+                cost=round(rng.uniform(20, 900), 2) if rng.random() < 0.5 else None,
+                currency=CURRENCY.get(c.org.country, "EUR"),
+                notes="",
+                created_by_id=c.owner,
+                created_at=c.opened,
+                delivered_recorded_at=_at(start_day + dt.timedelta(days=28)) if delivered else None,
             )
-            n = rng.randint(0, 1) if reached == Stage.SCREENING else rng.randint(2, 4)
-            providers = plan.providers.get(org.country, ())
-            for service_type in rng.sample(pool, k=min(n, len(pool))):
-                start_day = day + dt.timedelta(days=rng.randint(0, 20))
-                delivered = start_day < self.today - dt.timedelta(days=30)
-                t["service"].add(
-                    case_id=case_id,
-                    service_type=service_type,
-                    status="delivered" if delivered else rng.choice(["planned", "in_progress"]),
-                    provider_organisation_id=(
-                        rng.choice(providers) if providers and rng.random() < 0.7 else None
-                    ),
-                    provider_name="" if providers else "Local provider",
-                    planned_start=start_day,
-                    planned_end=start_day + dt.timedelta(days=30),
-                    actual_start=start_day if delivered else None,
-                    actual_end=start_day + dt.timedelta(days=28) if delivered else None,
-                    cost=round(rng.uniform(20, 900), 2) if rng.random() < 0.5 else None,
-                    currency=CURRENCY.get(org.country, "EUR"),
-                    notes="",
-                    created_by_id=owner,
-                    created_at=opened,
-                    delivered_recorded_at=_at(start_day + dt.timedelta(days=28)) if delivered else None,
-                )
-        if reached in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION) and t["plan"] is not None:
+
+    def _add_support_plan_and_consent(
+        self, rng: random.Random, t: dict[str, Table | None], c: _CaseStart, chain: _Chain
+    ) -> None:
+        """The support plan of an identified person; consent to services, sometimes to statistics."""
+        if chain.reached in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION) and t["plan"] is not None:
             t["plan"].add(
-                case_id=case_id,
-                start_date=cursor_day,
+                case_id=c.case_id,
+                start_date=chain.cursor_day,
                 objectives="Safe accommodation, health check, legal counselling, language course.",
                 action_plan="",
-                planned_end_date=cursor_day + dt.timedelta(days=180),
-                next_review_due=cursor_day + dt.timedelta(days=rules.review_days),
-                updated_by_id=owner,
-                created_at=_at(cursor_day),
+                planned_end_date=chain.cursor_day + dt.timedelta(days=180),
+                next_review_due=chain.cursor_day + dt.timedelta(days=c.rules.review_days),
+                updated_by_id=c.owner,
+                created_at=_at(chain.cursor_day),
             )
-        if t["consent"] is not None:
+        if t["consent"] is None:
+            return
+        for_child = c.basis != ChildBasis.NOT_CHILD
+        t["consent"].add(
+            person_id=c.person_id,
+            case_id=c.case_id,
+            purpose="services",
+            given=True,
+            given_at=c.day,
+            how="interpreter" if c.who.name.culture in ("vn", "ng", "ro") else "written",
+            for_child=for_child,
+            recorded_by_id=c.owner,
+            recorded_at=c.opened,
+        )
+        if rng.random() < 0.5:
             t["consent"].add(
-                person_id=person_id,
-                case_id=case_id,
-                purpose="services",
-                given=True,
-                given_at=day,
-                how="interpreter" if name.culture in ("vn", "ng", "ro") else "written",
-                for_child=basis != ChildBasis.NOT_CHILD,
-                recorded_by_id=owner,
-                recorded_at=opened,
+                person_id=c.person_id,
+                case_id=None,
+                purpose="statistics",
+                given=rng.random() < 0.8,
+                given_at=c.day,
+                how="written",
+                for_child=for_child,
+                recorded_by_id=c.owner,
+                recorded_at=c.opened,
             )
-            if rng.random() < 0.5:
-                t["consent"].add(
-                    person_id=person_id,
-                    case_id=None,
-                    purpose="statistics",
-                    given=rng.random() < 0.8,
-                    given_at=day,
-                    how="written",
-                    for_child=basis != ChildBasis.NOT_CHILD,
-                    recorded_by_id=owner,
-                    recorded_at=opened,
-                )
+
+
+_ENDED = (Stage.CLOSED, Stage.FOLLOW_UP)
+
+
+@dataclass(frozen=True)
+class _Person:
+    """Who the synthetic person is; drawn first, as the rest of the case follows from it."""
+
+    name: synth_names.SyntheticName
+    gender: str
+    age: int
+    age_uncertain: bool
+    citizenship: str
+    migration: str
+
+
+def _draw_person(rng: random.Random, org: OrgInfo) -> _Person:
+    name = synth_names.random_name(rng)
+    gender = Gender.MASCULINE if name.masculine else Gender.FEMININE
+    if rng.random() < 0.02:
+        gender = rng.choice([Gender.TRANSGENDER_FEMININE, Gender.NON_CONFORMING, Gender.UNKNOWN])
+    age = rng.choices([rng.randint(12, 17), rng.randint(18, 29), rng.randint(30, 55)], weights=[12, 55, 33])[
+        0
+    ]
+    age_uncertain = rng.random() < 0.12
+    citizenship = rng.choice(synth_names.CITIZENSHIPS[name.culture])
+    if citizenship == org.country:
+        migration = MigrationStatus.NATIONAL
+    elif citizenship in ("LV", "LT", "EE", "FI", "SE", "DK", "PL", "DE", "RO"):
+        migration = MigrationStatus.EU_CITIZEN
+    else:
+        migration = rng.choice(
+            [MigrationStatus.TCN_IRREGULAR, MigrationStatus.TCN_RESIDENT, MigrationStatus.ASYLUM_SEEKER]
+        )
+    return _Person(name, gender, age, age_uncertain, citizenship, migration)
+
+
+@dataclass(frozen=True)
+class _CaseStart:
+    """What is fixed before the chain of assistance is drawn: the person, the place, the opening."""
+
+    person_id: int
+    case_id: int
+    org: OrgInfo
+    rules: CountryInfo
+    stage: str
+    owner: int
+    who: _Person
+    opened: dt.datetime
+    birth: dt.date | None
+    basis: str
+
+    @property
+    def day(self) -> dt.date:
+        return _date(self.opened)
+
+
+@dataclass
+class _Chain:
+    """The case's way along the chain of assistance, drawn step by step from the case's opening day."""
+
+    rng: random.Random
+    today: dt.date
+    cursor_day: dt.date
+    forms: list[str]
+    changes: list[tuple[str, str, dt.datetime]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[tuple[str, str, dt.date]] = field(default_factory=list)
+    trafficking: str = TraffickingStatus.POSSIBLE
+    closed_at: dt.datetime | None = None
+    closure: str = ""
+    reached: str = Stage.SCREENING
+    reflection: tuple[dt.date, dt.date] | None = None
+
+    def step(self, days_lo: int, days_hi: int) -> dt.date:
+        """The next day something happens: some days on, never after today."""
+        self.cursor_day = min(
+            self.cursor_day + dt.timedelta(days=self.rng.randint(days_lo, days_hi)), self.today
+        )
+        return self.cursor_day
+
+    def done_task(self, kind: str, due: dt.date, done: dt.date) -> None:
+        self.tasks.append({"kind": kind, "due": due, "done": min(done, self.today)})
 
 
 _MAKER = {"LawEnforcement": "Police", "NGO": "NGO", "Shelter": "NGO", "Hotline": "NGO"}
