@@ -1,4 +1,4 @@
-"""Who may see, make and convert screenings. Missing and forbidden both raise Http404.
+"""Who may see, make and convert screenings. Missing and forbidden both raise NotAllowed.
 
 A screening is visible to the worker who made it, to the members of its organisation who hold
 case.view, and, once it belongs to a case, to everyone who can see that case. Screening is for the
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.http import Http404
 
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def screening_org_ids(user: User) -> set[int]:
 
 def check_may_screen(user: User) -> None:
     if not may_screen(user):
-        raise Http404
+        raise NotAllowed
 
 
 def may_list_screenings(user: User) -> bool:
@@ -51,7 +51,7 @@ def may_list_screenings(user: User) -> bool:
 
 def check_may_list_screenings(user: User) -> None:
     if not may_list_screenings(user):
-        raise Http404
+        raise NotAllowed
 
 
 def screenings_visible_to(user: User, qs: ScreeningQuerySet) -> ScreeningQuerySet:
@@ -74,7 +74,7 @@ def get_screening_for(user: User, screening_id: int) -> Screening:
             .get(pk=screening_id)
         )
     except (Screening.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
 
 
 def may_convert(user: User, screening: Screening) -> bool:
@@ -85,7 +85,7 @@ def may_convert(user: User, screening: Screening) -> bool:
 def get_screening_to_convert(user: User, screening_id: int) -> Screening:
     screening = get_screening_for(user, screening_id)
     if not may_convert(user, screening):
-        raise Http404
+        raise NotAllowed
     return screening
 
 
@@ -120,7 +120,7 @@ def may_adapt_for_country(user: User) -> bool:
 
 def check_may_publish(user: User, indicator_set: IndicatorSet) -> None:
     if not may_publish_set(user, indicator_set):
-        raise Http404
+        raise NotAllowed
 
 
 # --- screenings to look at again after a rule change ----------------------------------------------------
@@ -140,4 +140,4 @@ def may_see_rechecks(user: User) -> bool:
 
 def check_may_see_rechecks(user: User) -> None:
     if not may_see_rechecks(user):
-        raise Http404
+        raise NotAllowed

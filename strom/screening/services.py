@@ -13,6 +13,7 @@ from strom.audit.services import audit_record
 from strom.cases.access import can_edit_case
 from strom.cases.choices import Exploitation, Gender
 from strom.cases.services import case_open, person_create
+from strom.core.errors import NotAllowed
 from strom.screening.access import may_convert, may_screen_in
 from strom.screening.indicators import IndicatorSet, get_set
 from strom.screening.models import CHILD_AGE_BANDS, AgeBand, Screening
@@ -57,7 +58,7 @@ def screening_create(
     errors: dict[str, str] = {}
     if case is not None:
         if not can_edit_case(by, case):
-            raise ValidationError(_("You may not add a screening to this case."))
+            raise NotAllowed(_("You may not add a screening to this case."))
         organisation = case.organisation
         municipality = case.municipality
         child = case.is_child or indicator_set.audience == "child"
@@ -65,7 +66,7 @@ def screening_create(
         if organisation is None:
             raise ValidationError({"organisation": [_("Choose the organisation you screen for.")]})
         if not may_screen_in(by, organisation.pk):
-            raise ValidationError(_("You may not screen for this organisation."))
+            raise NotAllowed(_("You may not screen for this organisation."))
         if municipality is not None and municipality.country != organisation.country:
             errors["municipality"] = _("The municipality must be in the organisation's country.")
         child = indicator_set.audience == "child" or age_band in CHILD_AGE_BANDS
@@ -121,7 +122,7 @@ def screening_convert(*, by: User, screening: Screening, municipality: Municipal
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     if not may_convert(by, screening):
-        raise ValidationError(_("You may not open cases for this organisation."))
+        raise NotAllowed(_("You may not open cases for this organisation."))
     if screening.case_id is not None:
         raise ValidationError(_("This screening has already been converted into a case."))
     data = {k: v for k, v in person.items() if v not in (None, "")}

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
+from strom.core.errors import NotAllowed
 from strom.screening.access import coordinator_countries, may_publish_set
 from strom.screening.indicators import (
     STRENGTHS,
@@ -179,7 +180,7 @@ def indicator_set_publish(
     except LookupError:
         raise ValidationError({"indicator_set": [_("There is no such indicator set or version.")]}) from None
     if not may_publish_set(by, base):
-        raise ValidationError(_("You may not publish versions of this indicator set."))
+        raise NotAllowed(_("You may not publish versions of this indicator set."))
     newest = latest_version(set_id)
     if base_version != newest:
         raise ValidationError(

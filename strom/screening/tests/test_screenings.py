@@ -15,6 +15,7 @@ from strom.audit.models import AuditEntry
 from strom.cases.models import Case, Person
 from strom.cases.tests.factories import make_case
 from strom.cases.timeline import timeline_for
+from strom.core.errors import NotAllowed
 from strom.screening import indicators
 from strom.screening.models import IndicatorSetVersion, Screening
 from strom.screening.selectors import screening_page
@@ -53,14 +54,14 @@ def test_saving_records_set_version_result_snapshot_and_an_audit_entry_without_c
 
 
 def test_an_analyst_cannot_screen(cast: Cast) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         screening_create(
             by=cast.analyst_a, indicator_set_id="ilo-adult-labour", observed=[], organisation=cast.org_a
         )
 
 
 def test_a_worker_cannot_screen_for_another_organisation(cast: Cast) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         screening_create(
             by=cast.caseworker_a, indicator_set_id="ilo-adult-labour", observed=[], organisation=cast.org_b
         )
@@ -108,7 +109,7 @@ def test_a_case_can_be_screened_several_times_and_each_appears_on_its_timeline(c
 
 def test_nobody_outside_the_case_may_screen_on_it(cast: Cast) -> None:
     case = make_case(cast)
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         screening_create(by=cast.caseworker_b, indicator_set_id="ilo-adult-labour", observed=[], case=case)
 
 
