@@ -18,9 +18,15 @@ from strom.crypto.keys import KeyRing
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     description = "Text encrypted with AES-256-GCM"
 
+    def __init__(self, *args: Any, context_label: str = "", **kwargs: Any) -> None:
+        # A model that moves to another app keeps its table, and its ciphertext stays bound to the
+        # label it was written under ("cases.decision"): `context_label` names that label.
+        self.context_label = context_label
+        super().__init__(*args, **kwargs)
+
     def context(self) -> str:
         # The column identifies the ciphertext; moving it to another column makes it undecryptable.
-        return f"{self.model._meta.label_lower}.{self.attname}"
+        return f"{self.context_label or self.model._meta.label_lower}.{self.attname}"
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":

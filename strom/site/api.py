@@ -32,6 +32,7 @@ def _register_routers() -> None:
     from strom.cases.api import router as cases_router
     from strom.consent.api import router as consent_router
     from strom.directory.api import router as directory_router
+    from strom.events.api import router as events_router
     from strom.network.api import router as network_router
     from strom.pathways.api import router as pathways_router
     from strom.referrals.api import router as referrals_router
@@ -55,6 +56,7 @@ def _register_routers() -> None:
     api.add_router("/network", network_router)
     api.add_router("/pathways", pathways_router)
     api.add_router("/stats", stats_router)
+    api.add_router("/events", events_router)
     api.add_router("/referrals", referrals_router)
 
 

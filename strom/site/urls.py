@@ -27,6 +27,7 @@ urlpatterns = [
     path("pathways/", include("strom.pathways.urls")),
     path("referrals/", include("strom.referrals.urls")),
     path("stats/", include("strom.stats.urls")),
+    path("events/", include("strom.events.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

@@ -14,7 +14,7 @@ NAME = "Zanda Ozoliņa-Bērziņa"
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("strom.crypto.tests.urls_error")
+@pytest.mark.urls("tests.crypto_urls_error")
 def test_a_server_error_about_a_person_logs_no_identifying_data() -> None:
     user = User.objects.create_user("logs@example.test", full_name=NAME)
     handlers = [

@@ -1,4 +1,7 @@
-"""`strom keys status|rotate|retire|reindex`: field-encryption keys and the values stored under them."""
+"""`strom keys status|rotate|retire|reindex`: field-encryption keys and the values stored under them.
+
+The writes and their audit entries are in strom/site/services.py; this command parses and prints.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +11,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from strom.audit.services import audit_record
 from strom.crypto import rotation
-from strom.crypto.keys import (
-    KeyRing,
-    key_ring,
-    key_source,
-    reload_key_ring,
-    with_new_blind_index_key,
-    with_new_key,
-    without_key,
-    write_key_file,
+from strom.crypto.keys import key_ring, key_source, reload_key_ring
+from strom.site.services import (
+    KeyAdminError,
+    keys_add,
+    keys_reencrypt,
+    keys_reindex,
+    keys_retire,
+    keys_write_for_operator,
 )
 
 
@@ -64,6 +65,12 @@ class Command(BaseCommand):
         reload_key_ring()
         if "batch_size" in options and options["batch_size"] < 1:
             raise CommandError(_("--batch-size must be at least 1."))
+        try:
+            self.dispatch(command, options)
+        except KeyAdminError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def dispatch(self, command: str, options: dict[str, Any]) -> None:
         if command == "status":
             self.status()
         elif command == "rotate":
@@ -78,29 +85,8 @@ class Command(BaseCommand):
         elif command == "reindex":
             self.reindex(batch_size=options["batch_size"], new_key=options["new_blind_index_key"])
 
-    # --- helpers -------------------------------------------------------------------------------------
-
     def _progress(self, label: str, done: int) -> None:
         self.stdout.write(_("  %(column)s: %(done)d re-written") % {"column": label, "done": done})
-
-    def _save(self, ring: KeyRing) -> None:
-        source = key_source()
-        if source.path is None:
-            raise CommandError(
-                _(
-                    "The keys come from the STROM_FIELD_KEYS environment variable, which this command cannot "
-                    "change. Use `strom keys rotate --key-file PATH`, install that file and set "
-                    "STROM_FIELD_KEYS_FILE to it instead."
-                )
-            )
-        try:
-            write_key_file(ring, source.path)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot write the key file %(path)s (%(error)s).")
-                % {"path": source.path, "error": exc.strerror}
-            ) from exc
-        reload_key_ring()
 
     # --- subcommands ---------------------------------------------------------------------------------
 
@@ -125,41 +111,19 @@ class Command(BaseCommand):
     def rotate(self, *, batch_size: int, resume: bool, key_file: Path | None, retire: str | None) -> None:
         ring = key_ring()
         if not resume:
-            new_ring = with_new_key(ring)
             if key_source().path is None:
-                self._write_for_operator(new_ring, key_file)
+                self._write_for_operator(key_file)
                 return
             if key_file is not None:
                 raise CommandError(_("--key-file is only for keys that come from STROM_FIELD_KEYS."))
-            # The file is written before any value is re-encrypted: a process that meets the new key id
-            # re-reads the file and finds it.
-            self._save(new_ring)
-            audit_record(
-                actor=None,
-                action="keys.rotate",
-                object_type="key",
-                object_ref=new_ring.current,
-                details={"previous": ring.current},
-            )
+            new_ring = keys_add(ring=ring)
             self.stdout.write(
                 _("New current key %(new)s (was %(old)s), written to %(path)s.")
                 % {"new": new_ring.current, "old": ring.current, "path": key_source().describe()}
             )
             ring = new_ring
         self.stdout.write(_("Re-encrypting stored values with key %(kid)s…") % {"kid": ring.current})
-        result = rotation.reencrypt(batch_size=batch_size, ring=ring, progress=self._progress)
-        audit_record(
-            actor=None,
-            action="keys.reencrypt",
-            object_type="key",
-            object_ref=ring.current,
-            details={
-                "rewritten": result.rewritten,
-                "conflicts": result.conflicts,
-                "skipped": result.skipped,
-                "undecryptable": result.undecryptable,
-            },
-        )
+        result = keys_reencrypt(ring=ring, batch_size=batch_size, progress=self._progress)
         self.stdout.write(
             _(
                 "Done: %(rewritten)d values re-encrypted, %(conflicts)d changed meanwhile and retried, "
@@ -175,7 +139,7 @@ class Command(BaseCommand):
         if retire:
             self.retire(retire)
 
-    def _write_for_operator(self, ring: KeyRing, key_file: Path | None) -> None:
+    def _write_for_operator(self, key_file: Path | None) -> None:
         if key_file is None:
             raise CommandError(
                 _(
@@ -183,16 +147,7 @@ class Command(BaseCommand):
                     "change. Run `strom keys rotate --key-file PATH` to write the new key document to a file."
                 )
             )
-        if key_file.exists():
-            raise CommandError(_("%(path)s already exists; choose a new file.") % {"path": key_file})
-        write_key_file(ring, key_file)
-        audit_record(
-            actor=None,
-            action="keys.rotate",
-            object_type="key",
-            object_ref=ring.current,
-            details={"previous": key_ring().current, "installed": False},
-        )
+        ring = keys_write_for_operator(ring=key_ring(), key_file=key_file)
         self.stdout.write(
             _(
                 "Wrote the new key document (current key %(kid)s) to %(path)s. Nothing was re-encrypted: "
@@ -203,34 +158,11 @@ class Command(BaseCommand):
         )
 
     def retire(self, kid: str) -> None:
-        ring = key_ring()
-        if kid not in ring.keys:
-            raise CommandError(_("There is no key %(kid)s.") % {"kid": kid})
-        if kid == ring.current:
-            raise CommandError(_("Key %(kid)s is the current key; rotate first.") % {"kid": kid})
-        in_use = rotation.key_usage().get(kid, 0)
-        if in_use:
-            raise CommandError(
-                _("%(count)d stored values still use key %(kid)s; run `strom keys rotate --resume` first.")
-                % {"count": in_use, "kid": kid}
-            )
-        self._save(without_key(ring, kid))
-        audit_record(actor=None, action="keys.retire", object_type="key", object_ref=kid)
+        keys_retire(kid=kid)
         self.stdout.write(_("Key %(kid)s retired.") % {"kid": kid})
 
     def reindex(self, *, batch_size: int, new_key: bool) -> None:
-        ring = key_ring()
-        if new_key:
-            ring = with_new_blind_index_key(ring)
-            self._save(ring)
-        result = rotation.reindex(batch_size=batch_size, ring=ring, progress=self._progress)
-        audit_record(
-            actor=None,
-            action="keys.reindex",
-            object_type="key",
-            object_ref="blind_index",
-            details={"new_key": new_key, "rewritten": result.rewritten, "skipped": result.skipped},
-        )
+        result = keys_reindex(batch_size=batch_size, new_key=new_key, progress=self._progress)
         self.stdout.write(
             _(
                 "Done: %(rewritten)d blind indexes recomputed, %(skipped)d changed meanwhile "

@@ -12,13 +12,13 @@ from django.db import connection
 
 from strom.casefile.models import TraffickingEvent
 from strom.casefile.services import event_record
-from strom.cases.models_stages import Proceeding
-from strom.cases.services_stages import proceeding_record
 from strom.cases.tests.factories import make_case
 from strom.crypto import service
 from strom.crypto.in_place import encrypt_column
-from strom.crypto.tests.test_dump import _dump_database, _spellings
+from strom.stages.models import Proceeding
+from strom.stages.services import proceeding_record
 from tests.personas import Cast, build_cast
+from tests.test_crypto_dump import _dump_database, _spellings
 
 CITY = "Viesīte"
 AUTHORITY = "Sēlpils pagasta tiesnese Mirdza Kalniņa"
