@@ -15,7 +15,11 @@ class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     acronym = forms.CharField(
-        label=_("Acronym"), max_length=60, help_text=_("Lower-case letters, digits and -, e.g. riga-2015-strom (readable by every schedule app).")
+        label=_("Acronym"),
+        max_length=60,
+        help_text=_(
+            "Lower-case letters, digits and -, e.g. riga-2015-strom (readable by every schedule app)."
+        ),
     )
     start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))

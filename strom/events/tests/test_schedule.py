@@ -1,0 +1,278 @@
+"""The schedule format: STROM's exports validate against the published schemas, read back the same,
+a pretalx schedule imports, and bad input is refused with its reasons and nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jsonschema_rs
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+from lxml import etree
+
+from strom.events.demo_data import load_demo_events
+from strom.events.exchange import export_event
+from strom.events.models import Event, Session
+from strom.events.schedule import ScheduleInvalid, parse_schedule
+from strom.events.services import programme_import
+from tests.personas import Cast
+
+DATA = Path(__file__).parent / "data"
+SITE = "https://strom.example.org"
+RIGA = ZoneInfo("Europe/Riga")
+
+
+@pytest.fixture
+def riga(cast: Cast) -> Event:
+    return load_demo_events(organisation=cast.orgs["coordinator_lv"])[0]
+
+
+def _summary(event: Event) -> list[tuple[object, ...]]:
+    return [
+        (
+            s.title,
+            s.starts_at(event.tz).astimezone(dt.UTC),
+            s.duration_minutes,
+            s.kind,
+            s.room.name if s.room else event.place,
+            [p.name for p in s.people.all()],
+        )
+        for s in Session.objects.filter(event=event)
+        .select_related("day", "room")
+        .order_by("day__date", "start", "pk")
+    ]
+
+
+def test_the_xml_export_validates_against_the_published_xsd(riga: Event) -> None:
+    schema = etree.XMLSchema(etree.parse(str(DATA / "schedule.xml.xsd")))
+    body, content_type, name = export_event(riga, "xml", site_url=SITE)
+    document = etree.fromstring(body)
+    assert schema.validate(document), schema.error_log
+    assert content_type.startswith("application/xml")
+    assert name == "riga-2015-strom-schedule.xml"
+    # A session without a room is exported in the venue.
+    rooms = {room.get("name") for room in document.iterfind("day/room")}
+    assert rooms == {riga.place}
+
+
+def test_the_json_export_validates_against_the_published_json_schema(riga: Event) -> None:
+    schema = json.loads((DATA / "schedule.schema.json").read_text())
+    body, _content_type, _name = export_event(riga, "json", site_url=SITE)
+    errors = [str(e) for e in jsonschema_rs.validator_for(schema).iter_errors(json.loads(body))]
+    assert errors == []
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_an_export_reads_back_as_the_same_programme(cast: Cast, riga: Event, fmt: str) -> None:
+    body, _content_type, _name = export_event(riga, fmt, site_url=SITE)
+    body = body.replace(b"riga-2015-strom", b"riga-2015-again")
+    copy = programme_import(
+        by=cast.coordinator_a, programme=parse_schedule(body), organisation=cast.orgs["coordinator_lv"]
+    )
+    assert (copy.title, copy.start_date, copy.end_date, copy.timezone) == (
+        riga.title,
+        riga.start_date,
+        riga.end_date,
+        riga.timezone,
+    )
+    assert _summary(copy) == _summary(riga)
+    if fmt == "json":
+        # The JSON carries the people's roles, functions and countries too.
+        original = riga.sessions.get(title__startswith="Panel 1").people.values_list(
+            "role", "name", "function", "country"
+        )
+        again = copy.sessions.get(title__startswith="Panel 1").people.values_list(
+            "role", "name", "function", "country"
+        )
+        assert list(again) == list(original)
+
+
+def test_a_pretalx_schedule_imports(cast: Cast) -> None:
+    data = (DATA / "pretalx-roundtable.json").read_bytes()
+    event = programme_import(
+        by=cast.coordinator_a, programme=parse_schedule(data), organisation=cast.orgs["coordinator_lv"]
+    )
+    assert (event.acronym, event.timezone, event.start_date, event.end_date, event.status) == (
+        "vilnius-2016-roundtable",
+        "Europe/Vilnius",
+        dt.date(2016, 3, 10),
+        dt.date(2016, 3, 11),
+        "draft",
+    )
+    sessions = list(event.sessions.select_related("room").order_by("start", "room__name"))
+    assert [(s.title, s.start, s.room.name if s.room else "", s.kind) for s in sessions] == [
+        ("Opening: what municipalities need", dt.time(10), "Hall A", "plenary"),
+        ("Workshop: screening with indicators", dt.time(10), "Room 2", "training_module"),
+        ("Round table: shelters and social services", dt.time(11, 30), "Hall A", "round_table"),
+    ]
+    assert [p.name for p in sessions[2].people.all()] == ["Jonas Kazlauskas", "Agnė Jankauskienė"]
+    assert sessions[0].materials.get().url == "https://example.org/paper.pdf"
+
+
+XML_HEAD = b"""<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <version>1</version>
+  <conference><title>Test</title><acronym>test-2015</acronym><start>2015-05-19</start><end>2015-05-19</end>
+    <time_zone_name>Europe/Riga</time_zone_name></conference>
+  <day index="1" date="2015-05-19" start="2015-05-19T00:00:00+03:00" end="2015-05-19T23:59:00+03:00">
+    <room name="Hall">
+"""
+XML_TAIL = b"""    </room>
+  </day>
+</schedule>
+"""
+
+
+def _xml_event(
+    n: int, start: str, duration: str = "01:00", persons: str = "<person>A Speaker</person>"
+) -> bytes:
+    return (
+        f'<event guid="00000000-0000-4000-8000-00000000000{n}" id="{n}">'
+        f"<room>Hall</room><title>Session {n}</title>"
+        f"<type>Talk</type><date>{start}</date><start>10:00</start><duration>{duration}</duration>"
+        f"<abstract/><track/><persons>{persons}</persons></event>\n"
+    ).encode()
+
+
+def _refused(cast: Cast, data: bytes) -> list[str]:
+    before = (Event.objects.count(), Session.objects.count())
+    with pytest.raises(ScheduleInvalid) as caught:
+        programme_import(
+            by=cast.coordinator_a, programme=parse_schedule(data), organisation=cast.orgs["coordinator_lv"]
+        )
+    assert (Event.objects.count(), Session.objects.count()) == before
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_good_xml_document_imports(cast: Cast) -> None:
+    data = (
+        XML_HEAD
+        + _xml_event(1, "2015-05-19T10:00:00+03:00")
+        + _xml_event(2, "2015-05-19T11:00:00+03:00")
+        + XML_TAIL
+    )
+    event = programme_import(
+        by=cast.coordinator_a, programme=parse_schedule(data), organisation=cast.orgs["coordinator_lv"]
+    )
+    assert event.sessions.count() == 2
+
+
+def test_malformed_xml_is_refused_with_its_line(cast: Cast) -> None:
+    problems = _refused(cast, XML_HEAD + b"<event><title>Broken</event>\n" + XML_TAIL)
+    assert problems == ["line 8: document: not well-formed XML (mismatched tag)"]
+
+
+def test_overlapping_slots_in_one_room_are_refused(cast: Cast) -> None:
+    data = (
+        XML_HEAD
+        + _xml_event(1, "2015-05-19T10:00:00+03:00")
+        + _xml_event(2, "2015-05-19T10:30:00+03:00")
+        + XML_TAIL
+    )
+    (problem,) = _refused(cast, data)
+    assert problem == "line 9, <event>: time slot: overlaps “Session 1” in room “Hall” (line 8, <event>)"
+
+
+def test_a_speaker_without_a_name_is_refused(cast: Cast) -> None:
+    data = (
+        XML_HEAD + _xml_event(1, "2015-05-19T10:00:00+03:00", persons="<person id='3'> </person>") + XML_TAIL
+    )
+    assert _refused(cast, data) == ["line 8, <person>: person: a speaker without a name"]
+
+
+def test_times_outside_the_events_days_are_refused(cast: Cast) -> None:
+    data = XML_HEAD + _xml_event(1, "2015-05-20T10:00:00+03:00") + XML_TAIL
+    problems = _refused(cast, data)
+    assert any("outside its day" in p for p in problems)
+    assert any("is outside the event's days (2015-05-19 to 2015-05-19)" in p for p in problems)
+
+
+def test_a_document_type_declaration_is_refused(cast: Cast) -> None:
+    data = b'<?xml version="1.0"?>\n<!DOCTYPE schedule [<!ENTITY a "aaaa">]>\n<schedule/>'
+    (problem,) = _refused(cast, data)
+    assert "document type declaration" in problem
+
+
+def test_an_unknown_json_version_is_refused(cast: Cast) -> None:
+    document = json.loads((DATA / "pretalx-roundtable.json").read_text())
+    document["$schema"] = "https://c3voc.de/schedule/schema2.json"
+    (problem,) = _refused(cast, json.dumps(document).encode())
+    assert problem.startswith("$schema: version: unknown schedule format version")
+
+
+def test_json_problems_name_the_path(cast: Cast) -> None:
+    document = json.loads((DATA / "pretalx-roundtable.json").read_text())
+    event = document["schedule"]["conference"]["days"][0]["rooms"]["Hall A"][1]
+    event["persons"][0]["name"] = event["persons"][0]["public_name"] = ""
+    event["duration"] = "soon"
+    problems = _refused(cast, json.dumps(document).encode())
+    where = 'schedule.conference.days[0].rooms["Hall A"][1]'
+    assert problems == [
+        f"{where}.persons[0]: person: a speaker without a name",
+        f"{where}: duration: “soon” is not a duration like 01:30",
+    ]
+
+
+def test_neither_xml_nor_json_is_refused(cast: Cast) -> None:
+    assert _refused(cast, b"BEGIN:VCALENDAR") == ["line 1: document: neither schedule XML nor schedule JSON"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: ("<schedule>" + t).encode())))
+def test_the_parser_only_ever_refuses_with_reasons(data: bytes) -> None:
+    problems: list[object] = []
+    try:
+        parse_schedule(data)
+    except ScheduleInvalid as exc:
+        problems = list(exc.problems) or [None]
+    assert None not in problems
+
+
+def test_the_command_line_imports_and_refuses_an_existing_acronym_unless_replacing(
+    cast: Cast, tmp_path: Path
+) -> None:
+    path = tmp_path / "schedule.json"
+    path.write_bytes((DATA / "pretalx-roundtable.json").read_bytes())
+    out = io.StringIO()
+    call_command(
+        "events", "import", str(path), "--organisation", cast.orgs["coordinator_lv"].name, stdout=out
+    )
+    assert out.getvalue().strip().splitlines()[-1] == "vilnius-2016-roundtable"
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problems"):
+        call_command("events", "import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "--replace" in err.getvalue()
+    out = io.StringIO()
+    call_command("events", "import", str(path), "--replace", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == "vilnius-2016-roundtable"
+    assert Event.objects.get().sessions.count() == 3
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json", "ics"])
+def test_the_command_line_exports(riga: Event, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"out.{fmt}"
+    call_command("events", "export", riga.slug, "--format", fmt, "--out", str(path))
+    assert (
+        path.read_bytes()
+        == export_event(riga, fmt, site_url=pytest.importorskip("django.conf").settings.SITE_URL)[0]
+    )
+
+
+def test_the_calendar_has_every_session_in_utc(riga: Event) -> None:
+    body, content_type, _name = export_event(riga, "ics", site_url=SITE)
+    assert content_type.startswith("text/calendar")
+    calendar = Calendar.from_ical(body)
+    events = [c for c in calendar.walk("VEVENT")]
+    assert len(events) == riga.sessions.count()
+    opening = next(e for e in events if str(e["SUMMARY"]) == "Welcome and opening remarks")
+    assert opening.decoded("DTSTART") == dt.datetime(2015, 5, 19, 12, 0, tzinfo=RIGA)
+    assert opening.decoded("DTEND") == dt.datetime(2015, 5, 19, 12, 40, tzinfo=RIGA)
+    assert str(opening["LOCATION"]) == riga.place
+    assert "Dainis Turlais" in str(opening["DESCRIPTION"])
