@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from strom import urls as project_urls
 from strom.cli import main
 from strom.core.errors import NotAllowed
+from strom.site import urls as project_urls
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
