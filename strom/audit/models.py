@@ -2,8 +2,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from strom.audit.actors import system_actor_label
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -11,9 +16,20 @@ if TYPE_CHECKING:
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def visible_to(self, user: User) -> AuditEntryQuerySet:
-        from strom.audit.access import audit_entries_visible_to
-
-        return audit_entries_visible_to(user, self)
+        """Org admins see their organisation's entries, system admins all, everyone else none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_global(Perm.AUDIT_VIEW_ALL):
+            return self
+        org_ids = user.org_ids_with(Perm.AUDIT_VIEW_ORG)
+        if not org_ids:
+            return self.none()
+        # Entries without an organisation (log-ins, two-factor enrolment) belong to the person: the admins
+        # of each organisation they work in see them. What a member did in another organisation stays there.
+        member_ids = get_user_model().objects.filter(memberships__organisation_id__in=org_ids).values("id")
+        return self.filter(
+            Q(organisation_id__in=org_ids) | Q(organisation_id__isnull=True, actor_id__in=member_ids)
+        )
 
 
 class AuditEntry(models.Model):
@@ -29,6 +45,9 @@ class AuditEntry(models.Model):
     # Plain ids, not foreign keys: deleting or anonymising a user must never touch the audit trail.
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
     actor_label = models.CharField(_("actor"), max_length=254, blank=True)
+    # The named system job that acted (strom.audit.actors), when no person did; "" for people and for
+    # entries written before system actors had names.
+    system_actor = models.CharField(_("system job"), max_length=32, blank=True, default="")
     organisation_id = models.BigIntegerField(_("organisation"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
@@ -55,6 +74,15 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, for people: the user's address, "System: retention job", or "system"."""
+        if self.actor_label:
+            return self.actor_label
+        if self.system_actor:
+            return system_actor_label(self.system_actor)
+        return str(_("system"))
 
 
 class AuditHead(models.Model):

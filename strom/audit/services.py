@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import AUDIT_CHECKPOINT, KEYS, SystemActor
 from strom.audit.checkpoints import (
     CHECKPOINT,
     CHECKPOINT_ACTION,
@@ -69,6 +70,8 @@ HASHED_FIELDS = (
     "details",
     "prev_hash",
 )
+# Fields added later, hashed only when set: every entry written before them hashes as it always did.
+HASHED_WHEN_SET = ("system_actor",)
 
 
 def _canonical(name: str, value: Any) -> Any:
@@ -88,6 +91,7 @@ def entry_hash(entry: AuditEntry, *, key: bytes | None = None, seq: int | None =
     moved to another place in the chain.
     """
     values = {name: _canonical(name, getattr(entry, name)) for name in HASHED_FIELDS}
+    values |= {name: getattr(entry, name) for name in HASHED_WHEN_SET if getattr(entry, name)}
     if seq is not None:
         values["seq"] = seq
     payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -96,7 +100,7 @@ def entry_hash(entry: AuditEntry, *, key: bytes | None = None, seq: int | None =
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: User | SystemActor | None,
     action: str,
     object_type: str = "",
     object_ref: str | int = "",
@@ -106,6 +110,8 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry to the chain.
 
+    `actor` is the user who acted, or the named system job (strom.audit.actors); None only for a visitor
+    nobody knows yet (a failed log-in, a password reset request).
     `details` must never contain personal data: record which fields changed, not their values.
     `reason` says why (a purpose the user gave, a legal basis); it is free text the user typed, so
     it must not be used for identifying data either.
@@ -113,13 +119,16 @@ def audit_record(
     the chain has exactly one next link; keep auditing transactions short.
     """
     origin = current_origin()
+    system = actor.name if isinstance(actor, SystemActor) else ""
+    user = actor if actor is not None and not isinstance(actor, SystemActor) and actor.pk else None
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditEntry(
             seq=head.seq + 1,
             at=timezone.now(),
-            actor_id=actor.pk if actor is not None and actor.pk else None,
-            actor_label=(actor.email if actor is not None and actor.pk else "")[:254],
+            actor_id=user.pk if user is not None else None,
+            actor_label=(user.email if user is not None else "")[:254],
+            system_actor=system,
             organisation_id=organisation_id,
             action=action[:64],
             object_type=object_type[:64],
@@ -224,7 +233,7 @@ def _write_checkpoint(checkpoint: Checkpoint, *, action: str, reason: str = "") 
     if signed.type == RESTORE:
         details |= {"lost_from": signed.lost_from, "lost_to": signed.lost_to}
     entry = audit_record(
-        actor=None,
+        actor=AUDIT_CHECKPOINT,
         action=action,
         object_type="audit_checkpoint",
         object_ref=signed.seq,
@@ -331,7 +340,7 @@ def audit_signing_key_rotate(*, key_file: Path | None = None) -> SigningKeyRotat
         ) from exc
     installed = key_file is None
     audit_record(
-        actor=None,
+        actor=KEYS,
         action="audit.signing_key.rotate",
         object_type="signing_key",
         object_ref=new.kid,
