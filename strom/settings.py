@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "strom.api",
     "strom.auditlog",
     "strom.cases",
+    "strom.stages",
     "strom.screening",
     "strom.support",
     "strom.consent",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "strom.pathways",
     "strom.referrals",
     "strom.stats",
+    "strom.events",
     # Synthetic and demo data: above every domain app, which it fills through their services.
     "strom.demo",
     # Composition: the root URLconf, the API root, error pages and the dashboard. Knows every app.

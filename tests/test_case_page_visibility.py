@@ -25,11 +25,11 @@ from strom.accounts.models import Membership, User
 from strom.casefile.services import document_upload, event_record, note_add, perpetrator_add
 from strom.cases.models import Case
 from strom.cases.services import case_open, person_create
-from strom.cases.services_stages import permit_record, proceeding_record, task_complete, task_create
 from strom.consent.services import consent_record
 from strom.core.roles import Perm, Role
 from strom.directory.models import Municipality, Organisation
 from strom.screening.services import screening_create
+from strom.stages.services import permit_record, proceeding_record, task_complete, task_create
 from strom.support.services import needs_assessment_record, service_plan
 from tests.authz import PERSONAS
 from tests.personas import Cast

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from strom.cases.models import Case, CaseTask
+from strom.cases.models import Case
+from strom.stages.models import CaseTask
 
 # Real commits: the clocks start in on_commit hooks, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.notifications import notification_message
+from strom.core.retention import OutsideCases
 from strom.core.roles import GLOBAL_ROLES, TWO_FACTOR_ROLES, Perm, Role, perms_for
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.directory.models import Organisation
@@ -49,6 +51,7 @@ class User(AbstractBaseUser):
 
     objects: ClassVar[UserManager] = UserManager()
     visible = UserQuerySet.as_manager()
+    retention = OutsideCases("a staff account is deactivated by its organisation, never with a case")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -148,3 +151,29 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Notification(models.Model):
+    """An in-app message for a user. Generic by design: a message key, counts and a link, no case details.
+
+    The apps that notify register their messages in strom.core.notifications. The table is the one it
+    had in the `cases` app.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message_key = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "cases_notification"
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_created")]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk}"
+
+    @property
+    def message(self) -> str:
+        return notification_message(self.message_key, self.params)

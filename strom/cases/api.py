@@ -31,6 +31,7 @@ from strom.cases.choices import (
     Stage,
 )
 from strom.cases.models import Case, IdentityDocument, Person
+from strom.cases.reads import audit_case_list
 from strom.cases.selectors import MAX_PAGE_SIZE, PAGE_SIZE, CaseFilters, case_list
 from strom.cases.services import (
     PERSON_FIELDS,
@@ -41,7 +42,6 @@ from strom.cases.services import (
     person_update,
 )
 from strom.cases.services_casework import case_open_with_person, person_consistency_errors
-from strom.cases.views import audit_case_list, check_casework
 from strom.core.roles import Perm
 from strom.directory.models import Municipality, Organisation
 
@@ -362,7 +362,7 @@ def _check_person(data: dict[str, Any], *, prefix: str = "") -> None:
 def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> dict[str, Any]:
     """Cases you can see, newest first; keyset pages through `cursor` (no totals are counted)."""
     user = api_user(request)
-    check_casework(user)
+    access.check_casework(user)
     filters = CaseFilters(
         q=query.q,
         stage=query.stage.value if query.stage else "",
@@ -511,9 +511,3 @@ def set_legal_hold(request: HttpRequest, ref: str, payload: LegalHoldIn) -> dict
     case = case_set_legal_hold(by=user, case=case, hold=payload.hold, reason=payload.reason)
     case = Case.objects.select_related("person", "owner", "municipality").get(pk=case.pk)
     return _case_detail(case)
-
-
-# Stages, decisions, permits, proceedings and tasks: /api/v1/cases/{ref}/... (strom/cases/api_stages.py).
-from strom.cases.api_stages import router as _stages_router  # noqa: E402
-
-router.add_router("", _stages_router)

@@ -6,5 +6,13 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        # Timeline sources register themselves on import; the clocks register their case_opened hook.
-        from strom.cases import casework_timeline, clocks, timeline_stages  # noqa: F401
+        # Timeline sources register themselves on import.
+        from strom.cases import casework_timeline  # noqa: F401
+        from strom.cases.selectors import my_cases_panel
+        from strom.core.registry import DashboardPanel, register_dashboard_panel
+
+        register_dashboard_panel(
+            DashboardPanel(
+                name="my_cases", order=10, template="cases/_dashboard_panel.html", context=my_cases_panel
+            )
+        )

@@ -71,7 +71,7 @@ class CaseStatus(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """The chain of assistance (DOMAIN.md). Allowed moves are in strom/cases/stages.py."""
+    """The chain of assistance (DOMAIN.md). Allowed moves are in strom/stages/stages.py."""
 
     SCREENING = "screening", _("Screening")
     REFLECTION = "reflection", _("Reflection and recovery period")

@@ -8,7 +8,7 @@ every case row, leaving only the audit record that it happened.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -26,11 +26,37 @@ from strom.cases.choices import (
     TraffickingStatus,
 )
 from strom.core.countries import country_choices
+from strom.core.retention import DELETE, Hold, Retention, Scrub
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.directory.models import Municipality, Organisation, validate_country
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: User) -> PersonQuerySet:
+        """A person is visible through a case the user may see (strom.cases.access)."""
+        return self.filter(cases__in=Case.objects.visible_to(user)).distinct()
+
+
+class CasePartQuerySet(models.QuerySet[Any]):
+    """Rows that belong to a case are visible exactly when their case is (strom.cases.access).
+
+    A model further down the case names its path to the case in a subclass (`case_path`).
+    """
+
+    case_path = "case"
+
+    def visible_to(self, user: User) -> CasePartQuerySet:
+        return self.filter(**{f"{self.case_path}__in": Case.objects.visible_to(user)})
+
+
+class PersonPartQuerySet(models.QuerySet[Any]):
+    """Rows that belong to a person are visible exactly when the person is."""
+
+    def visible_to(self, user: User) -> PersonPartQuerySet:
+        return self.filter(person__in=Person.objects.visible_to(user))
 
 
 class Person(models.Model):
@@ -67,6 +93,10 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+    # The estimate is personal; age_at_opening on each case is the statistical figure.
+    retention = Retention(on_anonymise=Scrub(clear=("age_estimate", "languages"), keep=("age_uncertain",)))
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
@@ -100,6 +130,9 @@ class PersonNameKey(models.Model):
     kind = models.CharField(max_length=4, choices=Kind.choices)
     key = models.CharField(max_length=64)
 
+    objects = PersonPartQuerySet.as_manager()
+    retention = Retention(on_anonymise=DELETE)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "kind", "key"], name="person_name_key_unique")
@@ -123,6 +156,9 @@ class IdentityDocument(models.Model):
     # Documents withheld by traffickers are a strong indicator; record where the document is.
     held_by_person = models.BooleanField(_("the person holds this document"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonPartQuerySet.as_manager()
+    retention = Retention(on_anonymise=DELETE)
 
     class Meta:
         verbose_name = _("identity document")
@@ -198,6 +234,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
+    retention = Retention(holds_case=Hold(open=models.Q(legal_hold=True), case="pk", name="legal hold"))
 
     class Meta:
         verbose_name = _("case")
@@ -224,9 +261,3 @@ class Case(models.Model):
     def set_stage(self, stage: str) -> None:
         self.stage = stage
         self.status = STAGE_STATUS[stage]
-
-
-# Versions of each country's rules, which the clocks keep, and the chain of assistance (decisions,
-# periods, permits, proceedings, tasks) live in their own modules.
-from strom.cases.models_rules import *  # noqa: E402, F403
-from strom.cases.models_stages import *  # noqa: E402, F403

@@ -1,18 +1,19 @@
 """Retention: closed cases are anonymised or erased once the country's retention period has passed.
 
-A case is due on `closed_at + retention_years_after_closure` (strom/cases/data/countries/<CC>.json,
+A case is due on `closed_at + retention_years_after_closure` (strom/stages/data/countries/<CC>.json,
 defaults in country_rules.py); the country's `retention_action` says what happens. `strom retention`
 lists what is due (a dry run) and, with `--apply`, handles each case in its own transaction with an
 audit entry "case.anonymise" or "case.erase" (reason "retention").
 
 Anonymisation keeps the statistical skeleton and removes everything that identifies: every
-encrypted field, every blind index, free text, files, name keys, identity documents and perpetrator
-records (rules below, applied to every model the ownership walk finds). When the person has another
-case that is not yet anonymised, only this case's own rows are touched and the person is kept; the
-person is anonymised with their last case.
+encrypted field, every blind index, free text and files. What happens to each model's rows is
+declared on the model (`retention = Retention(...)`, strom/core/retention.py): rows that identify by
+themselves (name keys, identity documents, perpetrator records, documents) are deleted, the others
+scrubbed field by field. When the person has another case that is not yet anonymised, only this
+case's own rows are touched and the person is kept; the person is anonymised with their last case.
 
-Holds: a case with an open proceedings record (any owned model named "…proceeding…" whose end is
-not recorded) or a `legal_hold` field set on the case is skipped and reported.
+Holds: the models declare them (`holds_case`): an open proceedings record, a legal hold on the case.
+A held case is skipped and reported.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from django.utils import timezone
 
 from strom.audit.services import audit_record
 from strom.cases import related
-from strom.cases.country_rules import rules_for
 from strom.cases.erasure import delete_rows
-from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
+from strom.cases.models import Case, Person
+from strom.core.retention import Delete, Hold, Retention, Scrub, declared_retention
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
+from strom.stages.country_rules import rules_for
 
 # --- what anonymisation does to each model and field --------------------------------------------------
 
@@ -39,38 +41,34 @@ KEEP = "keep"  # statistical: codes, numbers, dates, flags, links
 CLEAR = "clear"  # set to empty ("" / None / [] / {})
 DELETE = "delete"  # the whole row goes (and its files)
 
-# Rows removed whole on anonymisation, beyond those holding files and perpetrator records.
-DELETE_MODELS = {related.label(PersonNameKey), related.label(IdentityDocument)}
-# Models removed whole when their name contains one of these words.
-DELETE_NAME_WORDS = ("perpetrator",)
-# Explicit decisions for fields the generic rules cannot classify, or that they would keep: "app.model.field".
-FIELD_RULES: dict[str, str] = {
-    "cases.person.age_estimate": CLEAR,  # age_at_opening on each case is the statistical figure
-    "cases.person.languages": CLEAR,
-    "cases.person.age_uncertain": KEEP,
-    # Clock task titles are message keys with dates and counts, never names (strom/cases/clocks.py).
-    "cases.casetask.title_params": KEEP,
-    # The scoring of ticked indicators (dimension levels and indicator codes): no free text.
-    "screening.screening.result": KEEP,
-}
 # CharFields without choices longer than this are free text; shorter ones are codes and references.
 CODE_MAX_LENGTH = 64
 
 
+def declaration(model: related.Model) -> Retention:
+    """The model's `retention` (strom/core/retention.py); an owned model without one is a bug."""
+    declared = declared_retention(model)
+    if not isinstance(declared, Retention):
+        raise RuntimeError(f"{related.label(model)} declares no retention (docs/adding-a-model.md)")
+    return declared
+
+
 def model_rule(model: related.Model) -> str:
-    name = related.label(model)
-    if name in DELETE_MODELS or related.holds_files(model):
-        return DELETE
-    if any(word in model._meta.model_name.lower() for word in DELETE_NAME_WORDS):  # type: ignore[union-attr]
-        return DELETE
-    return KEEP
+    return DELETE if isinstance(declaration(model).on_anonymise, Delete) else KEEP
 
 
 def field_rule(model: related.Model, f: models.Field[Any, Any]) -> str | None:
-    """KEEP, CLEAR, or None when no rule decides (the coverage test fails on None)."""
-    explicit = FIELD_RULES.get(f"{related.label(model)}.{f.name}")
-    if explicit:
-        return explicit
+    """KEEP, CLEAR, or None when no rule decides (the coverage test fails on None).
+
+    The model's `Scrub(clear=..., keep=...)` decides first; the field's type decides the rest.
+    """
+    declared = declared_retention(model)
+    scrub = declared.on_anonymise if isinstance(declared, Retention) else None
+    if isinstance(scrub, Scrub):
+        if f.name in scrub.clear:
+            return CLEAR
+        if f.name in scrub.keep:
+            return KEEP
     if isinstance(f, EncryptedTextField | BlindIndexField):
         return CLEAR
     if f.primary_key or f.is_relation:
@@ -99,7 +97,7 @@ def field_rule(model: related.Model, f: models.Field[Any, Any]) -> str | None:
     )
     if isinstance(f, keep_types):
         return KEEP
-    return None  # JSONField, BinaryField, ...: someone must decide (FIELD_RULES)
+    return None  # JSONField, BinaryField, ...: the model must decide (Scrub(clear=..., keep=...))
 
 
 def _empty(f: models.Field[Any, Any]) -> Any:
@@ -185,50 +183,21 @@ class RetentionReport:
 
 # --- holds ---------------------------------------------------------------------------------------------
 
-OPEN_END_FIELDS = ("closed_at", "ended_at", "end_date", "concluded_at", "ended_on", "closed_on")
-CLOSED_STATUSES = {"closed", "concluded", "ended", "completed", "dismissed", "finished", "discontinued"}
-
-
-def _proceedings_holds() -> list[tuple[str, Callable[[set[int]], set[int]]]]:
-    """Owned models named like proceedings, with a way to find the case ids whose record is still open."""
-    holds: list[tuple[str, Callable[[set[int]], set[int]]]] = []
-    for model, links in related.ownership_links().items():
-        if "proceeding" not in (model._meta.model_name or ""):
-            continue
-        case_links = [link for link in links if link.target is Case]
-        if not case_links:
-            continue
-        names = {f.name for f in model._meta.concrete_fields}
-        open_q: models.Q | None = None
-        end_field = next((n for n in OPEN_END_FIELDS if n in names), None)
-        if end_field:
-            open_q = models.Q(**{f"{end_field}__isnull": True})
-        elif "status" in names:
-            open_q = ~models.Q(status__in=CLOSED_STATUSES)
-        if open_q is None:
-            continue
-        link_name = case_links[0].field.name
-
-        def open_cases(
-            case_ids: set[int], _m: Any = model, _q: Any = open_q, _l: str = link_name
-        ) -> set[int]:
-            return set(
-                _m._base_manager.filter(_q, **{f"{_l}__in": case_ids}).values_list(f"{_l}_id", flat=True)
-            )
-
-        holds.append((f"open {model._meta.verbose_name}", open_cases))
-    return holds
-
 
 def hold_checks() -> list[tuple[str, Callable[[set[int]], set[int]]]]:
-    checks = _proceedings_holds()
-    if any(f.name == "legal_hold" for f in Case._meta.concrete_fields):
+    """The holds owned models declare (`Retention(holds_case=Hold(...))`), with a way to find the ids
+    of the cases they hold. The case's parts come before the case's own (deepest first)."""
+    checks: list[tuple[str, Callable[[set[int]], set[int]]]] = []
+    for model in sorted(related.owned_models(), key=lambda m: (-related.depth(m), related.label(m))):
+        hold = declaration(model).holds_case
+        if hold is None:
+            continue
 
-        def legal_hold(case_ids: set[int]) -> set[int]:
-            held = Case.objects.filter(pk__in=case_ids).filter(**{"legal_hold": True})
-            return set(held.values_list("pk", flat=True))
+        def held(case_ids: set[int], _m: Any = model, _h: Hold = hold) -> set[int]:
+            rows = _m._base_manager.filter(_h.open, **{f"{_h.case}__in": case_ids})
+            return set(rows.values_list(_h.case, flat=True))
 
-        checks.append(("legal hold", legal_hold))
+        checks.append((hold.name or f"open {model._meta.verbose_name}", held))
     return checks
 
 
@@ -356,7 +325,7 @@ def apply(report: RetentionReport, *, batch_size: int = 100) -> Iterator[tuple[D
 
 def retention_table_markdown() -> str:
     """The per-country retention rules as a Markdown table; docs/retention-and-rights.md embeds it."""
-    from strom.cases.country_rules import all_rules
+    from strom.stages.country_rules import all_rules
 
     lines = ["| country | years after closure | action |", "|---|---|---|"]
     for country, rules in all_rules().items():

@@ -343,7 +343,7 @@ def case_open(
 
 
 def _after_open(case_id: int) -> None:
-    """Hook for clocks that start when a case opens (strom/cases/clocks.py registers them)."""
+    """Hook for clocks that start when a case opens (strom/stages/clocks.py registers them)."""
     from strom.cases import hooks
 
     hooks.run("case_opened", case_id)

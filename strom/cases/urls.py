@@ -1,14 +1,9 @@
 from django.urls import URLPattern, URLResolver, path
 
 from strom.cases import views
-from strom.cases.urls_rules import urlpatterns as rule_patterns
-from strom.cases.urls_stages import urlpatterns as stage_patterns
 
 app_name = "cases"
 urlpatterns: list[URLPattern | URLResolver] = [
-    # First: "tasks/..." and "notifications/" must not be taken for a case reference.
-    *stage_patterns,
-    *rule_patterns,
     path("", views.case_list_view, name="list"),
     path("new/", views.case_open_view, name="open"),
     path("persons/<int:person_id>/", views.person_detail_view, name="person"),

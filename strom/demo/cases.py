@@ -16,13 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
 from strom.audit.models import AuditEntry
@@ -31,6 +28,7 @@ from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationSta
 from strom.cases.models import Case, Person
 from strom.core.roles import Role
 from strom.demo import synth_names
+from strom.demo.accounts import DemoUser, demo_accounts_create
 from strom.directory.models import Municipality, Organisation
 from strom.stages.country_rules import DECISION_MAKER_FOR_ORG_TYPE, rules_for
 
@@ -128,25 +126,13 @@ def demo_cases_loaded() -> bool:
     return AuditEntry.objects.filter(action=DEMO_CASES_ACTION).exists()
 
 
-@lru_cache(maxsize=1)
-def _demo_password_hash() -> str:
-    from strom.demo.accounts import DEMO_PASSWORD
-
-    return make_password(DEMO_PASSWORD)
-
-
 def _ensure_staff(org: Organisation) -> Staff:
     """The org's demo case worker and supervisor, creating the ones the base demo does not have."""
-    for email, full_name, language, role in EXTRA_STAFF.get(org.name, []):
-        if User.objects.filter(email=email).exists():
-            continue
-        with transaction.atomic():
-            # Hashed once: Argon2 is slow on purpose, and every demo account has the same password.
-            user = User.objects.create(
-                email=email, password=_demo_password_hash(), full_name=full_name, language=language
-            )
-            Membership.objects.create(user=user, organisation=org, role=role)
-            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    extra = [
+        DemoUser(email, name, language, org.name, role)
+        for email, name, language, role in EXTRA_STAFF.get(org.name, [])
+    ]
+    demo_accounts_create(extra, {org.name: org})
     members = Membership.objects.filter(
         organisation=org, is_active=True, user__is_active=True
     ).select_related("user")

@@ -6,9 +6,36 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
-        # The inbox (strom/cases) shows messages by key; referral keys are registered here.
-        from strom.cases.clocks import NOTIFICATION_MESSAGES
-        from strom.referrals import selectors  # noqa: F401  registers the case page's referral section
+        # The inbox (strom/accounts) shows messages by key; referral keys are registered here.
+        from strom.core.notifications import register_messages
+        from strom.core.registry import (
+            CaseSection,
+            DashboardPanel,
+            WorkerJob,
+            register_case_section,
+            register_dashboard_panel,
+            register_worker_job,
+        )
         from strom.referrals.notify import MESSAGES
+        from strom.referrals.selectors import referral_section_context, referrals_panel
+        from strom.referrals.tasks import reminders_job
 
-        NOTIFICATION_MESSAGES.update(MESSAGES)
+        register_messages(MESSAGES)
+
+        register_worker_job(WorkerJob(name="referral reminders", order=20, run=reminders_job))
+        register_dashboard_panel(
+            DashboardPanel(
+                name="referrals",
+                order=20,
+                template="referrals/_dashboard_panel.html",
+                context=referrals_panel,
+            )
+        )
+        register_case_section(
+            CaseSection(
+                name="referrals",
+                order=50,
+                context=referral_section_context,
+                templates=("referrals/_case_section.html",),
+            )
+        )

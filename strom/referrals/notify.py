@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import ngettext_lazy
 
-from strom.cases.models_stages import Notification
+from strom.accounts.models import Notification
 from strom.core.mail import send_in_language
 from strom.core.roles import Perm, Role, perms_for
 

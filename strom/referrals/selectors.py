@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from strom.cases import sections
 from strom.cases.choices import Exploitation
 from strom.core.countries import countries
+from strom.core.roles import Perm
 from strom.referrals.models import LIVE_STATES, Referral, Section, State
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def _contact(case: Case) -> SharedSection:
 
 
 def _status(case: Case) -> SharedSection:
-    from strom.cases.models_stages import Decision, ReflectionPeriod
+    from strom.stages.models import Decision, ReflectionPeriod
 
     labels = dict(Exploitation.choices)
     section = SharedSection(Section.STATUS, _("Case status"))
@@ -376,7 +376,6 @@ def disclosure_record(user: User, person: Any) -> list[Disclosure]:
     return result
 
 
-@sections.register
 def referral_section_context(user: User, case: Case) -> dict[str, Any]:
     """The Referrals section of the case page (referrals/_case_section.html). Keys are prefixed."""
     from strom.referrals import access
@@ -420,3 +419,12 @@ def referral_counts(user: User) -> dict[str, int | None]:
         counts.update(received)
     counts["sent_unanswered"] = outbox_for(user, state=State.SENT).count()
     return counts
+
+
+def referrals_panel(user: User) -> dict[str, Any] | None:
+    """The dashboard's referral counts (referrals/_dashboard_panel.html). Counts only: nothing about a
+    person."""
+    if not (user.has_any(Perm.REFERRAL_RESPOND) or user.has_any(Perm.REFERRAL_SEND)):
+        return None
+    counts = referral_counts(user)
+    return {"referrals": counts} if counts else None

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
 from strom.cases.models import Case, Person
-from strom.cases.models_stages import CaseTask
 from strom.consent.models import Purpose
 from strom.consent.selectors import consent_status
 from strom.directory.models import Municipality, Organisation
@@ -41,6 +40,7 @@ from strom.referrals.models import (
     State,
     Urgency,
 )
+from strom.stages.models import CaseTask
 from strom.support.choices import ServiceType as SupportServiceType
 from strom.support.services import service_delivered_by_referral
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from strom.cases.choices import Exploitation, Gender
+from strom.core.retention import Retention, Scrub
 from strom.crypto.fields import EncryptedTextField
 from strom.directory.models import Municipality, Organisation
 from strom.screening.scoring import LEVEL_LABELS
@@ -94,6 +95,8 @@ class Screening(models.Model):
     converted_at = models.DateTimeField(_("converted into a case"), null=True, blank=True)
 
     objects = ScreeningQuerySet.as_manager()
+    # The result is the scoring of ticked indicators (dimension levels and indicator codes): no free text.
+    retention = Retention(on_anonymise=Scrub(keep=("result",)))
 
     class Meta:
         verbose_name = _("screening")
@@ -192,7 +195,7 @@ class ScreeningRecheck(models.Model):
     )
     # The case task, when the screening belongs to a case (made through the cases task service).
     task = models.ForeignKey(
-        "cases.CaseTask", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "stages.CaseTask", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     done_at = models.DateTimeField(_("looked at again"), null=True, blank=True)
@@ -201,6 +204,7 @@ class ScreeningRecheck(models.Model):
     )
 
     objects = ScreeningRecheckQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("screening to look at again")

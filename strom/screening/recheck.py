@@ -30,11 +30,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from strom.audit.services import audit_record
-from strom.cases.services_stages import task_request
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.screening.indicators import get_set
 from strom.screening.models import RecheckRun, Screening, ScreeningRecheck
 from strom.screening.scoring import RULE_VERSION, score
+from strom.stages.services import task_request
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -85,8 +86,7 @@ def _case_task(screening: Screening, today: dt.date) -> int | None:
 
 
 def _notify_supervisors(per_org: Counter[int]) -> None:
-    from strom.accounts.models import Membership
-    from strom.cases.models_stages import Notification
+    from strom.accounts.models import Membership, Notification
     from strom.core.roles import MATRIX
 
     roles = [role for role, perms in MATRIX.items() if Perm.CASE_ASSIGN in perms]
@@ -175,7 +175,7 @@ def recheck_screenings(
 def recheck_done(*, by: User, recheck: ScreeningRecheck) -> ScreeningRecheck:
     """A supervisor records that the screening was looked at again. The screening is not changed."""
     if not by.has_perm_in(Perm.CASE_ASSIGN, recheck.organisation_id):
-        raise ValidationError(_("You may not close this organisation's re-checks."))
+        raise NotAllowed(_("You may not close this organisation's re-checks."))
     with transaction.atomic():
         locked = ScreeningRecheck.objects.select_for_update().get(pk=recheck.pk)
         if locked.done_at is not None:
@@ -192,3 +192,15 @@ def recheck_done(*, by: User, recheck: ScreeningRecheck) -> ScreeningRecheck:
             details={"rule_version": locked.rule_version},
         )
     return locked
+
+
+def recheck_after_migrate() -> str:
+    """`strom migrate`'s step (registered in apps.py): a deploy that brings a new rule version asks the
+    organisations to look again at the screenings it rates differently."""
+    report = recheck_screenings()
+    if report is None or not report.checked:
+        return ""
+    return (
+        f"Screening rule {report.rule_version}: {report.checked} children's screenings checked, "
+        f"{report.rechecks} to look at again ({report.tasks} case tasks)."
+    )

@@ -83,7 +83,7 @@ class Fact(models.Model):
     days_to_identification = models.IntegerField(null=True)
     days_to_closure = models.IntegerField(null=True)
     # For the coordinator's dashboard, not a dimension: the case's country (STROM only) and the
-    # clocks overdue on the day of the refresh (positions in strom.cases.clocks.CLOCKS, 1-based).
+    # clocks overdue on the day of the refresh (positions in strom.stages.clocks.CLOCKS, 1-based).
     country = models.CharField(max_length=2, default="", blank=True)
     overdue = ArrayField(models.SmallIntegerField(), default=list)
     # The cell key method (strom/stats/cellkey.py): STROM's own cases carry their record key, a keyed

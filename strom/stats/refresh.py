@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from strom.cases.choices import Stage
-from strom.cases.clocks import CLOCKS
+from strom.stages.clocks import CLOCKS
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import record_keys
 from strom.stats.models import BUILTIN, Dataset, DatasetKind

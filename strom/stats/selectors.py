@@ -11,11 +11,11 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strom.cases import clocks
 from strom.cases.choices import Stage
-from strom.cases.clocks import CLOCKS
 from strom.core.roles import Perm
 from strom.directory.models import Municipality
+from strom.stages import clocks
+from strom.stages.clocks import CLOCKS
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import ptable
 from strom.stats.engine import Spec, count_tallies, perturbed_counts

@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
-from strom.cases import access, clocks
+from strom.cases import access
 from strom.cases.choices import CaseStatus
-from strom.cases.country_rules import rules_for
 from strom.cases.models import Case
 from strom.cases.services import EditConflict, FieldChange
+from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
+from strom.stages import clocks
+from strom.stages.country_rules import rules_for
 from strom.support.choices import STATUTORY_MINIMUM, Priority, ServiceStatus, ServiceType
 from strom.support.currencies import DEFAULT_CURRENCY, is_currency
 from strom.support.models import (
@@ -73,7 +75,7 @@ def _add(errors: Errors, field: str, message: str) -> None:
 
 def _check_may_edit(by: User, case: Case) -> None:
     if not access.can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
 
 
 def _not_future(errors: Errors, field: str, value: dt.date | None, message: str) -> None:

@@ -10,7 +10,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from strom.cases import country_rules
+    from strom.stages import country_rules
 
     CountryRuleVersion = apps.get_model("cases", "CountryRuleVersion")
     for country in country_rules.shipped_countries():

@@ -41,16 +41,6 @@ ROUTES = [
     Route("cases:person_case_open", kwargs=person_id, expect=expect(CASE_A_MEMBERS)),
 ]
 
-# Stages, decisions, permits, proceedings and tasks (strom/cases/tests/routes_stages.py).
-from strom.cases.tests.routes_stages import ROUTES as _STAGE_ROUTES  # noqa: E402
-
-ROUTES += _STAGE_ROUTES
-
-# Country rules (strom/cases/tests/routes_rules.py).
-from strom.cases.tests.routes_rules import ROUTES as _RULE_ROUTES  # noqa: E402
-
-ROUTES += _RULE_ROUTES
-
 
 def _new_case_body(cast: Cast) -> dict[str, Any]:
     return {

@@ -13,11 +13,11 @@ from strom.audit.models import AuditEntry
 from strom.audit.selectors import verify_chain
 from strom.cases import related, retention
 from strom.cases.choices import CaseStatus, Stage
-from strom.cases.country_rules import shipped_rules
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.tests.factories import make_case
 from strom.cases.tests.rights_data import MARKER, full_person, raw_values
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
+from strom.stages.country_rules import shipped_rules
 
 pytestmark = pytest.mark.django_db
 

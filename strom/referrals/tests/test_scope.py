@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login_client
-from strom.accounts.models import Membership, User
+from strom.accounts.models import Membership, Notification, User
 from strom.casefile import services as casefile
-from strom.cases.models_stages import Notification
 from strom.cases.tests.factories import make_case
 from strom.core.roles import Role
 from strom.referrals.models import Referral

@@ -11,15 +11,17 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from strom.accounts.models import Notification
 from strom.audit.models import AuditEntry
-from strom.cases.models_stages import CaseTask, Notification
-from strom.cases.services_stages import task_request
 from strom.cases.tests.factories import make_case
+from strom.core.errors import NotAllowed
 from strom.screening.indicators import get_set
 from strom.screening.models import RecheckRun, Screening, ScreeningRecheck
 from strom.screening.recheck import RECHECK_TASK, recheck_done, recheck_screenings
 from strom.screening.scoring import score
 from strom.screening.services import screening_create
+from strom.stages.models import CaseTask
+from strom.stages.services import task_request
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +174,7 @@ def test_a_supervisor_records_the_second_look_and_the_screening_stays_as_it_was(
     old = _old_screenings(cast)
     recheck_screenings()
     recheck = ScreeningRecheck.objects.get(screening=old["child_anonymous"])
-    with pytest.raises(ValidationError, match="may not close this organisation"):
+    with pytest.raises(NotAllowed, match="may not close this organisation"):
         recheck_done(by=cast.supervisor_b, recheck=recheck)
     done = recheck_done(by=cast.supervisor_a, recheck=recheck)
     assert done.done_by == cast.supervisor_a

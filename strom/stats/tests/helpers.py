@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from strom.casefile.services import event_record, perpetrator_add
 from strom.cases.models import Case
-from strom.cases.services_stages import decision_record
 from strom.cases.tests.factories import make_case
+from strom.stages.services import decision_record
 from strom.support.services import service_plan
 from tests.personas import Cast
 

@@ -20,12 +20,12 @@ from strom.audit.models import AuditEntry
 from strom.casefile.services import event_record, note_add, perpetrator_add
 from strom.cases.models import Case, Person
 from strom.cases.services import identity_document_add
-from strom.cases.services_stages import decision_record
 from strom.cases.tests.factories import make_case
 from strom.consent.models import ConsentRecord
 from strom.consent.selectors import consent_status
 from strom.consent.services import consent_record, consent_withdraw
 from strom.core.countries import is_country
+from strom.stages.services import decision_record
 from strom.stats import htcds_fields as hf
 from strom.stats.htcds import CSV_COLUMNS, HtcdsExportRefused, HtcdsReport, write_htcds
 from strom.support.services import service_plan
@@ -405,7 +405,7 @@ def test_strom_value_names_are_htcds_value_names_except_the_documented_ones() ->
     services (mapped onto spl_Type) have no HTCDS name."""
     from strom.casefile import choices as ev
     from strom.cases import choices as cs
-    from strom.cases.models_stages import DecisionMaker
+    from strom.stages.models import DecisionMaker
     from strom.stats.htcds import SERVICE_TO_SPL
     from strom.support.choices import ServiceType
 

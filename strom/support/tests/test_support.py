@@ -13,12 +13,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from strom.audit.models import AuditEntry
-from strom.cases import clocks
 from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.cases.services import EditConflict
 from strom.cases.tests.factories import make_case
-from strom.cases.timeline import timeline_for
+from strom.core.registry import timeline_for
+from strom.stages import clocks
 from strom.support.choices import STATUTORY_MINIMUM, Coverage, ServiceStatus
 from strom.support.models import NeedsAssessment, Service, SupportPlan, SupportPlanRevision
 from strom.support.selectors import case_cost_totals, case_coverage, support_section_context

@@ -1,0 +1,147 @@
+"""Forms for the stage pages. They check shapes; the rules are in strom/stages/services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from strom.core.countries import country_choices
+from strom.stages import clocks
+from strom.stages.models import (
+    ClosureReason,
+    DecisionMaker,
+    Outcome,
+    PermitBasis,
+    PermitDecision,
+    ProceedingKind,
+    ProceedingRole,
+    ProceedingStatus,
+    ReturnKind,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _with_blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(VersionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    decided_at = forms.DateField(label=_("Date of the decision"), widget=DateInput())
+    decided_by_org_type = forms.ChoiceField(
+        label=_("Who decided"),
+        required=False,
+        choices=_with_blank(list(DecisionMaker.choices), _("My organisation")),
+        help_text=_("Choose another body (e.g. the police) when you record a decision it took."),
+    )
+    reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    start_reflection = forms.BooleanField(
+        label=_("Start the reflection and recovery period now (positive decisions)"),
+        required=False,
+        initial=True,
+    )
+
+
+class StageChangeForm(VersionForm):
+    to_stage = forms.ChoiceField(label=_("Move the case to"))
+    reason = forms.CharField(
+        label=_("Note on the move"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    closure_reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        required=False,
+        choices=_with_blank(list(ClosureReason.choices), _("Choose…")),
+    )
+    closure_details = forms.CharField(
+        label=_("Closure details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = targets  # type: ignore[attr-defined]
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Extend by (days)"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnPlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=ReturnKind.choices)
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"),
+        required=False,
+        choices=lambda: _with_blank(list(country_choices()), "—"),
+    )
+    risk_assessment_done = forms.BooleanField(label=_("Risk assessment done"), required=False)
+    risk_assessment_on = forms.DateField(
+        label=_("Date of the risk assessment"), required=False, widget=DateInput()
+    )
+    planned_on = forms.DateField(label=_("Planned date"), required=False, widget=DateInput())
+
+
+class PermitForm(forms.Form):
+    basis = forms.MultipleChoiceField(
+        label=_("Basis"), choices=PermitBasis.choices, widget=forms.CheckboxSelectMultiple
+    )
+    applied_on = forms.DateField(label=_("Applied"), widget=DateInput())
+    decision = forms.ChoiceField(label=_("Decision"), choices=PermitDecision.choices)
+    decided_on = forms.DateField(label=_("Decided"), required=False, widget=DateInput())
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
+
+
+class RenewalForm(forms.Form):
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
+
+
+class ProceedingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProceedingKind.choices)
+    role = forms.ChoiceField(label=_("The person's role"), choices=ProceedingRole.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ProceedingStatus.choices)
+    authority = forms.CharField(
+        label=_("Court or authority"),
+        required=False,
+        max_length=200,
+        help_text=_("The institution, never a person's name."),
+    )
+    compensation_claimed = forms.BooleanField(label=_("Compensation claimed"), required=False)
+    compensation_amount = forms.DecimalField(
+        label=_("Amount claimed"), required=False, max_digits=12, decimal_places=2
+    )
+    compensation_currency = forms.CharField(
+        label=_("Currency"), required=False, max_length=3, help_text=_("e.g. EUR")
+    )
+
+
+class TaskForm(forms.Form):
+    title_key = forms.ChoiceField(
+        label=_("What is to be done"), choices=[(k, v) for k, v in clocks.MANUAL_TASK_TITLES.items()]
+    )
+    due_date = forms.DateField(label=_("Due"), widget=DateInput())
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+
+    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("The case worker")), *assignees]  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Assign to"))
+
+    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = assignees  # type: ignore[attr-defined]

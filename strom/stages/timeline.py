@@ -1,0 +1,138 @@
+"""The case timeline's entries for stages, decisions, the reflection period, plans, permits,
+proceedings and tasks, read from the tables that record them (strom/core/registry.py). Everyone who
+may see the case sees its stage panel and tasks, so these entries follow the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strom.cases.choices import Stage
+from strom.core.registry import TimelineItem, register_timeline_source
+from strom.stages.models import (
+    CaseStageChange,
+    CaseTask,
+    Decision,
+    DecisionKind,
+    DecisionMaker,
+    Outcome,
+    PermitRenewal,
+    Proceeding,
+    ProceedingKind,
+    ReflectionExtension,
+    ResidencePermit,
+    ReturnKind,
+    ReturnPlan,
+)
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
+
+def _label(choices: type, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _actor(user: object | None) -> str:
+    return str(user) if user is not None else ""
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+@register_timeline_source
+def stage_items(user: User, case: Case) -> list[TimelineItem]:
+    items: list[TimelineItem] = []
+    for change in CaseStageChange.objects.filter(case=case).select_related("by"):
+        items.append(
+            TimelineItem(
+                at=change.at,
+                kind="stage",
+                title=_("Stage: %(from)s → %(to)s")
+                % {"from": _label(Stage, change.from_stage), "to": _label(Stage, change.to_stage)},
+                actor=_actor(change.by),
+            )
+        )
+    for decision in Decision.objects.filter(case=case).select_related("recorded_by"):
+        what = (
+            _("Reasonable-grounds decision")
+            if decision.kind == DecisionKind.REASONABLE_GROUNDS
+            else _("Formal identification decision")
+        )
+        items.append(
+            TimelineItem(
+                at=_at(decision.decided_at),
+                kind="decision",
+                title=_("%(what)s: %(outcome)s (by %(maker)s)")
+                % {
+                    "what": what,
+                    "outcome": _label(Outcome, decision.outcome),
+                    "maker": _label(DecisionMaker, decision.decided_by_org_type),
+                },
+                actor=_actor(decision.recorded_by),
+            )
+        )
+    for extension in ReflectionExtension.objects.filter(period__case=case).select_related("by"):
+        items.append(
+            TimelineItem(
+                at=extension.created_at,
+                kind="reflection",
+                title=_("Reflection period extended by %(days)s days") % {"days": extension.days},
+                actor=_actor(extension.by),
+            )
+        )
+    for plan in ReturnPlan.objects.filter(case=case).select_related("created_by"):
+        items.append(
+            TimelineItem(
+                at=plan.created_at,
+                kind="return_plan",
+                title=_("Plan recorded: %(kind)s") % {"kind": _label(ReturnKind, plan.kind)},
+                actor=_actor(plan.created_by),
+            )
+        )
+    for permit in ResidencePermit.objects.filter(case=case).select_related("created_by"):
+        items.append(
+            TimelineItem(
+                at=permit.created_at,
+                kind="permit",
+                title=_("Residence permit recorded"),
+                actor=_actor(permit.created_by),
+            )
+        )
+    for renewal in PermitRenewal.objects.filter(permit__case=case).select_related("by"):
+        items.append(
+            TimelineItem(
+                at=renewal.created_at,
+                kind="permit",
+                title=_("Residence permit renewed until %(day)s") % {"day": renewal.valid_until.isoformat()},
+                actor=_actor(renewal.by),
+            )
+        )
+    for proceeding in Proceeding.objects.filter(case=case).select_related("created_by"):
+        items.append(
+            TimelineItem(
+                at=proceeding.created_at,
+                kind="proceeding",
+                title=_("Proceedings recorded: %(kind)s") % {"kind": _label(ProceedingKind, proceeding.kind)},
+                actor=_actor(proceeding.created_by),
+            )
+        )
+    for task in CaseTask.objects.filter(case=case, done_at__isnull=False).select_related("done_by"):
+        assert task.done_at is not None
+        items.append(
+            TimelineItem(
+                at=task.done_at,
+                kind="task",
+                title=_("Task done: %(title)s") % {"title": task.title},
+                actor=_actor(task.done_by),
+            )
+        )
+    return items

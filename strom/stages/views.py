@@ -1,0 +1,446 @@
+"""Pages for the chain of assistance on a case (stage panel, decisions, periods, permits,
+proceedings, return plans, tasks), my tasks, an organisation's overdue tasks and notifications.
+
+Every page reaches the case through get_case_for (404 for missing and forbidden alike); writes go
+through strom/stages/services.py. The case page includes the two partials
+stages/_stage_panel.html and stages/_tasks.html (their context contract is at the top
+of each template).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from strom.accounts.models import Notification, User
+from strom.audit.services import audit_read
+from strom.cases import access
+from strom.cases.choices import Stage
+from strom.cases.models import Case
+from strom.cases.reads import case_read_record
+from strom.cases.services import EditConflict
+from strom.core.forms import validation_error_to_form
+from strom.core.htmx import render_htmx
+from strom.stages import selectors as sel
+from strom.stages import services as svc
+from strom.stages import stages
+from strom.stages.forms import (
+    AssignForm,
+    DecisionForm,
+    ExtensionForm,
+    PermitForm,
+    ProceedingForm,
+    RenewalForm,
+    ReturnPlanForm,
+    StageChangeForm,
+    TaskForm,
+)
+from strom.stages.models import DecisionKind
+from strom.stages.tasks import notifications_mark_read, notifications_unread
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _stages_url(case: Case) -> str:
+    return reverse("cases:stages", kwargs={"ref": case.ref})
+
+
+def _form_page(
+    request: HttpRequest, case: Case, form: forms.Form, title: str, *, status: int = 200, intro: str = ""
+) -> HttpResponse:
+    context = {"case": case, "form": form, "title": title, "intro": intro, "back": _stages_url(case)}
+    return render(request, "stages/form.html", context, status=status)
+
+
+def _visible_colleagues(case: Case) -> list[tuple[str, str]]:
+    """People a task on this case may be assigned to: those who can see the case."""
+    candidates = User.objects.filter(
+        is_active=True, memberships__organisation_id=case.organisation_id, memberships__is_active=True
+    ).distinct()
+    return [
+        (str(u.pk), u.get_full_name())
+        for u in candidates
+        if Case.objects.visible_to(u).filter(pk=case.pk).exists()
+    ]
+
+
+# --- the stage page ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def stage_page(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref)
+    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
+    context = {**sel.stage_panel_context(user, case), **sel.tasks_context(user, case)}
+    return render(request, "stages/page.html", context)
+
+
+def get_case(user: User, ref: str, *, write: bool = False) -> Case:
+    return access.get_case_for(user, ref, write=write)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_view(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref, write=True)
+    if kind not in DecisionKind.values or not access.can_decide(user, case):
+        raise Http404
+    form = DecisionForm(request.POST or None, initial={"version": case.version})
+    if kind == DecisionKind.FORMAL_IDENTIFICATION:
+        del form.fields["start_reflection"]
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.decision_record(
+                by=user,
+                case=case,
+                kind=kind,
+                outcome=data["outcome"],
+                decided_at=data["decided_at"],
+                version=data["version"],
+                reason=data["reason"],
+                decided_by_org_type=data["decided_by_org_type"] or None,
+                start_reflection=bool(data.get("start_reflection")),
+            )
+        except EditConflict:
+            form.add_error(
+                None, _("Someone else changed this case meanwhile. Reload the page and try again.")
+            )
+            status = 409
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect(_stages_url(case))
+    title = DecisionKind(kind).label
+    return _form_page(request, case, form, str(title), status=status if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_change_view(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref, write=True)
+    targets = [(s, Stage(s).label) for s in stages.next_stages(case.stage)]
+    if not targets:
+        raise Http404
+    initial = {"version": case.version, "to_stage": request.GET.get("to", targets[0][0])}
+    form = StageChangeForm(request.POST or None, initial=initial, targets=targets)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.stage_change(
+                by=user,
+                case=case,
+                to_stage=data["to_stage"],
+                version=data["version"],
+                reason=data["reason"],
+                closure_reason=data["closure_reason"],
+                closure_details=data["closure_details"],
+            )
+        except EditConflict:
+            form.add_error(
+                None, _("Someone else changed this case meanwhile. Reload the page and try again.")
+            )
+            status = 409
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("The case moved to “%(stage)s”.") % {"stage": Stage(case.stage).label}
+            )
+            if case.closed_at is not None:
+                _warn_live_referrals(request, case)
+            return redirect(_stages_url(case))
+    return _form_page(request, case, form, _("Move the case to another stage"), status=status)
+
+
+def _warn_live_referrals(request: HttpRequest, case: Any) -> None:
+    """Closing does not end referrals (the receiver may still be providing the service); say so."""
+    from strom.referrals.models import LIVE_STATES, Referral
+
+    live = Referral.objects.filter(case=case, state__in=LIVE_STATES).count()
+    if live:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s referral of this case is still under way: the receiver keeps what was shared "
+                "until the referral ends or you withdraw it.",
+                "%(count)s referrals of this case are still under way: the receivers keep what was "
+                "shared until the referrals end or you withdraw them.",
+                live,
+            )
+            % {"count": live},
+        )
+
+
+def _simple_form_view(
+    request: HttpRequest,
+    ref: str,
+    form_class: type[forms.Form],
+    title: str,
+    save: Any,
+    success: str,
+    *,
+    initial: Any = None,
+    obj: Any = None,
+) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref, write=True)
+    target = obj(case) if callable(obj) else None
+    form = form_class(request.POST or None, initial=initial(target) if callable(initial) else initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(user, case, target, form.cleaned_data)
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(_stages_url(case))
+    if target is not None:
+        # The form shows the stored record (a permit, proceedings): a read of the case.
+        case_read_record(by=user, case=case, section="stages")
+    return _form_page(request, case, form, title)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflection_extend_view(request: HttpRequest, ref: str) -> HttpResponse:
+    def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
+        svc.reflection_extend(by=user, case=case, days=data["days"], reason=data["reason"])
+
+    return _simple_form_view(
+        request, ref, ExtensionForm, _("Extend the reflection and recovery period"), save,
+        _("The reflection period is extended."),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_plan_view(request: HttpRequest, ref: str) -> HttpResponse:
+    def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
+        svc.return_plan_record(by=user, case=case, **data)
+
+    return _simple_form_view(
+        request, ref, ReturnPlanForm, _("Plan return, reintegration or local integration"), save,
+        _("The plan is recorded."),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def permit_create_view(request: HttpRequest, ref: str) -> HttpResponse:
+    def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
+        svc.permit_record(by=user, case=case, **data)
+
+    return _simple_form_view(
+        request, ref, PermitForm, _("Record a residence permit"), save, _("The residence permit is recorded.")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def permit_edit_view(request: HttpRequest, ref: str, permit_id: int) -> HttpResponse:
+    def save(user: User, case: Case, permit: Any, data: dict[str, Any]) -> None:
+        svc.permit_update(by=user, permit=permit, **data)
+
+    return _simple_form_view(
+        request, ref, PermitForm, _("Edit the residence permit"), save, _("The residence permit is saved."),
+        obj=lambda case: sel.get_permit_for(case, permit_id),
+        initial=lambda p: {f: getattr(p, f) for f in svc.PERMIT_FIELDS},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def permit_renew_view(request: HttpRequest, ref: str, permit_id: int) -> HttpResponse:
+    def save(user: User, case: Case, permit: Any, data: dict[str, Any]) -> None:
+        svc.permit_renew(by=user, permit=permit, **data)
+
+    return _simple_form_view(
+        request, ref, RenewalForm, _("Renew the residence permit"), save, _("The renewal is recorded."),
+        obj=lambda case: sel.get_permit_for(case, permit_id),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proceeding_create_view(request: HttpRequest, ref: str) -> HttpResponse:
+    def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
+        svc.proceeding_record(by=user, case=case, **data)
+
+    return _simple_form_view(
+        request, ref, ProceedingForm, _("Record proceedings"), save, _("The proceedings are recorded.")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proceeding_edit_view(request: HttpRequest, ref: str, proceeding_id: int) -> HttpResponse:
+    def save(user: User, case: Case, proceeding: Any, data: dict[str, Any]) -> None:
+        svc.proceeding_update(by=user, proceeding=proceeding, **data)
+
+    return _simple_form_view(
+        request, ref, ProceedingForm, _("Edit the proceedings"), save, _("The proceedings are saved."),
+        obj=lambda case: sel.get_proceeding_for(case, proceeding_id),
+        initial=lambda p: {f: getattr(p, f) for f in svc.PROCEEDING_FIELDS},
+    )  # fmt: skip
+
+
+# --- tasks ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def tasks_view(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref)
+    case_read_record(by=user, case=case, section="tasks")
+    return render_htmx(request, "stages/tasks_page.html", "stages/_tasks.html", sel.tasks_context(user, case))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create_view(request: HttpRequest, ref: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref, write=True)
+    form = TaskForm(request.POST or None, assignees=_visible_colleagues(case))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assignee = User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
+        try:
+            svc.task_create(
+                by=user, case=case, title_key=data["title_key"], due_date=data["due_date"], assignee=assignee
+            )
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The task is added."))
+            return redirect(_stages_url(case))
+    return _form_page(request, case, form, _("Add a task"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_assign_view(request: HttpRequest, ref: str, task_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref, write=True)
+    task = sel.get_task_for(user, case, task_id)
+    form = AssignForm(
+        request.POST or None, assignees=_visible_colleagues(case), initial={"assignee": task.assignee_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        assignee = User.objects.get(pk=form.cleaned_data["assignee"])
+        try:
+            svc.task_assign(by=user, task=task, assignee=assignee)
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The task is assigned."))
+            return redirect(_stages_url(case))
+    case_read_record(by=user, case=case, section="tasks")
+    return _form_page(request, case, form, _("Assign the task: %(title)s") % {"title": task.title})
+
+
+TASK_ACTIONS = {"complete": svc.task_complete, "reopen": svc.task_reopen, "cancel": svc.task_cancel}
+
+
+@login_required
+@require_POST
+def task_action_view(request: HttpRequest, ref: str, task_id: int, action: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case(user, ref, write=True)
+    task = sel.get_task_for(user, case, task_id)
+    if action not in TASK_ACTIONS:
+        raise Http404
+    status = 200
+    try:
+        TASK_ACTIONS[action](by=user, task=task)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        status = 422
+    context = sel.tasks_context(user, case)
+    if request.headers.get("HX-Request"):
+        return render(request, "stages/_tasks.html", context, status=status)
+    return redirect(_stages_url(case))
+
+
+# --- my tasks, an organisation's overdue tasks, notifications ---------------------------------------
+
+
+@login_required
+@require_GET
+def overdue_view(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    user = _user(request)
+    tasks = sel.my_tasks(user)
+    today = timezone.localdate()
+    orgs = [
+        m.organisation for m in user.active_memberships() if m.organisation_id in sel.supervised_org_ids(user)
+    ]
+    context = {
+        "overdue": [t for t in tasks if t.due_date < today],
+        "due_soon": [t for t in tasks if t.due_date >= today],
+        "supervised": orgs,
+        "unread": notifications_unread(user.pk),
+        "today": today,
+    }
+    return render(request, "stages/overdue.html", context)
+
+
+@login_required
+@require_GET
+def overdue_org_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    from itertools import groupby
+
+    from strom.directory.models import Organisation
+
+    user = _user(request)
+    tasks = sel.org_overdue(user, organisation_id)
+    organisation = Organisation.objects.get(pk=organisation_id)
+    groups = [
+        {"assignee": assignee, "tasks": list(items)}
+        for assignee, items in groupby(tasks, key=lambda t: t.assignee)
+    ]
+    return render(
+        request,
+        "stages/overdue_org.html",
+        {"organisation": organisation, "groups": groups, "count": len(tasks)},
+    )
+
+
+@login_required
+@require_GET
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    notifications = list(Notification.objects.filter(user=user).order_by("-created_at")[:100])
+    return render(request, "stages/notifications.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notifications_read_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    raw = request.POST.get("notification", "")
+    notifications_mark_read(user_id=user.pk, notification_id=int(raw) if raw.isdigit() else None)
+    return redirect("cases:notifications")
