@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from strom.audit.actors import DEMO
 from strom.directory.models import Municipality, Organisation
 from strom.network.models import NetworkService
 from strom.network.models import ServiceType as T
@@ -142,8 +143,8 @@ def demo_network_load() -> int:
         codes = fields.pop("municipalities", [])
         free = fields.pop("free", None)
         municipalities = list(Municipality.objects.filter(country=country, code__in=codes))
-        service = service_create(by=None, organisation=organisation, municipalities=municipalities, **fields)
+        service = service_create(by=DEMO, organisation=organisation, municipalities=municipalities, **fields)
         if free is not None:
-            service_update_capacity(by=None, service=service, free_places=free)
+            service_update_capacity(by=DEMO, service=service, free_places=free)
         created += 1
     return created

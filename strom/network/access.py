@@ -1,4 +1,4 @@
-"""Who may see and change network services. Missing and forbidden both raise Http404.
+"""Who may see and change network services. Missing and forbidden both raise NotAllowed.
 
 Decision: every member with Perm.DIRECTORY_VIEW sees active services (finding partners is the point of
 the network). Organisation admins (Perm.ORG_EDIT in the providing organisation) and system admins edit
@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import Http404
-
+from strom.audit.actors import DEMO, NETWORK_IMPORT, SystemActor
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
     from strom.network.models import NetworkService, NetworkServiceQuerySet
+
+
+# The system jobs that keep network entries: the operator's `strom network import` and the demo data.
+SERVICE_KEEPERS = (NETWORK_IMPORT, DEMO)
 
 
 def services_visible_to(user: User, qs: NetworkServiceQuerySet) -> NetworkServiceQuerySet:
@@ -35,14 +39,18 @@ def services_visible_to(user: User, qs: NetworkServiceQuerySet) -> NetworkServic
 
 def check_network_allowed(user: User) -> None:
     if not user.is_authenticated or not user.has_any(Perm.DIRECTORY_VIEW):
-        raise Http404
+        raise NotAllowed
 
 
-def may_edit_service_of(user: User, organisation_id: int) -> bool:
+def may_edit_service_of(user: User | SystemActor, organisation_id: int) -> bool:
+    if isinstance(user, SystemActor):
+        return user in SERVICE_KEEPERS
     return user.is_authenticated and user.has_perm_in(Perm.ORG_EDIT, organisation_id)
 
 
-def may_update_capacity(user: User, service: NetworkService) -> bool:
+def may_update_capacity(user: User | SystemActor, service: NetworkService) -> bool:
+    if isinstance(user, SystemActor):
+        return user in SERVICE_KEEPERS
     return user.is_authenticated and (
         user.has_perm_in(Perm.ORG_EDIT, service.organisation_id)
         or user.has_perm_in(Perm.CASE_EDIT, service.organisation_id)
@@ -55,14 +63,14 @@ def may_create_services(user: User) -> bool:
 
 def check_may_create_services(user: User) -> None:
     if not may_create_services(user):
-        raise Http404
+        raise NotAllowed
 
 
 def check_may_see_freshness(user: User) -> None:
     if not user.is_authenticated or not (
         user.has_any(Perm.NRM_OVERSEE) or user.has_global(Perm.SYSTEM_MANAGE)
     ):
-        raise Http404
+        raise NotAllowed
 
 
 def get_service_for(
@@ -73,9 +81,9 @@ def get_service_for(
     try:
         service = NetworkService.objects.visible_to(user).select_related("organisation").get(pk=service_id)
     except (NetworkService.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
     if write and not may_edit_service_of(user, service.organisation_id):
-        raise Http404
+        raise NotAllowed
     if capacity and not may_update_capacity(user, service):
-        raise Http404
+        raise NotAllowed
     return service

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import NETWORK_IMPORT
 from strom.core.spreadsheets import CsvWriter, FileRejected, Limits, Record, RowError, read_csv, whole_number
 from strom.directory.models import Municipality, Organisation
 from strom.network.forms import hours_from_text, hours_to_text
@@ -198,13 +199,18 @@ def _write_row(row: _Row) -> bool:
     ).first()
     if existing is None:
         service = service_create(
-            by=None, organisation=row.organisation, municipalities=row.municipalities or (), **row.fields
+            by=NETWORK_IMPORT,
+            organisation=row.organisation,
+            municipalities=row.municipalities or (),
+            **row.fields,
         )
     else:
-        service = service_update(by=None, service=existing, municipalities=row.municipalities, **row.fields)
+        service = service_update(
+            by=NETWORK_IMPORT, service=existing, municipalities=row.municipalities, **row.fields
+        )
     changed = "free_places" in row.values and row.free_places != service.free_places
     if changed and (row.free_places is not None or service.capacity):
-        service_update_capacity(by=None, service=service, free_places=row.free_places)
+        service_update_capacity(by=NETWORK_IMPORT, service=service, free_places=row.free_places)
     return existing is None
 
 

@@ -1,23 +1,24 @@
 """Writes for the network directory. Each validates first, runs in one transaction and is audited.
 
-`by=None` is the operator at the command line (`strom network import`), who acts for the system.
+`strom network import` acts as the system actor NETWORK_IMPORT (strom.audit.actors), checked like a user.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.core.countries import is_country
+from strom.core.errors import NotAllowed
 from strom.directory.models import Municipality, Organisation
 from strom.network.access import may_edit_service_of, may_update_capacity
 from strom.network.models import NetworkService, ServiceType
@@ -30,30 +31,36 @@ TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 NAME_MAX_LENGTH = 200
 MAX_PLACES = 1_000_000  # far above any service, far below the column's limit
 
-# The fields a caller may set; `municipalities` is the many-to-many coverage.
-EDITABLE_FIELDS = (
-    "service_type",
-    "name",
-    "description",
-    "countries",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "languages",
-    "opening_hours",
-    "open_247",
-    "hours",
-    "capacity",
-    "for_adults",
-    "for_children",
-    "for_men",
-    "for_women",
-    "for_families",
-    "nrm_focal_point",
-    "trm_focal_point",
-    "is_active",
-)
+
+class ServiceFields(TypedDict, total=False):
+    """The fields a caller may set, each optional (an update changes only those given); `municipalities`,
+    the many-to-many coverage, is a parameter of its own."""
+
+    service_type: str
+    name: str
+    description: str
+    countries: list[str]
+    address: str
+    phone: str
+    email: str
+    website: str
+    languages: list[str]
+    opening_hours: str
+    open_247: bool
+    hours: list[dict[str, Any]]
+    capacity: int | None
+    for_adults: bool
+    for_children: bool
+    for_men: bool
+    for_women: bool
+    for_families: bool
+    nrm_focal_point: bool
+    trm_focal_point: bool
+    is_active: bool
+
+
+# The same names, in the order they are compared and reported.
+EDITABLE_FIELDS = tuple(ServiceFields.__annotations__)
 
 
 def is_language(code: object) -> bool:
@@ -167,13 +174,13 @@ def _coverage_names(municipalities: Iterable[Municipality]) -> list[int]:
 @transaction.atomic
 def service_create(
     *,
-    by: User | None,
+    by: User | SystemActor,
     organisation: Organisation,
     municipalities: Iterable[Municipality] = (),
-    **fields: Any,
+    **fields: Unpack[ServiceFields],
 ) -> NetworkService:
-    if by is not None and not may_edit_service_of(by, organisation.pk):
-        raise Http404
+    if not may_edit_service_of(by, organisation.pk):
+        raise NotAllowed
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -196,13 +203,13 @@ def service_create(
 @transaction.atomic
 def service_update(
     *,
-    by: User | None,
+    by: User | SystemActor,
     service: NetworkService,
     municipalities: Iterable[Municipality] | None = None,
-    **fields: Any,
+    **fields: Unpack[ServiceFields],
 ) -> NetworkService:
-    if by is not None and not may_edit_service_of(by, service.organisation_id):
-        raise Http404
+    if not may_edit_service_of(by, service.organisation_id):
+        raise NotAllowed
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -247,10 +254,10 @@ def service_update(
 
 @transaction.atomic
 def service_update_capacity(
-    *, by: User | None, service: NetworkService, free_places: int | None
+    *, by: User | SystemActor, service: NetworkService, free_places: int | None
 ) -> NetworkService:
-    if by is not None and not may_update_capacity(by, service):
-        raise Http404
+    if not may_update_capacity(by, service):
+        raise NotAllowed
     service = NetworkService.objects.select_for_update().get(pk=service.pk)
     if service.capacity is None:
         raise ValidationError(
@@ -267,7 +274,8 @@ def service_update_capacity(
         )
     service.free_places = free_places
     service.free_places_updated_at = timezone.now()
-    service.updated_by = by
+    # A system job is named in the audit entry; the row's `updated_by` is for people.
+    service.updated_by = by if not isinstance(by, SystemActor) else None
     service.save(update_fields=["free_places", "free_places_updated_at", "updated_by", "updated_at"])
     audit_record(
         actor=by,
