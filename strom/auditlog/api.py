@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from strom.api.auth import api_user
-from strom.audit.access import check_may_browse_audit
-from strom.audit.forms import AuditFilterForm
-from strom.audit.selectors import PAGE_SIZE, audit_entries_for, audit_page
-from strom.audit.views import record_browse
+from strom.auditlog.access import check_may_browse_audit
+from strom.auditlog.forms import AuditFilterForm
+from strom.auditlog.selectors import PAGE_SIZE, audit_entries_for, audit_page
+from strom.auditlog.services import record_browse
 
 router = Router(tags=["audit"])
 

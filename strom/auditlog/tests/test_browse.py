@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from strom.audit.models import AuditEntry
-from strom.audit.selectors import PAGE_SIZE
 from strom.audit.services import audit_record
+from strom.auditlog.selectors import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from strom.accounts.models import User
-from strom.audit.access import check_may_browse_audit
-from strom.audit.forms import AuditFilterForm
-from strom.audit.selectors import AuditPage, audit_entries_for, audit_page
-from strom.audit.services import audit_record
+from strom.accounts.http import AuthenticatedHttpRequest
+from strom.auditlog.access import check_may_browse_audit
+from strom.auditlog.forms import AuditFilterForm
+from strom.auditlog.selectors import AuditPage, audit_entries_for, audit_page
+from strom.auditlog.services import record_browse
 from strom.core.htmx import render_htmx
-from strom.core.roles import Perm
 from strom.directory.models import Organisation
 
 PAGING = ("before", "after")
@@ -22,26 +21,9 @@ def _position(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def record_browse(user: User, form: AuditFilterForm, *, paging: str) -> None:
-    """Looking at the log is itself logged: which filters (never their values), and from where."""
-    filters = form.filters()
-    org_ids = user.org_ids_with(Perm.AUDIT_VIEW_ORG)
-    organisation_id = filters.organisation_id
-    if organisation_id is None and len(org_ids) == 1 and not user.has_global(Perm.AUDIT_VIEW_ALL):
-        organisation_id = next(iter(org_ids))
-    audit_record(
-        actor=user,
-        action="audit.browse",
-        object_type="audit",
-        organisation_id=organisation_id,
-        details={"filters": filters.used(), "page": paging},
-    )
-
-
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     check_may_browse_audit(user)
     # Always bound: every filter is optional, so the first visit is simply "no filters".
     form = AuditFilterForm(request.GET, user=user)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import User
-from strom.audit.selectors import AuditFilters
+from strom.auditlog.selectors import AuditFilters
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strom.audit import views
+from strom.auditlog import views
 
 app_name = "audit"
 urlpatterns = [
