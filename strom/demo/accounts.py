@@ -6,7 +6,9 @@ Every person here is synthetic. The TOTP secrets are random per installation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +17,7 @@ from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.core.roles import OrgType, Role, check_may_hold
 from strom.directory.models import Municipality, Organisation
+from strom.directory.services import municipality_create, organisation_create
 
 DEMO_PASSWORD = "strom-demo-2026"  # noqa: S105 - printed to every demo user; never in production
 DEMO_ACTION = "demo.load"
@@ -94,40 +97,119 @@ USERS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def demo_loaded() -> bool:
     return AuditEntry.objects.filter(action=DEMO_ACTION).exists()
 
 
 @transaction.atomic
 def demo_load() -> dict[str, int]:
-    """Create the demo rows; returns what was created, by kind."""
+    """Create the demo rows; returns what was created, by kind.
+
+    The municipalities and organisations are made by the demo's system administrator through the
+    directory's services (validated and audited there). Only what has no service is written here: the
+    system administrator's own organisation, and the accounts (see demo_accounts_create).
+    """
     created = {"municipalities": 0, "organisations": 0, "users": 0}
+    admin = _system_admin(created)
     municipalities: dict[tuple[str, str], Municipality] = {}
     for country, name, code in MUNICIPALITIES:
-        place, new = Municipality.objects.get_or_create(country=country, code=code, defaults={"name": name})
+        place = Municipality.objects.filter(country=country, code=code).first()
+        if place is None:
+            place = municipality_create(by=admin, country=country, name=name, code=code)
+            created["municipalities"] += 1
         municipalities[(country, code)] = place
-        created["municipalities"] += new
     organisations: dict[str, Organisation] = {}
     for org in ORGANISATIONS:
-        municipality = municipalities[(org.country, org.municipality)] if org.municipality else None
-        organisation, new = Organisation.objects.get_or_create(
-            country=org.country,
-            name=org.name,
-            defaults={"org_type": org.org_type, "municipality": municipality},
-        )
+        organisation = Organisation.objects.filter(country=org.country, name=org.name).first()
+        if organisation is None:
+            organisation = organisation_create(
+                by=admin,
+                name=org.name,
+                org_type=org.org_type,
+                country=org.country,
+                municipality=municipalities[(org.country, org.municipality)] if org.municipality else None,
+            )
+            created["organisations"] += 1
         organisations[org.key] = organisation
-        created["organisations"] += new
-    for person in USERS:
-        if User.objects.filter(email=person.email).exists():
-            continue
-        user = User.objects.create_user(
-            person.email, DEMO_PASSWORD, full_name=person.full_name, language=person.language
-        )
-        # The demo obeys the same rule as every grant: a role only where the organisation's type may hold it.
-        check_may_hold(organisations[person.org].org_type, person.role)
-        Membership.objects.create(user=user, organisation=organisations[person.org], role=person.role)
-        if user.requires_two_factor:
-            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
-        created["users"] += 1
+    created["users"] += demo_accounts_create(USERS, organisations)
     audit_record(actor=None, action=DEMO_ACTION, object_type="demo", details=created)
     return created
+
+
+def _system_admin(created: dict[str, int]) -> User:
+    """The demo's system administrator, who makes the rest of the directory through its services.
+
+    An empty installation has nobody who may create an organisation, so the administrator's own
+    organisation and account are written here, the way `strom createadmin` makes the first one.
+    """
+    person = next(p for p in USERS if p.role == Role.SYSTEM_ADMIN)
+    org = next(o for o in ORGANISATIONS if o.key == person.org)
+    assert org.municipality is None  # made before any municipality exists
+    home = Organisation.objects.filter(country=org.country, name=org.name).first()
+    if home is None:
+        home = Organisation.objects.create(name=org.name, org_type=org.org_type, country=org.country)
+        audit_record(
+            actor=None,
+            action="organisation.create",
+            object_type="organisation",
+            object_ref=home.pk,
+            organisation_id=home.pk,
+            details={"via": "demo"},
+        )
+        created["organisations"] += 1
+    created["users"] += demo_accounts_create([person], {person.org: home})
+    # Read again: the roles a user object holds are worked out once.
+    return User.objects.get(email=person.email)
+
+
+@transaction.atomic
+def demo_accounts_create(people: list[DemoUser], organisations: dict[str, Organisation]) -> int:
+    """Demo accounts with their membership and, where the role needs it, a confirmed authenticator.
+
+    Written here and not through the services on purpose: a real account comes from an invitation,
+    which is e-mailed and accepted by the person it names; the demo's people are synthetic and have no
+    mailbox. Each account and membership is audited as `strom createadmin` audits the first admin's.
+    """
+    count = 0
+    for person in people:
+        if User.objects.filter(email=person.email).exists():
+            continue
+        organisation = organisations[person.org]
+        # The demo obeys the same rule as every grant: a role only where the organisation's type may hold it.
+        check_may_hold(organisation.org_type, person.role)
+        # Hashed once: Argon2 is slow on purpose, and every demo account has the same password.
+        user = User.objects.create(
+            email=person.email,
+            password=demo_password_hash(),
+            full_name=person.full_name,
+            language=person.language,
+        )
+        membership = Membership.objects.create(user=user, organisation=organisation, role=person.role)
+        if user.requires_two_factor:
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+        _audit_account(user, membership)
+        count += 1
+    return count
+
+
+def _audit_account(user: User, membership: Membership) -> None:
+    audit_record(
+        actor=None,
+        action="user.create",
+        object_type="user",
+        object_ref=user.pk,
+        details={"via": "demo"},
+    )
+    audit_record(
+        actor=None,
+        action="membership.create",
+        object_type="membership",
+        object_ref=membership.pk,
+        organisation_id=membership.organisation_id,
+        details={"role": membership.role},
+    )
