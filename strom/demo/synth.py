@@ -916,7 +916,11 @@ def _sequence_ids(cursor: Any, table: str, count: int) -> list[int]:
 
 
 def write_batch(plan: Plan, batch_no: int) -> Result:
-    """Generate and COPY one batch in one transaction; retry with other references on a clash."""
+    """Generate and COPY one batch in one transaction; retry with other references on a clash.
+
+    The one place the synthetic cases are written, straight to the tables and past the services, for
+    speed (see the module's docstring for what is done here in their place).
+    """
     from psycopg import errors
 
     start = batch_no * plan.batch
@@ -974,7 +978,13 @@ def _worker_batch(batch_no: int) -> Result:
 
 
 def ensure_organisations(org_count: int, *, users_per_org: int = 3) -> list[OrgInfo]:
-    """Synthetic organisations in the demo municipalities, each with case workers and a supervisor."""
+    """Synthetic organisations in the demo municipalities, each with case workers and a supervisor.
+
+    Written with bulk_create, not through the directory and account services: a performance run wants
+    hundreds of staff accounts in one go, and they exist only to own the synthetic cases. Like the cases
+    (write_batch), they are recorded by the one `synth.generate` audit entry of the run, which holds
+    counts and the seed, nothing about a person.
+    """
     from django.contrib.auth.hashers import make_password
 
     from strom.accounts.models import Membership, User
