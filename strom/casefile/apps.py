@@ -6,5 +6,31 @@ class CasefileConfig(AppConfig):
     label = "casefile"
 
     def ready(self) -> None:
-        # The case page's sections and timeline sources, and removal of document files with their rows.
-        from strom.casefile import selectors, signals, timeline  # noqa: F401
+        # Timeline sources register on import; the signals remove document files with their rows.
+        from django.utils.translation import gettext_lazy as _
+
+        from strom.casefile import signals, timeline  # noqa: F401
+        from strom.casefile.selectors import casefile_sections_context
+        from strom.core.registry import CaseSection, SectionLink, register_case_section
+
+        register_case_section(
+            CaseSection(
+                name="casefile",
+                order=60,
+                context=casefile_sections_context,
+                templates=(
+                    "casefile/_events.html",
+                    "casefile/_perpetrators.html",
+                    "casefile/_notes.html",
+                    "casefile/_documents.html",
+                ),
+                links=(
+                    SectionLink("casefile-events", _("Trafficking events")),
+                    SectionLink(
+                        "casefile-perpetrators", _("Perpetrators"), when="casefile_may_see_perpetrators"
+                    ),
+                    SectionLink("casefile-notes", _("Notes")),
+                    SectionLink("casefile-documents", _("Documents")),
+                ),
+            )
+        )

@@ -24,7 +24,6 @@ from strom.casefile.choices import DocumentKind
 from strom.casefile.filetypes import ALLOWED, allowed_extensions
 from strom.casefile.forms import NoteForm
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
-from strom.cases import sections
 from strom.cases.access import can_edit_case, cases_visible_to
 from strom.cases.choices import Exploitation
 from strom.cases.models import Case
@@ -82,7 +81,6 @@ def same_name_elsewhere(user: User, case: Case, perpetrators: list[Perpetrator])
     return dict(result)
 
 
-@sections.register
 def casefile_sections_context(user: User, case: Case) -> dict[str, Any]:
     """Everything the four section templates need; see the module docstring for the include contract."""
     may_edit = can_edit_case(user, case)

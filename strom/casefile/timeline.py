@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from strom.casefile import access
-from strom.casefile.selectors import documents_for, events_for
-from strom.cases.timeline import TimelineItem, register
+from strom.casefile.models import CaseDocument, TraffickingEvent
+from strom.core.registry import TimelineItem, register_timeline_source
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -27,10 +27,11 @@ def _section(case: Case, anchor: str) -> str:
     return reverse("casefile:overview", kwargs={"ref": case.ref}) + "#" + anchor
 
 
-@register
+@register_timeline_source
 def events(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        events_for(case)
+        TraffickingEvent.objects.visible_to(user)
+        .filter(case=case)
         .select_related("created_by")
         .only("event_type", "created_at", "created_by__full_name", "created_by__email")
     )
@@ -47,7 +48,7 @@ def events(user: User, case: Case) -> list[TimelineItem]:
     ]
 
 
-@register
+@register_timeline_source
 def perpetrators(user: User, case: Case) -> list[TimelineItem]:
     rows = (
         access.perpetrators_visible_to(user, case)
@@ -65,7 +66,7 @@ def perpetrators(user: User, case: Case) -> list[TimelineItem]:
     ]
 
 
-@register
+@register_timeline_source
 def notes(user: User, case: Case) -> list[TimelineItem]:
     rows = (
         access.notes_visible_to(user, case)
@@ -83,10 +84,11 @@ def notes(user: User, case: Case) -> list[TimelineItem]:
     return items
 
 
-@register
+@register_timeline_source
 def documents(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        documents_for(case)
+        CaseDocument.objects.visible_to(user)
+        .filter(case=case)
         .select_related("uploaded_by")
         .only("kind", "uploaded_at", "uploaded_by__full_name", "uploaded_by__email")
     )

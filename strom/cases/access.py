@@ -53,6 +53,12 @@ def get_case_for(user: User, ref: str, *, write: bool = False) -> Case:
     return case
 
 
+def check_casework(user: User) -> None:
+    """Casework pages exist only for people who hold or open cases; for everyone else they are 404."""
+    if not (user.has_any(Perm.CASE_VIEW) or user.has_any(Perm.CASE_CREATE)):
+        raise Http404
+
+
 def can_edit_case(user: User, case: Case) -> bool:
     if case.anonymised_at is not None:
         return False
@@ -77,20 +83,13 @@ def get_person_for(user: User, person_id: int, *, write: bool = False) -> Person
     """A person is reachable through a case the user may see (or edit)."""
     from strom.cases.models import Person
 
-    cases = cases_visible_to(user, _all_cases())
     try:
-        person = Person.objects.filter(cases__in=cases).distinct().get(pk=person_id)
+        person = Person.objects.visible_to(user).get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not any(can_edit_case(user, c) for c in person.cases.all()):
         raise Http404
     return person
-
-
-def _all_cases() -> CaseQuerySet:
-    from strom.cases.models import Case
-
-    return Case.objects.all()
 
 
 # --- country rules ---------------------------------------------------------------------------------------

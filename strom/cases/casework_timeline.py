@@ -15,13 +15,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from strom.audit.models import AuditEntry
-from strom.cases import timeline
 from strom.cases.choices import DocumentType
 from strom.cases.models import Case, Person
+from strom.core.registry import TimelineItem, register_timeline_source
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
-    from strom.cases.timeline import TimelineItem
 
 CASE_ACTIONS = ("case.open", "case.update")
 PERSON_ACTIONS = ("person.create", "person.update", "person.document_add")
@@ -53,13 +52,13 @@ def _title(entry: AuditEntry) -> str:
     }
 
 
-@timeline.register
+@register_timeline_source
 def casework_items(user: User, case: Case) -> list[TimelineItem]:
     entries = AuditEntry.objects.filter(
         Q(object_type="case", object_ref=case.ref, action__in=CASE_ACTIONS)
         | Q(object_type="person", object_ref=str(case.person_id), action__in=PERSON_ACTIONS)
     ).order_by("-seq")[:100]
     return [
-        timeline.TimelineItem(at=e.at, kind=e.action.replace(".", "_"), title=_title(e), actor=e.actor_label)
+        TimelineItem(at=e.at, kind=e.action.replace(".", "_"), title=_title(e), actor=e.actor_label)
         for e in entries
     ]

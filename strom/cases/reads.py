@@ -25,3 +25,17 @@ def case_read_record(*, by: User, case: Case, section: str = "") -> None:
         organisation_id=case.organisation_id,
         details={"section": section} if section else None,
     )
+
+
+def audit_case_list(user: User, rows: list[Case], *, channel_page: str = "list") -> None:
+    """One audit entry per page of results, naming the cases whose persons were shown."""
+    if not rows:
+        return
+    org_ids = {c.organisation_id for c in rows}
+    audit_read(
+        actor=user,
+        object_type="case",
+        object_ref=rows[0].ref if len(rows) == 1 else "",
+        organisation_id=org_ids.pop() if len(org_ids) == 1 else None,
+        details={"list": channel_page, "refs": [c.ref for c in rows]},
+    )

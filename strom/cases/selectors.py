@@ -92,8 +92,8 @@ def possible_duplicates(
         condition |= Q(pk__in=IdentityDocument.objects.filter(number_index__in=indexes).values("person_id"))
     visible = Case.objects.visible_to(user)
     persons = (
-        Person.objects.filter(condition, cases__in=visible)
-        .distinct()
+        Person.objects.visible_to(user)
+        .filter(condition)
         .prefetch_related(Prefetch("cases", queryset=visible.order_by("-opened_at"), to_attr="visible_cases"))
         .order_by("-pk")
     )
@@ -246,3 +246,11 @@ def my_cases(user: User, *, limit: int = 10) -> list[Case]:
         .select_related("municipality")
         .order_by(F("next_due_at").asc(nulls_last=True), "-opened_at", "-id")[:limit]
     )
+
+
+def my_cases_panel(user: User) -> dict[str, Any] | None:
+    """The dashboard's "My cases" (cases/_dashboard_panel.html), for those who hold cases. References,
+    stages and dates only: no names, so the dashboard is not a read of personal data."""
+    if not user.has_any(Perm.CASE_VIEW):
+        return None
+    return {"my_cases": my_cases(user), "today": timezone.localdate()}

@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -34,8 +32,7 @@ from strom.cases.forms import (
     PersonEditForm,
 )
 from strom.cases.models import Case, Person
-from strom.cases.reads import case_read_record
-from strom.cases.sections import sections_context
+from strom.cases.reads import audit_case_list, case_read_record
 from strom.cases.selectors import case_list, case_page_data, possible_duplicates
 from strom.cases.services import (
     EditConflict,
@@ -47,9 +44,9 @@ from strom.cases.services import (
     person_update,
 )
 from strom.cases.services_casework import case_open_with_person
-from strom.cases.timeline import timeline_for
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
+from strom.core.registry import case_sections_context, timeline_for
 from strom.core.roles import Perm
 
 EXPLOITATION_LABELS = dict(Exploitation.choices)
@@ -61,29 +58,9 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def check_casework(user: User) -> None:
-    """Casework pages exist only for people who hold or open cases; for everyone else they are 404."""
-    if not (user.has_any(Perm.CASE_VIEW) or user.has_any(Perm.CASE_CREATE)):
-        raise Http404
-
-
 def _check_may_open(user: User) -> None:
     if not user.has_any(Perm.CASE_CREATE):
         raise Http404
-
-
-def audit_case_list(user: User, rows: list[Case], *, channel_page: str = "list") -> None:
-    """One audit entry per page of results, naming the cases whose persons were shown."""
-    if not rows:
-        return
-    org_ids = {c.organisation_id for c in rows}
-    audit_read(
-        actor=user,
-        object_type="case",
-        object_ref=rows[0].ref if len(rows) == 1 else "",
-        organisation_id=org_ids.pop() if len(org_ids) == 1 else None,
-        details={"list": channel_page, "refs": [c.ref for c in rows]},
-    )
 
 
 # --- list --------------------------------------------------------------------------------------------
@@ -93,7 +70,7 @@ def audit_case_list(user: User, rows: list[Case], *, channel_page: str = "list")
 @require_GET
 def case_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    check_casework(user)
+    access.check_casework(user)
     form = CaseFilterForm(request.GET or None, user=user)
     page = case_list(user, form.filters(), cursor=request.GET.get("cursor", ""))
     audit_case_list(user, page.rows)
@@ -414,29 +391,12 @@ def conflict_rows(changes: list[FieldChange]) -> list[dict[str, str]]:
 # --- parts of the case owned by other apps ----------------------------------------------------------
 
 
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 def case_sections(user: User, case: Case) -> dict[str, Any]:
-    """The context of the case page's sections, each by its own contract (see the section templates):
-    the stage panel and tasks of this app, then those the other apps register (strom/cases/sections.py).
-
-    None of these audits: the case page records one read of the case for the whole response.
+    """The context of the case page's sections, which the apps register (strom/core/registry.py), each
+    by its own contract (see the section templates). None of them audits: the case page records one
+    read of the case for the whole response.
     """
-    from strom.cases.selectors_stages import stage_panel_context, tasks_context
-
-    context: dict[str, Any] = {
-        "has_stage_panel": _template_exists("cases/stages/_stage_panel.html"),
-        "has_tasks": _template_exists("cases/stages/_tasks.html"),
-    }
-    context.update(stage_panel_context(user, case))
-    context.update(tasks_context(user, case))
-    context.update(sections_context(user, case))
+    context = case_sections_context(user, case)
     # The page's own values win where a section uses the same name for the same thing.
     context["case"] = case
     context["may_edit"] = access.can_edit_case(user, case)

@@ -6,5 +6,19 @@ class ConsentConfig(AppConfig):
     label = "consent"
 
     def ready(self) -> None:
-        # The case page's consent section and timeline source register themselves on import.
-        from strom.consent import selectors, timeline  # noqa: F401
+        # The timeline source registers itself on import.
+        from django.utils.translation import gettext_lazy as _
+
+        from strom.consent import timeline  # noqa: F401
+        from strom.consent.selectors import consent_section_context
+        from strom.core.registry import CaseSection, SectionLink, register_case_section
+
+        register_case_section(
+            CaseSection(
+                name="consent",
+                order=40,
+                context=consent_section_context,
+                templates=("consent/_case_section.html",),
+                links=(SectionLink("consent", _("Consent")),),
+            )
+        )

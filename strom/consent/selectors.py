@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strom.cases import access, sections
+from strom.cases import access
 from strom.cases.models import Case, Person
 from strom.consent.models import ConsentRecord, Purpose
 from strom.core.errors import NotAllowed
@@ -160,7 +160,6 @@ def overview(records: Iterable[ConsentRecord], *, today: dt.date | None = None) 
     return rows
 
 
-@sections.register
 def consent_section_context(user: User, case: Case) -> dict[str, Any]:
     """Context for consent/_case_section.html on the case page.
 

@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
-from strom.cases import timeline
 from strom.cases.models import Case
-from strom.cases.timeline import TimelineItem
 from strom.consent.models import ConsentRecord
 from strom.consent.selectors import records_for_case
+from strom.core.registry import TimelineItem, register_timeline_source
 
 
 def _name(user: object) -> str:
@@ -23,7 +22,7 @@ def _what(record: ConsentRecord) -> str:
     return f"{label}: {record.recipient_display}" if record.recipient_display else label
 
 
-@timeline.register
+@register_timeline_source
 def consent_items(user: User, case: Case) -> list[TimelineItem]:
     url = reverse("consent:overview", kwargs={"ref": case.ref})
     items: list[TimelineItem] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from strom.cases import sections
 from strom.screening.models import Screening, ScreeningRecheck
 
 if TYPE_CHECKING:
@@ -30,7 +29,6 @@ def screenings_for(user: User, *, case: Case | None = None) -> list[Screening]:
     return list(qs.order_by("-id"))
 
 
-@sections.register
 def screening_section_context(user: User, case: Case) -> dict[str, Any]:
     """The case page's list of the case's screenings (cases/case_detail.html, "screenings")."""
     return {"screenings": screenings_for(user, case=case)}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from strom.cases.timeline import TimelineItem, register
+from strom.core.registry import TimelineItem, register_timeline_source
 from strom.screening.scoring import LEVEL_LABELS
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from strom.cases.models import Case
 
 
-@register
+@register_timeline_source
 def screening_items(user: User, case: Case) -> list[TimelineItem]:
     from strom.screening.selectors import screenings_for
 

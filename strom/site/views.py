@@ -7,14 +7,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
-from strom.core.roles import Perm
+from strom.core.registry import dashboard_context
 
 
 @require_GET
@@ -42,23 +42,11 @@ def set_language(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The home page: the panels the apps register (strom/core/registry.py), then the user's
+    organisations."""
     user = request.user
-    assert isinstance(user, User)
-    memberships = user.active_memberships()
-    context: dict[str, object] = {"memberships": memberships}
-    if user.has_any(Perm.CASE_VIEW):
-        from strom.cases.selectors import my_cases
-
-        # References, stages and dates only: no names, so the dashboard is not a read of personal data.
-        context["show_my_cases"] = True
-        context["my_cases"] = my_cases(user)
-        context["today"] = timezone.localdate()
-    if user.has_any(Perm.REFERRAL_RESPOND) or user.has_any(Perm.REFERRAL_SEND):
-        from strom.referrals.selectors import referral_counts
-
-        # Counts only: nothing about a person.
-        context["referrals"] = referral_counts(user)
+    context: dict[str, object] = {"memberships": user.active_memberships(), **dashboard_context(user)}
     return render(request, "site/dashboard.html", context)
 
 

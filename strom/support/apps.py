@@ -6,5 +6,19 @@ class SupportConfig(AppConfig):
     label = "support"
 
     def ready(self) -> None:
-        # The case page's section and timeline source for needs, plan and services register on import.
-        from strom.support import selectors, timeline  # noqa: F401
+        # The timeline source for needs, plan and services registers itself on import.
+        from django.utils.translation import gettext_lazy as _
+
+        from strom.core.registry import CaseSection, SectionLink, register_case_section
+        from strom.support import timeline  # noqa: F401
+        from strom.support.selectors import support_section_context
+
+        register_case_section(
+            CaseSection(
+                name="support",
+                order=30,
+                context=support_section_context,
+                templates=("support/_case_section.html",),
+                links=(SectionLink("support", _("Support")),),
+            )
+        )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 
-from strom.cases import access, sections
+from strom.cases import access
 from strom.cases.models import Case
 from strom.support.choices import STATUTORY_MINIMUM, Coverage, Priority, ServiceStatus, ServiceType
 from strom.support.models import Need, NeedsAssessment, NotNeeded, PlanReview, Service, SupportPlan
@@ -127,7 +127,6 @@ def case_coverage(case: Case) -> list[CoverageRow]:
     return coverage(services_for(case), not_needed_for(case), latest_assessment(case))
 
 
-@sections.register
 def support_section_context(user: User, case: Case) -> dict[str, Any]:
     """Context for support/_case_section.html on the case page.
 

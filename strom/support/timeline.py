@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
-from strom.cases import timeline
 from strom.cases.models import Case
-from strom.cases.timeline import TimelineItem
+from strom.core.registry import TimelineItem, register_timeline_source
 from strom.support.choices import ServiceType
 from strom.support.models import NeedsAssessment, PlanReview, Service, SupportPlanRevision
 
@@ -22,7 +21,7 @@ def _type_label(value: str) -> str:
     return str(dict(ServiceType.choices).get(value, value))
 
 
-@timeline.register
+@register_timeline_source
 def support_items(user: User, case: Case) -> list[TimelineItem]:
     url = reverse("support:overview", kwargs={"ref": case.ref})
     items: list[TimelineItem] = []

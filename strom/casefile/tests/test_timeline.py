@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from strom.casefile import services
 from strom.cases.tests.factories import make_case
-from strom.cases.timeline import timeline_for
+from strom.core.registry import timeline_for
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.urls import reverse
 from strom.audit.models import AuditEntry
 from strom.cases.models import Case, Person
 from strom.cases.tests.factories import make_case
-from strom.cases.timeline import timeline_for
 from strom.core.errors import NotAllowed
+from strom.core.registry import timeline_for
 from strom.screening import indicators
 from strom.screening.models import IndicatorSetVersion, Screening
 from strom.screening.selectors import screening_page
