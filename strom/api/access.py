@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from strom.accounts.models import User
+from typing import TYPE_CHECKING
+
 from strom.api.models import ApiToken
 from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
 
 
 def may_use_api_tokens(user: User) -> bool:

@@ -11,17 +11,20 @@ import hashlib
 import hmac
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from strom.accounts.models import User
 from strom.api.errors import CsrfFailed, InsufficientScope
 from strom.api.models import ApiToken, Scope
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
 
 TOKEN_RE = re.compile(r"^strom_(?P<prefix>[0-9a-f]{8,16})_(?P<secret>[A-Za-z0-9_-]{20,128})$")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -87,7 +90,7 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user: Any = getattr(request, "user", None)
-        if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        if not isinstance(user, get_user_model()) or not user.is_authenticated or not user.is_active:
             return None
         if user.requires_two_factor and not (hasattr(user, "is_verified") and user.is_verified()):
             return None
@@ -99,7 +102,7 @@ class SessionAuth(APIKeyCookie):
 def api_user(request: HttpRequest) -> User:
     """The authenticated user of an API operation (after SessionAuth or ApiTokenAuth)."""
     user = getattr(request, "auth", None)
-    if not isinstance(user, User):
+    if not isinstance(user, get_user_model()):
         # Only reachable in an operation marked auth=None that calls this by mistake.
         raise PermissionError("api_user() called in an operation without authentication")
     return user

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from strom.accounts.models import User
+from typing import TYPE_CHECKING
+
 from strom.api.models import ApiToken, ApiTokenQuerySet
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
 
 
 def api_tokens_of(user: User) -> ApiTokenQuerySet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.accounts.models import User
 from strom.api.access import check_api_tokens_allowed
 from strom.api.auth import hash_token
 from strom.api.models import ApiToken, Scope
 from strom.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
 
 NAME_MAX_LENGTH = 100
 

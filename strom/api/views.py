@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from strom.accounts.models import User
 from strom.api.access import check_api_tokens_allowed, get_api_token_for
 from strom.api.forms import ApiTokenForm
 from strom.api.selectors import api_tokens_of
 from strom.api.services import api_token_create, api_token_revoke
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+if TYPE_CHECKING:
+    from strom.accounts.http import AuthenticatedHttpRequest
 
 
 @login_required
 @never_cache  # the new token is in this response: no cache may keep it
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_api_tokens_allowed(user)
     created = None
     form = ApiTokenForm(request.POST or None)
@@ -53,8 +51,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    user = _user(request)
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
     token = get_api_token_for(user, token_id)
     api_token_revoke(by=user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})

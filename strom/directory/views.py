@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from strom.accounts.models import User
 from strom.core.htmx import render_htmx
 from strom.directory.access import (
     check_directory_allowed,
@@ -28,19 +29,16 @@ from strom.directory.forms import (
 from strom.directory.selectors import organisation_search
 from strom.directory.services import municipality_create, organisation_create, organisation_update
 
+if TYPE_CHECKING:
+    from strom.accounts.http import AuthenticatedHttpRequest
+
 PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_directory_allowed(user)
     filters = DirectoryFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
@@ -66,8 +64,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user = _user(request)
+def organisation_detail(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    user = request.user
     organisation = get_organisation_for(user, organisation_id)
     context = {
         "organisation": organisation,
@@ -79,8 +77,8 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user = _user(request)
+def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    user = request.user
     organisation = get_organisation_for(user, organisation_id, write=True)
     form = OrganisationEditForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -102,8 +100,8 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def organisation_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_manage_directory(user)
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -119,8 +117,8 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def municipality_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def municipality_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_manage_directory(user)
     form = MunicipalityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
