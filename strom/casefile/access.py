@@ -1,4 +1,4 @@
-"""Who may see and change the parts of a case file. Missing and forbidden both raise Http404.
+"""Who may see and change the parts of a case file. Missing and forbidden both raise NotAllowed.
 
 Built on strom.cases.access: everything here starts from `get_case_for`, so a user who cannot see the
 case cannot reach any of its events, notes, documents or perpetrators.
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.cases.access import can_edit_case, get_case_for
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def get_event_for(user: User, ref: str, event_id: int, *, write: bool = False) -
     try:
         event = TraffickingEvent.objects.get(case=case, pk=event_id)
     except TraffickingEvent.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
     event.case = case
     return event
 
@@ -75,11 +75,11 @@ def get_perpetrator_for(user: User, ref: str, perpetrator_id: int, *, write: boo
     case = get_case_for(user, ref, write=write)
     allowed = can_edit_perpetrators(user, case) if write else can_see_perpetrators(user, case)
     if not allowed:
-        raise Http404
+        raise NotAllowed
     try:
         perpetrator = Perpetrator.objects.get(case=case, pk=perpetrator_id)
     except Perpetrator.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
     perpetrator.case = case
     return perpetrator
 
@@ -89,10 +89,10 @@ def get_note_for(user: User, ref: str, note_id: int, *, write: bool = False) -> 
     try:
         note = notes_visible_to(user, case).get(pk=note_id)
     except CaseNote.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
     note.case = case
     if write and not can_edit_note(user, note):
-        raise Http404
+        raise NotAllowed
     return note
 
 
@@ -101,11 +101,11 @@ def get_document_for(user: User, ref: str, document_uuid: uuid.UUID | str) -> Ca
     try:
         document = CaseDocument.objects.get(case=case, uuid=document_uuid)
     except (CaseDocument.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+        raise NotAllowed from None
     document.case = case
     return document
 
 
 def check_may_add_perpetrators(user: User, case: Case) -> None:
     if not can_edit_perpetrators(user, case):
-        raise Http404
+        raise NotAllowed

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import CASE_FILES
 from strom.audit.services import audit_record
 from strom.casefile import access, files
 from strom.casefile.choices import (
@@ -44,6 +45,7 @@ from strom.cases.access import can_edit_case
 from strom.cases.choices import Exploitation, Gender
 from strom.cases.services import save_versioned
 from strom.core.countries import is_country
+from strom.core.errors import NotAllowed
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -52,25 +54,42 @@ if TYPE_CHECKING:
 MAX_TEXT = 20_000
 MAX_PLACE = 100
 
-EVENT_FIELDS = (
-    "event_type",
-    "country",
-    "state",
-    "city",
-    "street",
-    "postal_code",
-    "description",
-    "date_from",
-    "date_from_precision",
-    "date_to",
-    "date_to_precision",
-    "forms_of_exploitation",
-    "industry",
-    "sex_exploitation_types",
-    "means_of_control",
-    "recruitment_methods",
-    "websites_and_apps",
-)
+
+class EventFields(TypedDict, total=False):
+    """What a caller may give for a trafficking event; an update changes only the fields given."""
+
+    event_type: str
+    country: str
+    state: str
+    city: str
+    street: str
+    postal_code: str
+    description: str
+    date_from: dt.date | None
+    date_from_precision: str
+    date_to: dt.date | None
+    date_to_precision: str
+    forms_of_exploitation: list[str]
+    industry: str
+    sex_exploitation_types: list[str]
+    means_of_control: list[str]
+    recruitment_methods: list[str]
+    websites_and_apps: list[str]
+
+
+class PerpetratorFields(TypedDict, total=False):
+    """What a caller may give for a perpetrator; an update changes only the fields given."""
+
+    name: str
+    aliases: str
+    gender: str
+    nationality: str
+    roles: list[str]
+    relationship: str
+    details: str
+
+
+EVENT_FIELDS = tuple(EventFields.__annotations__)
 EVENT_MULTI: dict[str, type[models.TextChoices]] = {
     "forms_of_exploitation": Exploitation,
     "sex_exploitation_types": SexExploitationType,
@@ -78,10 +97,10 @@ EVENT_MULTI: dict[str, type[models.TextChoices]] = {
     "recruitment_methods": RecruitmentMethod,
     "websites_and_apps": WebsiteOrApp,
 }
-PERPETRATOR_FIELDS = ("name", "aliases", "gender", "nationality", "roles", "relationship", "details")
+PERPETRATOR_FIELDS = tuple(PerpetratorFields.__annotations__)
 
 
-def _check_fields(data: dict[str, Any], allowed: Iterable[str]) -> None:
+def _check_fields(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -163,10 +182,10 @@ def validate_event(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def event_record(*, by: User, case: Case, **data: Any) -> TraffickingEvent:
+def event_record(*, by: User, case: Case, **data: Unpack[EventFields]) -> TraffickingEvent:
     _check_fields(data, EVENT_FIELDS)
     if not can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
     clean = validate_event({name: data.get(name) for name in EVENT_FIELDS})
     with transaction.atomic():
         event = TraffickingEvent.objects.create(case=case, created_by=by, **clean)
@@ -184,11 +203,13 @@ def event_record(*, by: User, case: Case, **data: Any) -> TraffickingEvent:
     return event
 
 
-def event_update(*, by: User, event: TraffickingEvent, version: int, **data: Any) -> TraffickingEvent:
+def event_update(
+    *, by: User, event: TraffickingEvent, version: int, **data: Unpack[EventFields]
+) -> TraffickingEvent:
     _check_fields(data, EVENT_FIELDS)
     case = event.case
     if not can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
     merged = validate_event({**{f: getattr(event, f) for f in EVENT_FIELDS}, **data})
     submitted = {f: merged[f] for f in data}
     with transaction.atomic():
@@ -239,10 +260,10 @@ def validate_perpetrator(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def perpetrator_add(*, by: User, case: Case, **data: Any) -> Perpetrator:
+def perpetrator_add(*, by: User, case: Case, **data: Unpack[PerpetratorFields]) -> Perpetrator:
     _check_fields(data, PERPETRATOR_FIELDS)
     if not access.can_edit_perpetrators(by, case):
-        raise ValidationError(_("You may not record perpetrators for this case."))
+        raise NotAllowed(_("You may not record perpetrators for this case."))
     clean = validate_perpetrator({name: data.get(name) for name in PERPETRATOR_FIELDS})
     with transaction.atomic():
         perpetrator = Perpetrator.objects.create(case=case, created_by=by, **clean)
@@ -260,11 +281,13 @@ def perpetrator_add(*, by: User, case: Case, **data: Any) -> Perpetrator:
     return perpetrator
 
 
-def perpetrator_update(*, by: User, perpetrator: Perpetrator, version: int, **data: Any) -> Perpetrator:
+def perpetrator_update(
+    *, by: User, perpetrator: Perpetrator, version: int, **data: Unpack[PerpetratorFields]
+) -> Perpetrator:
     _check_fields(data, PERPETRATOR_FIELDS)
     case = perpetrator.case
     if not access.can_edit_perpetrators(by, case):
-        raise ValidationError(_("You may not record perpetrators for this case."))
+        raise NotAllowed(_("You may not record perpetrators for this case."))
     merged = validate_perpetrator({**{f: getattr(perpetrator, f) for f in PERPETRATOR_FIELDS}, **data})
     submitted = {f: merged[f] for f in data}
     with transaction.atomic():
@@ -304,7 +327,7 @@ def _validate_body(body: str) -> str:
 
 def note_add(*, by: User, case: Case, body: str, restricted: bool = False) -> CaseNote:
     if not can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
     body = _validate_body(body)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=by, body=body, restricted=restricted)
@@ -365,7 +388,7 @@ def _too_large(size: int) -> str:
 def document_upload(*, by: User, case: Case, file: UploadedFile, title: str, kind: str) -> CaseDocument:
     """Check the file (size, type from its content), encrypt it, store it, record it. All or nothing."""
     if not can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if not title:
@@ -494,13 +517,28 @@ def documents_reencrypt(
         if progress:
             progress(result.rewritten)
     audit_record(
-        actor=None,
+        actor=CASE_FILES,
         action="documents.reencrypt",
         object_type="document",
         object_ref="*",
         details={"rewritten": result.rewritten, "skipped": result.skipped, "failed": result.failed},
     )
     return result
+
+
+def orphan_files_delete(*, names: list[str]) -> int:
+    """Delete stored files no document row points at (names from `orphan_files`), and record it."""
+    for name in names:
+        files.delete_blob(name)
+    if names:
+        audit_record(
+            actor=CASE_FILES,
+            action="documents.orphans_delete",
+            object_type="document",
+            object_ref="*",
+            details={"deleted": len(names)},
+        )
+    return len(names)
 
 
 def orphan_files(*, older_than: dt.timedelta = dt.timedelta(hours=1)) -> list[str]:

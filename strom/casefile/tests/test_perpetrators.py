@@ -14,6 +14,7 @@ from strom.casefile import access, services
 from strom.casefile.models import Perpetrator
 from strom.casefile.selectors import casefile_sections_context, same_name_elsewhere
 from strom.cases.tests.factories import hotline_supervisor, make_case
+from strom.core.errors import NotAllowed
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_hotline_owner_sees_the_case_but_not_its_perpetrators(cast: Cast, as_per
     assert "casefile-perpetrators" not in page.content.decode()
     assert client.get(reverse("api:casefile_perpetrator_list", kwargs={"ref": case.ref})).status_code == 404
     assert client.get(reverse("casefile:perpetrator_create", kwargs={"ref": case.ref})).status_code == 404
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         services.perpetrator_add(by=hotline, case=case, name="Someone")
 
 

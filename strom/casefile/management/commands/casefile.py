@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from strom.audit.services import audit_record
-from strom.casefile import files, services
+from strom.casefile import services
 
 
 class Command(BaseCommand):
@@ -51,16 +50,8 @@ class Command(BaseCommand):
             orphans = services.orphan_files(older_than=dt.timedelta(hours=options["older_than_hours"]))
             for name in orphans:
                 self.stdout.write(name)
-            if options["delete"] and orphans:
-                for name in orphans:
-                    files.delete_blob(name)
-                audit_record(
-                    actor=None,
-                    action="documents.orphans_delete",
-                    object_type="document",
-                    object_ref="*",
-                    details={"deleted": len(orphans)},
-                )
+            if options["delete"]:
+                services.orphan_files_delete(names=orphans)
             self.stdout.write(
                 (
                     _("%(count)d orphaned files deleted.")
