@@ -8,7 +8,7 @@ every case row, leaving only the audit record that it happened.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -40,7 +40,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(cases__in=Case.objects.visible_to(user)).distinct()
 
 
-class CasePartQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class CasePartQuerySet(models.QuerySet[_M]):
     """Rows that belong to a case are visible exactly when their case is (strom.cases.access).
 
     A model further down the case names its path to the case in a subclass (`case_path`).
@@ -48,14 +51,14 @@ class CasePartQuerySet(models.QuerySet[Any]):
 
     case_path = "case"
 
-    def visible_to(self, user: User) -> CasePartQuerySet:
+    def visible_to(self, user: User) -> Self:
         return self.filter(**{f"{self.case_path}__in": Case.objects.visible_to(user)})
 
 
-class PersonPartQuerySet(models.QuerySet[Any]):
+class PersonPartQuerySet(models.QuerySet[_M]):
     """Rows that belong to a person are visible exactly when the person is."""
 
-    def visible_to(self, user: User) -> PersonPartQuerySet:
+    def visible_to(self, user: User) -> Self:
         return self.filter(person__in=Person.objects.visible_to(user))
 
 

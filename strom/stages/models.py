@@ -11,11 +11,15 @@ A country rules version holds no personal data: the rules are law, and who publi
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strom.cases.models import CasePartQuerySet
 from strom.core.countries import country_choices
+from strom.core.retention import Hold, Retention, Scrub
 from strom.crypto.fields import EncryptedTextField
 
 __all__ = [
@@ -42,6 +46,21 @@ __all__ = [
     "ReturnKind",
     "ReturnPlan",
 ]
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class PeriodPartQuerySet(CasePartQuerySet[_M]):
+    case_path = "period__case"
+
+
+class PermitPartQuerySet(CasePartQuerySet[_M]):
+    case_path = "permit__case"
+
+
+class TaskPartQuerySet(CasePartQuerySet[_M]):
+    case_path = "task__case"
 
 
 class DecisionKind(models.TextChoices):
@@ -95,6 +114,9 @@ class Decision(models.Model):
     reason = EncryptedTextField(_("reasons"), blank=True, default="", context_label="cases.decision")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention()
+
     class Meta:
         db_table = "cases_decision"
         verbose_name = _("decision")
@@ -118,6 +140,9 @@ class ReflectionPeriod(models.Model):
         "stages.CountryRuleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         db_table = "cases_reflectionperiod"
@@ -143,6 +168,9 @@ class ReflectionExtension(models.Model):
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PeriodPartQuerySet.as_manager()
+    retention = Retention()
+
     class Meta:
         db_table = "cases_reflectionextension"
         constraints = [models.CheckConstraint(condition=models.Q(days__gt=0), name="extension_days_positive")]
@@ -158,6 +186,9 @@ class CaseStageChange(models.Model):
     at = models.DateTimeField()
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
     reason = EncryptedTextField(_("reason"), blank=True, default="", context_label="cases.casestagechange")
+
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         db_table = "cases_casestagechange"
@@ -184,6 +215,9 @@ class ReturnPlan(models.Model):
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         db_table = "cases_returnplan"
@@ -219,6 +253,9 @@ class ResidencePermit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention()
+
     class Meta:
         db_table = "cases_residencepermit"
         verbose_name = _("residence permit")
@@ -241,6 +278,9 @@ class PermitRenewal(models.Model):
     valid_until = models.DateField(_("valid until"))
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PermitPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         db_table = "cases_permitrenewal"
@@ -296,6 +336,15 @@ class Proceeding(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CasePartQuerySet.as_manager()
+    # Proceedings still running keep the case beyond its retention period (the person may be needed
+    # as a witness, a claim may be pending).
+    retention = Retention(
+        holds_case=Hold(
+            open=~models.Q(status__in=[ProceedingStatus.CONCLUDED, ProceedingStatus.DISCONTINUED])
+        )
+    )
+
     class Meta:
         db_table = "cases_proceeding"
         verbose_name = _("proceedings")
@@ -336,6 +385,10 @@ class CaseTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CasePartQuerySet.as_manager()
+    # Task titles are message keys with dates and counts, never names (strom/stages/clocks.py).
+    retention = Retention(on_anonymise=Scrub(keep=("title_params",)))
 
     class Meta:
         db_table = "cases_casetask"
@@ -380,6 +433,9 @@ class Reminder(models.Model):
     task = models.ForeignKey(CaseTask, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=ReminderKind.choices)
     sent_at = models.DateTimeField()
+
+    objects = TaskPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         db_table = "cases_reminder"
