@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.cases.access import can_edit_case, get_case_for
+from strom.cases.models import Case
 from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from strom.accounts.models import User
-    from strom.cases.models import Case
+    from strom.casefile.models import CaseNoteQuerySet, PerpetratorQuerySet
 
 
 def can_see_perpetrators(user: User, case: Case) -> bool:
@@ -46,6 +47,23 @@ def supervises(user: User, case: Case) -> bool:
 
 def can_edit_note(user: User, note: CaseNote) -> bool:
     return note.author_id == user.pk and can_edit_case(user, note.case)
+
+
+def perpetrator_rows_visible_to(user: User, qs: PerpetratorQuerySet) -> PerpetratorQuerySet:
+    """`can_see_perpetrators` for many cases at once: Perpetrator.objects.visible_to(user)."""
+    cases = Case.objects.visible_to(user).filter(anonymised_at__isnull=True)
+    if not user.has_global(Perm.CASE_EDIT):
+        cases = cases.filter(organisation_id__in=user.org_ids_with(Perm.CASE_EDIT))
+    return qs.filter(case__in=cases)
+
+
+def note_rows_visible_to(user: User, qs: CaseNoteQuerySet) -> CaseNoteQuerySet:
+    """`notes_visible_to` for many cases at once: CaseNote.objects.visible_to(user)."""
+    qs = qs.filter(case__in=Case.objects.visible_to(user))
+    if user.has_global(Perm.CASE_ASSIGN):
+        return qs
+    supervised = Q(case__organisation_id__in=user.org_ids_with(Perm.CASE_ASSIGN))
+    return qs.filter(supervised | Q(restricted=False) | Q(author_id=user.pk))
 
 
 def notes_visible_to(user: User, case: Case) -> QuerySet[CaseNote]:

@@ -8,7 +8,7 @@ city or town included; the country, the region and the value-set fields stay pla
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -28,10 +28,28 @@ from strom.casefile.choices import (
     WebsiteOrApp,
 )
 from strom.cases.choices import Exploitation, Gender
-from strom.cases.models import Case
+from strom.cases.models import Case, CasePartQuerySet
 from strom.core.countries import country_choices
+from strom.core.retention import DELETE, Retention
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.directory.models import validate_country
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+
+class PerpetratorQuerySet(CasePartQuerySet["Perpetrator"]):
+    def visible_to(self, user: User) -> PerpetratorQuerySet:
+        from strom.casefile.access import perpetrator_rows_visible_to
+
+        return perpetrator_rows_visible_to(user, self)
+
+
+class CaseNoteQuerySet(CasePartQuerySet["CaseNote"]):
+    def visible_to(self, user: User) -> CaseNoteQuerySet:
+        from strom.casefile.access import note_rows_visible_to
+
+        return note_rows_visible_to(user, self)
 
 
 def _labels(values: list[str], choices: type[models.TextChoices]) -> list[str]:
@@ -83,6 +101,9 @@ class TraffickingEvent(models.Model):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("trafficking event")
@@ -155,6 +176,10 @@ class Perpetrator(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PerpetratorQuerySet.as_manager()
+    # A trafficker's name in a skeleton is still a name: the whole record goes.
+    retention = Retention(on_anonymise=DELETE)
+
     class Meta:
         verbose_name = _("perpetrator")
         verbose_name_plural = _("perpetrators")
@@ -184,6 +209,9 @@ class CaseNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CaseNoteQuerySet.as_manager()
+    retention = Retention()
+
     class Meta:
         verbose_name = _("note")
         verbose_name_plural = _("notes")
@@ -211,6 +239,10 @@ class CaseDocument(models.Model):
     storage_name = models.CharField(max_length=200, unique=True)
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
+    # The file cannot be scrubbed: the row and the file go.
+    retention = Retention(on_anonymise=DELETE)
 
     class Meta:
         verbose_name = _("document")
