@@ -12,36 +12,31 @@ clears the encrypted text and the free-text provider name and keeps types, state
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from strom.cases.models import Case
+from strom.cases.models import Case, CasePartQuerySet
+from strom.core.retention import Retention
 from strom.crypto.fields import EncryptedTextField
 from strom.directory.models import Organisation
 from strom.support.choices import STATUTORY_MINIMUM, Priority, ServiceStatus, ServiceType
 from strom.support.currencies import DEFAULT_CURRENCY
 
 if TYPE_CHECKING:
-    from strom.accounts.models import User
+    pass
 
 
-class CasePartQuerySet(models.QuerySet[Any]):
-    """Rows of a case part are visible exactly when their case is (strom.cases.access)."""
-
-    case_path = "case"
-
-    def visible_to(self, user: User) -> CasePartQuerySet:
-        return self.filter(**{f"{self.case_path}__in": Case.objects.visible_to(user)})
+_M = TypeVar("_M", bound=models.Model)
 
 
-class PlanPartQuerySet(CasePartQuerySet):
+class PlanPartQuerySet(CasePartQuerySet[_M]):
     case_path = "plan__case"
 
 
-class NeedPartQuerySet(CasePartQuerySet):
+class NeedPartQuerySet(CasePartQuerySet[_M]):
     case_path = "assessment__case"
 
 
@@ -58,6 +53,7 @@ class NeedsAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("needs assessment")
@@ -82,6 +78,7 @@ class Need(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
 
     objects = NeedPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         constraints = [
@@ -111,6 +108,7 @@ class SupportPlan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("support plan")
@@ -145,6 +143,7 @@ class SupportPlanRevision(models.Model):
     saved_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         ordering = ["-version"]
@@ -167,6 +166,7 @@ class PlanReview(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("plan review")
@@ -211,6 +211,7 @@ class Service(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("service")
@@ -264,6 +265,7 @@ class NotNeeded(models.Model):
     )
 
     objects = CasePartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         constraints = [
