@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.cases.models import Case, Person
 from strom.core.countries import country_choices
+from strom.core.retention import Retention
 from strom.crypto.fields import EncryptedTextField
 from strom.directory.models import Organisation
 
@@ -44,7 +45,8 @@ class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
     def visible_to(self, user: User) -> ConsentRecordQuerySet:
         """Records of a visible case, and person-wide records of a person with a visible case."""
         cases = Case.objects.visible_to(user)
-        return self.filter(Q(case__in=cases) | Q(case__isnull=True, person__cases__in=cases)).distinct()
+        persons = Person.objects.visible_to(user)
+        return self.filter(Q(case__in=cases) | Q(case__isnull=True, person__in=persons))
 
 
 class ConsentRecord(models.Model):
@@ -83,6 +85,7 @@ class ConsentRecord(models.Model):
     withdrawal_recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConsentRecordQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("consent record")
