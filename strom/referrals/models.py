@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from strom.cases.models import Case
 from strom.consent.models import ConsentRecord
+from strom.core.retention import Retention
 from strom.crypto.fields import EncryptedTextField
 from strom.directory.models import Municipality, Organisation
 from strom.network.models import NetworkService
@@ -172,6 +173,7 @@ class Referral(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ReferralQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         verbose_name = _("referral")
@@ -223,6 +225,16 @@ class Referral(models.Model):
         return [str(label) for value, label in Section.choices if value in self.scope]
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ReferralPartQuerySet(models.QuerySet[_M]):
+    """A referral's history and reminders are visible exactly when the referral is."""
+
+    def visible_to(self, user: User) -> Self:
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
 class ReferralChange(models.Model):
     """Each state change, for the referral's history and the person's disclosure record."""
 
@@ -230,6 +242,9 @@ class ReferralChange(models.Model):
     state = models.CharField(max_length=12, choices=State.choices)
     at = models.DateTimeField()
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = ReferralPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         ordering = ["at", "id"]
@@ -249,6 +264,9 @@ class ReferralReminder(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=ReferralReminderKind.choices)
     sent_at = models.DateTimeField()
+
+    objects = ReferralPartQuerySet.as_manager()
+    retention = Retention()
 
     class Meta:
         constraints = [
