@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from strom.cases.models import Case
 from strom.network.models import NetworkService, ServiceType
 from strom.referrals.models import Referral, Section
-from strom.referrals.services import referral_accept, referral_create
+from strom.referrals.services import referral_accept
+from strom.referrals.tests.factories import send_new
 
 if TYPE_CHECKING:
     from tests.personas import Cast
@@ -43,14 +44,13 @@ def refer_cases_to_recipient(cast: Cast) -> list[str]:
         # Test persons are "Test<n> Person": the given name is unique, the family name is a common word.
         secrets += [case.ref, *(n for n in (person.given_name,) if len(n) >= 5)]
         try:
-            referral = referral_create(
+            referral = send_new(
                 by=cast.users["supervisor_a"],
                 case=case,
                 service=service,
                 scope=SCOPE,
                 override=True,
                 override_reason="Authorisation test",
-                send=True,
             )
             referral_accept(by=cast.users[RECIPIENT], referral=referral)
         except ValidationError:

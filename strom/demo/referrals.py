@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from strom.accounts.models import User
+from strom.audit.actors import DEMO
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.cases.models import Case
@@ -29,6 +30,7 @@ from strom.referrals.services import (
     referral_complete,
     referral_create,
     referral_decline,
+    referral_send,
     referral_start,
     referral_withdraw,
 )
@@ -94,9 +96,15 @@ def demo_referrals_load() -> int:
     def refer(case: Case, by: User, service: NetworkService, scope: list[str], **kw: Any) -> Any:
         if not kw.get("override"):
             _consent(case, by, service.organisation, country=kw.pop("country", ""))
-        referral = referral_create(
-            by=by, case=case, service=service, scope=scope, send=kw.pop("send", True), **kw
-        )
+        send = kw.pop("send", True)
+        referral = referral_create(by=by, case=case, service=service, scope=scope, **kw)
+        if send:
+            referral_send(
+                by=by,
+                referral=referral,
+                override=kw.get("override", False),
+                override_reason=kw.get("override_reason", ""),
+            )
         made.append(referral)
         return referral
 
@@ -136,6 +144,6 @@ def demo_referrals_load() -> int:
             message="Returning to Rīga next week; needs help with housing and benefits on arrival.",
         )  # fmt: skip
         audit_record(
-            actor=None, action=DEMO_REFERRALS_ACTION, object_type="demo", details={"referrals": len(made)}
+            actor=DEMO, action=DEMO_REFERRALS_ACTION, object_type="demo", details={"referrals": len(made)}
         )
     return len(made)

@@ -17,9 +17,9 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.http import Http404
 
 from strom.cases import access as case_access
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def get_referral_for(user: User, referral_uuid: object) -> Referral:
             .get(uuid=key)
         )
     except (Referral.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
 
 
 def is_sender(user: User, referral: Referral) -> bool:
@@ -128,5 +128,5 @@ def get_received_for(user: User, referral_uuid: object, section: str) -> tuple[R
     referral = get_referral_for(user, referral_uuid)
     scope = receiver_scope(user, referral)
     if section not in scope:
-        raise Http404
+        raise NotAllowed
     return referral, scope

@@ -9,7 +9,8 @@ import uuid
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -20,6 +21,7 @@ from strom.audit.services import audit_read
 from strom.casefile.filetypes import download_content
 from strom.cases import access as case_access
 from strom.core.downloads import document_response
+from strom.core.errors import NotAllowed
 from strom.directory.models import Municipality, Organisation
 from strom.network.access import get_service_for
 from strom.referrals import access, services
@@ -173,7 +175,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> dict[str, Any]
             raise ValidationError({"service_id": [_("Choose the service you refer the person to.")]})
         try:
             service = get_service_for(user, payload.service_id)
-        except Http404:
+        except NotAllowed:
             raise ValidationError({"service_id": [_("There is no service with this id.")]}) from None
     elif payload.to_organisation_id is not None:
         organisation = Organisation.objects.filter(pk=payload.to_organisation_id).first()
@@ -184,20 +186,25 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> dict[str, Any]
         municipality = Municipality.objects.filter(pk=payload.municipality_id).first()
         if municipality is None:
             raise ValidationError({"municipality_id": [_("There is no municipality with this id.")]})
-    referral = services.referral_create(
-        by=user,
-        case=case,
-        service=service,
-        to_organisation=organisation,
-        kind=payload.kind.value,
-        municipality=municipality,
-        scope=[s.value for s in payload.scope],
-        urgency=payload.urgency.value,
-        message=payload.message,
-        override=payload.override,
-        override_reason=payload.override_reason,
-        send=payload.send,
-    )
+    # Sent at once, all or nothing: a refused send leaves no draft behind.
+    with transaction.atomic():
+        referral = services.referral_create(
+            by=user,
+            case=case,
+            service=service,
+            to_organisation=organisation,
+            kind=payload.kind.value,
+            municipality=municipality,
+            scope=[s.value for s in payload.scope],
+            urgency=payload.urgency.value,
+            message=payload.message,
+            override=payload.override,
+            override_reason=payload.override_reason,
+        )
+        if payload.send:
+            services.referral_send(
+                by=user, referral=referral, override=payload.override, override_reason=payload.override_reason
+            )
     return _detail(user, referral)
 
 

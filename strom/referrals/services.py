@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import REFERRAL_EXPIRY, SystemActor
 from strom.audit.services import audit_record
 from strom.cases.models import Case, Person
 from strom.consent.models import Purpose
 from strom.consent.selectors import consent_status
+from strom.core.errors import NotAllowed
 from strom.directory.models import Municipality, Organisation
 from strom.network.models import NetworkService
 from strom.network.selectors import service_accepts, service_covers
@@ -57,7 +58,7 @@ def _add(errors: Errors, field: str, message: str) -> None:
 
 
 def _audit_sender(
-    by: User | None, referral: Referral, action: str, details: dict[str, Any] | None = None
+    by: User | SystemActor, referral: Referral, action: str, details: dict[str, Any] | None = None
 ) -> None:
     audit_record(
         actor=by,
@@ -69,9 +70,7 @@ def _audit_sender(
     )
 
 
-def _audit_receiver(
-    by: User | None, referral: Referral, action: str, details: dict[str, Any] | None = None
-) -> None:
+def _audit_receiver(by: User, referral: Referral, action: str, details: dict[str, Any] | None = None) -> None:
     audit_record(
         actor=by,
         action=action,
@@ -371,11 +370,11 @@ def referral_create(
     message: str = "",
     override: bool = False,
     override_reason: str = "",
-    send: bool = False,
 ) -> Referral:
-    """Make a referral of the case (a draft), and with `send=True` send it at once."""
+    """Make a referral of the case, a draft; `referral_send` sends it (in the same transaction, for a
+    referral sent at once, so that a refused send leaves no draft behind)."""
     if not access.may_send_from(by, case):
-        raise Http404
+        raise NotAllowed
     data = _validate(
         by=by,
         case=case,
@@ -388,7 +387,7 @@ def referral_create(
         message=message,
         override=override,
         override_reason=override_reason,
-        sending=send,
+        sending=False,
     )
     now = timezone.now()
     with transaction.atomic():
@@ -400,8 +399,6 @@ def referral_create(
         )
         ReferralChange.objects.create(referral=referral, state=State.DRAFT, at=now, by=by)
         _audit_sender(by, referral, "referral.create", {"kind": kind, "scope": data["scope"]})
-        if send:
-            _send(by, referral, data, now, into=referral)
     return referral
 
 
@@ -432,7 +429,7 @@ def referral_update(
 ) -> Referral:
     """Change a draft. A sent referral is not edited: withdraw it and send a new one."""
     if not access.may_manage(by, referral):
-        raise Http404
+        raise NotAllowed
     if referral.state != State.DRAFT:
         raise ValidationError(_("Only a draft can be changed. Withdraw the referral and send a new one."))
     if version is not None and version != referral.version:
@@ -475,7 +472,7 @@ _SEND_FIELDS = [
 
 
 def _send(by: User, referral: Referral, data: dict[str, Any], now: dt.datetime, *, into: Referral) -> None:
-    """Send the locked `referral` (a new one, or a draft locked by the caller)."""
+    """Send the draft `referral`, locked by the caller."""
     referral.basis = data["basis"]
     referral.consent = data["consent"]
     referral.cross_border_consent = data["cross_border_consent"]
@@ -505,7 +502,7 @@ def referral_send(
 ) -> Referral:
     """Send a draft: every check again (consent may have changed since the draft was saved)."""
     if not access.may_manage(by, referral):
-        raise Http404
+        raise NotAllowed
     with transaction.atomic():
         # What is checked and sent is the draft as it is now, not as the caller read it.
         locked = _lock(referral)
@@ -535,7 +532,7 @@ def referral_withdraw(*, by: User, referral: Referral, reason: str = "") -> Refe
     A draft was never sent, so there is nothing to take back: it is discarded (`referral_discard`).
     """
     if not access.may_manage(by, referral):
-        raise Http404
+        raise NotAllowed
     errors: Errors = {}
     reason = _text(errors, "reason", reason, REASON_MAX)
     if errors:
@@ -565,7 +562,7 @@ def referral_discard(*, by: User, referral: Referral) -> None:
     """The sender throws a draft away. Nobody else ever saw it, so nothing of it is kept but the audit
     entry; a referral that was sent is withdrawn instead, and its record stays."""
     if not access.may_manage(by, referral):
-        raise Http404
+        raise NotAllowed
     with transaction.atomic():
         locked = _lock(referral)
         if locked.state != State.DRAFT:
@@ -581,7 +578,7 @@ def referral_discard(*, by: User, referral: Referral) -> None:
 
 def _locked_for_answer(by: User, referral: Referral, allowed: Iterable[str]) -> Referral:
     if not access.may_respond(by, referral):
-        raise Http404
+        raise NotAllowed
     locked = _lock(referral)
     if locked.state not in set(allowed):
         raise ValidationError(
@@ -752,7 +749,7 @@ def referrals_expire_due(*, now: dt.datetime | None = None) -> int:
             referral.expired_at = now
             changed = _change(referral, State.EXPIRED, None, now)
             referral.save(update_fields=["expired_at", *changed])
-            _audit_sender(None, referral, "referral.expire")
+            _audit_sender(REFERRAL_EXPIRY, referral, "referral.expire")
             notify.expired(referral)
             expired += 1
     return expired
@@ -772,7 +769,7 @@ def referral_document_read(
     try:
         document = CaseDocument.objects.get(case=referral.case, uuid=document_uuid)
     except (CaseDocument.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+        raise NotAllowed from None
     document.case = referral.case
     data = document_read(by=by, document=document)
     _audit_receiver(by, referral, "referral.document_download", {"document": str(document.uuid)})

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases import access as case_access
@@ -40,12 +42,6 @@ PER_PAGE = 25
 PRINT_LANGUAGES = ("en", "lv", "ru")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _posted(request: HttpRequest) -> Any:
     """The POST data even when empty: a form of optional fields sent blank is still a submission."""
     return request.POST if request.method == "POST" else None
@@ -62,8 +58,8 @@ def _check_referrals_allowed(user: User) -> None:
 
 @login_required
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _check_referrals_allowed(user)
     may_receive = user.has_any(Perm.REFERRAL_RESPOND)
     box = request.GET.get("box") or ("received" if may_receive else "sent")
@@ -96,9 +92,9 @@ def _case_from_query(user: User, raw: str) -> Case | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A referral to a service (?service=ID, from the network) or a transfer (?kind=transfer) of a case."""
-    user = _user(request)
+    user = request.user
     if not user.has_any(Perm.REFERRAL_SEND):
         raise Http404
     transfer = request.GET.get("kind") == Kind.TRANSFER
@@ -140,20 +136,28 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         if target_case is not None:
             send = "send" in request.POST
             try:
-                referral = services.referral_create(
-                    by=user,
-                    case=target_case,
-                    service=service,
-                    to_organisation=data.get("to_organisation"),
-                    kind=Kind.TRANSFER if transfer else Kind.REFERRAL,
-                    municipality=data.get("municipality"),
-                    scope=data.get("scope", []),
-                    urgency=data["urgency"],
-                    message=data["message"],
-                    override=bool(data.get("override")),
-                    override_reason=data.get("override_reason", ""),
-                    send=send,
-                )
+                # Sent at once, all or nothing: a refused send leaves no draft behind.
+                with transaction.atomic():
+                    referral = services.referral_create(
+                        by=user,
+                        case=target_case,
+                        service=service,
+                        to_organisation=data.get("to_organisation"),
+                        kind=Kind.TRANSFER if transfer else Kind.REFERRAL,
+                        municipality=data.get("municipality"),
+                        scope=data.get("scope", []),
+                        urgency=data["urgency"],
+                        message=data["message"],
+                        override=bool(data.get("override")),
+                        override_reason=data.get("override_reason", ""),
+                    )
+                    if send:
+                        services.referral_send(
+                            by=user,
+                            referral=referral,
+                            override=bool(data.get("override")),
+                            override_reason=data.get("override_reason", ""),
+                        )
             except ValidationError as exc:
                 validation_error_to_form(
                     form, exc, prefix_map={"basis": "__all__", "kind": "__all__", "service": "__all__"}
@@ -209,8 +213,8 @@ def _audit_view(user: User, referral: Referral, scope: frozenset[str], *, printe
 
 @login_required
 @require_GET
-def referral_detail(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    user = _user(request)
+def referral_detail(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     context = _detail_context(user, referral)
     _audit_view(user, referral, context["scope"])
@@ -219,9 +223,9 @@ def referral_detail(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def referral_print(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+def referral_print(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
     """The receiver's printable copy of what was shared (the scope only)."""
-    user = _user(request)
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     scope = access.receiver_scope(user, referral)
     if not scope:
@@ -238,8 +242,8 @@ def referral_print(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_edit(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    user = _user(request)
+def referral_edit(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     if not access.may_manage(user, referral) or referral.state != State.DRAFT:
         raise Http404
@@ -275,8 +279,8 @@ def referral_edit(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_send(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    user = _user(request)
+def referral_send(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     if not access.may_manage(user, referral):
         raise Http404
@@ -310,7 +314,7 @@ def referral_send(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 
 def _reason_action(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     referral_uuid: str,
     *,
     allowed: Any,
@@ -321,7 +325,7 @@ def _reason_action(
     button: str,
     done: str,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     if not allowed(user, referral):
         raise Http404
@@ -340,7 +344,7 @@ def _reason_action(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+def referral_withdraw(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
     return _reason_action(
         request,
         referral_uuid,
@@ -356,8 +360,8 @@ def referral_withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_discard(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    user = _user(request)
+def referral_discard(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     if not access.may_manage(user, referral):
         raise Http404
@@ -372,7 +376,7 @@ def referral_discard(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_decline(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+def referral_decline(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
     return _reason_action(
         request,
         referral_uuid,
@@ -386,8 +390,10 @@ def referral_decline(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     )
 
 
-def _simple_action(request: HttpRequest, referral_uuid: str, action: Any, done: str) -> HttpResponse:
-    user = _user(request)
+def _simple_action(
+    request: AuthenticatedHttpRequest, referral_uuid: str, action: Any, done: str
+) -> HttpResponse:
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     if not access.may_respond(user, referral):
         raise Http404
@@ -403,20 +409,20 @@ def _simple_action(request: HttpRequest, referral_uuid: str, action: Any, done: 
 
 @login_required
 @require_POST
-def referral_accept(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+def referral_accept(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
     return _simple_action(request, referral_uuid, services.referral_accept, _("You accepted the referral."))
 
 
 @login_required
 @require_POST
-def referral_start(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+def referral_start(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
     return _simple_action(request, referral_uuid, services.referral_start, _("The service is under way."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_complete(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    user = _user(request)
+def referral_complete(request: AuthenticatedHttpRequest, referral_uuid: str) -> HttpResponse:
+    user = request.user
     referral = access.get_referral_for(user, referral_uuid)
     if not access.may_respond(user, referral) or referral.is_transfer:
         raise Http404
@@ -446,9 +452,11 @@ def referral_complete(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def referral_document(request: HttpRequest, referral_uuid: str, document_uuid: str) -> HttpResponse:
+def referral_document(
+    request: AuthenticatedHttpRequest, referral_uuid: str, document_uuid: str
+) -> HttpResponse:
     """A document the receiver may download because the scope includes documents."""
-    user = _user(request)
+    user = request.user
     referral, _scope = access.get_received_for(user, referral_uuid, Section.DOCUMENTS)
     document, data = services.referral_document_read(by=user, referral=referral, document_uuid=document_uuid)
     return document_response(data, document)
@@ -456,9 +464,9 @@ def referral_document(request: HttpRequest, referral_uuid: str, document_uuid: s
 
 @login_required
 @require_GET
-def disclosures(request: HttpRequest, person_id: int) -> HttpResponse:
+def disclosures(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """What was shared about the person, with whom, when and on what basis; ?print=1&lang=lv to hand over."""
-    user = _user(request)
+    user = request.user
     person = case_access.get_person_for(user, person_id)
     printable = request.GET.get("print") == "1"
     language = request.GET.get("lang", "")

@@ -10,18 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from strom.cases.tests.factories import make_case
 from strom.consent.services import consent_record
 from strom.network.tests.factories import make_service
 from strom.referrals.models import Referral, Section
-from strom.referrals.services import referral_accept, referral_create, referral_start
+from strom.referrals.services import referral_accept, referral_create, referral_send, referral_start
 
 if TYPE_CHECKING:
     from strom.cases.models import Case
     from strom.network.models import NetworkService
     from tests.personas import Cast
+
+
+def send_new(**draft: Any) -> Referral:
+    """A new referral sent at once, all or nothing, as the pages and the API send one."""
+    with transaction.atomic():
+        referral = referral_create(**draft)
+        return referral_send(
+            by=draft["by"],
+            referral=referral,
+            override=draft.get("override", False),
+            override_reason=draft.get("override_reason", ""),
+        )
 
 
 def shelter_c(cast: Cast) -> NetworkService:
@@ -57,14 +70,13 @@ def make_referral(
     case = case or make_case(cast)
     if consent:
         give_disclosure_consent(cast, case)
-    referral = referral_create(
+    referral = (referral_create if state == "draft" else send_new)(
         by=cast.users["caseworker_a"] if consent else cast.users["supervisor_a"],
         case=case,
         service=shelter_c(cast),
         scope=[Section.IDENTITY, Section.NEEDS] if scope is None else scope,
         override=not consent,
         override_reason="" if consent else "Danger to life (test)",
-        send=state != "draft",
         **fields,
     )
     recipient = cast.users["recipient"]

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 
 from strom.audit.models import AuditEntry
@@ -15,6 +14,7 @@ from strom.cases.models import Case
 from strom.cases.tests.factories import make_case
 from strom.consent.models import ConsentRecord
 from strom.consent.services import consent_record, consent_withdraw
+from strom.core.errors import NotAllowed
 from strom.network.tests.factories import make_service
 from strom.referrals import access
 from strom.referrals.models import Referral, Section, State
@@ -28,7 +28,7 @@ from strom.referrals.services import (
     referral_update,
     referral_withdraw,
 )
-from strom.referrals.tests.factories import give_disclosure_consent, make_referral, shelter_c
+from strom.referrals.tests.factories import give_disclosure_consent, make_referral, send_new, shelter_c
 from strom.support.models import Service
 from tests.personas import Cast
 
@@ -42,7 +42,7 @@ def _errors(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
 def test_without_consent_the_referral_is_refused_with_both_ways_on(cast: Cast) -> None:
     case = make_case(cast)
     with pytest.raises(ValidationError) as exc:
-        referral_create(by=cast.caseworker_a, case=case, service=shelter_c(cast), scope=["needs"], send=True)
+        send_new(by=cast.caseworker_a, case=case, service=shelter_c(cast), scope=["needs"])
     message = " ".join(_errors(exc)["basis"])
     assert "Riga Safe House" in message
     assert "consent page" in message
@@ -54,7 +54,7 @@ def test_a_consent_to_another_organisation_does_not_count(cast: Cast) -> None:
     case = make_case(cast)
     give_disclosure_consent(cast, case, organisation=cast.org_b)
     with pytest.raises(ValidationError):
-        referral_create(by=cast.caseworker_a, case=case, service=shelter_c(cast), send=True)
+        send_new(by=cast.caseworker_a, case=case, service=shelter_c(cast))
 
 
 def test_a_draft_needs_no_consent_yet_but_sending_checks_it_again(cast: Cast) -> None:
@@ -77,14 +77,13 @@ def test_a_draft_needs_no_consent_yet_but_sending_checks_it_again(cast: Cast) ->
 def test_documents_in_scope_without_consent_are_a_contradiction_even_on_override(cast: Cast) -> None:
     case = make_case(cast)
     with pytest.raises(ValidationError) as exc:
-        referral_create(
+        send_new(
             by=cast.supervisor_a,
             case=case,
             service=shelter_c(cast),
             scope=["needs", "documents"],
             override=True,
             override_reason="Danger to life",
-            send=True,
         )
     message = " ".join(_errors(exc)["scope"])
     assert "Documents" in message
@@ -95,18 +94,17 @@ def test_documents_in_scope_without_consent_are_a_contradiction_even_on_override
 def test_only_a_supervisor_may_override_and_must_say_why(cast: Cast) -> None:
     case = make_case(cast)
     with pytest.raises(ValidationError) as exc:
-        referral_create(by=cast.caseworker_a, case=case, service=shelter_c(cast), override=True, send=True)
+        send_new(by=cast.caseworker_a, case=case, service=shelter_c(cast), override=True)
     errors = _errors(exc)
     assert "override" in errors
     assert "override_reason" in errors
-    referral = referral_create(
+    referral = send_new(
         by=cast.supervisor_a,
         case=case,
         service=shelter_c(cast),
         scope=["needs"],
         override=True,
         override_reason="A child at risk tonight",
-        send=True,
     )
     assert referral.basis == "override"
     entry = AuditEntry.objects.filter(action="referral.send").get()
@@ -119,7 +117,7 @@ def test_a_service_that_does_not_cover_the_municipality_is_explained(cast: Cast)
     give_disclosure_consent(cast, case, organisation=cast.org_b)
     vilnius_only = make_service(cast.org_b, name="Vilnius shelter", municipalities=[cast.vilnius])
     with pytest.raises(ValidationError) as exc:
-        referral_create(by=cast.caseworker_a, case=case, service=vilnius_only, send=True)
+        send_new(by=cast.caseworker_a, case=case, service=vilnius_only)
     message = " ".join(_errors(exc)["municipality"])
     assert "does not cover Rīga" in message
     assert not Referral.objects.exists()
@@ -131,7 +129,7 @@ def test_a_childs_case_cannot_go_to_a_service_for_adults(cast: Cast) -> None:
     give_disclosure_consent(cast, case)
     adults_only = make_service(cast.org_c, name="Adult shelter", countries=["LV"], for_children=False)
     with pytest.raises(ValidationError) as exc:
-        referral_create(by=cast.caseworker_a, case=case, service=adults_only, send=True)
+        send_new(by=cast.caseworker_a, case=case, service=adults_only)
     message = " ".join(_errors(exc)["service"])
     assert "does not take children" in message
     assert "child protection" in message
@@ -142,7 +140,7 @@ def test_abroad_needs_consent_to_the_transfer_too(cast: Cast) -> None:
     give_disclosure_consent(cast, case, organisation=cast.org_b)
     lithuanian = make_service(cast.org_b, name="Return support", countries=["LT", "LV"])
     with pytest.raises(ValidationError) as exc:
-        referral_create(by=cast.caseworker_a, case=case, service=lithuanian, send=True)
+        send_new(by=cast.caseworker_a, case=case, service=lithuanian)
     assert "transfer to Lithuania" in " ".join(_errors(exc)["basis"])
     consent_record(
         by=cast.caseworker_a,
@@ -153,7 +151,7 @@ def test_abroad_needs_consent_to_the_transfer_too(cast: Cast) -> None:
         how="written",
         recipient_country="LT",
     )
-    referral = referral_create(by=cast.caseworker_a, case=case, service=lithuanian, send=True)
+    referral = send_new(by=cast.caseworker_a, case=case, service=lithuanian)
     assert referral.cross_border_consent is not None
 
 
@@ -212,20 +210,18 @@ def test_a_sent_referral_is_not_edited(cast: Cast) -> None:
 
 def test_only_the_sides_may_act(cast: Cast) -> None:
     referral = make_referral(cast)
-    with pytest.raises(Http404):
+    with pytest.raises(NotAllowed):
         referral_accept(by=cast.caseworker_a, referral=referral)  # the sender cannot answer
-    with pytest.raises(Http404):
+    with pytest.raises(NotAllowed):
         referral_withdraw(by=cast.recipient, referral=referral)  # the receiver cannot withdraw
-    with pytest.raises(Http404):
+    with pytest.raises(NotAllowed):
         referral_accept(by=cast.caseworker_b, referral=referral)
 
 
 def test_a_transfer_moves_the_case_and_the_old_organisation_loses_it(cast: Cast) -> None:
     case = make_case(cast)
     give_disclosure_consent(cast, case)
-    transfer = referral_create(
-        by=cast.caseworker_a, case=case, kind="transfer", to_organisation=cast.org_c, send=True
-    )
+    transfer = send_new(by=cast.caseworker_a, case=case, kind="transfer", to_organisation=cast.org_c)
     assert transfer.scope == list(Section.values)
     referral_accept(by=cast.recipient, referral=transfer)
     case = Case.objects.get(pk=case.pk)
@@ -244,9 +240,7 @@ def test_a_transfer_abroad_is_refused_with_the_way_to_do_it(cast: Cast) -> None:
     case = make_case(cast)
     give_disclosure_consent(cast, case, organisation=cast.org_b)
     with pytest.raises(ValidationError) as exc:
-        referral_create(
-            by=cast.caseworker_a, case=case, kind="transfer", to_organisation=cast.org_b, send=True
-        )
+        send_new(by=cast.caseworker_a, case=case, kind="transfer", to_organisation=cast.org_b)
     assert "only within its country" in " ".join(_errors(exc)["service"])
 
 
