@@ -9,8 +9,9 @@ class CasefileConfig(AppConfig):
         # Timeline sources register on import; the signals remove document files with their rows.
         from django.utils.translation import gettext_lazy as _
 
-        from strom.casefile import signals, timeline  # noqa: F401
+        from strom.casefile import files, signals, timeline  # noqa: F401
         from strom.casefile.selectors import casefile_sections_context
+        from strom.cases.related import FileAdapter, register_file_adapter
         from strom.core.registry import CaseSection, SectionLink, register_case_section
 
         register_case_section(
@@ -33,4 +34,9 @@ class CasefileConfig(AppConfig):
                     SectionLink("casefile-documents", _("Documents")),
                 ),
             )
+        )
+        # Export and erasure find the encrypted document files through this adapter.
+        register_file_adapter(
+            "casefile.casedocument",
+            FileAdapter(names=files.document_storage_names, read=files.document_plaintext),
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import secrets
 import uuid
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -78,3 +79,18 @@ def read_blob(name: str) -> bytes:
 
 def delete_blob(name: str) -> None:
     storage().delete(name)
+
+
+# For export and erasure (strom/cases/related.py `FileAdapter`, registered in apps.py): a document's
+# file is kept under a random storage name and sealed with its own data key.
+
+
+def document_storage_names(document: Any) -> list[str]:
+    return [document.storage_name] if document.storage_name else []
+
+
+def document_plaintext(document: Any) -> tuple[str, bytes]:
+    """The name to show and the decrypted content of a case document's file."""
+    blob = read_blob(document.storage_name)
+    name = document.original_name or str(document.uuid)
+    return name, unseal(blob, data_key=document.data_key, document_uuid=document.uuid)

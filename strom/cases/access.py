@@ -1,4 +1,4 @@
-"""Who may see and change cases. Missing and forbidden both raise Http404.
+"""Who may see and change cases. Missing and forbidden both raise NotAllowed.
 
 A case is visible to the members of its organisation who hold case.view, and to its case worker.
 Referrals (a later issue) add scoped access for receiving organisations here, in one place.
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.http import Http404
 
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -47,16 +47,16 @@ def get_case_for(user: User, ref: str, *, write: bool = False) -> Case:
             .get(ref=normalise_ref(ref))
         )
     except Case.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
     if write and not can_edit_case(user, case):
-        raise Http404
+        raise NotAllowed
     return case
 
 
 def check_casework(user: User) -> None:
     """Casework pages exist only for people who hold or open cases; for everyone else they are 404."""
     if not (user.has_any(Perm.CASE_VIEW) or user.has_any(Perm.CASE_CREATE)):
-        raise Http404
+        raise NotAllowed
 
 
 def can_edit_case(user: User, case: Case) -> bool:
@@ -65,6 +65,12 @@ def can_edit_case(user: User, case: Case) -> bool:
     return user.has_perm_in(Perm.CASE_EDIT, case.organisation_id) or (
         case.owner_id == user.pk and user.has_any(Perm.CASE_CREATE)
     )
+
+
+def can_refer(user: User, case: Case) -> bool:
+    """Make, send and withdraw referrals of a case: someone who may edit it and holds referral.send.
+    Here rather than in referrals, so the network's service search can offer "Refer" for a case."""
+    return can_edit_case(user, case) and user.has_perm_in(Perm.REFERRAL_SEND, case.organisation_id)
 
 
 def can_decide(user: User, case: Case) -> bool:
@@ -86,9 +92,9 @@ def get_person_for(user: User, person_id: int, *, write: bool = False) -> Person
     try:
         person = Person.objects.visible_to(user).get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotAllowed from None
     if write and not any(can_edit_case(user, c) for c in person.cases.all()):
-        raise Http404
+        raise NotAllowed
     return person
 
 
@@ -122,12 +128,12 @@ def may_backdate_country_rules(user: User) -> bool:
 
 
 def get_country_for_rules(user: User, country: str, *, write: bool = False) -> str:
-    """The ISO code when the user may read (or, with write, keep) its rules; Http404 otherwise."""
+    """The ISO code when the user may read (or, with write, keep) its rules; NotAllowed otherwise."""
     from strom.core.countries import is_country
 
     code = country.upper()
     if not is_country(code) or not can_read_country_rules(user):
-        raise Http404
+        raise NotAllowed
     if write and not can_keep_country_rules(user, code):
-        raise Http404
+        raise NotAllowed
     return code

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +37,8 @@ from strom.cases import related
 from strom.cases.access import cases_visible_to, get_case_for
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import normalise_ref
+from strom.core.errors import NotAllowed
+from strom.core.registry import case_audit_objects
 from strom.core.roles import Perm
 from strom.crypto.fields import BlindIndexField
 
@@ -175,7 +176,7 @@ def resolve(*, by: User, ref: str, reason: str) -> tuple[Person, list[int]]:
         return case.person, list(Case.objects.filter(person=case.person).values_list("pk", flat=True))
     try:
         case = get_case_for(by, ref)
-    except Http404:
+    except NotAllowed:
         # Missing and forbidden look the same, as everywhere else.
         raise ExportRefused(_("No case with this reference that you may see.")) from None
     if not by.has_perm_in(Perm.PERSONAL_DATA_VIEW, case.organisation_id) and case.owner_id != by.pk:
@@ -198,17 +199,17 @@ def _rows_by_model(rows: dict[related.Model, set[Any]]) -> dict[related.Model, l
 
 def _disclosures(person: Person, refs: list[str]) -> list[dict[str, Any]]:
     from strom.directory.models import Organisation
-    from strom.referrals.models import Referral
 
-    # Parts of a case audited under their own id (a document by uuid) name the case in details; a
-    # referral's receiver is audited under the referral, which never names the case.
-    referrals = [str(u) for u in Referral.objects.filter(case__ref__in=refs).values_list("uuid", flat=True)]
-    entries = AuditEntry.objects.filter(
+    # Parts of a case audited under their own id (a document by uuid) name the case in details; those
+    # whose entries never name the case (a referral's receiver) are registered by their apps.
+    condition = (
         Q(object_type="person", object_ref=str(person.pk))
         | Q(object_ref__in=refs)
         | Q(details__case__in=refs)
-        | Q(object_type="referral", object_ref__in=referrals)
-    ).order_by("seq")
+    )
+    for object_type, object_refs in case_audit_objects(refs):
+        condition |= Q(object_type=object_type, object_ref__in=object_refs)
+    entries = AuditEntry.objects.filter(condition).order_by("seq")
     org_names = dict(Organisation.objects.values_list("pk", "name"))
     return [
         {

@@ -143,24 +143,15 @@ class FileAdapter:
     read: Callable[[models.Model], tuple[str, bytes]]  # (file name to show, decrypted content)
 
 
-def _casefile_document() -> FileAdapter:
-    # Encrypted uploads (strom/casefile/files.py): a random storage name and a per-document data key.
-    from strom.casefile import files
-
-    def names(row: Any) -> list[str]:
-        return [row.storage_name] if row.storage_name else []
-
-    def read(row: Any) -> tuple[str, bytes]:
-        blob = files.read_blob(row.storage_name)
-        return row.original_name or str(row.uuid), files.unseal(
-            blob, data_key=row.data_key, document_uuid=row.uuid
-        )
-
-    return FileAdapter(names=names, read=read)
+# model label -> adapter. The apps whose models keep files outside a FileField register theirs from
+# `AppConfig.ready()` (the case file's encrypted documents: strom/casefile/apps.py).
+FILE_ADAPTERS: dict[str, FileAdapter] = {}
 
 
-# model label -> adapter factory (imported lazily: the app may not be installed).
-FILE_ADAPTERS: dict[str, Callable[[], FileAdapter]] = {"casefile.casedocument": _casefile_document}
+def register_file_adapter(model_label: str, file_adapter: FileAdapter) -> None:
+    FILE_ADAPTERS[model_label] = file_adapter
+
+
 # Field names that suggest a file kept by name; the coverage test wants an adapter for such a model.
 FILE_NAME_HINTS = ("storage_name", "file_path", "blob", "storage_key")
 
@@ -170,8 +161,7 @@ def file_fields(model: Model) -> list[models.FileField]:
 
 
 def adapter(model: Model) -> FileAdapter | None:
-    factory = FILE_ADAPTERS.get(label(model))
-    return factory() if factory else None
+    return FILE_ADAPTERS.get(label(model))
 
 
 def holds_files(model: Model) -> bool:

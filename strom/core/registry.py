@@ -9,7 +9,10 @@ them imports the apps above it, and a new app takes part by registering, not by 
 - timeline sources (`register_timeline_source`): what a part of a case adds to the case's history;
 - dashboard panels (`register_dashboard_panel`): the home page's summaries;
 - worker jobs (`register_worker_job`): what each round of `strom worker` does;
-- after-migrate tasks (`register_after_migrate`): what `strom migrate` does once the tables are current.
+- after-migrate tasks (`register_after_migrate`): what `strom migrate` does once the tables are current;
+- case-closed notices (`register_case_closed_notice`): what to tell the user who closes a case;
+- case audit objects (`register_case_audit_objects`): parts of a case audited under their own id, for
+  the person's export of who saw their data.
 
 Anything that shows case data receives the viewer: a section's context and a timeline source are called
 with the user and a case that user may see (from `get_case_for`), and show only what that user may see,
@@ -150,6 +153,41 @@ def dashboard_context(user: User) -> dict[str, Any]:
             templates.append(panel.template)
     context["dashboard_panels"] = templates
     return context
+
+
+# --- case-closed notices ------------------------------------------------------------------------------
+
+# Called with a case that was just closed; returns a warning for the user who closed it (or "").
+CaseClosedNotice = Callable[["Case"], str]
+_CASE_CLOSED_NOTICES: list[CaseClosedNotice] = []
+
+
+def register_case_closed_notice(notice: CaseClosedNotice) -> CaseClosedNotice:
+    if notice not in _CASE_CLOSED_NOTICES:
+        _CASE_CLOSED_NOTICES.append(notice)
+    return notice
+
+
+def case_closed_notices(case: Case) -> list[str]:
+    return [text for notice in _CASE_CLOSED_NOTICES if (text := notice(case))]
+
+
+# --- case audit objects ---------------------------------------------------------------------------------
+
+# Called with case references; returns (object_type, object_refs) of rows of those cases whose audit
+# entries name only themselves (a referral's receiver is audited under the referral, never the case).
+CaseAuditObjects = Callable[[list[str]], tuple[str, list[str]]]
+_CASE_AUDIT_OBJECTS: list[CaseAuditObjects] = []
+
+
+def register_case_audit_objects(source: CaseAuditObjects) -> CaseAuditObjects:
+    if source not in _CASE_AUDIT_OBJECTS:
+        _CASE_AUDIT_OBJECTS.append(source)
+    return source
+
+
+def case_audit_objects(refs: list[str]) -> list[tuple[str, list[str]]]:
+    return [source(refs) for source in _CASE_AUDIT_OBJECTS]
 
 
 # --- worker jobs ---------------------------------------------------------------------------------------

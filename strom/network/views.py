@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
-from strom.cases.access import get_case_for
+from strom.cases.access import can_refer, get_case_for
+from strom.core.errors import NotAllowed
 from strom.core.htmx import render_htmx
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
@@ -35,12 +37,6 @@ from strom.network.services import service_create, service_update, service_updat
 PER_PAGE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _search(request: HttpRequest, user: User) -> tuple[NetworkFilterForm, NetworkServiceQuerySet]:
     filters = NetworkFilterForm(request.GET or None)
     criteria: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
@@ -60,22 +56,20 @@ def _search(request: HttpRequest, user: User) -> tuple[NetworkFilterForm, Networ
 def _referring_case(request: HttpRequest, user: User) -> str:
     """?for_case=REF (from the case page's "Refer to a service"): results get a Refer link. A case the
     user may not refer is ignored, so the parameter tells nobody whether a case exists."""
-    from strom.referrals.access import may_send_from
-
     ref = request.GET.get("for_case", "")
     if not ref:
         return ""
     try:
         case = get_case_for(user, ref)
-    except Http404:
+    except NotAllowed:
         return ""
-    return case.ref if may_send_from(user, case) else ""
+    return case.ref if can_refer(user, case) else ""
 
 
 @login_required
 @require_GET
-def service_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def service_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_network_allowed(user)
     filters, services = _search(request, user)
     page = Paginator(services, PER_PAGE).get_page(request.GET.get("page"))
@@ -97,8 +91,8 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def service_export(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def service_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_network_allowed(user)
     _filters, services = _search(request, user)
     response = HttpResponse(
@@ -110,8 +104,8 @@ def service_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
-    user = _user(request)
+def service_detail(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
+    user = request.user
     service = get_service_for(user, service_id)
     context = {
         "service": service,
@@ -129,8 +123,8 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def service_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_create_services(user)
     organisations = Organisation.objects.visible_to(user)
     if not user.has_global(Perm.ORG_EDIT):
@@ -154,8 +148,8 @@ def service_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
-    user = _user(request)
+def service_edit(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
+    user = request.user
     service = get_service_for(user, service_id, write=True)
     form = ServiceForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
@@ -173,8 +167,8 @@ def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def service_capacity(request: HttpRequest, service_id: int) -> HttpResponse:
-    user = _user(request)
+def service_capacity(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
+    user = request.user
     service = get_service_for(user, service_id, capacity=True)
     form = CapacityForm(request.POST)
     status = 200
@@ -201,8 +195,8 @@ def service_capacity(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def freshness(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def freshness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_see_freshness(user)
     page = Paginator(freshness_list(user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "network/freshness.html", {"page": page, "query": ""})

@@ -69,10 +69,8 @@ def is_receiver(user: User, referral: Referral) -> bool:
 
 
 def may_send_from(user: User, case: Case) -> bool:
-    """Make, send and withdraw referrals of a case: someone who may edit it and holds referral.send."""
-    return case_access.can_edit_case(user, case) and user.has_perm_in(
-        Perm.REFERRAL_SEND, case.organisation_id
-    )
+    """Make, send and withdraw referrals of a case (the rule is `cases.access.can_refer`)."""
+    return case_access.can_refer(user, case)
 
 
 def may_override(user: User, case: Case) -> bool:

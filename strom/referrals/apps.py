@@ -12,12 +12,19 @@ class ReferralsConfig(AppConfig):
             CaseSection,
             DashboardPanel,
             WorkerJob,
+            register_case_audit_objects,
+            register_case_closed_notice,
             register_case_section,
             register_dashboard_panel,
             register_worker_job,
         )
         from strom.referrals.notify import MESSAGES
-        from strom.referrals.selectors import referral_section_context, referrals_panel
+        from strom.referrals.selectors import (
+            live_referrals_notice,
+            referral_audit_objects,
+            referral_section_context,
+            referrals_panel,
+        )
         from strom.referrals.tasks import reminders_job
 
         register_messages(MESSAGES)
@@ -39,3 +46,5 @@ class ReferralsConfig(AppConfig):
                 templates=("referrals/_case_section.html",),
             )
         )
+        register_case_closed_notice(live_referrals_notice)
+        register_case_audit_objects(referral_audit_objects)

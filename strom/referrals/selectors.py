@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.cases.choices import Exploitation
 from strom.core.countries import countries
@@ -428,3 +429,24 @@ def referrals_panel(user: User) -> dict[str, Any] | None:
         return None
     counts = referral_counts(user)
     return {"referrals": counts} if counts else None
+
+
+def live_referrals_notice(case: Case) -> str:
+    """Said to whoever closes a case (registered in apps.py): closing does not end its referrals."""
+    live = Referral.objects.filter(case=case, state__in=LIVE_STATES).count()
+    if not live:
+        return ""
+    return ngettext(
+        "%(count)s referral of this case is still under way: the receiver keeps what was shared "
+        "until the referral ends or you withdraw it.",
+        "%(count)s referrals of this case are still under way: the receivers keep what was "
+        "shared until the referrals end or you withdraw them.",
+        live,
+    ) % {"count": live}
+
+
+def referral_audit_objects(refs: list[str]) -> tuple[str, list[str]]:
+    """The referrals of these cases, for the person's export of who saw their data (registered in
+    apps.py): a receiver's reads are audited under the referral, which never names the case."""
+    uuids = Referral.objects.filter(case__ref__in=refs).values_list("uuid", flat=True)
+    return "referral", [str(u) for u in uuids]

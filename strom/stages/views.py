@@ -19,9 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import Notification, User
 from strom.audit.services import audit_read
 from strom.cases import access
@@ -31,6 +31,8 @@ from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
+from strom.core.registry import case_closed_notices
+from strom.stages import access as stage_access
 from strom.stages import selectors as sel
 from strom.stages import services as svc
 from strom.stages import stages
@@ -47,12 +49,6 @@ from strom.stages.forms import (
 )
 from strom.stages.models import DecisionKind
 from strom.stages.tasks import notifications_mark_read, notifications_unread
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _stages_url(case: Case) -> str:
@@ -83,23 +79,19 @@ def _visible_colleagues(case: Case) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
-def stage_page(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref)
+def stage_page(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref)
     audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
     context = {**sel.stage_panel_context(user, case), **sel.tasks_context(user, case)}
     return render(request, "stages/page.html", context)
 
 
-def get_case(user: User, ref: str, *, write: bool = False) -> Case:
-    return access.get_case_for(user, ref, write=write)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_view(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref, write=True)
+def decision_view(request: AuthenticatedHttpRequest, ref: str, kind: str) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
     if kind not in DecisionKind.values or not access.can_decide(user, case):
         raise Http404
     form = DecisionForm(request.POST or None, initial={"version": case.version})
@@ -136,9 +128,9 @@ def decision_view(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stage_change_view(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref, write=True)
+def stage_change_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
     targets = [(s, Stage(s).label) for s in stages.next_stages(case.stage)]
     if not targets:
         raise Http404
@@ -169,32 +161,20 @@ def stage_change_view(request: HttpRequest, ref: str) -> HttpResponse:
                 request, _("The case moved to “%(stage)s”.") % {"stage": Stage(case.stage).label}
             )
             if case.closed_at is not None:
-                _warn_live_referrals(request, case)
+                _warn_on_close(request, case)
             return redirect(_stages_url(case))
     return _form_page(request, case, form, _("Move the case to another stage"), status=status)
 
 
-def _warn_live_referrals(request: HttpRequest, case: Any) -> None:
-    """Closing does not end referrals (the receiver may still be providing the service); say so."""
-    from strom.referrals.models import LIVE_STATES, Referral
-
-    live = Referral.objects.filter(case=case, state__in=LIVE_STATES).count()
-    if live:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)s referral of this case is still under way: the receiver keeps what was shared "
-                "until the referral ends or you withdraw it.",
-                "%(count)s referrals of this case are still under way: the receivers keep what was "
-                "shared until the referrals end or you withdraw them.",
-                live,
-            )
-            % {"count": live},
-        )
+def _warn_on_close(request: HttpRequest, case: Any) -> None:
+    """Closing does not end what other apps keep going (a referral's receiver may still be providing
+    the service): they register what to say (strom/core/registry.py)."""
+    for notice in case_closed_notices(case):
+        messages.warning(request, notice)
 
 
 def _simple_form_view(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     ref: str,
     form_class: type[forms.Form],
     title: str,
@@ -204,8 +184,8 @@ def _simple_form_view(
     initial: Any = None,
     obj: Any = None,
 ) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref, write=True)
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
     target = obj(case) if callable(obj) else None
     form = form_class(request.POST or None, initial=initial(target) if callable(initial) else initial)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +204,7 @@ def _simple_form_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reflection_extend_view(request: HttpRequest, ref: str) -> HttpResponse:
+def reflection_extend_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
         svc.reflection_extend(by=user, case=case, days=data["days"], reason=data["reason"])
 
@@ -236,7 +216,7 @@ def reflection_extend_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def return_plan_view(request: HttpRequest, ref: str) -> HttpResponse:
+def return_plan_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
         svc.return_plan_record(by=user, case=case, **data)
 
@@ -248,7 +228,7 @@ def return_plan_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def permit_create_view(request: HttpRequest, ref: str) -> HttpResponse:
+def permit_create_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
         svc.permit_record(by=user, case=case, **data)
 
@@ -259,32 +239,32 @@ def permit_create_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def permit_edit_view(request: HttpRequest, ref: str, permit_id: int) -> HttpResponse:
+def permit_edit_view(request: AuthenticatedHttpRequest, ref: str, permit_id: int) -> HttpResponse:
     def save(user: User, case: Case, permit: Any, data: dict[str, Any]) -> None:
         svc.permit_update(by=user, permit=permit, **data)
 
     return _simple_form_view(
         request, ref, PermitForm, _("Edit the residence permit"), save, _("The residence permit is saved."),
-        obj=lambda case: sel.get_permit_for(case, permit_id),
+        obj=lambda case: stage_access.get_permit_for(request.user, case, permit_id),
         initial=lambda p: {f: getattr(p, f) for f in svc.PERMIT_FIELDS},
     )  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def permit_renew_view(request: HttpRequest, ref: str, permit_id: int) -> HttpResponse:
+def permit_renew_view(request: AuthenticatedHttpRequest, ref: str, permit_id: int) -> HttpResponse:
     def save(user: User, case: Case, permit: Any, data: dict[str, Any]) -> None:
         svc.permit_renew(by=user, permit=permit, **data)
 
     return _simple_form_view(
         request, ref, RenewalForm, _("Renew the residence permit"), save, _("The renewal is recorded."),
-        obj=lambda case: sel.get_permit_for(case, permit_id),
+        obj=lambda case: stage_access.get_permit_for(request.user, case, permit_id),
     )  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proceeding_create_view(request: HttpRequest, ref: str) -> HttpResponse:
+def proceeding_create_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     def save(user: User, case: Case, _target: Any, data: dict[str, Any]) -> None:
         svc.proceeding_record(by=user, case=case, **data)
 
@@ -295,13 +275,13 @@ def proceeding_create_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proceeding_edit_view(request: HttpRequest, ref: str, proceeding_id: int) -> HttpResponse:
+def proceeding_edit_view(request: AuthenticatedHttpRequest, ref: str, proceeding_id: int) -> HttpResponse:
     def save(user: User, case: Case, proceeding: Any, data: dict[str, Any]) -> None:
         svc.proceeding_update(by=user, proceeding=proceeding, **data)
 
     return _simple_form_view(
         request, ref, ProceedingForm, _("Edit the proceedings"), save, _("The proceedings are saved."),
-        obj=lambda case: sel.get_proceeding_for(case, proceeding_id),
+        obj=lambda case: stage_access.get_proceeding_for(request.user, case, proceeding_id),
         initial=lambda p: {f: getattr(p, f) for f in svc.PROCEEDING_FIELDS},
     )  # fmt: skip
 
@@ -311,18 +291,18 @@ def proceeding_edit_view(request: HttpRequest, ref: str, proceeding_id: int) -> 
 
 @login_required
 @require_GET
-def tasks_view(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref)
+def tasks_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref)
     case_read_record(by=user, case=case, section="tasks")
     return render_htmx(request, "stages/tasks_page.html", "stages/_tasks.html", sel.tasks_context(user, case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_create_view(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref, write=True)
+def task_create_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
     form = TaskForm(request.POST or None, assignees=_visible_colleagues(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -341,10 +321,10 @@ def task_create_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_assign_view(request: HttpRequest, ref: str, task_id: int) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref, write=True)
-    task = sel.get_task_for(user, case, task_id)
+def task_assign_view(request: AuthenticatedHttpRequest, ref: str, task_id: int) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
+    task = stage_access.get_task_for(user, case, task_id)
     form = AssignForm(
         request.POST or None, assignees=_visible_colleagues(case), initial={"assignee": task.assignee_id}
     )
@@ -366,10 +346,10 @@ TASK_ACTIONS = {"complete": svc.task_complete, "reopen": svc.task_reopen, "cance
 
 @login_required
 @require_POST
-def task_action_view(request: HttpRequest, ref: str, task_id: int, action: str) -> HttpResponse:
-    user = _user(request)
-    case = get_case(user, ref, write=True)
-    task = sel.get_task_for(user, case, task_id)
+def task_action_view(request: AuthenticatedHttpRequest, ref: str, task_id: int, action: str) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
+    task = stage_access.get_task_for(user, case, task_id)
     if action not in TASK_ACTIONS:
         raise Http404
     status = 200
@@ -389,10 +369,10 @@ def task_action_view(request: HttpRequest, ref: str, task_id: int, action: str) 
 
 @login_required
 @require_GET
-def overdue_view(request: HttpRequest) -> HttpResponse:
+def overdue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     from django.utils import timezone
 
-    user = _user(request)
+    user = request.user
     tasks = sel.my_tasks(user)
     today = timezone.localdate()
     orgs = [
@@ -410,12 +390,12 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def overdue_org_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def overdue_org_view(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     from itertools import groupby
 
     from strom.directory.models import Organisation
 
-    user = _user(request)
+    user = request.user
     tasks = sel.org_overdue(user, organisation_id)
     organisation = Organisation.objects.get(pk=organisation_id)
     groups = [
@@ -431,16 +411,16 @@ def overdue_org_view(request: HttpRequest, organisation_id: int) -> HttpResponse
 
 @login_required
 @require_GET
-def notifications_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     notifications = list(Notification.objects.filter(user=user).order_by("-created_at")[:100])
     return render(request, "stages/notifications.html", {"notifications": notifications})
 
 
 @login_required
 @require_POST
-def notifications_read_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def notifications_read_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     raw = request.POST.get("notification", "")
     notifications_mark_read(user_id=user.pk, notification_id=int(raw) if raw.isdigit() else None)
     return redirect("cases:notifications")

@@ -14,7 +14,7 @@ from strom.audit.selectors import verify_chain
 from strom.cases import related
 from strom.cases.erasure import person_erase
 from strom.cases.models import Case, Person
-from strom.cases.tests.rights_data import full_person
+from tests.rights_data import full_person
 
 pytestmark = pytest.mark.django_db
 

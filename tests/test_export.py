@@ -17,7 +17,7 @@ from strom.cases import related
 from strom.cases.export import SKIPPED_MODELS, ExportRefused, person_export
 from strom.cases.models import Case, IdentityDocument, Person
 from strom.cases.tests.factories import make_case
-from strom.cases.tests.rights_data import FILE_CONTENT, MARKER, full_person
+from tests.rights_data import FILE_CONTENT, MARKER, full_person
 
 pytestmark = pytest.mark.django_db
 
