@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
@@ -33,7 +33,35 @@ from strom.cases.erasure import delete_rows
 from strom.cases.models import Case, Person
 from strom.core.retention import Delete, Hold, Retention, Scrub, declared_retention
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
-from strom.stages.country_rules import rules_for
+
+# --- the country's retention period ---------------------------------------------------------------------
+# It is one of the country's rules of the chain of assistance (strom/stages/country_rules.py), which
+# StagesConfig.ready() registers here: cases does not import stages.
+
+
+class RetentionRules(Protocol):
+    @property
+    def retention_years_after_closure(self) -> int: ...
+
+    @property
+    def retention_action(self) -> str: ...
+
+
+_RULES: dict[str, Callable[..., Any]] = {}
+
+
+def register_rules(
+    *, in_force: Callable[[str], RetentionRules], every_country: Callable[[], dict[str, RetentionRules]]
+) -> None:
+    """`in_force(country)`: the rules in force today; `every_country()`: the shipped rules, for the docs."""
+    _RULES["in_force"] = in_force
+    _RULES["every_country"] = every_country
+
+
+def rules_for(country: str) -> RetentionRules:
+    rules: RetentionRules = _RULES["in_force"](country)
+    return rules
+
 
 # --- what anonymisation does to each model and field --------------------------------------------------
 
@@ -325,9 +353,8 @@ def apply(report: RetentionReport, *, batch_size: int = 100) -> Iterator[tuple[D
 
 def retention_table_markdown() -> str:
     """The per-country retention rules as a Markdown table; docs/retention-and-rights.md embeds it."""
-    from strom.stages.country_rules import all_rules
-
+    every_country: dict[str, RetentionRules] = _RULES["every_country"]()
     lines = ["| country | years after closure | action |", "|---|---|---|"]
-    for country, rules in all_rules().items():
+    for country, rules in every_country.items():
         lines.append(f"| {country} | {rules.retention_years_after_closure} | {rules.retention_action} |")
     return "\n".join(lines)

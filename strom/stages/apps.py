@@ -19,9 +19,10 @@ class StagesConfig(AppConfig):
     label = "stages"
 
     def ready(self) -> None:
-        # The timeline source registers itself on import; the clocks register their case_opened hook.
+        # The timeline source registers itself on import; a new case starts the reasonable-grounds clock.
         from django.utils.translation import gettext_lazy as _
 
+        from strom.cases import hooks, retention
         from strom.core.notifications import register_messages
         from strom.core.registry import (
             CaseSection,
@@ -30,10 +31,13 @@ class StagesConfig(AppConfig):
             register_case_section,
             register_worker_job,
         )
-        from strom.stages import clocks, timeline  # noqa: F401
+        from strom.stages import clocks, country_rules, timeline  # noqa: F401
         from strom.stages.selectors import stages_section_context
+        from strom.stages.services import clocks_on_case_opened
         from strom.stages.tasks import reminders_job
 
+        hooks.register("case_opened", clocks_on_case_opened)
+        retention.register_rules(in_force=country_rules.rules_for, every_country=country_rules.all_rules)
         register_messages(clocks.NOTIFICATION_MESSAGES)
         register_worker_job(WorkerJob(name="task reminders", order=10, run=reminders_job))
         register_case_section(

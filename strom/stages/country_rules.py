@@ -6,8 +6,8 @@ link, date checked, note) and its status (verified by whom and when, or unverifi
 a date. `rules_for(country, on=day)` gives the version in force on that day; a clock stores the version
 it started with and keeps it.
 
-The files in data/countries/<CC>.json are the shipped first version of each country: migration 0006 of
-cases loads them once (see docs/clocks.md for why a migration and not first use). An item a file leaves
+The files in data/countries/<CC>.json are the shipped first version of each country: migration 0002
+loads them once (see docs/clocks.md for why a migration and not first use). An item a file leaves
 out takes the STROM default below, marked unverified, with a source that says it is not law.
 
 `deciders` name, per decision, the kinds of body that may take it, as HTCDS

@@ -1,6 +1,7 @@
 """Write functions for the chain of assistance: decisions, stage changes, the reflection period,
 return plans, residence permits, proceedings and tasks. One per operation; each validates first,
-audits inside its transaction, and keeps the clocks (strom/stages/clocks.py) and Case.next_due_at.
+audits inside its transaction, and keeps the clocks (when each is due: strom/stages/clocks.py; their
+tasks: the end of this module) and Case.next_due_at.
 
 Moves that change the case's stage or status claim the case's next version (case_bump_version), so
 two people changing the stage at once cannot both succeed: the second gets EditConflict.
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from strom.cases.choices import CaseStatus, Stage, TraffickingStatus
 from strom.cases.models import Case
 from strom.cases.services import case_bump_version
 from strom.core.countries import is_country
+from strom.core.errors import NotAllowed
 from strom.stages import clocks, country_rules, stages
 from strom.stages.models import (
     CaseStageChange,
@@ -49,6 +52,7 @@ from strom.stages.models import (
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+    from strom.stages.country_rules import CountryRules
 
 
 def _audit(by: User | None, action: str, case: Case, **details: Any) -> None:
@@ -64,7 +68,7 @@ def _audit(by: User | None, action: str, case: Case, **details: Any) -> None:
 
 def _check_may_edit(by: User, case: Case) -> None:
     if not access.can_edit_case(by, case):
-        raise ValidationError(_("You may not change this case."))
+        raise NotAllowed(_("You may not change this case."))
 
 
 def _today() -> dt.date:
@@ -96,6 +100,58 @@ def own_decision_maker(case: Case) -> str:
     return country_rules.DECISION_MAKER_FOR_ORG_TYPE.get(case.organisation.org_type, DecisionMaker.OTHER)
 
 
+def _check_decision_maker(
+    errors: dict[str, str], case: Case, *, kind: str, decided_at: dt.date, maker: str, on_behalf: bool
+) -> None:
+    """The country's rules in force on the day of the decision must let this kind of body take it."""
+    rules = country_rules.rules_for(case.country, decided_at)
+    if maker not in DecisionMaker.values:
+        errors["decided_by_org_type"] = _("Choose who decided from the list.")
+    elif not rules.may_decide(kind, maker):
+        allowed = ", ".join(str(DecisionMaker(m).label) for m in rules.deciders.get(kind, ()))
+        if on_behalf:
+            errors["decided_by_org_type"] = _(
+                "In this country a %(maker)s cannot take this decision. Bodies that can: %(allowed)s."
+            ) % {"maker": DecisionMaker(maker).label, "allowed": allowed}
+        else:
+            errors["decided_by_org_type"] = _(
+                "In this country your organisation cannot take this decision. Record the decision "
+                "of the body that took it (one of: %(allowed)s)."
+            ) % {"allowed": allowed}
+
+
+def _check_decision_timing(errors: dict[str, str], case: Case, *, kind: str, decided_at: dt.date) -> None:
+    """Each decision belongs to a stage, and identification comes after reasonable grounds."""
+    _check_day(errors, "decided_at", decided_at, case, label=_("The date of the decision"))
+    if kind == DecisionKind.REASONABLE_GROUNDS and case.stage != Stage.SCREENING:
+        errors["kind"] = _("Reasonable grounds are decided while the case is in screening.")
+    if kind == DecisionKind.FORMAL_IDENTIFICATION:
+        if case.stage != Stage.REFLECTION:
+            errors["kind"] = _("Formal identification is decided during the reflection and recovery period.")
+        rg = (
+            Decision.objects.filter(case=case, kind=DecisionKind.REASONABLE_GROUNDS, outcome=Outcome.POSITIVE)
+            .order_by("-decided_at")
+            .first()
+        )
+        if rg is not None and decided_at and decided_at < rg.decided_at:
+            errors["decided_at"] = _(
+                "The identification decision cannot be before the reasonable-grounds decision (%(day)s)."
+            ) % {"day": rg.decided_at.isoformat()}
+
+
+def _decision_effects(*, by: User, case: Case, kind: str, outcome: str) -> None:
+    """What a decision changes on the case: the trafficking status, and the clock it answers stops."""
+    if kind == DecisionKind.FORMAL_IDENTIFICATION:
+        case.trafficking_status = (
+            TraffickingStatus.ACTUAL if outcome == Outcome.POSITIVE else TraffickingStatus.NOT_A_VICTIM
+        )
+        case.save(update_fields=["trafficking_status", "updated_at"])
+        clocks_stop(by=by, case=case, kinds=(clocks.IDENTIFICATION_DUE,), done=True)
+    else:
+        clocks_stop(by=by, case=case, kinds=(clocks.RG_DUE,), done=True)
+    next_due_refresh(case)
+
+
 def decision_record(
     *,
     by: User,
@@ -114,51 +170,25 @@ def decision_record(
     By default the recording user's own organisation decided. With `decided_by_org_type` naming
     another kind of body (e.g. "Police"), the user records that body's decision on its behalf.
     Either way the country's rules must allow that kind of body to take the decision.
+    A positive reasonable-grounds decision may start the reflection period (`start_reflection`).
     """
     if not access.can_decide(by, case) or not access.can_edit_case(by, case):
-        raise ValidationError(_("You may not record decisions on this case."))
-    errors: dict[str, str] = {}
+        raise NotAllowed(_("You may not record decisions on this case."))
     if kind not in DecisionKind.values:
         raise ValidationError({"kind": _("Unknown kind of decision.")})
+    errors: dict[str, str] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = _("Choose positive or negative.")
-    # Who may decide is the rule in force on the day of the decision.
-    rules = country_rules.rules_for(case.country, decided_at)
     own = own_decision_maker(case)
     maker = decided_by_org_type or own
     on_behalf = maker != own
-    if maker not in DecisionMaker.values:
-        errors["decided_by_org_type"] = _("Choose who decided from the list.")
-    elif not rules.may_decide(kind, maker):
-        allowed = ", ".join(str(DecisionMaker(m).label) for m in rules.deciders.get(kind, ()))
-        if on_behalf:
-            errors["decided_by_org_type"] = _(
-                "In this country a %(maker)s cannot take this decision. Bodies that can: %(allowed)s."
-            ) % {"maker": DecisionMaker(maker).label, "allowed": allowed}
-        else:
-            errors["decided_by_org_type"] = _(
-                "In this country your organisation cannot take this decision. Record the decision "
-                "of the body that took it (one of: %(allowed)s)."
-            ) % {"allowed": allowed}
-    _check_day(errors, "decided_at", decided_at, case, label=_("The date of the decision"))
-    if kind == DecisionKind.REASONABLE_GROUNDS and case.stage != Stage.SCREENING:
-        errors["kind"] = _("Reasonable grounds are decided while the case is in screening.")
-    if kind == DecisionKind.FORMAL_IDENTIFICATION:
-        if case.stage != Stage.REFLECTION:
-            errors["kind"] = _("Formal identification is decided during the reflection and recovery period.")
-        rg = (
-            Decision.objects.filter(case=case, kind=DecisionKind.REASONABLE_GROUNDS, outcome=Outcome.POSITIVE)
-            .order_by("-decided_at")
-            .first()
-        )
-        if rg is not None and decided_at and decided_at < rg.decided_at:
-            errors["decided_at"] = _(
-                "The identification decision cannot be before the reasonable-grounds decision (%(day)s)."
-            ) % {"day": rg.decided_at.isoformat()}
-    if start_reflection and (kind != DecisionKind.REASONABLE_GROUNDS or outcome != Outcome.POSITIVE):
-        start_reflection = False
+    _check_decision_maker(errors, case, kind=kind, decided_at=decided_at, maker=maker, on_behalf=on_behalf)
+    _check_decision_timing(errors, case, kind=kind, decided_at=decided_at)
     if errors:
         raise ValidationError(errors)
+    start_reflection = (
+        start_reflection and kind == DecisionKind.REASONABLE_GROUNDS and outcome == Outcome.POSITIVE
+    )
     with transaction.atomic():
         case_bump_version(case=case, version=version)
         decision = Decision.objects.create(
@@ -180,15 +210,7 @@ def decision_record(
             decided_by_org_type=maker,
             on_behalf=on_behalf,
         )
-        if kind == DecisionKind.FORMAL_IDENTIFICATION:
-            case.trafficking_status = (
-                TraffickingStatus.ACTUAL if outcome == Outcome.POSITIVE else TraffickingStatus.NOT_A_VICTIM
-            )
-            case.save(update_fields=["trafficking_status", "updated_at"])
-            clocks.stop_clocks(case, (clocks.IDENTIFICATION_DUE,), by=by, done=True)
-        else:
-            clocks.stop_clocks(case, (clocks.RG_DUE,), by=by, done=True)
-        clocks.refresh_next_due(case)
+        _decision_effects(by=by, case=case, kind=kind, outcome=outcome)
         if start_reflection:
             stage_change(
                 by=by,
@@ -276,14 +298,14 @@ def stage_change(
                 ends_on=ends_on,
                 rule_version_id=rules.version_id,
             )
-            clocks.on_reflection_started(case, period=period, by=by)
+            clocks_on_reflection_started(by=by, case=case, period=period)
         elif to_stage in (Stage.ASSISTANCE, Stage.RETURN_REINTEGRATION):
-            clocks.ensure_plan_review(case, from_day=_today(), by=by)
+            clock_plan_review_ensure(by=by, case=case, from_day=_today())
         elif to_stage == Stage.CLOSED and from_stage == Stage.FOLLOW_UP:
-            clocks.stop_clocks(case, (clocks.FOLLOW_UP_CONTACT,), by=by, done=False)
+            clocks_stop(by=by, case=case, kinds=(clocks.FOLLOW_UP_CONTACT,), done=False)
         elif to_stage == Stage.CLOSED:
-            clocks.on_closed(case, closed_on=timezone.localdate(now), by=by)
-        clocks.refresh_next_due(case)
+            clocks_on_closed(by=by, case=case, closed_on=timezone.localdate(now))
+        next_due_refresh(case)
         case_id = case.pk
         transaction.on_commit(lambda: hooks.run("stage_changed", case_id))
     return case
@@ -338,8 +360,8 @@ def reflection_extend(*, by: User, case: Case, days: int, reason: str) -> Reflec
         locked.extension_days += days
         locked.ends_on = locked.ends_on + dt.timedelta(days=days)
         locked.save(update_fields=["extension_days", "ends_on"])
-        clocks.move_clock(case, clocks.REFLECTION_ENDS, locked.ends_on, by=by)
-        clocks.refresh_next_due(case)
+        clock_move(by=by, case=case, kind=clocks.REFLECTION_ENDS, due=locked.ends_on)
+        next_due_refresh(case)
         _audit(by, "case.reflection_extend", case, days=days)
     return locked
 
@@ -456,8 +478,8 @@ def permit_record(
     _validate_permit(case, data)
     with transaction.atomic():
         permit = ResidencePermit.objects.create(case=case, created_by=by, **data)
-        clocks.on_permit_validity(case, permit_id=permit.pk, valid_until=valid_until, by=by)
-        clocks.refresh_next_due(case)
+        clock_permit_renewal_keep(by=by, case=case, permit_id=permit.pk, valid_until=valid_until)
+        next_due_refresh(case)
         _audit(by, "case.permit_record", case, permit=permit.pk, basis=data["basis"], decision=decision)
     return permit
 
@@ -470,22 +492,23 @@ def permit_update(*, by: User, permit: ResidencePermit, **changes: Any) -> Resid
         raise TypeError(f"not editable: {sorted(unknown)}")
     if "basis" in changes:
         changes["basis"] = sorted(set(changes["basis"] or []))
-    data = {f: getattr(permit, f) for f in PERMIT_FIELDS} | changes
-    _validate_permit(case, data)
-    changed = [f for f, v in changes.items() if getattr(permit, f) != v]
-    if not changed:
-        return permit
     with transaction.atomic():
+        locked = ResidencePermit.objects.select_for_update().get(pk=permit.pk)
+        data = {f: getattr(locked, f) for f in PERMIT_FIELDS} | changes
+        _validate_permit(case, data)
+        changed = [f for f, v in changes.items() if getattr(locked, f) != v]
+        if not changed:
+            return locked
         for field in changed:
-            setattr(permit, field, changes[field])
-        permit.save(update_fields=[*changed, "updated_at"])
-        granted = permit.decision == PermitDecision.GRANTED
-        clocks.on_permit_validity(
-            case, permit_id=permit.pk, valid_until=permit.valid_until if granted else None, by=by
+            setattr(locked, field, changes[field])
+        locked.save(update_fields=[*changed, "updated_at"])
+        granted = locked.decision == PermitDecision.GRANTED
+        clock_permit_renewal_keep(
+            by=by, case=case, permit_id=locked.pk, valid_until=locked.valid_until if granted else None
         )
-        clocks.refresh_next_due(case)
-        _audit(by, "case.permit_update", case, permit=permit.pk, fields=sorted(changed))
-    return permit
+        next_due_refresh(case)
+        _audit(by, "case.permit_update", case, permit=locked.pk, fields=sorted(changed))
+    return locked
 
 
 def permit_renew(
@@ -493,25 +516,26 @@ def permit_renew(
 ) -> ResidencePermit:
     case = permit.case
     _check_may_edit(by, case)
-    errors: dict[str, str] = {}
-    if permit.decision != PermitDecision.GRANTED:
-        raise ValidationError(_("Only a granted permit can be renewed."))
-    if valid_until <= valid_from:
-        errors["valid_until"] = _("“Valid until” must be after “valid from”.")
-    if permit.valid_until is not None and valid_until <= permit.valid_until:
-        errors["valid_until"] = _("A renewal must run beyond the current end of validity (%(day)s).") % {
-            "day": permit.valid_until.isoformat()
-        }
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        PermitRenewal.objects.create(permit=permit, valid_from=valid_from, valid_until=valid_until, by=by)
-        permit.valid_until = valid_until
-        permit.save(update_fields=["valid_until", "updated_at"])
-        clocks.on_permit_validity(case, permit_id=permit.pk, valid_until=valid_until, by=by)
-        clocks.refresh_next_due(case)
-        _audit(by, "case.permit_renew", case, permit=permit.pk)
-    return permit
+        locked = ResidencePermit.objects.select_for_update().get(pk=permit.pk)
+        errors: dict[str, str] = {}
+        if locked.decision != PermitDecision.GRANTED:
+            raise ValidationError(_("Only a granted permit can be renewed."))
+        if valid_until <= valid_from:
+            errors["valid_until"] = _("“Valid until” must be after “valid from”.")
+        if locked.valid_until is not None and valid_until <= locked.valid_until:
+            errors["valid_until"] = _("A renewal must run beyond the current end of validity (%(day)s).") % {
+                "day": locked.valid_until.isoformat()
+            }
+        if errors:
+            raise ValidationError(errors)
+        PermitRenewal.objects.create(permit=locked, valid_from=valid_from, valid_until=valid_until, by=by)
+        locked.valid_until = valid_until
+        locked.save(update_fields=["valid_until", "updated_at"])
+        clock_permit_renewal_keep(by=by, case=case, permit_id=locked.pk, valid_until=valid_until)
+        next_due_refresh(case)
+        _audit(by, "case.permit_renew", case, permit=locked.pk)
+    return locked
 
 
 # --- proceedings -------------------------------------------------------------------------------------
@@ -592,17 +616,18 @@ def proceeding_update(*, by: User, proceeding: Proceeding, **changes: Any) -> Pr
         changes["compensation_currency"] = (changes["compensation_currency"] or "").strip().upper()
     if "authority" in changes:
         changes["authority"] = (changes["authority"] or "").strip()
-    data = {f: getattr(proceeding, f) for f in PROCEEDING_FIELDS} | changes
-    _validate_proceeding(data)
-    changed = [f for f, v in changes.items() if getattr(proceeding, f) != v]
-    if not changed:
-        return proceeding
     with transaction.atomic():
+        locked = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+        data = {f: getattr(locked, f) for f in PROCEEDING_FIELDS} | changes
+        _validate_proceeding(data)
+        changed = [f for f, v in changes.items() if getattr(locked, f) != v]
+        if not changed:
+            return locked
         for field in changed:
-            setattr(proceeding, field, changes[field])
-        proceeding.save(update_fields=[*changed, "updated_at"])
-        _audit(by, "case.proceeding_update", case, proceeding=proceeding.pk, fields=sorted(changed))
-    return proceeding
+            setattr(locked, field, changes[field])
+        locked.save(update_fields=[*changed, "updated_at"])
+        _audit(by, "case.proceeding_update", case, proceeding=locked.pk, fields=sorted(changed))
+    return locked
 
 
 # --- tasks ---------------------------------------------------------------------------------------------
@@ -640,9 +665,14 @@ def task_create(
             assignee=assignee,
             created_by=by,
         )
-        clocks.refresh_next_due(case)
+        next_due_refresh(case)
         _audit(by, "task.create", case, task=task.pk, kind=clocks.MANUAL)
     return task
+
+
+def _lock_task(task: CaseTask) -> CaseTask:
+    """The task's row, locked for the rest of the transaction: its state is checked and saved on it."""
+    return CaseTask.objects.select_for_update().get(pk=task.pk)
 
 
 def task_assign(*, by: User, task: CaseTask, assignee: User) -> CaseTask:
@@ -650,64 +680,68 @@ def task_assign(*, by: User, task: CaseTask, assignee: User) -> CaseTask:
     _check_may_edit(by, case)
     _check_assignee(case, assignee)
     with transaction.atomic():
-        task.assignee = assignee
-        task.save(update_fields=["assignee"])
+        locked = _lock_task(task)
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee"])
         # A new assignee gets the reminders afresh.
-        task.reminders.all().delete()
-        _audit(by, "task.assign", case, task=task.pk, assignee=assignee.pk)
-    return task
+        locked.reminders.all().delete()
+        _audit(by, "task.assign", case, task=locked.pk, assignee=assignee.pk)
+    return locked
 
 
 def task_complete(*, by: User, task: CaseTask) -> CaseTask:
     case = task.case
     _check_may_edit(by, case)
-    if not task.is_open:
-        raise ValidationError(_("This task is already done or cancelled."))
     with transaction.atomic():
-        task.done_at = timezone.now()
-        task.done_by = by
-        task.save(update_fields=["done_at", "done_by"])
-        _audit(by, "task.complete", case, task=task.pk, kind=task.kind)
-        if task.kind == clocks.PLAN_REVIEW and case.stage in (
+        locked = _lock_task(task)
+        if not locked.is_open:
+            raise ValidationError(_("This task is already done or cancelled."))
+        locked.done_at = timezone.now()
+        locked.done_by = by
+        locked.save(update_fields=["done_at", "done_by"])
+        _audit(by, "task.complete", case, task=locked.pk, kind=locked.kind)
+        if locked.kind == clocks.PLAN_REVIEW and case.stage in (
             Stage.REFLECTION,
             Stage.ASSISTANCE,
             Stage.RETURN_REINTEGRATION,
         ):
-            clocks.ensure_plan_review(case, from_day=_today(), by=by)
-        clocks.refresh_next_due(case)
-    return task
+            clock_plan_review_ensure(by=by, case=case, from_day=_today())
+        next_due_refresh(case)
+    return locked
 
 
 def task_reopen(*, by: User, task: CaseTask) -> CaseTask:
     case = task.case
     _check_may_edit(by, case)
-    if task.is_open:
-        raise ValidationError(_("This task is open already."))
-    if task.kind != clocks.MANUAL:
-        raise ValidationError(_("Tasks set by a clock cannot be reopened; the clock sets the next one."))
     with transaction.atomic():
-        task.done_at = None
-        task.done_by = None
-        task.cancelled_at = None
-        task.save(update_fields=["done_at", "done_by", "cancelled_at"])
-        _audit(by, "task.reopen", case, task=task.pk)
-        clocks.refresh_next_due(case)
-    return task
+        locked = _lock_task(task)
+        if locked.is_open:
+            raise ValidationError(_("This task is open already."))
+        if locked.kind != clocks.MANUAL:
+            raise ValidationError(_("Tasks set by a clock cannot be reopened; the clock sets the next one."))
+        locked.done_at = None
+        locked.done_by = None
+        locked.cancelled_at = None
+        locked.save(update_fields=["done_at", "done_by", "cancelled_at"])
+        _audit(by, "task.reopen", case, task=locked.pk)
+        next_due_refresh(case)
+    return locked
 
 
 def task_cancel(*, by: User, task: CaseTask) -> CaseTask:
     case = task.case
     _check_may_edit(by, case)
-    if not task.is_open:
-        raise ValidationError(_("This task is already done or cancelled."))
-    if task.kind != clocks.MANUAL:
-        raise ValidationError(_("A legal deadline cannot be cancelled; it ends when the case moves on."))
     with transaction.atomic():
-        task.cancelled_at = timezone.now()
-        task.save(update_fields=["cancelled_at"])
-        _audit(by, "task.cancel", case, task=task.pk)
-        clocks.refresh_next_due(case)
-    return task
+        locked = _lock_task(task)
+        if not locked.is_open:
+            raise ValidationError(_("This task is already done or cancelled."))
+        if locked.kind != clocks.MANUAL:
+            raise ValidationError(_("A legal deadline cannot be cancelled; it ends when the case moves on."))
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+        _audit(by, "task.cancel", case, task=locked.pk)
+        next_due_refresh(case)
+    return locked
 
 
 def task_request(*, case: Case, kind: str, due_date: dt.date, source: str) -> CaseTask:
@@ -730,6 +764,143 @@ def task_request(*, case: Case, kind: str, due_date: dt.date, source: str) -> Ca
             assignee_id=case.owner_id,
             created_by=None,
         )
-        clocks.refresh_next_due(case)
+        next_due_refresh(case)
+        # system actor: the caller's job (e.g. the screening re-check) is not passed in yet; no actor,
+        # as before.
         _audit(None, "task.create", case, task=task.pk, kind=kind)
     return task
+
+
+# --- the clocks' tasks ---------------------------------------------------------------------------------
+# strom/stages/clocks.py says when each clock's task is due; these functions write the tasks and their
+# audit entries. They run inside the caller's transaction, except `clocks_on_case_opened` (a hook).
+
+
+def next_due_refresh(case: Case) -> None:
+    """Case.next_due_at = earliest open task's due date; the case list filters overdue on it."""
+    earliest = clocks.open_tasks(case).aggregate(earliest=Min("due_date"))["earliest"]
+    # A plain UPDATE of one column: tasks must not bump the case version or race case edits.
+    Case.objects.filter(pk=case.pk).update(next_due_at=earliest)
+    case.next_due_at = earliest
+
+
+def clock_start(
+    *,
+    by: User | None,
+    case: Case,
+    kind: str,
+    due: dt.date,
+    rules: CountryRules,
+    source: str = "",
+    params: dict[str, Any] | None = None,
+) -> CaseTask:
+    """Start a clock: its task, due `due`, keeping the rule version it started with."""
+    task = CaseTask.objects.create(
+        case=case,
+        kind=kind,
+        title_key=kind,
+        title_params=params or {},
+        source=source,
+        due_date=due,
+        rule_version_id=rules.version_id,
+        assignee_id=case.owner_id,
+        created_by=by,
+    )
+    _audit(by, "task.create", case, task=task.pk, kind=kind, rule_version=rules.version_id)
+    return task
+
+
+def clock_move(*, by: User | None, case: Case, kind: str, due: dt.date, source: str = "") -> int:
+    """Move the open task of a running clock to a new due date; how many moved (0: none running)."""
+    moved = int(clocks.open_tasks(case).filter(kind=kind, source=source).update(due_date=due))
+    if moved:
+        _audit(by, "task.move", case, kind=kind)
+    return moved
+
+
+def clocks_stop(
+    *, by: User | None, case: Case, kinds: tuple[str, ...], done: bool, source: str | None = None
+) -> int:
+    """Mark the open tasks of these clocks done (the thing happened) or cancelled (no longer due)."""
+    now = timezone.now()
+    tasks = clocks.open_tasks(case).filter(kind__in=kinds)
+    if source is not None:
+        tasks = tasks.filter(source=source)
+    changes: dict[str, Any] = {"done_at": now, "done_by": by} if done else {"cancelled_at": now}
+    count = int(tasks.update(**changes))
+    if count:
+        _audit(by, "task.complete" if done else "task.cancel", case, kinds=sorted(kinds), count=count)
+    return count
+
+
+def clocks_on_case_opened(case_id: int) -> None:
+    """The case_opened hook (strom/cases/hooks.py): the reasonable-grounds clock starts."""
+    with transaction.atomic():
+        case = Case.objects.select_related("owner").get(pk=case_id)
+        if clocks.has_open(case, clocks.RG_DUE):
+            return
+        opened = timezone.localdate(case.opened_at)
+        rules = country_rules.rules_for(case.country, opened)
+        due = rules.reasonable_grounds_due.after(opened)
+        # system actor: the hook knows only the case; no named system job covers it yet, so the entry
+        # has no actor, as before.
+        clock_start(by=None, case=case, kind=clocks.RG_DUE, due=due, rules=rules)
+        next_due_refresh(case)
+
+
+def clocks_on_reflection_started(*, by: User, case: Case, period: ReflectionPeriod) -> None:
+    """The period keeps the rules in force on its first day; so do the clocks it starts."""
+    rules = country_rules.rules_for_clock(case.country, period.rule_version, started_on=period.starts_on)
+    clocks_stop(by=by, case=case, kinds=(clocks.RG_DUE,), done=True)
+    clock_start(by=by, case=case, kind=clocks.REFLECTION_ENDS, due=period.ends_on, rules=rules)
+    if not clocks.has_open(case, clocks.IDENTIFICATION_DUE):
+        due = rules.formal_identification_due.after(period.starts_on)
+        clock_start(by=by, case=case, kind=clocks.IDENTIFICATION_DUE, due=due, rules=rules)
+    clock_plan_review_ensure(by=by, case=case, from_day=period.starts_on)
+
+
+def clock_plan_review_ensure(*, by: User | None, case: Case, from_day: dt.date) -> None:
+    """Start the support plan review clock unless one is running."""
+    if clocks.has_open(case, clocks.PLAN_REVIEW):
+        return
+    rules = country_rules.rules_for(case.country, from_day)
+    due = rules.support_plan_review.after(from_day)
+    clock_start(by=by, case=case, kind=clocks.PLAN_REVIEW, due=due, rules=rules)
+
+
+def clocks_on_closed(*, by: User, case: Case, closed_on: dt.date) -> None:
+    """The active clocks stop; the follow-up contacts start."""
+    clocks_stop(by=by, case=case, kinds=clocks.ACTIVE_CLOCKS, done=False)
+    rules = country_rules.rules_for(case.country, closed_on)
+    periods = rules.follow_up
+    for number, period in enumerate(periods, start=1):
+        clock_start(
+            by=by,
+            case=case,
+            kind=clocks.FOLLOW_UP_CONTACT,
+            due=period.after(closed_on),
+            rules=rules,
+            params={"number": number, "total": len(periods)},
+        )
+
+
+def clock_permit_renewal_keep(*, by: User, case: Case, permit_id: int, valid_until: dt.date | None) -> None:
+    """Keep one open renewal task per permit, due the notice period before it runs out.
+
+    The first task takes the rules in force that day; a renewal moves it with the rules it kept.
+    """
+    source = f"permit:{permit_id}"
+    kind = clocks.PERMIT_RENEWAL
+    if valid_until is None:
+        clocks_stop(by=by, case=case, kinds=(kind,), done=False, source=source)
+        return
+    running = clocks.open_tasks(case).filter(kind=kind, source=source).select_related("rule_version").first()
+    if running is not None:
+        started_on = timezone.localdate(running.created_at)
+        rules = country_rules.rules_for_clock(case.country, running.rule_version, started_on=started_on)
+        due = rules.permit_renewal_notice.before(valid_until)
+        clock_move(by=by, case=case, kind=kind, due=due, source=source)
+        return
+    rules = country_rules.rules_for(case.country, timezone.localdate())
+    due = rules.permit_renewal_notice.before(valid_until)
+    clock_start(by=by, case=case, kind=kind, due=due, rules=rules, source=source)

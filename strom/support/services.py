@@ -28,6 +28,7 @@ from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
 from strom.stages import clocks
 from strom.stages.country_rules import rules_for
+from strom.stages.services import clock_move, clock_start, clocks_stop, next_due_refresh
 from strom.support.choices import STATUTORY_MINIMUM, Priority, ServiceStatus, ServiceType
 from strom.support.currencies import DEFAULT_CURRENCY, is_currency
 from strom.support.models import (
@@ -197,11 +198,11 @@ def _sync_review_clock(case: Case, plan: SupportPlan, *, by: User) -> None:
     if case.closed_at is not None or case.status != CaseStatus.ACTIVE:
         return  # closing the case stopped its clocks; follow-up has its own
     if plan.actual_end_date is not None or plan.next_review_due is None:
-        clocks.stop_clocks(case, (clocks.PLAN_REVIEW,), by=by, done=False)
-    elif not clocks.move_clock(case, clocks.PLAN_REVIEW, plan.next_review_due, by=by):
+        clocks_stop(by=by, case=case, kinds=(clocks.PLAN_REVIEW,), done=False)
+    elif not clock_move(by=by, case=case, kind=clocks.PLAN_REVIEW, due=plan.next_review_due):
         rules = rules_for(case.country, timezone.localdate())
-        clocks.start_clock(case, clocks.PLAN_REVIEW, plan.next_review_due, by=by, rules=rules)
-    clocks.refresh_next_due(case)
+        clock_start(by=by, case=case, kind=clocks.PLAN_REVIEW, due=plan.next_review_due, rules=rules)
+    next_due_refresh(case)
 
 
 def _plan_conflict(stored: SupportPlan | None, data: dict[str, Any]) -> EditConflict:
@@ -318,7 +319,7 @@ def plan_review_record(
             updated_at=timezone.now(),
         )
         # The review that was due is done; the next one is due when this review says.
-        clocks.stop_clocks(case, (clocks.PLAN_REVIEW,), by=by, done=True)
+        clocks_stop(by=by, case=case, kinds=(clocks.PLAN_REVIEW,), done=True)
         plan.next_review_due = due
         _sync_review_clock(case, plan, by=by)
         _audit(by, case, "support.plan_review", {"review": review.pk, "summary": bool(summary.strip())})

@@ -1,36 +1,14 @@
-"""The shipped country files become version 1 of each country's rules.
+"""Loaded the shipped country files as version 1 of each country's rules.
 
-Loaded here, once, and not on first use: a read never writes, every installation (and every test
-database) has the same first versions before any clock starts, and a later change of a shipped file
-does not overwrite what a country's coordinators have since published. The files are read as they
-are when this migration runs; docs/clocks.md explains.
+The rules moved to the `stages` app, and so did the loading: stages 0002_load_shipped_country_rules
+does it, and leaves alone a country that has versions (a database that ran this migration before).
+Kept, doing nothing, so the migration history stays the same.
 """
 
 from django.db import migrations
 
 
-def load(apps, schema_editor):
-    from strom.stages import country_rules
-
-    CountryRuleVersion = apps.get_model("cases", "CountryRuleVersion")
-    for country in country_rules.shipped_countries():
-        if CountryRuleVersion.objects.filter(country=country).exists():
-            continue
-        CountryRuleVersion.objects.create(
-            country=country,
-            number=1,
-            effective_from=country_rules.SHIPPED_EFFECTIVE_FROM,
-            items=country_rules.shipped_rules(country).items,
-            note="Shipped with STROM.",
-        )
-
-
-def unload(apps, schema_editor):
-    CountryRuleVersion = apps.get_model("cases", "CountryRuleVersion")
-    CountryRuleVersion.objects.filter(number=1, created_by__isnull=True).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("cases", "0006_country_rule_versions")]
 
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

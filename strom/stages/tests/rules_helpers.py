@@ -67,7 +67,7 @@ def latvian_reflection_change(
 
 
 def ensure_shipped_versions() -> None:
-    """Version 1 of every shipped country, as migration 0007 loads it. A transactional test (the browser
+    """Version 1 of every shipped country, as migration 0002 loads it. A transactional test (the browser
     tests) empties every table, migration data included, so tests that need the rows make sure of them."""
     from strom.stages.models import CountryRuleVersion
 

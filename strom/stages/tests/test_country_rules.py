@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from strom.audit.models import AuditEntry
+from strom.core.errors import NotAllowed
 from strom.stages import clocks
 from strom.stages import country_rules as cr
 from strom.stages.models import CaseTask, CountryRuleVersion, ReflectionPeriod
 from strom.stages.periods import Period
-from strom.stages.services import reflection_extend
+from strom.stages.services import clocks_on_closed, reflection_extend
 from strom.stages.services_rules import ItemChange, country_rules_publish
 from strom.stages.tests.rules_helpers import ensure_shipped_versions, form_data, latvian_reflection_change
 from strom.stages.tests.stage_helpers import fresh, opened_case, to_reflection
@@ -153,7 +153,7 @@ def test_an_effective_date_in_the_past_is_refused_unless_a_system_admin_gives_a_
 def test_only_the_countrys_coordinators_and_the_system_admin_keep_its_rules(cast: Any) -> None:
     change = {"retention": ItemChange(value={"years": 6, "action": "anonymise"})}
     for user in (cast.coordinator_b, cast.supervisor_a, cast.orgadmin_a, cast.analyst_a):
-        with pytest.raises(Http404):
+        with pytest.raises(NotAllowed):
             country_rules_publish(by=user, country="LV", based_on=1, effective_from=TODAY(), changes=change)
     assert CountryRuleVersion.objects.filter(country="LV").count() == 1
     assert (
@@ -277,7 +277,7 @@ def test_follow_up_clocks_in_months_follow_the_calendar(cast: Any) -> None:
         changes={"follow_up": ItemChange(value=[{"length": n, "unit": "months"} for n in (1, 12)])},
     )  # fmt: skip
     case = opened_case(cast)
-    clocks.on_closed(case, closed_on=dt.date(2027, 1, 31), by=cast.caseworker_a)
+    clocks_on_closed(by=cast.caseworker_a, case=case, closed_on=dt.date(2027, 1, 31))
     dues = sorted(
         CaseTask.objects.filter(case=case, kind=clocks.FOLLOW_UP_CONTACT).values_list("due_date", flat=True)
     )

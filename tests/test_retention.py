@@ -15,9 +15,9 @@ from strom.cases import related, retention
 from strom.cases.choices import CaseStatus, Stage
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.tests.factories import make_case
-from strom.cases.tests.rights_data import MARKER, full_person, raw_values
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.stages.country_rules import shipped_rules
+from tests.rights_data import MARKER, full_person, raw_values
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +220,7 @@ def test_erasing_one_due_case_keeps_the_person_and_their_other_case(cast: Any, m
 def test_retention_doc_embeds_the_current_per_country_table() -> None:
     from pathlib import Path
 
-    doc = Path(__file__).resolve().parents[3] / "docs" / "retention-and-rights.md"
+    doc = Path(__file__).resolve().parents[1] / "docs" / "retention-and-rights.md"
     text = doc.read_text(encoding="utf-8")
     embedded = text.split("<!-- retention:start -->\n", 1)[1].split("\n<!-- retention:end -->", 1)[0]
     assert embedded.strip() == retention.retention_table_markdown().strip(), "regenerate the table"
