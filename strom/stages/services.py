@@ -20,6 +20,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.cases import access, hooks
 from strom.cases.choices import CaseStatus, Stage, TraffickingStatus
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from strom.stages.country_rules import CountryRules
 
 
-def _audit(by: User | None, action: str, case: Case, **details: Any) -> None:
+def _audit(by: User | SystemActor | None, action: str, case: Case, **details: Any) -> None:
     audit_record(
         actor=by,
         action=action,
@@ -744,13 +745,16 @@ def task_cancel(*, by: User, task: CaseTask) -> CaseTask:
     return locked
 
 
-def task_request(*, case: Case, kind: str, due_date: dt.date, source: str) -> CaseTask:
+def task_request(
+    *, case: Case, kind: str, due_date: dt.date, source: str, by: SystemActor | None = None
+) -> CaseTask:
     """A task another part of STROM asks for on a case, with no person acting: for example a child's
     screening to look at again after the screening rule changed (strom/screening/recheck.py).
 
     Not a legal clock (no country rule is behind it) and not a person's manual task. The kind is a
     registered title key (clocks.TASK_TITLES), never free text; the case owner gets the task and its
-    reminders like any other. Runs inside the caller's transaction when there is one.
+    reminders like any other. Runs inside the caller's transaction when there is one. `by` is the
+    system job that asks (strom.audit.actors), shown in the audit log.
     """
     if kind not in clocks.TASK_TITLES or kind in clocks.CLOCKS or kind in clocks.MANUAL_TASK_TITLES:
         raise ValueError(f"not a registered requested-task kind: {kind}")
@@ -765,9 +769,8 @@ def task_request(*, case: Case, kind: str, due_date: dt.date, source: str) -> Ca
             created_by=None,
         )
         next_due_refresh(case)
-        # system actor: the caller's job (e.g. the screening re-check) is not passed in yet; no actor,
-        # as before.
-        _audit(None, "task.create", case, task=task.pk, kind=kind)
+        # system actor: callers pass their job as `by` (the screening re-check does not yet: no actor).
+        _audit(by, "task.create", case, task=task.pk, kind=kind)
     return task
 
 
