@@ -19,7 +19,7 @@ A held case is skipped and reported.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -51,7 +51,7 @@ _RULES: dict[str, Callable[..., Any]] = {}
 
 
 def register_rules(
-    *, in_force: Callable[[str], RetentionRules], every_country: Callable[[], dict[str, RetentionRules]]
+    *, in_force: Callable[[str], RetentionRules], every_country: Callable[[], Mapping[str, RetentionRules]]
 ) -> None:
     """`in_force(country)`: the rules in force today; `every_country()`: the shipped rules, for the docs."""
     _RULES["in_force"] = in_force
@@ -353,7 +353,7 @@ def apply(report: RetentionReport, *, batch_size: int = 100) -> Iterator[tuple[D
 
 def retention_table_markdown() -> str:
     """The per-country retention rules as a Markdown table; docs/retention-and-rights.md embeds it."""
-    every_country: dict[str, RetentionRules] = _RULES["every_country"]()
+    every_country: Mapping[str, RetentionRules] = _RULES["every_country"]()
     lines = ["| country | years after closure | action |", "|---|---|---|"]
     for country, rules in every_country.items():
         lines.append(f"| {country} | {rules.retention_years_after_closure} | {rules.retention_action} |")
