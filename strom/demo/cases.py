@@ -24,16 +24,30 @@ from django.utils import timezone
 from strom.accounts.models import Membership, User
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
+from strom.casefile.services import event_record, note_add
 from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationStatus, Stage
 from strom.cases.models import Case, Person
+from strom.cases.services import case_open, identity_document_add, person_create
+from strom.consent.services import consent_record
 from strom.core.roles import Role
 from strom.demo import synth_names
 from strom.demo.accounts import DemoUser, demo_accounts_create
 from strom.directory.models import Municipality, Organisation
 from strom.stages.country_rules import DECISION_MAKER_FOR_ORG_TYPE, rules_for
+from strom.stages.models import CaseTask
+from strom.stages.services import (
+    case_close,
+    decision_record,
+    follow_up_start,
+    return_plan_record,
+    stage_change,
+    task_complete,
+    task_create,
+)
+from strom.support.services import service_plan, support_plan_save
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    pass
 
 DEMO_CASES_ACTION = "demo.cases"
 SEED = 2026
@@ -195,8 +209,6 @@ class _Builder:
         return case
 
     def build(self, org: Organisation, staff: Staff, index: int, stage: str) -> Case:
-        from strom.cases.services import case_open, identity_document_add, person_create
-
         rng = self.rng
         worker = staff.worker
         municipality = (
@@ -251,9 +263,6 @@ class _Builder:
         data: dict[str, Any],
         opened_on: dt.date,
     ) -> None:
-        from strom.casefile.services import event_record, note_add
-        from strom.consent.services import consent_record
-
         rng = self.rng
         worker = staff.worker
         decider = staff.supervisor or worker
@@ -307,9 +316,6 @@ class _Builder:
 
     def _catch_up(self, case: Case, worker: User) -> None:
         """A worker ticks off the clocks that ran out while the case moved on; a few stay overdue."""
-        from strom.stages.models import CaseTask
-        from strom.stages.services import task_complete
-
         overdue = CaseTask.objects.filter(
             case=case, done_at__isnull=True, cancelled_at__isnull=True, due_date__lt=self.today
         ).select_related("case")
@@ -320,16 +326,7 @@ class _Builder:
     def _advance(
         self, case: Case, org: Organisation, worker: User, decider: User, stage: str, opened_on: dt.date
     ) -> None:
-        from strom.stages.services import (
-            case_close,
-            decision_record,
-            follow_up_start,
-            return_plan_record,
-            stage_change,
-            task_create,
-        )
-        from strom.support.services import service_plan, support_plan_save
-
+        """Take the case along the chain to `stage`, each step through its service, as a worker would."""
         rng = self.rng
         if stage == Stage.SCREENING:
             if rng.random() < 0.5:
@@ -341,20 +338,49 @@ class _Builder:
                 )
             return
         if stage == Stage.CLOSED and rng.random() < 0.3:
-            # Screened out: reasonable grounds not found.
-            decision_record(
-                by=decider,
-                case=self.fresh(case),
-                kind="reasonable_grounds",
-                outcome="negative",
-                decided_at=opened_on + dt.timedelta(days=3),
-                version=case.version,
-                reason="No indicators of trafficking; referred to general social services.",
-                decided_by_org_type=_maker(org, "reasonable_grounds"),
-            )
-            case_close(by=worker, case=self.fresh(case), version=case.version, closure_reason="NotAVictim")
+            self._screened_out(case, org, worker, decider, opened_on)
             return
-        rg_day = min(opened_on + dt.timedelta(days=rng.randint(2, 6)), self.today)
+        rg_day = self._reasonable_grounds(case, org, decider, opened_on)
+        services: list[tuple[str, str]] = [
+            ("SafeAccommodation", "in_progress"),
+            ("Interpretation", "delivered"),
+        ]
+        if stage == Stage.REFLECTION:
+            self._services(case, worker, services, rg_day)
+            return
+        self._identified(case, org, worker, decider, rg_day, services)
+        if stage == Stage.ASSISTANCE:
+            if rng.random() < 0.6:
+                task_create(
+                    by=worker,
+                    case=self.fresh(case),
+                    title_key=rng.choice(["accompany_appointment", "check_services", "prepare_documents"]),
+                    due_date=self.today + dt.timedelta(days=rng.randint(1, 20)),
+                )
+            return
+        self._return_and_close(case, worker, stage)
+
+    def _screened_out(
+        self, case: Case, org: Organisation, worker: User, decider: User, opened_on: dt.date
+    ) -> None:
+        """Reasonable grounds not found: the case closes as not a victim."""
+        decision_record(
+            by=decider,
+            case=self.fresh(case),
+            kind="reasonable_grounds",
+            outcome="negative",
+            decided_at=opened_on + dt.timedelta(days=3),
+            version=case.version,
+            reason="No indicators of trafficking; referred to general social services.",
+            decided_by_org_type=_maker(org, "reasonable_grounds"),
+        )
+        case_close(by=worker, case=self.fresh(case), version=case.version, closure_reason="NotAVictim")
+
+    def _reasonable_grounds(
+        self, case: Case, org: Organisation, decider: User, opened_on: dt.date
+    ) -> dt.date:
+        """Reasonable grounds found a few days after opening; the reflection period starts that day."""
+        rg_day = min(opened_on + dt.timedelta(days=self.rng.randint(2, 6)), self.today)
         decision_record(
             by=decider,
             case=self.fresh(case),
@@ -367,14 +393,19 @@ class _Builder:
             start_reflection=True,
             reflection_start=rg_day,
         )
-        services: list[tuple[str, str]] = [
-            ("SafeAccommodation", "in_progress"),
-            ("Interpretation", "delivered"),
-        ]
-        if stage == Stage.REFLECTION:
-            self._services(case, worker, services, rg_day, service_plan)
-            return
-        fi_day = min(rg_day + dt.timedelta(days=rng.randint(15, 28)), self.today)
+        return rg_day
+
+    def _identified(
+        self,
+        case: Case,
+        org: Organisation,
+        worker: User,
+        decider: User,
+        rg_day: dt.date,
+        services: list[tuple[str, str]],
+    ) -> None:
+        """Formal identification, assistance with its services, and a support plan."""
+        fi_day = min(rg_day + dt.timedelta(days=self.rng.randint(15, 28)), self.today)
         decision_record(
             by=decider,
             case=self.fresh(case),
@@ -386,12 +417,13 @@ class _Builder:
             decided_by_org_type=_maker(org, "formal_identification"),
         )
         stage_change(by=worker, case=self.fresh(case), to_stage=Stage.ASSISTANCE, version=case.version)
-        services += [
+        services = [
+            *services,
             ("MedicalCare", "delivered"),
             ("PsychologicalHelp", "in_progress"),
             ("LegalAid", "planned"),
         ]
-        self._services(case, worker, services, rg_day, service_plan)
+        self._services(case, worker, services, rg_day)
         support_plan_save(
             by=worker,
             case=self.fresh(case),
@@ -400,15 +432,10 @@ class _Builder:
             objectives="Safe accommodation, health, legal counselling, a language course, then work.",
             planned_end_date=fi_day + dt.timedelta(days=180),
         )
-        if stage == Stage.ASSISTANCE:
-            if rng.random() < 0.6:
-                task_create(
-                    by=worker,
-                    case=self.fresh(case),
-                    title_key=rng.choice(["accompany_appointment", "check_services", "prepare_documents"]),
-                    due_date=self.today + dt.timedelta(days=rng.randint(1, 20)),
-                )
-            return
+
+    def _return_and_close(self, case: Case, worker: User, stage: str) -> None:
+        """A return or reintegration plan (always for that stage, for half the others), then closure."""
+        rng = self.rng
         if stage == Stage.RETURN_REINTEGRATION or rng.random() < 0.5:
             kind = rng.choice(["return", "reintegration", "local_integration"])
             person = case.person
@@ -442,7 +469,6 @@ class _Builder:
         worker: User,
         services: list[tuple[str, str]],
         start: dt.date,
-        service_plan: Callable[..., Any],
     ) -> None:
         for service_type, status in services:
             delivered = status == "delivered"
