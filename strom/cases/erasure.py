@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from strom.audit.services import audit_record
 from strom.cases import related
 from strom.cases.models import Case, Person
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def person_erase(*, by: User, person: Person, reason: str, dry_run: bool = False
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the erasure (for example the request).")})
     if not can_erase(by, person):
-        raise ValidationError(_("You may not erase this person."))
+        raise NotAllowed(_("You may not erase this person."))
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         plan = erasure_plan(person)

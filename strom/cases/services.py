@@ -23,6 +23,7 @@ from strom.cases.choices import ChildBasis, Stage
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import new_ref
 from strom.core.countries import is_country
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.crypto import service as crypto
 from strom.directory.models import Municipality, Organisation
@@ -119,7 +120,7 @@ def _rebuild_name_keys(person: Person) -> None:
 
 def person_create(*, by: User, organisation: Organisation, **data: Any) -> Person:
     if not by.has_perm_in(Perm.CASE_CREATE, organisation.pk):
-        raise ValidationError(_("You may not record persons for this organisation."))
+        raise NotAllowed(_("You may not record persons for this organisation."))
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
@@ -287,7 +288,7 @@ def case_open(
 
     errors: dict[str, str] = {}
     if not access.can_create_case_in(by, organisation.pk):
-        raise ValidationError(_("You may not open cases for this organisation."))
+        raise NotAllowed(_("You may not open cases for this organisation."))
     if municipality.country != organisation.country:
         errors["municipality"] = _("The municipality must be in the organisation's country.")
     bad_forms = set(forms_of_exploitation or []) - set(Exploitation.values)
@@ -354,7 +355,7 @@ def case_update(*, by: User, case: Case, version: int, **data: Any) -> Case:
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if not access.can_edit_case(by, case):
-        raise ValidationError(_("You may not edit this case."))
+        raise NotAllowed(_("You may not edit this case."))
     errors: dict[str, str] = {}
     municipality = data.get("municipality")
     if municipality is not None and municipality.country != case.country:

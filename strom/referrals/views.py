@@ -22,6 +22,7 @@ from strom.audit.services import audit_read
 from strom.cases import access as case_access
 from strom.cases.models import Case
 from strom.core.downloads import document_response
+from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
@@ -131,7 +132,7 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         if target_case is None:
             try:
                 target_case = _case_from_query(user, data["case_ref"])
-            except Http404:
+            except NotAllowed:
                 form.add_error("case_ref", _("No case with this reference that you may refer was found."))
         if target_case is not None:
             send = "send" in request.POST

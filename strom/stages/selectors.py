@@ -9,12 +9,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from strom.cases import access
 from strom.cases.choices import Stage
 from strom.cases.models import Case
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.stages import clocks, stages
 from strom.stages.models import (
@@ -50,21 +50,21 @@ def get_task_for(user: User, case: Case, task_id: int) -> CaseTask:
     try:
         return CaseTask.objects.select_related("case", "case__organisation").get(pk=task_id, case=case)
     except CaseTask.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
 
 
 def get_permit_for(case: Case, permit_id: int) -> ResidencePermit:
     try:
         return ResidencePermit.objects.select_related("case").get(pk=permit_id, case=case)
     except ResidencePermit.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
 
 
 def get_proceeding_for(case: Case, proceeding_id: int) -> Proceeding:
     try:
         return Proceeding.objects.select_related("case").get(pk=proceeding_id, case=case)
     except Proceeding.DoesNotExist:
-        raise Http404 from None
+        raise NotAllowed from None
 
 
 def my_tasks(user: User, *, today: dt.date | None = None) -> list[CaseTask]:
@@ -90,7 +90,7 @@ def supervised_org_ids(user: User) -> set[int]:
 def org_overdue(user: User, organisation_id: int, *, today: dt.date | None = None) -> list[CaseTask]:
     """All open overdue tasks of an organisation's cases, for its supervisors; grouped by assignee."""
     if organisation_id not in supervised_org_ids(user):
-        raise Http404
+        raise NotAllowed
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user).filter(organisation_id=organisation_id)
     return list(

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.services import audit_record
 from strom.cases import access
+from strom.core.errors import NotAllowed
 from strom.stages import country_rules
 from strom.stages.models import CountryRuleVersion
 from strom.stages.periods import add_months
@@ -113,7 +113,7 @@ def country_rules_publish(
     change. Items not in `changes` stay as they were.
     """
     if not access.can_keep_country_rules(by, country):
-        raise Http404
+        raise NotAllowed
     today = timezone.localdate()
     errors: dict[str, str] = {}
     _check_dates(by, today, effective_from, backdate_reason, errors)

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404
 from django.urls import reverse
 
 from strom.audit.models import AuditEntry
@@ -17,6 +16,7 @@ from strom.casefile.models import CaseNote
 from strom.casefile.selectors import notes_for
 from strom.cases.models import Case
 from strom.cases.tests.factories import hotline_supervisor, make_case
+from strom.core.errors import NotAllowed
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,9 @@ def test_restricted_note_of_someone_else_is_not_found_by_id(cast: Cast) -> None:
     case = make_case(cast)
     Case.objects.filter(pk=case.pk).update(owner=cast.users["hotline_a"])
     note = services.note_add(by=cast.users["supervisor_a"], case=case, body="x", restricted=True)
-    with pytest.raises(Http404):
+    with pytest.raises(NotAllowed):
         access.get_note_for(cast.users["hotline_a"], case.ref, note.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotAllowed):
         access.get_note_for(cast.users["caseworker_a"], case.ref, note.pk)
 
 

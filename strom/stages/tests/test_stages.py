@@ -14,6 +14,7 @@ from django.utils import timezone
 from strom.audit.models import AuditEntry
 from strom.cases.choices import CaseStatus, Stage, TraffickingStatus
 from strom.cases.services import EditConflict
+from strom.core.errors import NotAllowed
 from strom.stages import country_rules, stages
 from strom.stages.models import CaseStageChange, Decision, ReflectionExtension, ReflectionPeriod
 from strom.stages.periods import DAYS, MONTHS, Period
@@ -200,12 +201,12 @@ def test_stage_changes_are_audited_without_personal_data(cast: Any) -> None:
 
 def test_case_worker_without_decide_permission_cannot_record_decisions(cast: Any) -> None:
     case = opened_case(cast)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(NotAllowed) as exc:
         decision_record(
             by=cast.caseworker_a, case=case, kind="reasonable_grounds", outcome="positive",
             decided_at=TODAY(), version=case.version,
         )  # fmt: skip
-    assert "may not record decisions" in " ".join(exc.value.messages)
+    assert "may not record decisions" in exc.value.message
     assert not Decision.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from strom.core.errors import NotAllowed
 from strom.stages.models import CaseTask
 from strom.stages.services import task_assign, task_cancel, task_complete, task_create, task_reopen
 from strom.stages.tests.stage_helpers import fresh, opened_case
@@ -73,7 +74,7 @@ def test_tasks_are_only_assigned_to_people_who_see_the_case(cast: Any, persona: 
 
 def test_people_outside_the_case_cannot_create_tasks_on_it(cast: Any) -> None:
     case = opened_case(cast)
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         task_create(by=cast.caseworker_b, case=case, title_key="contact_person", due_date=TODAY())
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
@@ -21,6 +20,7 @@ from strom.cases.erasure import ErasureSummary, person_erase
 from strom.cases.export import ExportRefused, person_export
 from strom.cases.models import Case
 from strom.cases.refs import normalise_ref
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         else:
             try:
                 case = get_case_for(by, ref)
-            except Http404:
+            except NotAllowed:
                 case = None
         if case is None:
             raise CommandError(_("No case with this reference that you may see."))
