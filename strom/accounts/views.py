@@ -49,6 +49,7 @@ from strom.accounts.forms import (
     ProfileForm,
     UserFilterForm,
 )
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import Membership, User
 from strom.accounts.selectors import (
     grantable_roles,
@@ -78,12 +79,6 @@ LOGOUT_MESSAGES = {
         "Your session ended because your password or your account changed. Please log in again."
     ),
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _apply_errors(form: Form, exc: ValidationError, default_field: str | None = None) -> None:
@@ -215,8 +210,8 @@ def _lock_if_needed(request: HttpRequest, user: User) -> HttpResponse | None:
 @sensitive_post_parameters("otp_token")
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(reverse("core:dashboard"))
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
@@ -267,8 +262,8 @@ def _qr_svg(uri: str) -> str:
 @sensitive_post_parameters("otp_token")
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:profile" if user.is_verified() else "accounts:two_factor_verify")  # type: ignore[attr-defined]
     device = services.totp_device_start(user=user)
@@ -298,9 +293,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET shows codes made a moment ago, once. POST makes new ones (the old ones stop working)."""
-    user = _user(request)
+    user = request.user
     if not user.is_verified():  # type: ignore[attr-defined]
         raise Http404
     if request.method == "POST":
@@ -321,8 +316,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ProfileForm(
         request.POST if request.method == "POST" else None,
         initial={"full_name": user.full_name, "language": user.language},
@@ -347,8 +342,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("old_password", "password1", "password2")
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = PasswordChangeForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -418,8 +413,8 @@ def _require_manager(user: User) -> None:
 
 
 @login_required
-def invitation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _require_manager(user)
     invitations = list(open_invitations_visible_to(user).order_by("organisation__name", "email"))
     if invitations:
@@ -435,8 +430,8 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _require_manager(user)
     form = InvitationForm(request.POST if request.method == "POST" else None, actor=user)
     if request.method == "POST" and form.is_valid():
@@ -454,8 +449,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    user = _user(request)
+def invitation_revoke(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    user = request.user
     invitation = get_invitation_for(user, invitation_id)
     try:
         services.invitation_revoke(by=user, invitation=invitation)
@@ -523,8 +518,8 @@ def _audit_user_list(actor: User, ids: list[int]) -> None:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
     if not actor.has_any(Perm.ORG_USERS_VIEW):
         raise Http404
     form = UserFilterForm(request.GET or None, actor=actor)
@@ -554,10 +549,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def memberships_breaking_rule(request: HttpRequest) -> HttpResponse:
+def memberships_breaking_rule(request: AuthenticatedHttpRequest) -> HttpResponse:
     """For system admins: memberships whose role their organisation's type may not hold. Listed, never
     removed: whoever manages each one changes the role or deactivates the membership."""
-    actor = _user(request)
+    actor = request.user
     if not actor.has_global(Perm.SYSTEM_MANAGE):
         raise Http404
     page = Paginator(memberships_breaking_org_types(), 50).get_page(request.GET.get("page"))
@@ -574,8 +569,8 @@ def memberships_breaking_rule(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _user(request)
+def user_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    actor = request.user
     if not actor.has_any(Perm.ORG_USERS_VIEW):
         raise Http404
     target = get_user_for(actor, user_id)
@@ -606,8 +601,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "accounts/user_detail.html", context)
 
 
-def _user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse:
-    actor = _user(request)
+def _user_action(request: AuthenticatedHttpRequest, user_id: int, action: str) -> HttpResponse:
+    actor = request.user
     target = get_user_for(actor, user_id, write=True)
     try:
         if action == "deactivate":
@@ -631,30 +626,30 @@ def _user_action(request: HttpRequest, user_id: int, action: str) -> HttpRespons
 
 @require_POST
 @login_required
-def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     return _user_action(request, user_id, "deactivate")
 
 
 @require_POST
 @login_required
-def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     return _user_action(request, user_id, "reactivate")
 
 
 @require_POST
 @login_required
-def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     return _user_action(request, user_id, "unlock")
 
 
 @require_POST
 @login_required
-def user_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_two_factor(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     return _user_action(request, user_id, "reset_two_factor")
 
 
-def _membership_action(request: HttpRequest, membership_id: int, action: str) -> HttpResponse:
-    actor = _user(request)
+def _membership_action(request: AuthenticatedHttpRequest, membership_id: int, action: str) -> HttpResponse:
+    actor = request.user
     membership: Membership = get_membership_for(actor, membership_id, write=True)
     try:
         if action == "role":
@@ -687,17 +682,17 @@ def _membership_action(request: HttpRequest, membership_id: int, action: str) ->
 
 @require_POST
 @login_required
-def membership_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_change_role(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     return _membership_action(request, membership_id, "role")
 
 
 @require_POST
 @login_required
-def membership_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_deactivate(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     return _membership_action(request, membership_id, "deactivate")
 
 
 @require_POST
 @login_required
-def membership_reactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_reactivate(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     return _membership_action(request, membership_id, "reactivate")

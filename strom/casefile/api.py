@@ -15,7 +15,6 @@ from ninja.files import UploadedFile
 from strom.api.auth import api_user
 from strom.api.errors import problem
 from strom.api.openapi import EditConflictProblem
-from strom.audit.services import audit_read
 from strom.casefile import access, services
 from strom.casefile.choices import (
     DocumentKind,
@@ -35,6 +34,7 @@ from strom.casefile.selectors import documents_for, events_for, notes_for
 from strom.cases.access import get_case_for
 from strom.cases.choices import Exploitation, Gender
 from strom.cases.models import Case
+from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.downloads import document_response
 
@@ -42,16 +42,6 @@ router = Router(tags=["casefile"])
 
 PARTIAL_DATE = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
 DATE_DOC = "YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known"
-
-
-def _audit(request: HttpRequest, case: Case, section: str) -> None:
-    audit_read(
-        actor=api_user(request),
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details={"section": section},
-    )
 
 
 # --- events ------------------------------------------------------------------------------------------
@@ -178,7 +168,7 @@ def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
 def list_events(request: HttpRequest, ref: str) -> list[TraffickingEvent]:
     case = get_case_for(api_user(request), ref)
     events = list(events_for(case))
-    _audit(request, case, "events")
+    case_read_record(by=api_user(request), case=case, section="events")
     return events
 
 
@@ -247,7 +237,7 @@ def _perpetrator_case(request: HttpRequest, ref: str, *, write: bool) -> Case:
 def list_perpetrators(request: HttpRequest, ref: str) -> list[Perpetrator]:
     case = _perpetrator_case(request, ref, write=False)
     perpetrators = list(access.perpetrators_visible_to(api_user(request), case))
-    _audit(request, case, "perpetrators")
+    case_read_record(by=api_user(request), case=case, section="perpetrators")
     return perpetrators
 
 
@@ -301,7 +291,7 @@ def list_notes(request: HttpRequest, ref: str) -> list[CaseNote]:
     user = api_user(request)
     case = get_case_for(user, ref)
     notes = list(notes_for(user, case))
-    _audit(request, case, "notes")
+    case_read_record(by=api_user(request), case=case, section="notes")
     return notes
 
 
@@ -347,7 +337,7 @@ class CaseDocumentOut(Schema):
 def list_documents(request: HttpRequest, ref: str) -> list[CaseDocument]:
     case = get_case_for(api_user(request), ref)
     documents = list(documents_for(case))
-    _audit(request, case, "documents")
+    case_read_record(by=api_user(request), case=case, section="documents")
     return documents
 
 

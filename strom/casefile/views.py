@@ -17,22 +17,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
-from strom.audit.services import audit_read
 from strom.casefile import access, services
 from strom.casefile.forms import DocumentForm, EventForm, NoteForm, PerpetratorForm
 from strom.casefile.selectors import casefile_sections_context
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
+from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.downloads import document_response
 from strom.core.htmx import is_htmx_partial
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _back(request: HttpRequest, case: Case) -> str:
@@ -75,16 +70,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def _audit_view(user: User, case: Case, section: str) -> None:
-    audit_read(
-        actor=user,
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details={"section": section},
-    )
 
 
 def _conflict(form: Any, exc: EditConflict) -> None:
@@ -142,16 +127,16 @@ def _edit_page(
             messages.success(request, done)
             return redirect(_back(request, case))
     if request.method == "GET":
-        _audit_view(user, case, section)
+        case_read_record(by=user, case=case, section=section)
     return _form_page(request, template, case, form, conflict=conflict, **extra)
 
 
 @login_required
 @require_GET
-def overview(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def overview(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref)
-    _audit_view(user, case, "casefile")
+    case_read_record(by=user, case=case, section="casefile")
     return render(request, "casefile/overview.html", casefile_sections_context(user, case))
 
 
@@ -160,8 +145,8 @@ def overview(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_create(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def event_create(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     form = EventForm(request.POST or None)
     return _new_page(
@@ -176,8 +161,8 @@ def event_create(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, ref: str, event_id: int) -> HttpResponse:
-    user = _user(request)
+def event_edit(request: AuthenticatedHttpRequest, ref: str, event_id: int) -> HttpResponse:
+    user = request.user
     event = access.get_event_for(user, ref, event_id, write=True)
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
     return _edit_page(
@@ -198,8 +183,8 @@ def event_edit(request: HttpRequest, ref: str, event_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def perpetrator_create(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def perpetrator_create(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     access.check_may_add_perpetrators(user, case)
     form = PerpetratorForm(request.POST or None)
@@ -215,8 +200,8 @@ def perpetrator_create(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def perpetrator_edit(request: HttpRequest, ref: str, perpetrator_id: int) -> HttpResponse:
-    user = _user(request)
+def perpetrator_edit(request: AuthenticatedHttpRequest, ref: str, perpetrator_id: int) -> HttpResponse:
+    user = request.user
     perpetrator = access.get_perpetrator_for(user, ref, perpetrator_id, write=True)
     form = PerpetratorForm(request.POST or None, initial=PerpetratorForm.initial_for(perpetrator))
     return _edit_page(
@@ -239,9 +224,9 @@ def perpetrator_edit(request: HttpRequest, ref: str, perpetrator_id: int) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_create(request: HttpRequest, ref: str) -> HttpResponse:
+def note_create(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     """Full page without JavaScript; from the notes section, htmx posts here and gets the section back."""
-    user = _user(request)
+    user = request.user
     case = get_case_for(user, ref, write=True)
     form = NoteForm(request.POST or None)
     saved = False
@@ -260,7 +245,7 @@ def note_create(request: HttpRequest, ref: str) -> HttpResponse:
             context["casefile_note_form"] = form
         context["casefile_note_saved"] = saved
         # The section lists note texts: one read of the case's notes for this response.
-        _audit_view(user, case, "notes")
+        case_read_record(by=user, case=case, section="notes")
         response = render(request, "casefile/_notes.html", context)
         response["Vary"] = "HX-Request"
         return response
@@ -272,8 +257,8 @@ def note_create(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, ref: str, note_id: int) -> HttpResponse:
-    user = _user(request)
+def note_edit(request: AuthenticatedHttpRequest, ref: str, note_id: int) -> HttpResponse:
+    user = request.user
     note = access.get_note_for(user, ref, note_id, write=True)
     form = NoteForm(request.POST or None, initial=NoteForm.initial_for(note))
     return _edit_page(
@@ -300,8 +285,8 @@ def note_edit(request: HttpRequest, ref: str, note_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_upload(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def document_upload(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
     return _new_page(
@@ -322,8 +307,8 @@ def document_upload(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, ref: str, document_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def document_download(request: AuthenticatedHttpRequest, ref: str, document_uuid: uuid.UUID) -> HttpResponse:
+    user = request.user
     document = access.get_document_for(user, ref, document_uuid)
     # A missing or undecryptable file is an operations problem, not "not found": it is left to raise,
     # and is logged (path and stack, no content) as a server error.

@@ -31,7 +31,7 @@ from strom.cases.choices import (
     Stage,
 )
 from strom.cases.models import Case, IdentityDocument, Person
-from strom.cases.reads import audit_case_list
+from strom.cases.reads import audit_case_list, case_read_record
 from strom.cases.selectors import MAX_PAGE_SIZE, PAGE_SIZE, CaseFilters, case_list
 from strom.cases.services import (
     PERSON_FIELDS,
@@ -465,7 +465,7 @@ def add_document(request: HttpRequest, person_id: int, payload: DocumentIn) -> S
 def get_case(request: HttpRequest, ref: str) -> dict[str, Any]:
     user = api_user(request)
     case = access.get_case_for(user, ref)
-    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
+    case_read_record(by=user, case=case)
     return _case_detail(case)
 
 

@@ -1,4 +1,5 @@
-"""Recording that someone was shown a case's data: one audit read per page or API response.
+"""The audit entries about one case: what was done to it (`case_audit_record`), and who was shown its
+data (one audit read per page or API response).
 
 Every view of one case that shows its stored data — the case page, a section's page, an edit form
 filled with the stored values, a list of its permits or tasks — calls `case_read_record` once before
@@ -8,13 +9,28 @@ it answers, so the audit log can say who saw which case, when and through which 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from strom.audit.services import audit_read
+from strom.audit.services import audit_read, audit_record
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+    from strom.audit.actors import SystemActor
     from strom.cases.models import Case
+
+
+def case_audit_record(
+    *, by: User | SystemActor | None, case: Case, action: str, details: dict[str, Any] | None = None
+) -> None:
+    """Record a change to a case, named by its reference (never by personal data) in its organisation."""
+    audit_record(
+        actor=by,
+        action=action,
+        object_type="case",
+        object_ref=case.ref,
+        organisation_id=case.organisation_id,
+        details=details,
+    )
 
 
 def case_read_record(*, by: User, case: Case, section: str = "") -> None:

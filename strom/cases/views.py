@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases import access
@@ -52,12 +53,6 @@ from strom.core.roles import Perm
 EXPLOITATION_LABELS = dict(Exploitation.choices)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _check_may_open(user: User) -> None:
     if not user.has_any(Perm.CASE_CREATE):
         raise Http404
@@ -68,8 +63,8 @@ def _check_may_open(user: User) -> None:
 
 @login_required
 @require_GET
-def case_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     access.check_casework(user)
     form = CaseFilterForm(request.GET or None, user=user)
     page = case_list(user, form.filters(), cursor=request.GET.get("cursor", ""))
@@ -100,8 +95,8 @@ def _after_open_redirect(request: HttpRequest, user: User, case: Case) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_open_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def case_open_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _check_may_open(user)
     duplicates: list[Person] = []
     if request.method == "POST":
@@ -154,9 +149,9 @@ def _open_case(form: CaseOpenForm, user: User, existing: Person | None) -> Case 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_case_open_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_case_open_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """Another case for a person already recorded: people can come back years later."""
-    user = _user(request)
+    user = request.user
     _check_may_open(user)
     person = access.get_person_for(user, person_id)
     form = NewCaseForPersonForm(request.POST or None, user=user)
@@ -184,13 +179,13 @@ def person_case_open_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_detail_view(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def case_detail_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = access.get_case_for(user, ref)
     if case.ref != ref:
         return redirect("cases:detail", ref=case.ref)
     data = case_page_data(user, case)
-    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
+    case_read_record(by=user, case=case)
     context: dict[str, Any] = {
         "case": case,
         "person": data.person,
@@ -209,8 +204,8 @@ def case_detail_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit_view(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def case_edit_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = access.get_case_for(user, ref, write=True)
     may_assign = access.can_assign(user, case)
     form = CaseEditForm(
@@ -239,8 +234,8 @@ def case_edit_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def legal_hold_view(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def legal_hold_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = access.get_case_for(user, ref, write=True)
     if not access.can_assign(user, case):
         raise Http404
@@ -269,8 +264,8 @@ def legal_hold_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+def person_detail_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
     person = access.get_person_for(user, person_id)
     cases = list(
         Case.objects.visible_to(user)
@@ -293,8 +288,8 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+def person_edit_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
     person = access.get_person_for(user, person_id, write=True)
     form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(person))
     conflict: list[dict[str, str]] = []
@@ -320,8 +315,8 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+def document_add_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
     person = access.get_person_for(user, person_id, write=True)
     form = DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from strom.api.auth import api_user
-from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
+from strom.cases.reads import case_read_record
 from strom.consent.models import ConsentRecord, HowRecorded, Purpose
 from strom.consent.selectors import Reason, overview, record_on_case, records_for_case
 from strom.consent.services import consent_record, consent_withdraw
@@ -86,14 +86,8 @@ def _case(request: HttpRequest, ref: str, *, write: bool = False) -> Case:
 def list_consent(request: HttpRequest, ref: str) -> dict[str, Any]:
     user = api_user(request)
     case = _case(request, ref)
-    records = records_for_case(case)
-    audit_read(
-        actor=user,
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details={"section": "consent"},
-    )
+    records = records_for_case(user, case)
+    case_read_record(by=user, case=case, section="consent")
     summary = [
         StatusOut(
             purpose=Purpose(row.purpose),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from strom.accounts.models import User
-from strom.audit.services import audit_read
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.cases.access import get_case_for
 from strom.cases.reads import case_read_record
 from strom.consent.forms import ConsentForm, WithdrawForm
@@ -21,33 +20,21 @@ from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 @require_GET
-def overview(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def overview(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref)
     context = consent_section_context(user, case)
     context["case"] = case
-    audit_read(
-        actor=user,
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details={"section": "consent"},
-    )
+    case_read_record(by=user, case=case, section="consent")
     return render(request, "consent/overview.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_new(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def record_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     organisations = Organisation.objects.visible_to(user).filter(is_active=True).order_by("country", "name")
     form = ConsentForm(request.POST or None, organisations=organisations, child_case=case.is_child)
@@ -64,8 +51,8 @@ def record_new(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, ref: str, consent_id: int) -> HttpResponse:
-    user = _user(request)
+def withdraw(request: AuthenticatedHttpRequest, ref: str, consent_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     record = record_on_case(case, consent_id)
     form = WithdrawForm(request.POST or None)

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from strom.accounts.models import User
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.pathways.access import can_edit_pathway, get_municipality_for
 from strom.pathways.diagram import layout, time_limit_text
 from strom.pathways.forms import PathwayFilterForm, VersionForm, step_forms
@@ -16,24 +16,18 @@ from strom.pathways.selectors import pathway_of, pathways_visible_to, steps_of
 from strom.pathways.services import PathwayConflict, pathway_save
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 @require_GET
-def pathway_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def pathway_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     filters = PathwayFilterForm(request.GET or None)
     country = filters.cleaned_data.get("country", "") if filters.is_valid() else ""
     pathways = pathways_visible_to(user, country=country)
     return render(request, "pathways/list.html", {"filters": filters, "pathways": pathways})
 
 
-def _pathway_context(request: HttpRequest, municipality_id: int) -> dict[str, object]:
-    user = _user(request)
+def _pathway_context(request: AuthenticatedHttpRequest, municipality_id: int) -> dict[str, object]:
+    user = request.user
     municipality = get_municipality_for(user, municipality_id)
     pathway = pathway_of(municipality)
     steps = steps_of(pathway)
@@ -48,20 +42,20 @@ def _pathway_context(request: HttpRequest, municipality_id: int) -> dict[str, ob
 
 @login_required
 @require_GET
-def pathway_detail(request: HttpRequest, municipality_id: int) -> HttpResponse:
+def pathway_detail(request: AuthenticatedHttpRequest, municipality_id: int) -> HttpResponse:
     return render(request, "pathways/detail.html", _pathway_context(request, municipality_id))
 
 
 @login_required
 @require_GET
-def pathway_sheet(request: HttpRequest, municipality_id: int) -> HttpResponse:
+def pathway_sheet(request: AuthenticatedHttpRequest, municipality_id: int) -> HttpResponse:
     return render(request, "pathways/sheet.html", _pathway_context(request, municipality_id))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pathway_edit(request: HttpRequest, municipality_id: int) -> HttpResponse:
-    user = _user(request)
+def pathway_edit(request: AuthenticatedHttpRequest, municipality_id: int) -> HttpResponse:
+    user = request.user
     municipality = get_municipality_for(user, municipality_id, write=True)
     pathway = pathway_of(municipality)
     data = request.POST if request.method == "POST" else None

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
@@ -35,12 +36,6 @@ from strom.screening.selectors import screening_page
 from strom.screening.services import screening_convert, screening_create
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _position(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
@@ -48,8 +43,8 @@ def _position(request: HttpRequest, name: str) -> int | None:
 
 @login_required
 @require_GET
-def screening_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def screening_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_list_screenings(user)
     page = screening_page(user, before=_position(request, "before"), after=_position(request, "after"))
     context = {"page": page, "may_screen": may_screen(user), "may_see_rechecks": may_see_rechecks(user)}
@@ -124,8 +119,8 @@ def _form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def screening_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def screening_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_screen(user)
     case = _case_param(request, user)
     indicator_set = _set_param(request)
@@ -167,9 +162,9 @@ def screening_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def screening_preview(request: HttpRequest) -> HttpResponse:
+def screening_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The live result panel: htmx posts the checklist here on every change. Nothing is saved."""
-    user = _user(request)
+    user = request.user
     check_may_screen(user)
     case = _case_param(request, user)
     indicator_set = _set_param(request)
@@ -188,8 +183,8 @@ def screening_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
-    user = _user(request)
+def screening_detail(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
+    user = request.user
     screening = get_screening_for(user, screening_id)
     result = screening.scored()
     try:
@@ -218,8 +213,8 @@ def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def screening_convert_view(request: HttpRequest, screening_id: int) -> HttpResponse:
-    user = _user(request)
+def screening_convert_view(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
+    user = request.user
     screening = get_screening_to_convert(user, screening_id)
     if screening.case_id is not None:
         messages.info(request, _("This screening has already been converted into a case."))

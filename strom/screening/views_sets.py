@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from strom.accounts.models import User
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.core.countries import countries
 from strom.core.forms import validation_error_to_form
 from strom.core.roles import Perm
@@ -38,12 +38,6 @@ from strom.screening.set_services import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _set_or_404(set_id: str, version: int | None = None) -> IndicatorSet:
     try:
         return get_set(set_id, version)
@@ -57,8 +51,8 @@ def _country_names() -> dict[str, str]:
 
 @login_required
 @require_GET
-def set_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def set_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     sets = current_sets()
     names = _country_names()
     context = {
@@ -78,8 +72,8 @@ def set_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def set_detail(request: HttpRequest, set_id: str) -> HttpResponse:
-    user = _user(request)
+def set_detail(request: AuthenticatedHttpRequest, set_id: str) -> HttpResponse:
+    user = request.user
     version_param = request.GET.get("version", "")
     indicator_set = _set_or_404(set_id, int(version_param) if version_param.isdigit() else None)
     countries_of_user = coordinator_countries(user)
@@ -115,8 +109,8 @@ def _exists(set_id: str) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def set_publish(request: HttpRequest, set_id: str) -> HttpResponse:
-    user = _user(request)
+def set_publish(request: AuthenticatedHttpRequest, set_id: str) -> HttpResponse:
+    user = request.user
     base = _set_or_404(set_id)
     check_may_publish(user, base)
     form = PublishForm(request.POST if request.method == "POST" else None, base=base)
@@ -143,8 +137,8 @@ def set_publish(request: HttpRequest, set_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_adapt(request: HttpRequest, set_id: str) -> HttpResponse:
-    user = _user(request)
+def set_adapt(request: AuthenticatedHttpRequest, set_id: str) -> HttpResponse:
+    user = request.user
     if not may_adapt_for_country(user):
         raise Http404
     base = _set_or_404(set_id)
@@ -160,8 +154,8 @@ def set_adapt(request: HttpRequest, set_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def recheck_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def recheck_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_see_rechecks(user)
     context = {
         "rechecks": open_rechecks(user) if user.has_any(Perm.CASE_ASSIGN) else None,
@@ -172,8 +166,8 @@ def recheck_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recheck_done_view(request: HttpRequest, recheck_id: int) -> HttpResponse:
-    user = _user(request)
+def recheck_done_view(request: AuthenticatedHttpRequest, recheck_id: int) -> HttpResponse:
+    user = request.user
     recheck = ScreeningRecheck.objects.visible_to(user).filter(pk=recheck_id).first()
     if recheck is None:
         raise Http404

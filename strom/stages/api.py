@@ -16,10 +16,11 @@ from ninja import Field, Router, Schema, Status
 from strom.accounts.models import User
 from strom.api.auth import api_user
 from strom.api.errors import problem
-from strom.audit.services import audit_read
 from strom.cases.access import can_decide, get_case_for
 from strom.cases.models import Case
+from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
+from strom.stages import access as stage_access
 from strom.stages import selectors as sel
 from strom.stages import services as svc
 from strom.stages import stages
@@ -305,15 +306,11 @@ def _task_out(task: CaseTask) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> User:
-    return api_user(request)
-
-
 def _read_case(request: HttpRequest, ref: str) -> Case:
     """The case for a GET that answers with its data, its read recorded (one entry per response)."""
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref)
-    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
+    case_read_record(by=user, case=case)
     return case
 
 
@@ -323,7 +320,7 @@ def _read_case(request: HttpRequest, ref: str) -> Case:
 @router.get("/tasks/overdue", response=list[TaskOut], url_name="case_tasks_overdue")
 def overdue_tasks(request: HttpRequest) -> list[dict[str, Any]]:
     """My open tasks on cases I can see: overdue first, then those due within a week."""
-    return [_task_out(t) for t in sel.my_tasks(_user(request))]
+    return [_task_out(t) for t in sel.my_tasks(api_user(request))]
 
 
 @router.get("/{ref}/stage", response=StageOut, url_name="case_stage")
@@ -333,7 +330,7 @@ def get_stage(request: HttpRequest, ref: str) -> dict[str, Any]:
 
 @router.post("/{ref}/stage", response={200: StageOut, 409: dict}, url_name="case_stage_change")
 def change_stage(request: HttpRequest, ref: str, payload: StageIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     try:
         svc.stage_change(
@@ -350,7 +347,7 @@ def change_stage(request: HttpRequest, ref: str, payload: StageIn) -> Any:
 
 
 def _decide(request: HttpRequest, ref: str, kind: str, payload: DecisionIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     if not can_decide(user, case):
         raise Http404
@@ -391,7 +388,7 @@ def decide_identification(request: HttpRequest, ref: str, payload: DecisionIn) -
 
 @router.post("/{ref}/reflection/extensions", response=ReflectionOut, url_name="case_reflection_extend")
 def extend_reflection(request: HttpRequest, ref: str, payload: ExtensionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     period = svc.reflection_extend(by=user, case=case, days=payload.days, reason=payload.reason)
     reflection = _stage_out(case)["reflection"]
@@ -402,7 +399,7 @@ def extend_reflection(request: HttpRequest, ref: str, payload: ExtensionIn) -> d
 
 @router.post("/{ref}/closure", response={200: StageOut, 409: dict}, url_name="case_close")
 def close_case(request: HttpRequest, ref: str, payload: ClosureIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     try:
         svc.case_close(
@@ -420,7 +417,7 @@ def close_case(request: HttpRequest, ref: str, payload: ClosureIn) -> Any:
 @router.post("/{ref}/follow-up", response={200: StageOut, 409: dict}, url_name="case_follow_up")
 def follow_up(request: HttpRequest, ref: str, payload: FollowUpIn) -> Any:
     """Start follow-up on a closed case, or end it (the case is closed again)."""
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     action = svc.follow_up_start if payload.action == "start" else svc.follow_up_end
     try:
@@ -432,7 +429,7 @@ def follow_up(request: HttpRequest, ref: str, payload: FollowUpIn) -> Any:
 
 @router.post("/{ref}/return-plans", response={201: ReturnPlanOut}, url_name="case_return_plan_create")
 def create_return_plan(request: HttpRequest, ref: str, payload: ReturnPlanIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     plan: ReturnPlan = svc.return_plan_record(
         by=user,
@@ -457,7 +454,7 @@ def list_permits(request: HttpRequest, ref: str) -> list[ResidencePermit]:
 
 @router.post("/{ref}/residence-permits", response={201: PermitOut}, url_name="case_permit_create")
 def create_permit(request: HttpRequest, ref: str, payload: PermitIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     permit = svc.permit_record(
         by=user,
@@ -474,9 +471,9 @@ def create_permit(request: HttpRequest, ref: str, payload: PermitIn) -> Any:
 
 @router.patch("/{ref}/residence-permits/{permit_id}", response=PermitOut, url_name="case_permit_update")
 def update_permit(request: HttpRequest, ref: str, permit_id: int, payload: PermitPatch) -> ResidencePermit:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
-    permit = sel.get_permit_for(case, permit_id)
+    permit = stage_access.get_permit_for(user, case, permit_id)
     changes: dict[str, Any] = {}
     for name in payload.model_fields_set:
         value = getattr(payload, name)
@@ -492,9 +489,9 @@ def update_permit(request: HttpRequest, ref: str, permit_id: int, payload: Permi
     "/{ref}/residence-permits/{permit_id}/renewals", response=PermitOut, url_name="case_permit_renew"
 )
 def renew_permit(request: HttpRequest, ref: str, permit_id: int, payload: RenewalIn) -> ResidencePermit:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
-    permit = sel.get_permit_for(case, permit_id)
+    permit = stage_access.get_permit_for(user, case, permit_id)
     return svc.permit_renew(
         by=user, permit=permit, valid_from=payload.valid_from, valid_until=payload.valid_until
     )
@@ -511,7 +508,7 @@ def list_proceedings(request: HttpRequest, ref: str) -> list[Proceeding]:
 
 @router.post("/{ref}/proceedings", response={201: ProceedingOut}, url_name="case_proceeding_create")
 def create_proceeding(request: HttpRequest, ref: str, payload: ProceedingIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     proceeding = svc.proceeding_record(
         by=user,
@@ -531,9 +528,9 @@ def create_proceeding(request: HttpRequest, ref: str, payload: ProceedingIn) -> 
 def update_proceeding(
     request: HttpRequest, ref: str, proceeding_id: int, payload: ProceedingPatch
 ) -> Proceeding:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
-    proceeding = sel.get_proceeding_for(case, proceeding_id)
+    proceeding = stage_access.get_proceeding_for(user, case, proceeding_id)
     changes: dict[str, Any] = {}
     for name in payload.model_fields_set:
         value = getattr(payload, name)
@@ -558,7 +555,7 @@ def list_tasks(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
 def create_task(request: HttpRequest, ref: str, payload: TaskIn) -> Any:
     from django.core.exceptions import ValidationError
 
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
     assignee = None
     if payload.assignee_id is not None:
@@ -575,7 +572,7 @@ def create_task(request: HttpRequest, ref: str, payload: TaskIn) -> Any:
 
 @router.post("/{ref}/tasks/{task_id}/complete", response=TaskOut, url_name="case_task_complete")
 def complete_task(request: HttpRequest, ref: str, task_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     case = get_case_for(user, ref, write=True)
-    task = sel.get_task_for(user, case, task_id)
+    task = stage_access.get_task_for(user, case, task_id)
     return _task_out(svc.task_complete(by=user, task=task))

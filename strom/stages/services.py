@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.actors import SystemActor
-from strom.audit.services import audit_record
 from strom.cases import access, hooks
 from strom.cases.choices import CaseStatus, Stage, TraffickingStatus
 from strom.cases.models import Case
+from strom.cases.reads import case_audit_record
 from strom.cases.services import case_bump_version
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
@@ -54,17 +54,6 @@ from strom.stages.models import (
 if TYPE_CHECKING:
     from strom.accounts.models import User
     from strom.stages.country_rules import CountryRules
-
-
-def _audit(by: User | SystemActor | None, action: str, case: Case, **details: Any) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details=details,
-    )
 
 
 def _check_may_edit(by: User, case: Case) -> None:
@@ -202,14 +191,11 @@ def decision_record(
             decided_at=decided_at,
             reason=reason.strip(),
         )
-        _audit(
-            by,
-            "case.decision",
-            case,
-            kind=kind,
-            outcome=outcome,
-            decided_by_org_type=maker,
-            on_behalf=on_behalf,
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.decision",
+            details={"kind": kind, "outcome": outcome, "decided_by_org_type": maker, "on_behalf": on_behalf},
         )
         _decision_effects(by=by, case=case, kind=kind, outcome=outcome)
         if start_reflection:
@@ -281,13 +267,11 @@ def stage_change(
         if to_stage == Stage.CLOSED and case.closure_reason == ClosureReason.REFERRED:
             case.status = CaseStatus.CLOSED_REFERRED
         case.save(update_fields=fields)
-        _audit(
-            by,
-            "case.stage_change",
-            case,
-            from_stage=from_stage,
-            to_stage=to_stage,
-            closure_reason=closure_reason,
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.stage_change",
+            details={"from_stage": from_stage, "to_stage": to_stage, "closure_reason": closure_reason},
         )
         if to_stage == Stage.REFLECTION:
             rules = country_rules.rules_for(case.country, start)
@@ -363,7 +347,7 @@ def reflection_extend(*, by: User, case: Case, days: int, reason: str) -> Reflec
         locked.save(update_fields=["extension_days", "ends_on"])
         clock_move(by=by, case=case, kind=clocks.REFLECTION_ENDS, due=locked.ends_on)
         next_due_refresh(case)
-        _audit(by, "case.reflection_extend", case, days=days)
+        case_audit_record(by=by, case=case, action="case.reflection_extend", details={"days": days})
     return locked
 
 
@@ -411,7 +395,12 @@ def return_plan_record(
             planned_on=planned_on,
             created_by=by,
         )
-        _audit(by, "case.return_plan", case, kind=kind, risk_assessment_done=risk_assessment_done)
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.return_plan",
+            details={"kind": kind, "risk_assessment_done": risk_assessment_done},
+        )
     return plan
 
 
@@ -481,7 +470,12 @@ def permit_record(
         permit = ResidencePermit.objects.create(case=case, created_by=by, **data)
         clock_permit_renewal_keep(by=by, case=case, permit_id=permit.pk, valid_until=valid_until)
         next_due_refresh(case)
-        _audit(by, "case.permit_record", case, permit=permit.pk, basis=data["basis"], decision=decision)
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.permit_record",
+            details={"permit": permit.pk, "basis": data["basis"], "decision": decision},
+        )
     return permit
 
 
@@ -508,7 +502,12 @@ def permit_update(*, by: User, permit: ResidencePermit, **changes: Any) -> Resid
             by=by, case=case, permit_id=locked.pk, valid_until=locked.valid_until if granted else None
         )
         next_due_refresh(case)
-        _audit(by, "case.permit_update", case, permit=locked.pk, fields=sorted(changed))
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.permit_update",
+            details={"permit": locked.pk, "fields": sorted(changed)},
+        )
     return locked
 
 
@@ -535,7 +534,7 @@ def permit_renew(
         locked.save(update_fields=["valid_until", "updated_at"])
         clock_permit_renewal_keep(by=by, case=case, permit_id=locked.pk, valid_until=valid_until)
         next_due_refresh(case)
-        _audit(by, "case.permit_renew", case, permit=locked.pk)
+        case_audit_record(by=by, case=case, action="case.permit_renew", details={"permit": locked.pk})
     return locked
 
 
@@ -603,7 +602,12 @@ def proceeding_record(
     _validate_proceeding(data)
     with transaction.atomic():
         proceeding = Proceeding.objects.create(case=case, created_by=by, **data)
-        _audit(by, "case.proceeding_record", case, proceeding=proceeding.pk, kind=kind, role=role)
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.proceeding_record",
+            details={"proceeding": proceeding.pk, "kind": kind, "role": role},
+        )
     return proceeding
 
 
@@ -627,7 +631,12 @@ def proceeding_update(*, by: User, proceeding: Proceeding, **changes: Any) -> Pr
         for field in changed:
             setattr(locked, field, changes[field])
         locked.save(update_fields=[*changed, "updated_at"])
-        _audit(by, "case.proceeding_update", case, proceeding=locked.pk, fields=sorted(changed))
+        case_audit_record(
+            by=by,
+            case=case,
+            action="case.proceeding_update",
+            details={"proceeding": locked.pk, "fields": sorted(changed)},
+        )
     return locked
 
 
@@ -667,7 +676,9 @@ def task_create(
             created_by=by,
         )
         next_due_refresh(case)
-        _audit(by, "task.create", case, task=task.pk, kind=clocks.MANUAL)
+        case_audit_record(
+            by=by, case=case, action="task.create", details={"task": task.pk, "kind": clocks.MANUAL}
+        )
     return task
 
 
@@ -686,7 +697,9 @@ def task_assign(*, by: User, task: CaseTask, assignee: User) -> CaseTask:
         locked.save(update_fields=["assignee"])
         # A new assignee gets the reminders afresh.
         locked.reminders.all().delete()
-        _audit(by, "task.assign", case, task=locked.pk, assignee=assignee.pk)
+        case_audit_record(
+            by=by, case=case, action="task.assign", details={"task": locked.pk, "assignee": assignee.pk}
+        )
     return locked
 
 
@@ -700,7 +713,9 @@ def task_complete(*, by: User, task: CaseTask) -> CaseTask:
         locked.done_at = timezone.now()
         locked.done_by = by
         locked.save(update_fields=["done_at", "done_by"])
-        _audit(by, "task.complete", case, task=locked.pk, kind=locked.kind)
+        case_audit_record(
+            by=by, case=case, action="task.complete", details={"task": locked.pk, "kind": locked.kind}
+        )
         if locked.kind == clocks.PLAN_REVIEW and case.stage in (
             Stage.REFLECTION,
             Stage.ASSISTANCE,
@@ -724,7 +739,7 @@ def task_reopen(*, by: User, task: CaseTask) -> CaseTask:
         locked.done_by = None
         locked.cancelled_at = None
         locked.save(update_fields=["done_at", "done_by", "cancelled_at"])
-        _audit(by, "task.reopen", case, task=locked.pk)
+        case_audit_record(by=by, case=case, action="task.reopen", details={"task": locked.pk})
         next_due_refresh(case)
     return locked
 
@@ -740,7 +755,7 @@ def task_cancel(*, by: User, task: CaseTask) -> CaseTask:
             raise ValidationError(_("A legal deadline cannot be cancelled; it ends when the case moves on."))
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["cancelled_at"])
-        _audit(by, "task.cancel", case, task=locked.pk)
+        case_audit_record(by=by, case=case, action="task.cancel", details={"task": locked.pk})
         next_due_refresh(case)
     return locked
 
@@ -770,7 +785,7 @@ def task_request(
         )
         next_due_refresh(case)
         # system actor: callers pass their job as `by` (the screening re-check does not yet: no actor).
-        _audit(by, "task.create", case, task=task.pk, kind=kind)
+        case_audit_record(by=by, case=case, action="task.create", details={"task": task.pk, "kind": kind})
     return task
 
 
@@ -809,7 +824,12 @@ def clock_start(
         assignee_id=case.owner_id,
         created_by=by,
     )
-    _audit(by, "task.create", case, task=task.pk, kind=kind, rule_version=rules.version_id)
+    case_audit_record(
+        by=by,
+        case=case,
+        action="task.create",
+        details={"task": task.pk, "kind": kind, "rule_version": rules.version_id},
+    )
     return task
 
 
@@ -817,7 +837,7 @@ def clock_move(*, by: User | None, case: Case, kind: str, due: dt.date, source: 
     """Move the open task of a running clock to a new due date; how many moved (0: none running)."""
     moved = int(clocks.open_tasks(case).filter(kind=kind, source=source).update(due_date=due))
     if moved:
-        _audit(by, "task.move", case, kind=kind)
+        case_audit_record(by=by, case=case, action="task.move", details={"kind": kind})
     return moved
 
 
@@ -832,7 +852,12 @@ def clocks_stop(
     changes: dict[str, Any] = {"done_at": now, "done_by": by} if done else {"cancelled_at": now}
     count = int(tasks.update(**changes))
     if count:
-        _audit(by, "task.complete" if done else "task.cancel", case, kinds=sorted(kinds), count=count)
+        case_audit_record(
+            by=by,
+            case=case,
+            action="task.complete" if done else "task.cancel",
+            details={"kinds": sorted(kinds), "count": count},
+        )
     return count
 
 

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import Notification, User
-from strom.audit.services import audit_read
 from strom.cases import access
 from strom.cases.choices import Stage
 from strom.cases.models import Case
@@ -82,7 +81,7 @@ def _visible_colleagues(case: Case) -> list[tuple[str, str]]:
 def stage_page(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     user = request.user
     case = access.get_case_for(user, ref)
-    audit_read(actor=user, object_type="case", object_ref=case.ref, organisation_id=case.organisation_id)
+    case_read_record(by=user, case=case)
     context = {**sel.stage_panel_context(user, case), **sel.tasks_context(user, case)}
     return render(request, "stages/page.html", context)
 

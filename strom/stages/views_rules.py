@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.cases import access
 from strom.core.countries import countries
@@ -27,12 +28,6 @@ from strom.stages.forms_rules import ItemForm, VersionForm, item_forms
 from strom.stages.services_rules import base_items, country_rules_publish
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _check_reader(user: User) -> None:
     if not access.can_read_country_rules(user):
         raise Http404
@@ -40,8 +35,8 @@ def _check_reader(user: User) -> None:
 
 @login_required
 @require_GET
-def rules_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def rules_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _check_reader(user)
     rows = sel.overview()
     for row in rows:
@@ -51,8 +46,8 @@ def rules_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def rules_detail(request: HttpRequest, country: str) -> HttpResponse:
-    user = _user(request)
+def rules_detail(request: AuthenticatedHttpRequest, country: str) -> HttpResponse:
+    user = request.user
     code = access.get_country_for_rules(user, country)
     today = timezone.localdate()
     rules = cr.rules_for(code, today)
@@ -71,8 +66,8 @@ def rules_detail(request: HttpRequest, country: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def rules_version(request: HttpRequest, country: str, number: int) -> HttpResponse:
-    user = _user(request)
+def rules_version(request: AuthenticatedHttpRequest, country: str, number: int) -> HttpResponse:
+    user = request.user
     code = access.get_country_for_rules(user, country)
     version = sel.get_version(code, number)
     if version is None:
@@ -89,8 +84,8 @@ def rules_version(request: HttpRequest, country: str, number: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rules_edit(request: HttpRequest, country: str) -> HttpResponse:
-    user = _user(request)
+def rules_edit(request: AuthenticatedHttpRequest, country: str) -> HttpResponse:
+    user = request.user
     code = access.get_country_for_rules(user, country, write=True)
     number, items = base_items(code)
     data = request.POST if request.method == "POST" else None

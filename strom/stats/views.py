@@ -10,12 +10,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.core.htmx import render_htmx
 from strom.core.spreadsheets import XLSX_CONTENT_TYPE, XlsxWriter
@@ -35,12 +36,6 @@ from strom.stats.models import ImportJob, ImportState
 from strom.stats.selectors import dashboard_for, dataset_records, datasets_for
 from strom.stats.services import import_queue, table_publish
 from strom.stats.tables import Published
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _cell(published: Published, key: tuple[Hashable | None, ...]) -> dict[str, Any]:
@@ -110,8 +105,8 @@ def table_view(published: Published) -> dict[str, Any]:
     }
 
 
-def _published(request: HttpRequest) -> tuple[TableForm, Published | None]:
-    user = _user(request)
+def _published(request: AuthenticatedHttpRequest) -> tuple[TableForm, Published | None]:
+    user = request.user
     check_stats_allowed(user)
     form = TableForm(request.GET or None, datasets=datasets_for(user))
     if not request.GET or not form.is_valid():
@@ -126,20 +121,20 @@ def _published(request: HttpRequest) -> tuple[TableForm, Published | None]:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, published = _published(request)
     context = {
         "form": form,
         "table": table_view(published) if published else None,
         "query": request.GET.urlencode(),
-        "may_see_dashboard": may_see_dashboard(_user(request)),
+        "may_see_dashboard": may_see_dashboard(request.user),
     }
     return render(request, "stats/index.html", context)
 
 
 @login_required
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, published = _published(request)
     if published is None:
         return redirect("stats:index")
@@ -153,7 +148,7 @@ def _filename(published: Published, extension: str) -> str:
 
 @login_required
 @require_GET
-def table_csv(request: HttpRequest) -> HttpResponse:
+def table_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, published = _published(request)
     if published is None:
         return redirect("stats:index")
@@ -164,7 +159,7 @@ def table_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def table_xlsx(request: HttpRequest) -> HttpResponse:
+def table_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, published = _published(request)
     if published is None:
         return redirect("stats:index")
@@ -201,7 +196,7 @@ def _rule_rows(rule: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 @login_required
 @require_GET
-def table_exchange(request: HttpRequest) -> HttpResponse:
+def table_exchange(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The table as the file another STROM instance imports (docs/statistics.md, exchanging tables)."""
     form, published = _published(request)
     if published is None:
@@ -209,7 +204,7 @@ def table_exchange(request: HttpRequest) -> HttpResponse:
     try:
         document = exchange_document(published)
     except ValidationError as exc:
-        user = _user(request)
+        user = request.user
         context = {
             "form": form,
             "table": table_view(published),
@@ -227,8 +222,8 @@ def table_exchange(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_dashboard_allowed(user)
     board = dashboard_for(user)
     context = {
@@ -246,8 +241,8 @@ def _listing(user: User) -> list[tuple[Any, int | None]]:
 
 @login_required
 @require_GET
-def datasets(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def datasets(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_stats_allowed(user)
     jobs = ImportJob.objects.filter(created_by=user).order_by("-created_at")[:10]
     context = {
@@ -261,8 +256,8 @@ def datasets(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     check_may_import(user)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -286,7 +281,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_import_job_for(_user(request), job_id)
+def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+    job = get_import_job_for(request.user, job_id)
     context = {"job": job, "working": job.state in (ImportState.QUEUED, ImportState.RUNNING)}
     return render_htmx(request, "stats/import_job.html", "stats/_import_progress.html", context)

@@ -16,9 +16,9 @@ from ninja import Field, Router, Schema
 from strom.api.auth import api_user
 from strom.api.errors import problem
 from strom.api.openapi import EditConflictProblem
-from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
+from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.directory.models import Organisation
 from strom.support import selectors
@@ -172,13 +172,7 @@ def _case(request: HttpRequest, ref: str, *, write: bool = False, section: str =
     user = api_user(request)
     case = get_case_for(user, ref, write=write)
     if section:
-        audit_read(
-            actor=user,
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            details={"section": section},
-        )
+        case_read_record(by=user, case=case, section=section)
     return case
 
 

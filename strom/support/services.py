@@ -19,10 +19,10 @@ from django.db.models import F, ForeignKey, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.audit.services import audit_record
 from strom.cases import access
 from strom.cases.choices import CaseStatus
 from strom.cases.models import Case
+from strom.cases.reads import case_audit_record
 from strom.cases.services import EditConflict, FieldChange
 from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
@@ -96,17 +96,6 @@ def _review_due(case: Case, day: dt.date) -> dt.date:
     return rules_for(case.country, day).support_plan_review.after(day)
 
 
-def _audit(by: User, case: Case, action: str, details: dict[str, Any]) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details=details,
-    )
-
-
 # --- needs -------------------------------------------------------------------------------------------
 
 
@@ -148,11 +137,11 @@ def needs_assessment_record(
         Need.objects.bulk_create(
             [Need(assessment=assessment, service_type=t, priority=p) for t, p in sorted(needs.items())]
         )
-        _audit(
-            by,
-            case,
-            "support.needs_assess",
-            {"assessment": assessment.pk, "needs": len(needs), "summary": bool(summary.strip())},
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.needs_assess",
+            details={"assessment": assessment.pk, "needs": len(needs), "summary": bool(summary.strip())},
         )
     return assessment
 
@@ -272,7 +261,9 @@ def support_plan_save(
             **{k: getattr(plan, k) for k in PLAN_FIELDS},
         )
         _sync_review_clock(case, plan, by=by)
-        _audit(by, case, "support.plan_save", {"version": plan.version, "fields": changed})
+        case_audit_record(
+            by=by, case=case, action="support.plan_save", details={"version": plan.version, "fields": changed}
+        )
     return plan
 
 
@@ -322,7 +313,12 @@ def plan_review_record(
         clocks_stop(by=by, case=case, kinds=(clocks.PLAN_REVIEW,), done=True)
         plan.next_review_due = due
         _sync_review_clock(case, plan, by=by)
-        _audit(by, case, "support.plan_review", {"review": review.pk, "summary": bool(summary.strip())})
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.plan_review",
+            details={"review": review.pk, "summary": bool(summary.strip())},
+        )
     return review
 
 
@@ -433,11 +429,14 @@ def service_plan(
             delivered_recorded_at=timezone.now() if status == ServiceStatus.DELIVERED else None,
             **data,
         )
-        _audit(
-            by,
-            case,
-            "support.service_plan",
-            {"service": service.pk, "fields": sorted(k for k, v in data.items() if v not in ("", None))},
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.service_plan",
+            details={
+                "service": service.pk,
+                "fields": sorted(k for k, v in data.items() if v not in ("", None)),
+            },
         )
     return service
 
@@ -485,7 +484,12 @@ def service_update(*, by: User, service: Service, **changes: Any) -> Service:
             fields.append("delivered_recorded_at")
         locked.save(update_fields=fields)
         _show_caller(service, locked)
-        _audit(by, case, "support.service_update", {"service": locked.pk, "fields": sorted(changed)})
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.service_update",
+            details={"service": locked.pk, "fields": sorted(changed)},
+        )
     return service
 
 
@@ -501,7 +505,12 @@ def service_cancel(*, by: User, service: Service, reason: str = "") -> Service:
         locked.cancellation_reason = reason.strip()
         locked.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
         _show_caller(service, locked)
-        _audit(by, case, "support.service_cancel", {"service": locked.pk, "reason": bool(reason.strip())})
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.service_cancel",
+            details={"service": locked.pk, "reason": bool(reason.strip())},
+        )
     return service
 
 
@@ -523,7 +532,12 @@ def coverage_mark_not_needed(*, by: User, case: Case, service_type: str, reason:
                 )
         except IntegrityError:
             raise ValidationError(_("This service is already marked as not needed.")) from None
-        _audit(by, case, "support.not_needed", {"mark": mark.pk, "reason": bool(reason.strip())})
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.not_needed",
+            details={"mark": mark.pk, "reason": bool(reason.strip())},
+        )
     return mark
 
 
@@ -540,7 +554,7 @@ def coverage_revoke_not_needed(*, by: User, case: Case, service_type: str) -> No
         mark.revoked_at = timezone.now()
         mark.revoked_by = by
         mark.save(update_fields=["revoked_at", "revoked_by"])
-        _audit(by, case, "support.not_needed_revoke", {"mark": mark.pk})
+        case_audit_record(by=by, case=case, action="support.not_needed_revoke", details={"mark": mark.pk})
 
 
 def service_delivered_by_referral(
@@ -605,10 +619,10 @@ def service_delivered_by_referral(
                 created_by=by,
                 delivered_recorded_at=now,
             )
-        _audit(
-            by,
-            case,
-            "support.service_delivered_by_referral",
-            {"service": service.pk, "referral": referral_id, "updated": open_service is not None},
+        case_audit_record(
+            by=by,
+            case=case,
+            action="support.service_delivered_by_referral",
+            details={"service": service.pk, "referral": referral_id, "updated": open_service is not None},
         )
     return service

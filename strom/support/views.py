@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
-from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
 from strom.cases.reads import case_read_record
@@ -47,12 +47,6 @@ from strom.support.services import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("support:overview", ref=case.ref)
@@ -74,8 +68,8 @@ def _organisations(user: User) -> Any:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def overview(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref)
     context = selectors.support_section_context(user, case)
     plan = context["support_plan"]
@@ -86,20 +80,14 @@ def overview(request: HttpRequest, ref: str) -> HttpResponse:
             "revisions": list(plan.revisions.select_related("saved_by")) if plan else [],
         }
     )
-    audit_read(
-        actor=user,
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=case.organisation_id,
-        details={"section": "support"},
-    )
+    case_read_record(by=user, case=case, section="support")
     return render(request, "support/overview.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def needs_new(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def needs_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     form = NeedsAssessmentForm(
         request.POST or None, initial=NeedsAssessmentForm.initial_from(selectors.latest_assessment(case))
@@ -125,8 +113,8 @@ def needs_new(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def plan_edit(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     plan = selectors.plan_for(case)
     form = SupportPlanForm(request.POST or None, initial=SupportPlanForm.initial_from(plan))
@@ -169,8 +157,8 @@ def plan_edit(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_review(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def plan_review(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     plan = selectors.plan_for(case)
     if plan is None:
@@ -190,8 +178,8 @@ def plan_review(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_new(request: HttpRequest, ref: str) -> HttpResponse:
-    user = _user(request)
+def service_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     initial = (
         {"service_type": request.GET.get("type", "")} if request.GET.get("type") in ServiceType.values else {}
@@ -209,8 +197,8 @@ def service_new(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, ref: str, service_id: int) -> HttpResponse:
-    user = _user(request)
+def service_edit(request: AuthenticatedHttpRequest, ref: str, service_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     service = _service_for(case, service_id)
     form = ServiceForm(request.POST or None, organisations=_organisations(user), service=service)
@@ -228,8 +216,8 @@ def service_edit(request: HttpRequest, ref: str, service_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_cancel_view(request: HttpRequest, ref: str, service_id: int) -> HttpResponse:
-    user = _user(request)
+def service_cancel_view(request: AuthenticatedHttpRequest, ref: str, service_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     service = _service_for(case, service_id)
     form = ServiceCancelForm(request.POST or None)
@@ -252,8 +240,8 @@ def _statutory_type(service_type: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def not_needed(request: HttpRequest, ref: str, service_type: str) -> HttpResponse:
-    user = _user(request)
+def not_needed(request: AuthenticatedHttpRequest, ref: str, service_type: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     service_type = _statutory_type(service_type)
     form = NotNeededForm(request.POST or None)
@@ -272,8 +260,8 @@ def not_needed(request: HttpRequest, ref: str, service_type: str) -> HttpRespons
 
 @login_required
 @require_POST
-def not_needed_revoke(request: HttpRequest, ref: str, service_type: str) -> HttpResponse:
-    user = _user(request)
+def not_needed_revoke(request: AuthenticatedHttpRequest, ref: str, service_type: str) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, ref, write=True)
     service_type = _statutory_type(service_type)
     try:
