@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
+from strom.audit.services import audit_read
 from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
 from strom.events.access import get_event_for, get_registration_for
@@ -263,7 +264,17 @@ def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> tuple[in
 def list_registrations(request: HttpRequest, slug: str) -> RegistrationQuerySet:
     user = api_user(request)
     event = get_event_for(user, slug, manage=True)
-    return Registration.objects.visible_to(user).filter(event=event).select_related("event")
+    registrations = Registration.objects.visible_to(user).filter(event=event).select_related("event")
+    count = registrations.count()
+    if count:
+        audit_read(
+            actor=user,
+            object_type="event_registrations",
+            object_ref=event.pk,
+            organisation_id=event.organisation_id,
+            details={"count": count},
+        )
+    return registrations
 
 
 @router.post("/{slug}/registrations", response={201: RegistrationOut}, url_name="events_register")

@@ -375,14 +375,14 @@ TRAINING_SESSIONS: list[tuple[int, str, int, str, str, str, list[tuple[str, str,
 
 
 def _organiser() -> Organisation | None:
-    """The first organisation whose members may organise events: a national coordinator's office."""
+    """The organisation of the first member who may organise events: a national coordinator's office."""
     from strom.core.roles import MATRIX, Role
 
     roles = [
         role for role, perms in MATRIX.items() if Perm.EVENTS_ORGANISE in perms and role != Role.SYSTEM_ADMIN
     ]
     organisation: Organisation | None = (
-        Organisation.objects.filter(memberships__role__in=roles).order_by("pk").first()
+        Organisation.objects.filter(memberships__role__in=roles).order_by("memberships__pk").first()
         or Organisation.objects.order_by("pk").first()
     )
     return organisation

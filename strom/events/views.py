@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
+from strom.audit.services import audit_read
 from strom.core.errors import NotAllowed
 from strom.core.htmx import is_htmx_partial
 from strom.directory.models import Organisation
@@ -257,6 +258,14 @@ def registration_cancel_view(request: AuthenticatedHttpRequest, registration_id:
 def event_registrations(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     event = get_event_for(request.user, slug, manage=True)
     rows = registrations_for_organisers(request.user, event)
+    if rows:
+        audit_read(
+            actor=request.user,
+            object_type="event_registrations",
+            object_ref=event.pk,
+            organisation_id=event.organisation_id,
+            details={"count": len(rows)},
+        )
     context = {
         "event": event,
         "registrations": rows,

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs; used in tests only
 
 from strom.events.demo_data import load_demo_events
 from strom.events.exchange import export_event

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from strom.events.demo_data import load_demo_events
+from strom.events.models import Event, Registration, RegistrationStatus
+from strom.events.tests.factories import make_event
+from tests.personas import Cast
+
+
+def test_the_printable_programme_reads_like_the_published_one(cast: Cast, as_persona: Any) -> None:
+    riga = load_demo_events(organisation=cast.orgs["coordinator_lv"])[0]
+    page = as_persona("caseworker_b").get(reverse("events:programme", args=[riga.slug])).content.decode()
+    assert "“Local Action against Human Trafficking”" in page
+    assert "Day 1, Tuesday, 19 May 2015" in page
+    assert "14:00\u201315:50" in page
+    # The moderator, then the speakers by country with their talk titles.
+    assert "<strong>Moderator:</strong>" in page
+    assert page.index("Jan Austad") < page.index("Aneta Suda") < page.index("Endrit Mujaj")
+    assert '<span class="country">PL</span> <em>“Regional Structures' in page
+    assert "Day 2, Wednesday, 20 May 2015" in page
+
+
+def test_a_participant_registers_on_the_page_and_appears_only_with_consent(
+    cast: Cast, as_persona: Any
+) -> None:
+    event = make_event(cast)
+    url = reverse("events:register", args=[event.slug])
+    response = as_persona("caseworker_a").post(url, {"name": "Inese Kalniņa", "email": "inese@example.test"})
+    assert response.status_code == 302
+    response = as_persona("caseworker_b").post(
+        url,
+        {"name": "Tomas Jonaitis", "email": "tomas@example.test", "consent_list": "on", "sector": "police"},
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(user=cast.caseworker_b)
+    assert (registration.name, registration.sector, registration.consent_list) == (
+        "Tomas Jonaitis",
+        "police",
+        True,
+    )
+    page = as_persona("outsider").get(reverse("events:detail", args=[event.slug])).content.decode()
+    assert "Tomas Jonaitis" in page
+    assert "Inese Kalniņa" not in page
+
+
+def test_organisers_mark_attendance_with_htmx(cast: Cast, as_persona: Any) -> None:
+    event = make_event(cast)
+    as_persona("caseworker_a").post(
+        reverse("events:register", args=[event.slug]),
+        {"name": "Inese Kalniņa", "email": "inese@example.test"},
+    )
+    registration = Registration.objects.get()
+    client = as_persona("coordinator_a")
+    page = client.get(reverse("events:registrations", args=[event.slug])).content.decode()
+    assert "Inese Kalniņa" in page
+    response = client.post(
+        reverse("events:attendance", args=[registration.pk]),
+        {"attended": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert f'id="registration-{registration.pk}"' in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.attended_at is not None
+    assert registration.status == RegistrationStatus.REGISTERED
+
+
+def test_an_uploaded_schedule_with_problems_shows_them_and_imports_nothing(
+    cast: Cast, as_persona: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = as_persona("coordinator_a").post(
+        reverse("events:import"),
+        {
+            "organisation": cast.orgs["coordinator_lv"].pk,
+            "file": SimpleUploadedFile("schedule.xml", b"<schedule><version>1</version>"),
+        },
+    )
+    assert response.status_code == 200
+    assert "not well-formed XML" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_the_event_page_makes_a_fixed_number_of_queries(
+    cast: Cast, as_persona: Any, django_assert_max_num_queries: Any
+) -> None:
+    riga = load_demo_events(organisation=cast.orgs["coordinator_lv"])[0]
+    client = as_persona("caseworker_a")
+    url = reverse("events:detail", args=[riga.slug])
+    client.get(url)
+    with django_assert_max_num_queries(30):
+        assert client.get(url).status_code == 200
