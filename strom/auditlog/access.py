@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import Http404
-
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -18,4 +17,4 @@ if TYPE_CHECKING:
 def check_may_browse_audit(user: User) -> None:
     """Org admins and system admins browse the log; everyone else gets the same 404 as for a missing page."""
     if not user.is_authenticated or not user.is_active or not user.has_any(Perm.AUDIT_VIEW_ORG):
-        raise Http404
+        raise NotAllowed

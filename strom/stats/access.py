@@ -1,4 +1,4 @@
-"""Who may see statistics. Missing and forbidden both raise Http404.
+"""Who may see statistics. Missing and forbidden both raise NotAllowed.
 
 Decision: anyone holding Perm.STATS_VIEW in any organisation (supervisors, national coordinators,
 analysts) sees tables over every dataset, STROM's own cases included: what leaves is only ever
@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import Http404
-
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.stats.models import ImportJob
 
@@ -28,7 +27,7 @@ def may_see_stats(user: User) -> bool:
 
 def check_stats_allowed(user: User) -> None:
     if not may_see_stats(user):
-        raise Http404
+        raise NotAllowed
 
 
 def may_import(user: User) -> bool:
@@ -37,7 +36,7 @@ def may_import(user: User) -> bool:
 
 def check_may_import(user: User) -> None:
     if not may_import(user):
-        raise Http404
+        raise NotAllowed
 
 
 def may_see_dashboard(user: User) -> bool:
@@ -46,12 +45,12 @@ def may_see_dashboard(user: User) -> bool:
 
 def check_dashboard_allowed(user: User) -> None:
     if not may_see_dashboard(user):
-        raise Http404
+        raise NotAllowed
 
 
 def get_import_job_for(user: User, job_id: int) -> ImportJob:
     check_stats_allowed(user)
     job = ImportJob.objects.filter(pk=job_id, created_by_id=user.pk).first()
     if job is None:
-        raise Http404
+        raise NotAllowed
     return job

@@ -33,13 +33,14 @@ from typing import IO, TYPE_CHECKING
 
 import opendp.prelude as dp
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.core.spreadsheets import CsvWriter
 from strom.directory.models import Municipality
@@ -170,7 +171,7 @@ def sample_cells(weights: list[int], rows: int | None, seed: int | None) -> list
 
 def _check(dimensions: list[str], epsilon: float, rows: int | None, by: User | None) -> list[Dimension]:
     if not may_release(by):
-        raise PermissionDenied(
+        raise NotAllowed(
             _(
                 "Only the operator, a system administrator or a national coordinator may release "
                 "a synthetic extract."

@@ -8,10 +8,11 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from strom.audit.models import AuditEntry
+from strom.core.errors import NotAllowed
 from strom.stats import dimensions as dims
 from strom.stats.ctdc import FIRST_YEAR
 from strom.stats.models import Dataset, DatasetKind, Fact
@@ -189,7 +190,7 @@ def test_only_the_operator_an_administrator_or_a_coordinator_may_release(survey:
     request = {"dimensions": ["gender", "child"], "epsilon": 0.1, "rows": 5, "dataset": "survey"}
     for persona in ("analyst_a", "supervisor_a", "caseworker_a", "orgadmin_a", "outsider"):
         out = io.StringIO()
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             synthetic_extract(out, by=cast.users[persona], **request)  # type: ignore[arg-type]
         assert out.getvalue() == ""
     assert releases() == 0
