@@ -45,28 +45,6 @@ def case_tasks(case: Case) -> QuerySet[CaseTask]:
     )
 
 
-def get_task_for(user: User, case: Case, task_id: int) -> CaseTask:
-    """`case` comes from get_case_for, so the user may see it; the task must belong to it."""
-    try:
-        return CaseTask.objects.select_related("case", "case__organisation").get(pk=task_id, case=case)
-    except CaseTask.DoesNotExist:
-        raise NotAllowed from None
-
-
-def get_permit_for(case: Case, permit_id: int) -> ResidencePermit:
-    try:
-        return ResidencePermit.objects.select_related("case").get(pk=permit_id, case=case)
-    except ResidencePermit.DoesNotExist:
-        raise NotAllowed from None
-
-
-def get_proceeding_for(case: Case, proceeding_id: int) -> Proceeding:
-    try:
-        return Proceeding.objects.select_related("case").get(pk=proceeding_id, case=case)
-    except Proceeding.DoesNotExist:
-        raise NotAllowed from None
-
-
 def my_tasks(user: User, *, today: dt.date | None = None) -> list[CaseTask]:
     """Open tasks assigned to me on cases I can see, overdue first, then due within a week."""
     today = today or timezone.localdate()

@@ -1,6 +1,7 @@
 """The case timeline's entries for stages, decisions, the reflection period, plans, permits,
 proceedings and tasks, read from the tables that record them (strom/core/registry.py). Everyone who
-may see the case sees its stage panel and tasks, so these entries follow the case."""
+may see the case sees its stage panel and tasks, so these entries follow the case: every row is read
+through `visible_to(user)`, the case's own rule."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def _at(day: dt.date) -> dt.datetime:
 @register_timeline_source
 def stage_items(user: User, case: Case) -> list[TimelineItem]:
     items: list[TimelineItem] = []
-    for change in CaseStageChange.objects.filter(case=case).select_related("by"):
+    for change in CaseStageChange.objects.visible_to(user).filter(case=case).select_related("by"):
         items.append(
             TimelineItem(
                 at=change.at,
@@ -61,7 +62,7 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(change.by),
             )
         )
-    for decision in Decision.objects.filter(case=case).select_related("recorded_by"):
+    for decision in Decision.objects.visible_to(user).filter(case=case).select_related("recorded_by"):
         what = (
             _("Reasonable-grounds decision")
             if decision.kind == DecisionKind.REASONABLE_GROUNDS
@@ -80,7 +81,9 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(decision.recorded_by),
             )
         )
-    for extension in ReflectionExtension.objects.filter(period__case=case).select_related("by"):
+    for extension in (
+        ReflectionExtension.objects.visible_to(user).filter(period__case=case).select_related("by")
+    ):
         items.append(
             TimelineItem(
                 at=extension.created_at,
@@ -89,7 +92,7 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(extension.by),
             )
         )
-    for plan in ReturnPlan.objects.filter(case=case).select_related("created_by"):
+    for plan in ReturnPlan.objects.visible_to(user).filter(case=case).select_related("created_by"):
         items.append(
             TimelineItem(
                 at=plan.created_at,
@@ -98,7 +101,7 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(plan.created_by),
             )
         )
-    for permit in ResidencePermit.objects.filter(case=case).select_related("created_by"):
+    for permit in ResidencePermit.objects.visible_to(user).filter(case=case).select_related("created_by"):
         items.append(
             TimelineItem(
                 at=permit.created_at,
@@ -107,7 +110,7 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(permit.created_by),
             )
         )
-    for renewal in PermitRenewal.objects.filter(permit__case=case).select_related("by"):
+    for renewal in PermitRenewal.objects.visible_to(user).filter(permit__case=case).select_related("by"):
         items.append(
             TimelineItem(
                 at=renewal.created_at,
@@ -116,7 +119,7 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(renewal.by),
             )
         )
-    for proceeding in Proceeding.objects.filter(case=case).select_related("created_by"):
+    for proceeding in Proceeding.objects.visible_to(user).filter(case=case).select_related("created_by"):
         items.append(
             TimelineItem(
                 at=proceeding.created_at,
@@ -125,7 +128,9 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(proceeding.created_by),
             )
         )
-    for task in CaseTask.objects.filter(case=case, done_at__isnull=False).select_related("done_by"):
+    for task in (
+        CaseTask.objects.visible_to(user).filter(case=case, done_at__isnull=False).select_related("done_by")
+    ):
         assert task.done_at is not None
         items.append(
             TimelineItem(

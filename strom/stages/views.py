@@ -28,7 +28,7 @@ from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
-from strom.core.forms import validation_error_to_form
+from strom.core.forms import form_saved
 from strom.core.htmx import render_htmx
 from strom.core.registry import case_closed_notices
 from strom.stages import access as stage_access
@@ -97,30 +97,28 @@ def decision_view(request: AuthenticatedHttpRequest, ref: str, kind: str) -> Htt
     if kind == DecisionKind.FORMAL_IDENTIFICATION:
         del form.fields["start_reflection"]
     status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> None:
         data = form.cleaned_data
-        try:
-            svc.decision_record(
-                by=user,
-                case=case,
-                kind=kind,
-                outcome=data["outcome"],
-                decided_at=data["decided_at"],
-                version=data["version"],
-                reason=data["reason"],
-                decided_by_org_type=data["decided_by_org_type"] or None,
-                start_reflection=bool(data.get("start_reflection")),
-            )
-        except EditConflict:
-            form.add_error(
-                None, _("Someone else changed this case meanwhile. Reload the page and try again.")
-            )
-            status = 409
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect(_stages_url(case))
+        svc.decision_record(
+            by=user,
+            case=case,
+            kind=kind,
+            outcome=data["outcome"],
+            decided_at=data["decided_at"],
+            version=data["version"],
+            reason=data["reason"],
+            decided_by_org_type=data["decided_by_org_type"] or None,
+            start_reflection=bool(data.get("start_reflection")),
+        )
+
+    try:
+        saved = form_saved(request, form, record, then=_stages_url(case), done=_("The decision is recorded."))
+    except EditConflict:
+        form.add_error(None, _("Someone else changed this case meanwhile. Reload the page and try again."))
+        status, saved = 409, None
+    if saved:
+        return saved
     title = DecisionKind(kind).label
     return _form_page(request, case, form, str(title), status=status if form.errors else 200)
 
@@ -136,32 +134,29 @@ def stage_change_view(request: AuthenticatedHttpRequest, ref: str) -> HttpRespon
     initial = {"version": case.version, "to_stage": request.GET.get("to", targets[0][0])}
     form = StageChangeForm(request.POST or None, initial=initial, targets=targets)
     status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def change() -> None:
         data = form.cleaned_data
-        try:
-            svc.stage_change(
-                by=user,
-                case=case,
-                to_stage=data["to_stage"],
-                version=data["version"],
-                reason=data["reason"],
-                closure_reason=data["closure_reason"],
-                closure_details=data["closure_details"],
-            )
-        except EditConflict:
-            form.add_error(
-                None, _("Someone else changed this case meanwhile. Reload the page and try again.")
-            )
-            status = 409
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("The case moved to “%(stage)s”.") % {"stage": Stage(case.stage).label}
-            )
-            if case.closed_at is not None:
-                _warn_on_close(request, case)
-            return redirect(_stages_url(case))
+        svc.stage_change(
+            by=user,
+            case=case,
+            to_stage=data["to_stage"],
+            version=data["version"],
+            reason=data["reason"],
+            closure_reason=data["closure_reason"],
+            closure_details=data["closure_details"],
+        )
+        messages.success(request, _("The case moved to “%(stage)s”.") % {"stage": Stage(case.stage).label})
+        if case.closed_at is not None:
+            _warn_on_close(request, case)
+
+    try:
+        saved = form_saved(request, form, change, then=_stages_url(case))
+    except EditConflict:
+        form.add_error(None, _("Someone else changed this case meanwhile. Reload the page and try again."))
+        status, saved = 409, None
+    if saved:
+        return saved
     return _form_page(request, case, form, _("Move the case to another stage"), status=status)
 
 
@@ -187,14 +182,15 @@ def _simple_form_view(
     case = access.get_case_for(user, ref, write=True)
     target = obj(case) if callable(obj) else None
     form = form_class(request.POST or None, initial=initial(target) if callable(initial) else initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(user, case, target, form.cleaned_data)
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(_stages_url(case))
+    saved = form_saved(
+        request,
+        form,
+        lambda: save(user, case, target, form.cleaned_data),
+        then=_stages_url(case),
+        done=success,
+    )
+    if saved:
+        return saved
     if target is not None:
         # The form shows the stored record (a permit, proceedings): a read of the case.
         case_read_record(by=user, case=case, section="stages")
@@ -303,19 +299,16 @@ def task_create_view(request: AuthenticatedHttpRequest, ref: str) -> HttpRespons
     user = request.user
     case = access.get_case_for(user, ref, write=True)
     form = TaskForm(request.POST or None, assignees=_visible_colleagues(case))
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> None:
         data = form.cleaned_data
         assignee = User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
-        try:
-            svc.task_create(
-                by=user, case=case, title_key=data["title_key"], due_date=data["due_date"], assignee=assignee
-            )
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(request, _("The task is added."))
-            return redirect(_stages_url(case))
-    return _form_page(request, case, form, _("Add a task"))
+        svc.task_create(
+            by=user, case=case, title_key=data["title_key"], due_date=data["due_date"], assignee=assignee
+        )
+
+    saved = form_saved(request, form, create, then=_stages_url(case), done=_("The task is added."))
+    return saved or _form_page(request, case, form, _("Add a task"))
 
 
 @login_required
@@ -327,15 +320,17 @@ def task_assign_view(request: AuthenticatedHttpRequest, ref: str, task_id: int) 
     form = AssignForm(
         request.POST or None, assignees=_visible_colleagues(case), initial={"assignee": task.assignee_id}
     )
-    if request.method == "POST" and form.is_valid():
-        assignee = User.objects.get(pk=form.cleaned_data["assignee"])
-        try:
-            svc.task_assign(by=user, task=task, assignee=assignee)
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(request, _("The task is assigned."))
-            return redirect(_stages_url(case))
+    saved = form_saved(
+        request,
+        form,
+        lambda: svc.task_assign(
+            by=user, task=task, assignee=User.objects.get(pk=form.cleaned_data["assignee"])
+        ),
+        then=_stages_url(case),
+        done=_("The task is assigned."),
+    )
+    if saved:
+        return saved
     case_read_record(by=user, case=case, section="tasks")
     return _form_page(request, case, form, _("Assign the task: %(title)s") % {"title": task.title})
 
