@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strom.cases import access
 from strom.cases.models import Case, Person
-from strom.consent.models import ConsentRecord, Purpose
+from strom.consent.models import ConsentRecord, ConsentRecordQuerySet, Purpose
 from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
 
@@ -66,7 +66,7 @@ def status_of(record: ConsentRecord | None, *, today: dt.date | None = None) -> 
     return Status(True, record, Reason.GIVEN)
 
 
-def _applying(person_or_case: Person | Case) -> QuerySet[ConsentRecord]:
+def _applying(person_or_case: Person | Case) -> ConsentRecordQuerySet:
     if isinstance(person_or_case, Case):
         case = person_or_case
         return ConsentRecord.objects.filter(person_id=case.person_id).filter(
@@ -125,10 +125,11 @@ def record_on_case(case: Case, consent_id: int) -> ConsentRecord:
     return record
 
 
-def records_for_case(case: Case) -> list[ConsentRecord]:
-    """Every record that applies to the case, newest answer first (the full history)."""
+def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
+    """Every record that applies to the case and `user` may see, newest answer first (the full history)."""
     return list(
         _applying(case)
+        .visible_to(user)
         .select_related("recipient_organisation", "recorded_by", "withdrawn_by", "case")
         .order_by("-given_at", "-recorded_at", "-id")
     )
@@ -166,7 +167,7 @@ def consent_section_context(user: User, case: Case) -> dict[str, Any]:
     `case` must come from get_case_for(user, ref). Keys are prefixed `consent_`. The case page
     audits the read of the case; this function adds no audit entry of its own.
     """
-    records = records_for_case(case)
+    records = records_for_case(user, case)
     rows = overview(records)
     return {
         "consent_case": case,

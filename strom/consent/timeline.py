@@ -1,5 +1,5 @@
 """The case timeline's entries for consent answers and withdrawals, read from the consent records the
-case page's consent section shows (records_for_case, for a case the viewer may see)."""
+case page's consent section shows (records_for_case: the viewer's, through ConsentRecord.visible_to)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _what(record: ConsentRecord) -> str:
 def consent_items(user: User, case: Case) -> list[TimelineItem]:
     url = reverse("consent:overview", kwargs={"ref": case.ref})
     items: list[TimelineItem] = []
-    for record in records_for_case(case):
+    for record in records_for_case(user, case):
         title = _("Consent given: %(what)s") if record.given else _("Consent refused: %(what)s")
         items.append(
             TimelineItem(
