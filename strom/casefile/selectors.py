@@ -24,7 +24,7 @@ from strom.casefile.choices import DocumentKind
 from strom.casefile.filetypes import ALLOWED, allowed_extensions
 from strom.casefile.forms import NoteForm
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
-from strom.cases.access import can_edit_case, cases_visible_to
+from strom.cases.access import can_edit_case
 from strom.cases.choices import Exploitation
 from strom.cases.models import Case
 
@@ -66,9 +66,9 @@ def same_name_elsewhere(user: User, case: Case, perpetrators: list[Perpetrator])
             by_index[p.name_index].append(p.pk)
     if not by_index:
         return {}
-    visible = cases_visible_to(user, Case.objects.filter(organisation_id=case.organisation_id))
     rows = (
-        Perpetrator.objects.filter(name_index__in=list(by_index), case__in=visible)
+        Perpetrator.objects.visible_to(user)
+        .filter(name_index__in=list(by_index), case__organisation_id=case.organisation_id)
         .exclude(case_id=case.pk)
         .values_list("name_index", "case__ref")
         .distinct()
