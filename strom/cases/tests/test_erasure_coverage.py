@@ -57,7 +57,7 @@ def test_every_walked_model_is_deleted_or_every_field_has_an_anonymisation_rule(
         for field in model._meta.concrete_fields:
             if retention.field_rule(model, field) is None:
                 unclassified.append(f"{related.label(model)}.{field.name}")
-    assert not unclassified, f"decide KEEP or CLEAR in retention.FIELD_RULES for: {unclassified}"
+    assert not unclassified, f"name them in the model's Scrub(keep=..., clear=...): {unclassified}"
 
 
 def test_encrypted_and_blind_index_fields_are_always_cleared_unless_the_row_is_deleted() -> None:
