@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from strom.api.auth import api_user
@@ -205,17 +205,17 @@ def list_events(request: HttpRequest) -> EventQuerySet:
 
 
 @router.post("/", response={201: EventOut}, url_name="events_create")
-def create_event(request: HttpRequest, payload: EventIn) -> tuple[int, Event]:
+def create_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
     user = api_user(request)
     data = payload.model_dump()
     organisation = _organisation(data.pop("organisation_id"))
     data["timezone_name"] = data.pop("timezone")
     data["kind"] = payload.kind.value
-    return 201, event_create(by=user, organisation=organisation, **data)
+    return Status(201, event_create(by=user, organisation=organisation, **data))
 
 
 @router.post("/import", response={201: EventOut}, url_name="events_import")
-def import_programme(request: HttpRequest, payload: ImportIn) -> tuple[int, Event]:
+def import_programme(request: HttpRequest, payload: ImportIn) -> Status[Event]:
     user = api_user(request)
     organisation = _organisation(payload.organisation_id)
     try:
@@ -225,7 +225,7 @@ def import_programme(request: HttpRequest, payload: ImportIn) -> tuple[int, Even
         )
     except ScheduleInvalid as exc:
         raise ValidationError({"schedule": [str(p) for p in exc.problems]}) from exc
-    return 201, event
+    return Status(201, event)
 
 
 @router.get("/{slug}", response=EventDetailOut, url_name="events_detail")
@@ -240,7 +240,7 @@ def publish_event(request: HttpRequest, slug: str) -> Event:
 
 
 @router.post("/{slug}/sessions", response={201: SessionOut}, url_name="events_session_add")
-def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> tuple[int, Session]:
+def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status[Session]:
     user = api_user(request)
     event = get_event_for(user, slug, manage=True)
     session = session_add(
@@ -256,7 +256,7 @@ def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> tuple[in
         language=payload.language,
         people=[PersonData(**{**p.model_dump(), "role": p.role.value}) for p in payload.people],
     )
-    return 201, session
+    return Status(201, session)
 
 
 @router.get("/{slug}/registrations", response=list[RegistrationOut], url_name="events_registrations")
@@ -278,7 +278,7 @@ def list_registrations(request: HttpRequest, slug: str) -> RegistrationQuerySet:
 
 
 @router.post("/{slug}/registrations", response={201: RegistrationOut}, url_name="events_register")
-def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> tuple[int, Registration]:
+def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Status[Registration]:
     user = api_user(request)
     event = get_event_for(user, slug)
     registration = registration_create(
@@ -294,7 +294,7 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> tuple[
         consent_contact=payload.consent_contact,
         for_self=payload.for_self,
     )
-    return 201, registration
+    return Status(201, registration)
 
 
 @router.post(

@@ -22,6 +22,7 @@ from strom.demo.cases import demo_cases_load, demo_cases_loaded
 from strom.demo.network import demo_network_load
 from strom.demo.pathways import demo_pathways_load
 from strom.demo.referrals import demo_referrals_load
+from strom.events.demo_data import load_demo_events
 
 
 def _secret(device: TOTPDevice) -> str:
@@ -65,6 +66,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo referral pathways created: {demo_pathways_load()}.")
         self.stdout.write(f"Demo network services created: {demo_network_load()}.")
         self.stdout.write(f"Demo referrals created: {demo_referrals_load()}.")
+        self.stdout.write(
+            f"Demo events: {len(load_demo_events())} (the Riga 2015 conference and a training)."
+        )
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
