@@ -61,12 +61,24 @@ def bare_saves(source: str, filename: str = "<source>") -> list[str]:
 
 
 def _services_modules() -> list[Path]:
-    return sorted(p for p in ROOT.rglob("services*.py") if "migrations" not in p.parts)
+    """Every app's services modules (`services.py`, `services_rules.py`, `set_services.py`, ...)."""
+    return sorted(ROOT.glob("*/*services*.py"))
+
+
+def _access_modules() -> list[Path]:
+    """Where a refusal is decided: every services module and every app's access and selectors."""
+    return sorted({*_services_modules(), *ROOT.glob("*/access*.py"), *ROOT.glob("*/selectors*.py")})
 
 
 def test_the_check_reads_every_services_module() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in _services_modules()}
     assert {"referrals/services.py", "support/services.py", "stages/services.py"} <= names
+    # A new app is covered the day it has a services module: none is left out.
+    apps_with_services = {p.parent.name for p in ROOT.glob("*/services.py")}
+    assert apps_with_services == {p.parent.name for p in _services_modules() if p.name == "services.py"}
+    assert {"cases/access.py", "stages/access.py"} <= {
+        p.relative_to(ROOT).as_posix() for p in _access_modules()
+    }
 
 
 def test_no_services_module_saves_a_whole_existing_row() -> None:
@@ -95,3 +107,125 @@ def test_no_services_module_saves_a_whole_existing_row() -> None:
 )
 def test_the_check_tells_a_bare_save_from_an_allowed_one(source: str, flagged: bool) -> None:
     assert bool(bare_saves(source)) is flagged
+
+
+# --- explicit parameters --------------------------------------------------------------------------------
+
+
+def _is_any(annotation: ast.expr | None) -> bool:
+    """No annotation, `Any` or `typing.Any` (also as a string): a parameter that says nothing."""
+    if annotation is None:
+        return True
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value in ("Any", "typing.Any")
+    if isinstance(annotation, ast.Name):
+        return annotation.id == "Any"
+    return isinstance(annotation, ast.Attribute) and annotation.attr == "Any"
+
+
+def catch_all_parameters(source: str, filename: str = "<source>") -> list[str]:
+    """`file:line name` of every public module-level function taking `**data: Any` (or unannotated).
+
+    Parameters are keyword-only and typed; a function whose fields are all optional may take
+    `**fields: Unpack[SomeTypedDict]`, which names and types every key.
+    """
+    tree = ast.parse(source, filename=filename)
+    return [
+        f"{filename}:{node.lineno} {node.name}"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+        and node.args.kwarg is not None
+        and _is_any(node.args.kwarg.annotation)
+    ]
+
+
+def test_no_public_service_takes_a_catch_all_parameter() -> None:
+    offenders = [
+        hit
+        for path in _services_modules()
+        for hit in catch_all_parameters(
+            path.read_text(encoding="utf-8"), path.relative_to(ROOT.parent).as_posix()
+        )
+    ]
+    assert not offenders, "give explicit keyword-only typed parameters: " + ", ".join(offenders)
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("def case_update(*, by, case, **data: Any):\n    pass\n", True),
+        ("def case_update(*, by, case, **data: typing.Any):\n    pass\n", True),
+        ("def case_update(*, by, case, **data: 'Any'):\n    pass\n", True),
+        ("def case_update(*, by, case, **data):\n    pass\n", True),
+        ("def case_update(*, by, case, version: int, note: str = ''):\n    pass\n", False),
+        ("def case_update(*, by, case, **fields: Unpack[CaseFields]):\n    pass\n", False),
+        # Private helpers are the service's own business.
+        ("def _audit(by, **details: Any):\n    pass\n", False),
+    ],
+)
+def test_the_check_tells_a_catch_all_from_explicit_parameters(source: str, flagged: bool) -> None:
+    assert bool(catch_all_parameters(source)) is flagged
+
+
+# --- one way to refuse ----------------------------------------------------------------------------------
+
+REFUSALS = {"Http404", "PermissionDenied"}
+
+
+def _raised_name(exc: ast.expr | None) -> str:
+    target = exc.func if isinstance(exc, ast.Call) else exc
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return ""
+
+
+def _says_may_not(exc: ast.expr | None) -> bool:
+    """`ValidationError(_("You may not …"))`: a refusal dressed as a validation error."""
+    if not (isinstance(exc, ast.Call) and _raised_name(exc) == "ValidationError"):
+        return False
+    return any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and "may not" in node.value.lower()
+        for arg in exc.args
+        for node in ast.walk(arg)
+    )
+
+
+def http_refusals(source: str, filename: str = "<source>") -> list[str]:
+    """`file:line` of every `raise Http404`, `raise PermissionDenied` or "you may not" ValidationError."""
+    tree = ast.parse(source, filename=filename)
+    return sorted(
+        f"{filename}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise) and (_raised_name(node.exc) in REFUSALS or _says_may_not(node.exc))
+    )
+
+
+def test_services_and_access_functions_refuse_with_not_allowed() -> None:
+    offenders = [
+        hit
+        for path in _access_modules()
+        for hit in http_refusals(path.read_text(encoding="utf-8"), path.relative_to(ROOT.parent).as_posix())
+    ]
+    assert not offenders, "raise strom.core.errors.NotAllowed, which the edges answer: " + ", ".join(
+        offenders
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("def f(user):\n    raise Http404\n", True),
+        ("def f(user):\n    raise http.Http404('no')\n", True),
+        ("def f(user):\n    raise PermissionDenied\n", True),
+        ("def f(user):\n    raise ValidationError(_('You may not edit this case.'))\n", True),
+        ("def f(user):\n    raise ValidationError({'org': [_('You may not screen here.')]})\n", True),
+        ("def f(user):\n    raise NotAllowed(_('You may not edit this case.'))\n", False),
+        ("def f(user):\n    raise ValidationError({'name': [_('Enter a name.')]})\n", False),
+        ("def f(user):\n    try:\n        g()\n    except Http404:\n        return None\n", False),
+    ],
+)
+def test_the_check_tells_an_http_refusal_from_not_allowed(source: str, flagged: bool) -> None:
+    assert bool(http_refusals(source)) is flagged

@@ -8,8 +8,9 @@ sent, so the second person sees the first one's change instead of silently overw
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -31,22 +32,35 @@ from strom.directory.models import Municipality, Organisation
 if TYPE_CHECKING:
     from strom.accounts.models import User
 
-PERSON_FIELDS = (
-    "given_name",
-    "family_name",
-    "other_names",
-    "gender",
-    "birth_date",
-    "age_estimate",
-    "age_uncertain",
-    "believed_child",
-    "citizenships",
-    "languages",
-    "contact",
-    "address",
-    "migration_status",
-)
-CASE_EDITABLE_FIELDS = ("forms_of_exploitation", "municipality", "owner")
+
+class PersonFields(TypedDict, total=False):
+    """What a caller may give for a person; an update changes only the fields given."""
+
+    given_name: str
+    family_name: str
+    other_names: str
+    gender: str
+    birth_date: str  # ISO date
+    age_estimate: int | None
+    age_uncertain: bool
+    believed_child: bool
+    citizenships: list[str]
+    languages: list[str]
+    contact: str
+    address: str
+    migration_status: str
+
+
+class CaseFields(TypedDict, total=False):
+    """What `case_update` changes on a case; only the fields given."""
+
+    forms_of_exploitation: list[str]
+    municipality: Municipality
+    owner: User | None
+
+
+PERSON_FIELDS = tuple(PersonFields.__annotations__)
+CASE_EDITABLE_FIELDS = tuple(CaseFields.__annotations__)
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ def _parse_birth_date(value: str) -> dt.date | None:
         raise ValidationError({"birth_date": _("Enter the date of birth as YYYY-MM-DD.")}) from None
 
 
-def _validate_person(data: dict[str, Any]) -> None:
+def _validate_person(data: Mapping[str, Any]) -> None:
     errors: dict[str, str] = {}
     try:
         birth = _parse_birth_date(data.get("birth_date") or "")
@@ -118,7 +132,7 @@ def _rebuild_name_keys(person: Person) -> None:
     PersonNameKey.objects.bulk_create([PersonNameKey(person=person, kind=k, key=v) for k, v in keys])
 
 
-def person_create(*, by: User, organisation: Organisation, **data: Any) -> Person:
+def person_create(*, by: User, organisation: Organisation, **data: Unpack[PersonFields]) -> Person:
     if not by.has_perm_in(Perm.CASE_CREATE, organisation.pk):
         raise NotAllowed(_("You may not record persons for this organisation."))
     unknown = set(data) - set(PERSON_FIELDS)
@@ -140,13 +154,13 @@ def person_create(*, by: User, organisation: Organisation, **data: Any) -> Perso
     return person
 
 
-def person_update(*, by: User, person: Person, version: int, **data: Any) -> Person:
+def person_update(*, by: User, person: Person, version: int, **data: Unpack[PersonFields]) -> Person:
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     _validate_person({**{f: getattr(person, f) for f in PERSON_FIELDS}, **data})
     with transaction.atomic():
-        stored, changed = save_versioned(Person, person.pk, version=version, submitted=data)
+        stored, changed = save_versioned(Person, person.pk, version=version, submitted=dict(data))
         if not changed:
             return stored
         if {"given_name", "family_name", "other_names"} & set(changed):
@@ -193,7 +207,9 @@ def save_versioned(
     return stored, changed
 
 
-def _changes(stored: models.Model, submitted: dict[str, Any], model: type[models.Model]) -> list[FieldChange]:
+def _changes(
+    stored: models.Model, submitted: Mapping[str, Any], model: type[models.Model]
+) -> list[FieldChange]:
     result = []
     for field, value in submitted.items():
         current = getattr(stored, field)
@@ -350,7 +366,7 @@ def _after_open(case_id: int) -> None:
     hooks.run("case_opened", case_id)
 
 
-def case_update(*, by: User, case: Case, version: int, **data: Any) -> Case:
+def case_update(*, by: User, case: Case, version: int, **data: Unpack[CaseFields]) -> Case:
     unknown = set(data) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 NOTES_MAX = 20_000
 # The person fields the conversion asks for; everything else is added on the case afterwards.
-CONVERT_PERSON_FIELDS = ("given_name", "family_name", "gender", "birth_date", "age_estimate")
 
 
 def resolve_set(set_id: str, version: int | None) -> IndicatorSet:
@@ -116,11 +115,25 @@ def screening_create(
     return screening
 
 
-def screening_convert(*, by: User, screening: Screening, municipality: Municipality, **person: Any) -> Case:
+def screening_convert(
+    *,
+    by: User,
+    screening: Screening,
+    municipality: Municipality,
+    given_name: str = "",
+    family_name: str = "",
+    gender: str = "",
+    birth_date: str = "",
+    age_estimate: int | None = None,
+) -> Case:
     """Open a person and a case from an anonymous pre-screening and link the screening, all or nothing."""
-    unknown = set(person) - set(CONVERT_PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person: dict[str, Any] = {
+        "given_name": given_name,
+        "family_name": family_name,
+        "gender": gender,
+        "birth_date": birth_date,
+        "age_estimate": age_estimate,
+    }
     if not may_convert(by, screening):
         raise NotAllowed(_("You may not open cases for this organisation."))
     if screening.case_id is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -406,7 +406,19 @@ def return_plan_record(
 
 # --- residence permits --------------------------------------------------------------------------------
 
-PERMIT_FIELDS = ("basis", "applied_on", "decision", "decided_on", "valid_from", "valid_until")
+
+class PermitFields(TypedDict, total=False):
+    """What `permit_update` changes on a residence permit; only the fields given."""
+
+    basis: list[str]
+    applied_on: dt.date
+    decision: str
+    decided_on: dt.date | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+
+PERMIT_FIELDS = tuple(PermitFields.__annotations__)
 
 
 def _validate_permit(case: Case, data: dict[str, Any]) -> None:
@@ -479,7 +491,7 @@ def permit_record(
     return permit
 
 
-def permit_update(*, by: User, permit: ResidencePermit, **changes: Any) -> ResidencePermit:
+def permit_update(*, by: User, permit: ResidencePermit, **changes: Unpack[PermitFields]) -> ResidencePermit:
     case = permit.case
     _check_may_edit(by, case)
     unknown = set(changes) - set(PERMIT_FIELDS)
@@ -495,7 +507,7 @@ def permit_update(*, by: User, permit: ResidencePermit, **changes: Any) -> Resid
         if not changed:
             return locked
         for field in changed:
-            setattr(locked, field, changes[field])
+            setattr(locked, field, data[field])
         locked.save(update_fields=[*changed, "updated_at"])
         granted = locked.decision == PermitDecision.GRANTED
         clock_permit_renewal_keep(
@@ -540,15 +552,20 @@ def permit_renew(
 
 # --- proceedings -------------------------------------------------------------------------------------
 
-PROCEEDING_FIELDS = (
-    "kind",
-    "role",
-    "compensation_claimed",
-    "compensation_amount",
-    "compensation_currency",
-    "status",
-    "authority",
-)
+
+class ProceedingFields(TypedDict, total=False):
+    """What `proceeding_update` changes on a proceeding; only the fields given."""
+
+    kind: str
+    role: str
+    compensation_claimed: bool
+    compensation_amount: Decimal | None
+    compensation_currency: str
+    status: str
+    authority: str
+
+
+PROCEEDING_FIELDS = tuple(ProceedingFields.__annotations__)
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -611,7 +628,7 @@ def proceeding_record(
     return proceeding
 
 
-def proceeding_update(*, by: User, proceeding: Proceeding, **changes: Any) -> Proceeding:
+def proceeding_update(*, by: User, proceeding: Proceeding, **changes: Unpack[ProceedingFields]) -> Proceeding:
     case = proceeding.case
     _check_may_edit(by, case)
     unknown = set(changes) - set(PROCEEDING_FIELDS)
@@ -629,7 +646,7 @@ def proceeding_update(*, by: User, proceeding: Proceeding, **changes: Any) -> Pr
         if not changed:
             return locked
         for field in changed:
-            setattr(locked, field, changes[field])
+            setattr(locked, field, data[field])
         locked.save(update_fields=[*changed, "updated_at"])
         case_audit_record(
             by=by,

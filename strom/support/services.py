@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -45,19 +45,25 @@ if TYPE_CHECKING:
     from strom.accounts.models import User
 
 PROVIDER_NAME_MAX = 200
-SERVICE_FIELDS = (
-    "service_type",
-    "status",
-    "provider_organisation",
-    "provider_name",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "cost",
-    "currency",
-    "notes",
-)
+
+
+class ServiceFields(TypedDict, total=False):
+    """What `service_update` changes on a support service; only the fields given."""
+
+    service_type: str
+    status: str
+    provider_organisation: Organisation | None
+    provider_name: str
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    cost: Decimal | None
+    currency: str
+    notes: str
+
+
+SERVICE_FIELDS = tuple(ServiceFields.__annotations__)
 PLAN_FIELDS = (
     "start_date",
     "objectives",
@@ -457,7 +463,7 @@ def _show_caller(service: Service, locked: Service) -> None:
         setattr(service, field.attname, getattr(locked, field.attname))
 
 
-def service_update(*, by: User, service: Service, **changes: Any) -> Service:
+def service_update(*, by: User, service: Service, **changes: Unpack[ServiceFields]) -> Service:
     """Change a service's status, provider, dates, cost or notes. Only the given fields are written."""
     unknown = set(changes) - set(SERVICE_FIELDS)
     if unknown:
@@ -470,7 +476,7 @@ def service_update(*, by: User, service: Service, **changes: Any) -> Service:
             raise ValidationError(_("A cancelled service cannot be changed. Record a new service instead."))
         data = {name: getattr(locked, name) for name in SERVICE_FIELDS}
         data.update(changes)
-        changed = [name for name in changes if getattr(locked, name) != changes[name]]
+        changed = [name for name in changes if getattr(locked, name) != data[name]]
         data = _validate_service(data, creating=False, changed=changed)
         changed = [name for name in SERVICE_FIELDS if getattr(locked, name) != data[name]]
         if not changed:
