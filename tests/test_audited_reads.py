@@ -149,6 +149,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "events:my_calendar": "the programmes of the user's own events",
     "events:create": "an empty event form",
     "events:import": "an empty form to upload a programme",
+    "events:session_add": "the programme and an empty session form",
     "api:events_list": _PROGRAMME,
     "api:events_detail": _PROGRAMME,
     "healthz": "a health check",

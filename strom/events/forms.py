@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.countries import country_choices
 from strom.directory.models import Organisation
-from strom.events.models import EventKind, Sector
+from strom.events.models import EventKind, PersonRole, Sector, Session, SessionKind
+from strom.events.schedule import PersonData
 
 
 class EventForm(forms.Form):
@@ -79,3 +82,68 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]  # ChoiceField
+
+
+class SessionForm(forms.Form):
+    date = forms.ChoiceField(label=_("Day"))
+    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=1440)
+    kind = forms.ChoiceField(label=_("Type"), choices=SessionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    room = forms.CharField(label=_("Room"), max_length=200, required=False, help_text=_("Empty: the venue."))
+    language = forms.CharField(label=_("Language"), max_length=3, required=False, help_text=_("ISO 639 code"))
+    people = forms.CharField(
+        label=_("Moderators, speakers and trainers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One person a line: role; name; function; organisation; country code; talk title. "
+            "Role is moderator, speaker or trainer."
+        ),
+    )
+
+    def __init__(self, *args: Any, days: list[dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].choices = [(d.isoformat(), date_format(d, "DATE_FORMAT")) for d in days]  # type: ignore[attr-defined]  # ChoiceField
+
+    def clean_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.cleaned_data["date"])
+
+    def clean_people(self) -> list[PersonData]:
+        people = []
+        for number, line in enumerate((self.cleaned_data.get("people") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")] + [""] * 6
+            role, name, function, organisation, country, talk = parts[:6]
+            role = role.lower()
+            if role not in PersonRole.values or not name:
+                raise forms.ValidationError(
+                    _("Line %(number)d: start with moderator, speaker or trainer, then the name.")
+                    % {"number": number}
+                )
+            people.append(
+                PersonData(
+                    role=role,
+                    name=name,
+                    function=function,
+                    organisation_name=organisation,
+                    country=country.upper(),
+                    talk_title=talk,
+                )
+            )
+        return people
+
+
+class MaterialForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=Session.objects.none(), label=_("Session"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]  # ModelChoiceField

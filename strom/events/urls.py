@@ -14,6 +14,8 @@ urlpatterns = [
     path("<slug:slug>/programme/", views.event_programme, name="programme"),
     path("<slug:slug>/schedule.<str:fmt>", views.event_download, name="download"),
     path("<slug:slug>/publish/", views.event_publish_view, name="publish"),
+    path("<slug:slug>/sessions/new/", views.event_session_add, name="session_add"),
+    path("<slug:slug>/materials/new/", views.event_material_add, name="material_add"),
     path("<slug:slug>/register/", views.event_register, name="register"),
     path("<slug:slug>/registrations/", views.event_registrations, name="registrations"),
 ]

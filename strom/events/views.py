@@ -27,7 +27,7 @@ from strom.events.access import (
     organising_org_ids,
 )
 from strom.events.exchange import FORMATS, event_url, export_event
-from strom.events.forms import EventForm, ImportForm, RegistrationForm
+from strom.events.forms import EventForm, ImportForm, MaterialForm, RegistrationForm, SessionForm
 from strom.events.ical import person_calendar
 from strom.events.models import Event, Registration, RegistrationStatus
 from strom.events.schedule import ScheduleInvalid, parse_schedule
@@ -44,9 +44,11 @@ from strom.events.services import (
     event_create,
     event_publish,
     event_unpublish,
+    material_add,
     programme_import,
     registration_cancel,
     registration_create,
+    session_add,
 )
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -292,3 +294,64 @@ def registration_attendance(request: AuthenticatedHttpRequest, registration_id: 
             request, "events/_registration_row.html", {"r": registration, "event": registration.event}
         )
     return redirect("events:registrations", registration.event.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_session_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Organisers add a session to the programme, with its people; materials are attached below."""
+    event = get_event_for(request.user, slug, manage=True)
+    days = list(event.days.values_list("date", flat=True))
+    form = SessionForm(request.POST or None, days=days)
+    sessions = event.sessions.select_related("day").order_by("day__date", "start")
+    material_form = MaterialForm(sessions=sessions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session_add(
+                by=request.user,
+                event=event,
+                date=data["date"],
+                start=data["start"],
+                duration_minutes=data["duration_minutes"],
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                room_name=data["room"],
+                language=data["language"],
+                people=data["people"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session is on the programme."))
+            return redirect("events:session_add", event.slug)
+    context = {"event": event, "form": form, "material_form": material_form, "days": programme(event)}
+    return render(request, "events/session_form.html", context)
+
+
+@login_required
+@require_POST
+def event_material_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    form = MaterialForm(request.POST, request.FILES, sessions=event.sessions.all())
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload is not None and upload.size > MAX_UPLOAD * 4:
+            messages.error(request, _("The file is larger than 20 MB."))
+        else:
+            try:
+                material_add(
+                    by=request.user,
+                    session=form.cleaned_data["session"],
+                    title=form.cleaned_data["title"],
+                    url=form.cleaned_data["url"],
+                    file=upload,
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The material is attached."))
+    else:
+        messages.error(request, _("Choose a session and give a title and a link or a file."))
+    return redirect("events:session_add", event.slug)

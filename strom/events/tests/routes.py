@@ -56,6 +56,25 @@ def _register(cast: Cast) -> dict[str, Any]:
     return {"name": "A Participant", "email": "participant@example.test", "consent_list": "on"}
 
 
+def _session(cast: Cast) -> dict[str, Any]:
+    return {
+        "date": "2015-05-20",
+        "start": "09:00",
+        "duration_minutes": "90",
+        "kind": "panel",
+        "title": "Panel 3: Prevention",
+        "people": "moderator; Vineta Polatside; Senior Adviser; CBSS",
+    }
+
+
+def _material(cast: Cast) -> dict[str, Any]:
+    return {
+        "session": event_of(cast).sessions.first().pk,  # type: ignore[union-attr]  # the event has one
+        "title": "Slides",
+        "url": "https://example.org/slides.pdf",
+    }
+
+
 def _api_event(cast: Cast) -> dict[str, Any]:
     return {
         "organisation_id": cast.orgs["coordinator_lv"].pk,
@@ -111,6 +130,21 @@ ROUTES = [
     Route("events:publish", method="post", kwargs=_event, expect=expect(ORGANISERS, ok=302)),
     Route("events:register", method="post", kwargs=_event, data=_register, expect=everyone_logged_in(ok=302)),
     Route("events:registrations", kwargs=_event, expect=expect(ORGANISERS)),
+    Route("events:session_add", kwargs=_event, expect=expect(ORGANISERS)),
+    Route(
+        "events:session_add",
+        method="post",
+        kwargs=_event,
+        data=_session,
+        expect=expect(ORGANISERS, ok=302),
+    ),
+    Route(
+        "events:material_add",
+        method="post",
+        kwargs=_event,
+        data=_material,
+        expect=expect(ORGANISERS, ok=302),
+    ),
     Route(
         "events:cancel",
         method="post",

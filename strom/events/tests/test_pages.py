@@ -94,3 +94,48 @@ def test_the_event_page_makes_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+def test_organisers_add_a_session_with_its_people_and_a_material(cast: Cast, as_persona: Any) -> None:
+    event = make_event(cast)
+    client = as_persona("coordinator_a")
+    response = client.post(
+        reverse("events:session_add", args=[event.slug]),
+        {
+            "date": "2015-05-20",
+            "start": "09:00",
+            "duration_minutes": "90",
+            "kind": "panel",
+            "title": "Panel 3: Prevention at the grass root level",
+            "people": "moderator; Vineta Polatside; Senior Adviser; CBSS\n"
+            "speaker; Sirle Blumberg; Director; NGO Living for Tomorrow; ee; Hotline service",
+        },
+    )
+    assert response.status_code == 302
+    session = event.sessions.get(title__startswith="Panel 3")
+    people = list(session.people.values_list("role", "name", "country", "talk_title"))
+    assert people == [
+        ("moderator", "Vineta Polatside", "", ""),
+        ("speaker", "Sirle Blumberg", "EE", "Hotline service"),
+    ]
+    response = client.post(
+        reverse("events:material_add", args=[event.slug]),
+        {"session": session.pk, "title": "Slides", "url": "https://example.org/slides.pdf"},
+    )
+    assert response.status_code == 302
+    assert session.materials.get().url == "https://example.org/slides.pdf"
+    # A clash in the same room is refused on the form, and nothing is added.
+    response = client.post(
+        reverse("events:session_add", args=[event.slug]),
+        {
+            "date": "2015-05-19",
+            "start": "14:30",
+            "duration_minutes": "30",
+            "kind": "talk",
+            "title": "Clash",
+            "room": "Hall",
+        },
+    )
+    assert response.status_code == 200
+    assert "overlaps" in response.content.decode()
+    assert not event.sessions.filter(title="Clash").exists()
