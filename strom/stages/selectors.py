@@ -48,11 +48,10 @@ def case_tasks(case: Case) -> QuerySet[CaseTask]:
 def my_tasks(user: User, *, today: dt.date | None = None) -> list[CaseTask]:
     """Open tasks assigned to me on cases I can see, overdue first, then due within a week."""
     today = today or timezone.localdate()
-    visible = Case.objects.visible_to(user)
     return list(
-        CaseTask.objects.filter(
+        CaseTask.objects.visible_to(user)
+        .filter(
             assignee=user,
-            case__in=visible,
             due_date__lte=today + dt.timedelta(days=SOON_DAYS),
             **open_tasks_q(),
         )
@@ -70,9 +69,9 @@ def org_overdue(user: User, organisation_id: int, *, today: dt.date | None = Non
     if organisation_id not in supervised_org_ids(user):
         raise NotAllowed
     today = today or timezone.localdate()
-    visible = Case.objects.visible_to(user).filter(organisation_id=organisation_id)
     return list(
-        CaseTask.objects.filter(case__in=visible, due_date__lt=today, **open_tasks_q())
+        CaseTask.objects.visible_to(user)
+        .filter(case__organisation_id=organisation_id, due_date__lt=today, **open_tasks_q())
         .select_related("case", "assignee")
         .order_by("assignee__email", "due_date", "pk")
     )
@@ -81,7 +80,8 @@ def org_overdue(user: User, organisation_id: int, *, today: dt.date | None = Non
 def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
     """Everything stages/_stage_panel.html needs. `case` must come from get_case_for(user, ...)."""
     decisions = list(
-        Decision.objects.filter(case=case)
+        Decision.objects.visible_to(user)
+        .filter(case=case)
         .select_related("decided_by", "recorded_by")
         .order_by("-decided_at", "-id")
     )
@@ -90,7 +90,8 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
     for target in stages.next_stages(case.stage):
         moves.append({"stage": target, "label": Stage(target).label, "refusal": stages.refusal(case, target)})
     reflection = (
-        ReflectionPeriod.objects.filter(case=case)
+        ReflectionPeriod.objects.visible_to(user)
+        .filter(case=case)
         .select_related("rule_version")
         .prefetch_related("extensions")
         .first()
@@ -107,9 +108,12 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
         "reflection_rule": clocks.reflection_rule(case, reflection) if reflection else None,
         "return_plans": list(case.return_plans.all()),
         "permits": list(
-            ResidencePermit.objects.filter(case=case).prefetch_related("renewals").order_by("-applied_on")
+            ResidencePermit.objects.visible_to(user)
+            .filter(case=case)
+            .prefetch_related("renewals")
+            .order_by("-applied_on")
         ),
-        "proceedings": list(Proceeding.objects.filter(case=case).order_by("-created_at")),
+        "proceedings": list(Proceeding.objects.visible_to(user).filter(case=case).order_by("-created_at")),
         "history": list(case.stage_changes.select_related("by").order_by("-at")),
         "closure_reason_label": ClosureReason(case.closure_reason).label
         if case.closure_reason in ClosureReason.values
