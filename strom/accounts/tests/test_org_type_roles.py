@@ -269,9 +269,3 @@ def test_createadmin_refuses_an_existing_organisation_that_may_not_hold_system_a
         )
     assert "org" in exc.value.message_dict
     assert not User.objects.filter(email="new.admin@example.test").exists()
-
-
-def test_the_demo_data_obeys_the_rule() -> None:
-    call_command("demo", stdout=StringIO())
-    assert Membership.objects.exists()
-    assert not memberships_breaking_org_types().exists()

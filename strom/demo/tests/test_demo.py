@@ -12,6 +12,7 @@ from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
+from strom.accounts.selectors import memberships_breaking_org_types
 from strom.audit.models import AuditEntry
 from strom.core.roles import TWO_FACTOR_ROLES, Role
 from strom.demo import accounts
@@ -66,3 +67,10 @@ def test_demo_refuses_to_run_in_production() -> None:
     ):
         call_command("demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_data_obeys_the_rule() -> None:
+    call_command("demo", stdout=StringIO())
+    assert Membership.objects.exists()
+    assert not memberships_breaking_org_types().exists()
