@@ -63,6 +63,7 @@ from strom.accounts.selectors import (
     user_list as select_users,
 )
 from strom.audit.services import audit_read
+from strom.core.forms import form_saved
 from strom.core.middleware import client_ip
 from strom.core.roles import Perm, Role, may_hold
 
@@ -88,6 +89,11 @@ def _apply_errors(form: Form, exc: ValidationError, default_field: str | None = 
             form.add_error(field if field in form.fields else default_field, errors)
     else:
         form.add_error(default_field, exc.messages)
+
+
+def _password_errors(form: Form, exc: ValidationError) -> None:
+    """A refused password is said next to the new password."""
+    _apply_errors(form, exc, "password1")
 
 
 # --- login and logout ----------------------------------------------------------------------------
@@ -322,14 +328,16 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"full_name": user.full_name, "language": user.language},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update_profile(by=user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Your profile was saved."))
-            return redirect("accounts:profile")
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.user_update_profile(by=user, **form.cleaned_data),
+        then="accounts:profile",
+        done=_("Your profile was saved."),
+        errors=_apply_errors,
+    )
+    if saved:
+        return saved
     context = {
         "form": form,
         "memberships": user.active_memberships(),
@@ -345,17 +353,21 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = PasswordChangeForm(request.POST if request.method == "POST" else None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_change(user=user, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            _apply_errors(form, exc, "password1")
-        else:
-            update_session_auth_hash(request, user)
-            keys.session_renewed(request)
-            messages.success(request, _("Your password was changed. Your other sessions have ended."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+
+    def save() -> None:
+        services.password_change(user=user, password=form.cleaned_data["password1"])
+        update_session_auth_hash(request, user)
+        keys.session_renewed(request)
+
+    saved = form_saved(
+        request,
+        form,
+        save,
+        then="accounts:profile",
+        done=_("Your password was changed. Your other sessions have ended."),
+        errors=_password_errors,
+    )
+    return saved or render(request, "accounts/password_change.html", {"form": form})
 
 
 @never_cache
@@ -390,14 +402,14 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     if user is None:
         return render(request, "accounts/password_reset_confirm.html", {"invalid": True}, status=404)
     form = NewPasswordForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_reset_complete(user=user, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            _apply_errors(form, exc, "password1")
-        else:
-            return redirect("accounts:password_reset_complete")
-    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.password_reset_complete(user=user, password=form.cleaned_data["password1"]),
+        then="accounts:password_reset_complete",
+        errors=_password_errors,
+    )
+    return saved or render(request, "accounts/password_reset_confirm.html", {"form": form})
 
 
 def password_reset_complete(request: HttpRequest) -> HttpResponse:
@@ -434,15 +446,15 @@ def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_manager(user)
     form = InvitationForm(request.POST if request.method == "POST" else None, actor=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(by=user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The invitation was sent."))
-            return redirect("accounts:invitation_list")
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.invitation_create(by=user, **form.cleaned_data),
+        then="accounts:invitation_list",
+        done=_("The invitation was sent."),
+        errors=_apply_errors,
+    )
+    return saved or render(
         request, "accounts/invitation_form.html", {"form": form, "days": settings.STROM_INVITATION_DAYS}
     )
 

@@ -27,6 +27,7 @@ from strom.cases.models import Case
 from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.downloads import document_response
+from strom.core.forms import form_saved
 from strom.core.htmx import is_htmx_partial
 
 
@@ -90,15 +91,8 @@ def _new_page(
     request: HttpRequest, case: Case, form: Any, template: str, add: Callable[[], object], done: str
 ) -> HttpResponse:
     """A form that records something new: on success a message and back where the user came from."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            add()
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, done)
-            return redirect(_back(request, case))
-    return _form_page(request, template, case, form)
+    saved = form_saved(request, form, add, then=_back(request, case), done=done)
+    return saved or _form_page(request, template, case, form)
 
 
 def _edit_page(
@@ -115,17 +109,19 @@ def _edit_page(
     """A form that edits a versioned record: `save(version)`; a conflict keeps the user's values and
     lists the stored ones. Showing the stored values (GET) is a read of the case, audited."""
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data["version"] or 0)
-        except EditConflict as exc:
-            conflict = exc
-            _conflict(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, done)
-            return redirect(_back(request, case))
+    try:
+        saved = form_saved(
+            request,
+            form,
+            lambda: save(form.cleaned_data["version"] or 0),
+            then=_back(request, case),
+            done=done,
+        )
+    except EditConflict as exc:
+        conflict, saved = exc, None
+        _conflict(form, exc)
+    if saved:
+        return saved
     if request.method == "GET":
         case_read_record(by=user, case=case, section=section)
     return _form_page(request, template, case, form, conflict=conflict, **extra)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 
 def validation_error_to_form(
@@ -22,3 +26,29 @@ def validation_error_to_form(
     for key, errors in exc.error_dict.items():
         name = prefix_map.get(key, key)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def form_saved(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[], object],
+    *,
+    then: str,
+    done: str = "",
+    errors: Callable[[Any, ValidationError], None] = validation_error_to_form,
+) -> HttpResponse | None:
+    """The POST half of a form page: a valid form is saved with `save()`; then `done` is shown and the
+    browser goes to `then` (a URL or a URL name). A service's ValidationError goes on the form.
+
+    None means the form is to be shown (again): a GET, invalid input or a refused save.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save()
+    except ValidationError as exc:
+        errors(form, exc)
+        return None
+    if done:
+        messages.success(request, done)
+    return redirect(then)
