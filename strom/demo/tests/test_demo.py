@@ -74,3 +74,18 @@ def test_the_demo_data_obeys_the_rule() -> None:
     call_command("demo", stdout=StringIO())
     assert Membership.objects.exists()
     assert not memberships_breaking_org_types().exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_directory_is_made_through_the_services_by_its_system_admin() -> None:
+    call_command("demo", stdout=StringIO())
+    admin = User.objects.get(email="sysadmin@demo.example")
+    made = AuditEntry.objects.filter(action="organisation.create")
+    assert made.count() == len(accounts.ORGANISATIONS)
+    # All but the administrator's own organisation, which exists before anyone may create one.
+    assert made.filter(actor_id=admin.pk).count() == len(accounts.ORGANISATIONS) - 1
+    places = AuditEntry.objects.filter(action="municipality.create", actor_id=admin.pk)
+    assert places.count() == len(accounts.MUNICIPALITIES)
+    demo_accounts = User.objects.filter(email__endswith="@demo.example")
+    audited = AuditEntry.objects.filter(action="user.create").values_list("object_ref", flat=True)
+    assert {str(pk) for pk in demo_accounts.values_list("pk", flat=True)} <= set(audited)
