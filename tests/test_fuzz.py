@@ -95,6 +95,7 @@ PERSONA_FOR_TAG = {
     "stats": "analyst_a",
     "network": "orgadmin_a",
     "pathways": "coordinator_a",
+    "events": "coordinator_a",
 }
 DEFAULT_PERSONA = "supervisor_a"  # cases and everything that hangs off a case
 # The receiving side of a referral answers it and reads what was shared.
@@ -131,6 +132,7 @@ def _build_world(cast: Cast) -> World:
     from strom.casefile import services as casefile_services
     from strom.casefile.services import note_add
     from strom.cases.tests.factories import make_case
+    from strom.events.tests.factories import event_of, registration_of
     from strom.referrals.tests.factories import make_referral, shelter_c
     from strom.support.tests.helpers import make_service as support_service
 
@@ -180,6 +182,8 @@ def _build_world(cast: Cast) -> World:
             "task_id": list(CaseTask.objects.filter(case=case).values_list("pk", flat=True)),
             "country": ["LV"],
             "number": [1],
+            "slug": [event_of(cast).slug],
+            "registration_id": [registration_of(cast).pk],
         },
     )
 

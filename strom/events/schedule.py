@@ -273,7 +273,7 @@ class _Reader:
             if not name:
                 self.problem(self.at(person), _("person"), _("a speaker without a name"))
                 continue
-            people.append(PersonData(name=name))
+            people.append(PersonData(name=name[:200]))
         links = [
             ((link.text or "").strip() or link.get("href", ""), link.get("href", ""))
             for container in ("links", "attachments")
@@ -300,7 +300,7 @@ class _Reader:
     def read_json(self, data: bytes) -> Programme:
         try:
             document = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             line = getattr(exc, "lineno", 1)
             raise ScheduleInvalid(
                 [Problem(_("line %(line)d") % {"line": line}, _("document"), _("not valid JSON"))]
@@ -379,7 +379,7 @@ class _Reader:
             country = str(person.get("country") or "").upper()
             people.append(
                 PersonData(
-                    name=name,
+                    name=name[:200],
                     role=role if role in PersonRole.values else PersonRole.SPEAKER,
                     function=str(person.get("function") or "")[:300],
                     organisation_name=str(person.get("organisation") or "")[:300],
@@ -389,7 +389,8 @@ class _Reader:
             )
         links = []
         for container in ("links", "attachments"):
-            for link in event.get(container) or []:
+            items = event.get(container)
+            for link in items if isinstance(items, list) else []:
                 if isinstance(link, dict) and str(link.get("url", "")).startswith(("http://", "https://")):
                     links.append((str(link.get("title") or link["url"]), str(link["url"])))
         return self.session(

@@ -445,6 +445,8 @@ def programme_import(
     for data in programme.sessions:
         if data.guid in taken:
             data.guid = None
+        if data.guid is not None:
+            taken.add(data.guid)
         _add_session(event, data, days, rooms)
     details["sessions"] = len(programme.sessions)
     audit_record(

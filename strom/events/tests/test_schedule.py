@@ -276,3 +276,13 @@ def test_the_calendar_has_every_session_in_utc(riga: Event) -> None:
     assert opening.decoded("DTEND") == dt.datetime(2015, 5, 19, 12, 40, tzinfo=RIGA)
     assert str(opening["LOCATION"]) == riga.place
     assert "Dainis Turlais" in str(opening["DESCRIPTION"])
+
+
+def test_a_guid_used_twice_gets_a_new_one_instead_of_failing(cast: Cast) -> None:
+    data = XML_HEAD + _xml_event(1, "2015-05-19T10:00:00+03:00") + _xml_event(1, "2015-05-19T11:00:00+03:00")
+    event = programme_import(
+        by=cast.coordinator_a,
+        programme=parse_schedule(data + XML_TAIL),
+        organisation=cast.orgs["coordinator_lv"],
+    )
+    assert len(set(event.sessions.values_list("guid", flat=True))) == 2
