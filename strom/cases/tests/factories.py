@@ -73,3 +73,10 @@ def make_case(
         owner=owner,
         **case_args,
     )
+
+
+def hotline_owned_case(cast: Cast) -> Case:
+    """A case of the Latvian hotline, held by the operator who took the call and opened it."""
+    case = make_case(cast, org="hotline_lv")
+    assert case.owner == cast.users["hotline_a"]
+    return case

@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from strom.audit.models import AuditEntry
 from strom.cases.models import Case
-from strom.cases.tests.factories import make_case, make_person
+from strom.cases.tests.factories import hotline_owned_case, make_case, make_person
 from strom.consent.models import ConsentRecord
 from strom.consent.selectors import Reason, consent_section_context, consent_status
 from strom.consent.services import consent_record, consent_withdraw
 from strom.core.registry import timeline_for
-from strom.support.tests.helpers import hotline_owned_case
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db

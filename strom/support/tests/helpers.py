@@ -38,10 +38,3 @@ def case_with_plan(cast: Cast) -> Case:
     case = make_case(cast)
     make_plan(cast, case)
     return case
-
-
-def hotline_owned_case(cast: Cast) -> Case:
-    """A case of the Latvian hotline, held by the operator who took the call and opened it."""
-    case = make_case(cast, org="hotline_lv")
-    assert case.owner == cast.users["hotline_a"]
-    return case

@@ -16,7 +16,7 @@ from strom.audit.models import AuditEntry
 from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.cases.services import EditConflict
-from strom.cases.tests.factories import make_case
+from strom.cases.tests.factories import hotline_owned_case, make_case
 from strom.core.registry import timeline_for
 from strom.stages import clocks
 from strom.support.choices import STATUTORY_MINIMUM, Coverage, ServiceStatus
@@ -31,7 +31,7 @@ from strom.support.services import (
     service_update,
     support_plan_save,
 )
-from strom.support.tests.helpers import hotline_owned_case, make_plan, make_service, today
+from strom.support.tests.helpers import make_plan, make_service, today
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
