@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Invitation, Membership, User
 from strom.accounts.selectors import grantable_roles, invitation_token_hash
+from strom.audit.actors import COMMAND_LINE
 from strom.audit.services import audit_record
 from strom.core.mail import send_in_language
 from strom.core.roles import OrgType, Perm, Role, check_may_hold
@@ -619,7 +620,7 @@ def system_admin_create(
             raise ValidationError({"org": exc.message_dict["role"]}) from None
         if org_created:
             audit_record(
-                actor=None,
+                actor=COMMAND_LINE,
                 action="organisation.create",
                 object_type="organisation",
                 object_ref=org.pk,
@@ -628,14 +629,14 @@ def system_admin_create(
         user = User.objects.create_user(email, password, full_name=full_name)
         membership = Membership.objects.create(user=user, organisation=org, role=Role.SYSTEM_ADMIN)
         audit_record(
-            actor=None,
+            actor=COMMAND_LINE,
             action="user.create",
             object_type="user",
             object_ref=user.pk,
             details={"via": "createadmin"},
         )
         audit_record(
-            actor=None,
+            actor=COMMAND_LINE,
             action="membership.create",
             object_type="membership",
             object_ref=membership.pk,

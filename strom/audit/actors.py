@@ -18,6 +18,7 @@ JOBS: dict[str, Promise] = {
     "audit-checkpoint": _("audit checkpoint"),
     "case-files": _("case files command"),
     "clock-reminders": _("clock reminders"),
+    "clocks": _("legal clocks"),
     "command-line": _("command line"),
     "demo": _("demo data"),
     "keys": _("key management"),
@@ -53,6 +54,7 @@ def system_actor_label(name: str) -> str:
 AUDIT_CHECKPOINT = SystemActor("audit-checkpoint")
 CASE_FILES = SystemActor("case-files")
 CLOCK_REMINDERS = SystemActor("clock-reminders")
+CLOCKS = SystemActor("clocks")
 COMMAND_LINE = SystemActor("command-line")
 DEMO = SystemActor("demo")
 KEYS = SystemActor("keys")

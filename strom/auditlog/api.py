@@ -23,6 +23,9 @@ class AuditEntryOut(Schema):
     at: datetime
     actor_id: int | None
     actor: str = Field(alias="actor_label", description="E-mail address of the actor at the time")
+    system_actor: str = Field(
+        description="The system job that acted when no person did (e.g. retention), else empty"
+    )
     organisation_id: int | None
     action: str
     object_type: str

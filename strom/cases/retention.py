@@ -27,6 +27,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
 from django.utils import timezone
 
+from strom.audit.actors import RETENTION, SystemActor
 from strom.audit.services import audit_record
 from strom.cases import related
 from strom.cases.erasure import delete_rows
@@ -269,9 +270,9 @@ def _person_done(person_id: int, except_case: int) -> bool:
 
 
 def case_anonymise(
-    *, case: Case, reason: str = "retention", now: dt.datetime | None = None
+    *, case: Case, reason: str = "retention", now: dt.datetime | None = None, by: SystemActor = RETENTION
 ) -> dict[str, int]:
-    """Anonymise one case (and the person with their last case). System action: no acting user."""
+    """Anonymise one case (and the person with their last case). A system job acts: `by` names it."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.anonymised_at is not None:
@@ -290,7 +291,7 @@ def case_anonymise(
         counts, files = anonymise_rows(rows)
         Case.objects.filter(pk=case.pk).update(anonymised_at=now or timezone.now())
         audit_record(
-            actor=None,
+            actor=by,
             action="case.anonymise",
             object_type="case",
             object_ref=case.ref,
@@ -302,8 +303,8 @@ def case_anonymise(
     return counts
 
 
-def case_erase(*, case: Case, reason: str = "retention") -> dict[str, int]:
-    """Erase one case's rows (and the person with their last remaining case). System action."""
+def case_erase(*, case: Case, reason: str = "retention", by: SystemActor = RETENTION) -> dict[str, int]:
+    """Erase one case's rows (and the person with their last remaining case). A system job acts."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         rows = related.collect({Case: {case.pk}})
@@ -321,7 +322,7 @@ def case_erase(*, case: Case, reason: str = "retention") -> dict[str, int]:
         counts = {related.label(m): len(p) for m, p in rows.items()}
         files = delete_rows(rows)
         audit_record(
-            actor=None,
+            actor=by,
             action="case.erase",
             object_type="case",
             object_ref=case.ref,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import Membership, User
+from strom.audit.actors import DEMO
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.core.roles import OrgType, Role, check_may_hold
@@ -137,7 +138,7 @@ def demo_load() -> dict[str, int]:
             created["organisations"] += 1
         organisations[org.key] = organisation
     created["users"] += demo_accounts_create(USERS, organisations)
-    audit_record(actor=None, action=DEMO_ACTION, object_type="demo", details=created)
+    audit_record(actor=DEMO, action=DEMO_ACTION, object_type="demo", details=created)
     return created
 
 
@@ -154,7 +155,7 @@ def _system_admin(created: dict[str, int]) -> User:
     if home is None:
         home = Organisation.objects.create(name=org.name, org_type=org.org_type, country=org.country)
         audit_record(
-            actor=None,
+            actor=DEMO,
             action="organisation.create",
             object_type="organisation",
             object_ref=home.pk,
@@ -199,14 +200,14 @@ def demo_accounts_create(people: list[DemoUser], organisations: dict[str, Organi
 
 def _audit_account(user: User, membership: Membership) -> None:
     audit_record(
-        actor=None,
+        actor=DEMO,
         action="user.create",
         object_type="user",
         object_ref=user.pk,
         details={"via": "demo"},
     )
     audit_record(
-        actor=None,
+        actor=DEMO,
         action="membership.create",
         object_type="membership",
         object_ref=membership.pk,

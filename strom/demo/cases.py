@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from strom.accounts.models import Membership, User
+from strom.audit.actors import DEMO
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.casefile.services import event_record, note_add
@@ -499,5 +500,5 @@ def demo_cases_load() -> int:
             builder.build(org, staff, index, STAGE_CYCLE[index % len(STAGE_CYCLE)])
             index += 1
             created += 1
-    audit_record(actor=None, action=DEMO_CASES_ACTION, object_type="demo", details={"cases": created})
+    audit_record(actor=DEMO, action=DEMO_CASES_ACTION, object_type="demo", details={"cases": created})
     return created

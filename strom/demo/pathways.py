@@ -4,6 +4,7 @@ Lead agencies that are in the demo directory are linked to it; the others are na
 
 from __future__ import annotations
 
+from strom.audit.actors import DEMO
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.models import Pathway, PathwayStage
 from strom.pathways.services import StepData, pathway_save
@@ -229,6 +230,6 @@ def demo_pathways_load() -> int:
             )
             for stage, agency, role, phone, email, what, days, basis in rows
         ]
-        pathway_save(by=None, municipality=municipality, version=0, steps=steps)
+        pathway_save(by=DEMO, municipality=municipality, version=0, steps=steps)
         created += 1
     return created

@@ -40,6 +40,7 @@ from django.db import connection, connections, models
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
+from strom.audit.actors import DEMO
 from strom.cases.choices import (
     STAGE_STATUS,
     ChildBasis,
@@ -1158,7 +1159,7 @@ def synth_generate(
         for label in plan.models:
             cursor.execute(f'{command} "{apps.get_model(label)._meta.db_table}"')
     audit_record(
-        actor=None,
+        actor=DEMO,
         action=SYNTH_ACTION,
         object_type="synth",
         details={"cases": total.cases, "seed": seed, "batch": batch, "rows": sum(total.rows.values())},

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.models import STAGE_ORDER, Pathway, PathwayStage, PathwayStep
@@ -78,11 +79,12 @@ def _validate_step(step: StepData) -> list[str]:
 
 @transaction.atomic
 def pathway_save(
-    *, by: User | None, municipality: Municipality, version: int, steps: list[StepData]
+    *, by: User | SystemActor, municipality: Municipality, version: int, steps: list[StepData]
 ) -> Pathway:
     """Replace the pathway's steps. `version` is the one the caller read (0: there was none yet).
 
-    `by` is None only for the demo loader."""
+    `by` is a system actor only for the demo loader (strom.audit.actors.DEMO)."""
+    reviewer = None if isinstance(by, SystemActor) else by
     errors: list[str] = []
     seen: set[str] = set()
     for step in steps:
@@ -106,12 +108,12 @@ def pathway_save(
     created = pathway is None
     if pathway is None:
         pathway = Pathway.objects.create(
-            municipality=municipality, version=1, last_reviewed_at=now, last_reviewed_by=by
+            municipality=municipality, version=1, last_reviewed_at=now, last_reviewed_by=reviewer
         )
     else:
         pathway.version = version + 1
         pathway.last_reviewed_at = now
-        pathway.last_reviewed_by = by
+        pathway.last_reviewed_by = reviewer
         pathway.save(update_fields=["version", "last_reviewed_at", "last_reviewed_by"])
         pathway.steps.all().delete()
     PathwayStep.objects.bulk_create(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from strom.audit.actors import SCREENING_RECHECK
 from strom.audit.services import audit_record
 from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
@@ -81,6 +82,7 @@ def _case_task(screening: Screening, today: dt.date) -> int | None:
         kind=RECHECK_TASK,
         due_date=today + dt.timedelta(days=RECHECK_DUE_DAYS),
         source=f"screening:{screening.pk}",
+        by=SCREENING_RECHECK,
     )
     return task.pk
 
@@ -151,7 +153,7 @@ def recheck_screenings(
             per_org[screening.organisation_id] += 1
         for organisation_id, count in sorted(per_org.items()):
             audit_record(
-                actor=None,
+                actor=SCREENING_RECHECK,
                 action="screening.recheck",
                 object_type="organisation",
                 object_ref=organisation_id,
@@ -159,7 +161,7 @@ def recheck_screenings(
                 details={"rule_version": rule_version, "rechecks": count},
             )
         audit_record(
-            actor=None,
+            actor=SCREENING_RECHECK,
             action="screening.recheck_run",
             object_type="scoring_rule",
             object_ref=rule_version,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import KEYS
 from strom.audit.services import audit_record
 from strom.crypto import rotation
 from strom.crypto.keys import (
@@ -56,7 +57,7 @@ def keys_add(*, ring: KeyRing) -> KeyRing:
     new_ring = with_new_key(ring)
     _save(new_ring)
     audit_record(
-        actor=None,
+        actor=KEYS,
         action="keys.rotate",
         object_type="key",
         object_ref=new_ring.current,
@@ -72,7 +73,7 @@ def keys_write_for_operator(*, ring: KeyRing, key_file: Path) -> KeyRing:
     new_ring = with_new_key(ring)
     write_key_file(new_ring, key_file)
     audit_record(
-        actor=None,
+        actor=KEYS,
         action="keys.rotate",
         object_type="key",
         object_ref=new_ring.current,
@@ -86,7 +87,7 @@ def keys_reencrypt(
 ) -> rotation.Result:
     result = rotation.reencrypt(batch_size=batch_size, ring=ring, progress=progress)
     audit_record(
-        actor=None,
+        actor=KEYS,
         action="keys.reencrypt",
         object_type="key",
         object_ref=ring.current,
@@ -114,7 +115,7 @@ def keys_retire(*, kid: str) -> None:
             % {"count": in_use, "kid": kid}
         )
     _save(without_key(ring, kid))
-    audit_record(actor=None, action="keys.retire", object_type="key", object_ref=kid)
+    audit_record(actor=KEYS, action="keys.retire", object_type="key", object_ref=kid)
 
 
 def keys_reindex(
@@ -127,7 +128,7 @@ def keys_reindex(
         _save(ring)
     result = rotation.reindex(batch_size=batch_size, ring=ring, progress=progress)
     audit_record(
-        actor=None,
+        actor=KEYS,
         action="keys.reindex",
         object_type="key",
         object_ref="blind_index",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from strom.audit.actors import STATISTICS
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import record_keys
 from strom.stats.engine import (
@@ -90,7 +91,7 @@ Entries = dict[tuple[Hashable | None, ...], int | None]
 def _entries(spec: Spec) -> tuple[Entries, Tallies]:
     """The published entries of a one-dimension table (cells and total), and the truth behind them:
     true counts and cell keys, which the attacker does not have and the measurement needs."""
-    published = table_publish(by=None, spec=spec, audit=False)
+    published = table_publish(by=STATISTICS, spec=spec, audit=False)
     return dict(published.controlled.counts), count_tallies(spec)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.core.countries import countries
 from strom.core.spreadsheets import CsvRows, FileRejected, Limits, read_csv, whole_number
@@ -252,7 +253,7 @@ def check_file(data: bytes) -> list[RowError]:
 
 
 def dataset_create(
-    *, kind: str, name: str, data: bytes, file_name: str, rows: int, by: User | None, **fields: Any
+    *, kind: str, name: str, data: bytes, file_name: str, rows: int, by: User | SystemActor, **fields: Any
 ) -> Dataset:
     """Create an imported dataset, inside the caller's transaction, after checking the name and the
     file again: another import of the same file or name may have finished since the rows were checked."""
@@ -265,7 +266,7 @@ def dataset_create(
         source_sha256=hashlib.sha256(data).hexdigest(),
         source_name=file_name[:200],
         rows=rows,
-        imported_by=by,
+        imported_by=None if isinstance(by, SystemActor) else by,
         **fields,
     )
 
@@ -398,7 +399,7 @@ def _rows(table: CsvRows, errors: list[RowError], progress: Progress | None) -> 
 
 def ctdc_import(
     *,
-    by: User | None,
+    by: User | SystemActor,
     data: bytes,
     dataset_name: str,
     file_name: str = "",

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
@@ -414,7 +415,7 @@ def table_check(
     return document, by, found, errors + table_errors
 
 
-def table_import(*, by: User | None, data: bytes, dataset_name: str, file_name: str = "") -> Dataset:
+def table_import(*, by: User | SystemActor, data: bytes, dataset_name: str, file_name: str = "") -> Dataset:
     """Check the whole exchange file, then store it as an aggregated dataset, or raise ImportRejected."""
     errors = check_name(dataset_name) + check_file(data)
     document, dimensions, found, file_errors = table_check(data)

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.core.spreadsheets import CsvWriter
 from strom.stats import ctdc
@@ -71,7 +72,7 @@ def _class_columns() -> str:
     return ", ".join(QUASI_IDENTIFIERS)
 
 
-def export_ctdc(out: IO[str], *, by: User | None, k: int = 11) -> dict[str, Any]:
+def export_ctdc(out: IO[str], *, by: User | SystemActor, k: int = 11) -> dict[str, Any]:
     """Write STROM's cases as a k-anonymised CTDC file; returns the report of what was generalised."""
     refresh_if_stale()
     dataset = builtin_dataset()
@@ -151,7 +152,7 @@ EUROSTAT_TABLES = (
 )
 
 
-def export_eurostat(out: IO[str], *, by: User | None, rounding: int | None = None) -> dict[str, Any]:
+def export_eurostat(out: IO[str], *, by: User | SystemActor, rounding: int | None = None) -> dict[str, Any]:
     """Registered victims (presumed and identified) by year, sex and each Eurostat breakdown."""
     writer = CsvWriter(out)
     writer.writerow(["table", "year", "sex", "breakdown", "value", "count"])

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.stats.ctdc import check_name
 from strom.stats.disclosure import control
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from strom.accounts.models import User
 
 
-def table_publish(*, by: User | None, spec: Spec, audit: bool = True) -> Published:
+def table_publish(*, by: User | SystemActor, spec: Spec, audit: bool = True) -> Published:
     """Count, perturb, apply disclosure control, and record who published which table under which rule.
 
     `by` is None for the command line, which runs as the operator of the server.

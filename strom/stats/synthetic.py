@@ -15,7 +15,7 @@ recorded in the audit log (`stats.synthetic_release`) and added up from there, s
 across processes and restarts, and a release that would go over it is refused before any noise is
 drawn.
 
-Who may release: the operator on the command line (`by=None`), a system administrator
+Who may release: the operator on the command line (`by=STATISTICS`), a system administrator
 (Perm.SYSTEM_MANAGE) or a national coordinator (Perm.NRM_OVERSEE). The budget is one finite resource
 for the whole country's figures: every release leaves less for every later one, so it is spent by
 those answerable for the national figures, not by each analyst who may view tables.
@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import SystemActor
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.core.errors import NotAllowed
@@ -89,8 +90,8 @@ class SyntheticRelease:
     audit_seq: int
 
 
-def may_release(by: User | None) -> bool:
-    return by is None or by.has_any(Perm.SYSTEM_MANAGE) or by.has_any(Perm.NRM_OVERSEE)
+def may_release(by: User | SystemActor) -> bool:
+    return isinstance(by, SystemActor) or by.has_any(Perm.SYSTEM_MANAGE) or by.has_any(Perm.NRM_OVERSEE)
 
 
 def dp_budget() -> float:
@@ -169,7 +170,9 @@ def sample_cells(weights: list[int], rows: int | None, seed: int | None) -> list
     return rng.choices(range(len(weights)), weights=weights, k=rows)
 
 
-def _check(dimensions: list[str], epsilon: float, rows: int | None, by: User | None) -> list[Dimension]:
+def _check(
+    dimensions: list[str], epsilon: float, rows: int | None, by: User | SystemActor
+) -> list[Dimension]:
     if not may_release(by):
         raise NotAllowed(
             _(
@@ -199,7 +202,7 @@ def synthetic_extract(
     dimensions: list[str],
     epsilon: float,
     rows: int | None,
-    by: User | None,
+    by: User | SystemActor,
     seed: int | None = None,
     dataset: str = BUILTIN,
 ) -> SyntheticRelease:

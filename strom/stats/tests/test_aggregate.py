@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from conftest import login_client
+from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
 from strom.stats.ctdc import ImportRejected, ctdc_import
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
@@ -58,7 +59,7 @@ def people(counts: dict[tuple[str, str], int]) -> bytes:
 def national_file(settings: Any, name: str, counts: dict[tuple[str, str], int], **options: Any) -> bytes:
     """What the other instance's `strom stats table --format strom` prints."""
     settings.STROM_INSTANCE_NAME = name
-    ctdc_import(by=None, data=people(counts), dataset_name=f"{name.lower()}-cases")
+    ctdc_import(by=STATISTICS, data=people(counts), dataset_name=f"{name.lower()}-cases")
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "stats",
@@ -116,11 +117,11 @@ def test_an_exported_table_imports_again_with_the_same_published_counts(
     assert dataset.exchange["source"] == "Latvia"
     assert AggregateCell.objects.filter(dataset=dataset).count() == 6 + 6  # cells, then margins
 
-    again = table_publish(by=None, spec=Spec(datasets=[dataset], by=parse_by("gender,year")))
+    again = table_publish(by=STATISTICS, spec=Spec(datasets=[dataset], by=parse_by("gender,year")))
     assert again.cells() == document["cells"]
     assert sorted(map(json.dumps, again.totals())) == sorted(map(json.dumps, document["totals"]))
     # Fewer dimensions: the other instance's margins.
-    by_gender = table_publish(by=None, spec=Spec(datasets=[dataset], by=parse_by("gender"))).cells()
+    by_gender = table_publish(by=STATISTICS, spec=Spec(datasets=[dataset], by=parse_by("gender"))).cells()
     assert by_gender == [{"gender": "Feminine", "count": 75}, {"gender": "Masculine", "count": 32}]
     assert AuditEntry.objects.filter(action="stats.dataset.import", details__source="Latvia").exists()
 
@@ -146,7 +147,7 @@ def test_two_national_tables_add_up_where_both_published_and_withheld_entries_st
     assert "withheld in the sum" in err.getvalue()
 
     published = table_publish(
-        by=None, spec=Spec(datasets=parse_datasets("lv,lt"), by=parse_by("gender,year"))
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("lv,lt"), by=parse_by("gender,year"))
     )
     assert published.rule["withheld_in_parts"] == 4
     assert [p["source"] for p in published.rule["parts"]] == ["Latvia", "Lithuania"]
@@ -164,10 +165,10 @@ def test_a_case_level_part_is_protected_before_it_is_added(db: None, settings: A
     import_file(national_file(settings, "Lithuania", LITHUANIA), "lt", tmp_path)
     # Our own two women of 2019: published in the sum as 22, they could be found as 22 - 20.
     ctdc_import(
-        by=None, data=people({("Feminine", "2019"): 2, ("Masculine", "2019"): 40}), dataset_name="own"
+        by=STATISTICS, data=people({("Feminine", "2019"): 2, ("Masculine", "2019"): 40}), dataset_name="own"
     )
     published = table_publish(
-        by=None, spec=Spec(datasets=parse_datasets("lt,own"), by=parse_by("gender,year"))
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("lt,own"), by=parse_by("gender,year"))
     )
     cells = published.cells()
     assert cell(cells, gender="Feminine", year="2019") is None
@@ -204,14 +205,14 @@ def test_a_filtered_table_combines_with_tables_under_the_same_filter(
     where = ["year=2019..2020"]
     import_file(national_file(settings, "Lithuania", LITHUANIA, by="gender", where=where), "lt", tmp_path)
     spec = Spec(datasets=parse_datasets("lt"), by=parse_by("gender"), filters=[parse_filter(where[0])])
-    assert table_publish(by=None, spec=spec).cells() == [
+    assert table_publish(by=STATISTICS, spec=spec).cells() == [
         {"gender": "Feminine", "count": 40},
         {"gender": "Masculine", "count": 24},
     ]
 
 
 def test_exchange_refuses_rounding(db: None, settings: Any) -> None:
-    ctdc_import(by=None, data=people(LITHUANIA), dataset_name="lt-cases")
+    ctdc_import(by=STATISTICS, data=people(LITHUANIA), dataset_name="lt-cases")
     with pytest.raises(CommandError, match="without rounding"):
         call_command(
             "stats", "table", "--dataset", "lt-cases", "--by", "gender", "--format", "strom", "--round", "5"
@@ -219,7 +220,7 @@ def test_exchange_refuses_rounding(db: None, settings: Any) -> None:
 
 
 def test_a_higher_threshold_can_be_asked_for_a_stricter_receiver(db: None, settings: Any) -> None:
-    ctdc_import(by=None, data=people(LITHUANIA), dataset_name="lt-cases")
+    ctdc_import(by=STATISTICS, data=people(LITHUANIA), dataset_name="lt-cases")
     out = io.StringIO()
     call_command(
         "stats", "table", "--dataset", "lt-cases", "--by", "gender,year", "--format", "strom",
@@ -230,7 +231,7 @@ def test_a_higher_threshold_can_be_asked_for_a_stricter_receiver(db: None, setti
     assert cell(document["cells"], gender="Masculine", year="2019") is None  # 12 < 13
     settings.STROM_STATS_THRESHOLD = 13
     assert (
-        table_import(by=None, data=out.getvalue().encode(), dataset_name="strict").kind
+        table_import(by=STATISTICS, data=out.getvalue().encode(), dataset_name="strict").kind
         == DatasetKind.AGGREGATE
     )
 
@@ -297,7 +298,7 @@ def test_a_bad_file_is_rejected_with_its_reasons_and_nothing_is_stored(
         change(document)
     before = Dataset.objects.count()
     with pytest.raises(ImportRejected) as rejected:
-        table_import(by=None, data=json.dumps(document).encode(), dataset_name="bad")
+        table_import(by=STATISTICS, data=json.dumps(document).encode(), dataset_name="bad")
     assert any(why in error.why for error in rejected.value.errors), [str(e) for e in rejected.value.errors]
     if what == "one withheld":  # said of the withheld entry itself: Masculine 2020 is cell 5
         assert [(e.row, e.column) for e in rejected.value.errors] == [(5, "cells.count")] * 2
@@ -312,7 +313,7 @@ def test_a_file_that_is_not_json_or_not_utf8_is_rejected(db: None) -> None:
         (b"[]", "not a STROM"),
     ]:
         with pytest.raises(ImportRejected) as rejected:
-            table_import(by=None, data=data, dataset_name="bad")
+            table_import(by=STATISTICS, data=data, dataset_name="bad")
         assert why in str(rejected.value.errors[0])
 
 
@@ -322,7 +323,7 @@ def test_the_same_file_is_not_imported_twice(db: None, settings: Any, tmp_path: 
     with pytest.raises(CommandError):
         import_file(data, "lv-again", tmp_path)
     with pytest.raises(ImportRejected) as rejected:
-        table_import(by=None, data=data, dataset_name="lv-again")
+        table_import(by=STATISTICS, data=data, dataset_name="lv-again")
     assert "already imported as the dataset lv" in rejected.value.errors[0].why
     assert not Dataset.objects.filter(name="lv-again").exists()
     assert AggregateCell.objects.count() == 12
@@ -384,13 +385,13 @@ def test_a_bad_upload_of_a_table_lists_its_problems(cast: Cast, settings: Any) -
 
 
 def test_the_api_gives_the_exchange_file_and_combined_tables(cast: Cast, settings: Any) -> None:
-    ctdc_import(by=None, data=people(LITHUANIA), dataset_name="lt-cases")
+    ctdc_import(by=STATISTICS, data=people(LITHUANIA), dataset_name="lt-cases")
     client = login_client(cast.users["coordinator_a"])
     body = client.get("/api/v1/stats/tables/exchange", {"by": "gender", "dataset": "lt-cases"}).json()
     assert body["format"] == FORMAT
     assert body["source"] == settings.STROM_INSTANCE_NAME
     assert body["cells"] == [{"gender": "Feminine", "count": 60}, {"gender": "Masculine", "count": 36}]
-    table_import(by=None, data=json.dumps(body).encode(), dataset_name="lt")
+    table_import(by=STATISTICS, data=json.dumps(body).encode(), dataset_name="lt")
     combined = client.get("/api/v1/stats/tables", {"by": "gender", "dataset": "lt,lt-cases"}).json()
     assert combined["cells"] == [{"gender": "Feminine", "count": 120}, {"gender": "Masculine", "count": 72}]
     assert combined["rule"]["withheld_in_parts"] == 0
@@ -401,6 +402,6 @@ def test_the_api_gives_the_exchange_file_and_combined_tables(cast: Cast, setting
 
 
 def test_the_rule_leaves_out_the_secondary_line_when_nothing_more_was_withheld(cast: Cast) -> None:
-    ctdc_import(by=None, data=people(LITHUANIA), dataset_name="lt-cases")
+    ctdc_import(by=STATISTICS, data=people(LITHUANIA), dataset_name="lt-cases")
     page = login_client(cast.users["analyst_a"]).get("/stats/", {"datasets": "lt-cases", "by1": "gender"})
     assert "more entr" not in page.content.decode()

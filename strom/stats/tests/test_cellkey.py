@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import login_client
+from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
 from strom.stats.cellkey import (
     RECORD_KEY_RANGE,
@@ -155,7 +156,7 @@ def test_own_facts_carry_their_case_key_across_refreshes_and_imported_facts_none
     assert again == first
     row = ["" for _ in HEADER]
     row[0], row[1] = "2020", "Female"
-    ctdc_import(by=None, data=ctdc_file([row]), dataset_name="public")
+    ctdc_import(by=STATISTICS, data=ctdc_file([row]), dataset_name="public")
     assert list(Fact.objects.filter(dataset__name="public").values_list("record_key", flat=True)) == [None]
 
 
@@ -163,8 +164,12 @@ def test_the_same_people_get_the_same_noise_in_a_cell_and_in_its_margins(cast: C
     for _ in range(13):
         full_case(cast, gender="Feminine", exploited_in="")
     facts_refresh()
-    by_gender = table_publish(by=None, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender")))
-    by_both = table_publish(by=None, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("year,gender")))
+    by_gender = table_publish(
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender"))
+    )
+    by_both = table_publish(
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("year,gender"))
+    )
     # Thirteen women opened this year: the cell, every margin and the totals are the same people.
     counts = {by_gender.count(key) for key in [*by_gender.controlled.counts]}
     counts |= {by_both.count(key) for key in by_both.controlled.counts}
@@ -179,9 +184,9 @@ def test_a_public_release_is_counted_exactly_beside_perturbed_own_cases(cast: Ca
         row = ["" for _ in HEADER]
         row[0], row[1] = "2020", "Female"
         rows.append(row)
-    ctdc_import(by=None, data=ctdc_file(rows), dataset_name="ctdc-public")
+    ctdc_import(by=STATISTICS, data=ctdc_file(rows), dataset_name="ctdc-public")
     published = table_publish(
-        by=None, spec=Spec(datasets=parse_datasets("ctdc-public"), by=parse_by("gender"))
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("ctdc-public"), by=parse_by("gender"))
     )
     assert [c["count"] for c in published.cells()] == [23]
     perturbation = published.rule["perturbation"]
@@ -190,7 +195,7 @@ def test_a_public_release_is_counted_exactly_beside_perturbed_own_cases(cast: Ca
     full_case(cast, gender="Feminine", exploited_in="")
     facts_refresh()
     both = table_publish(
-        by=None, spec=Spec(datasets=parse_datasets("ctdc-public,strom"), by=parse_by("gender"))
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("ctdc-public,strom"), by=parse_by("gender"))
     )
     assert both.rule["perturbation"]["perturbed"] == ["strom"]
     assert both.rule["perturbation"]["exact"] == ["ctdc-public"]
@@ -248,12 +253,14 @@ def test_a_perturbed_table_is_exchanged_and_imported_although_it_does_not_add_up
         for _ in range(n):
             full_case(cast, gender=gender, exploited_in="")
     facts_refresh()
-    published = table_publish(by=None, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender")))
+    published = table_publish(
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender"))
+    )
     document = exchange_document(published)
     assert document["rule"]["perturbation"]["max_noise"] == 3
-    dataset = table_import(by=None, data=json.dumps(document).encode(), dataset_name="national")
+    dataset = table_import(by=STATISTICS, data=json.dumps(document).encode(), dataset_name="national")
     combined = table_publish(
-        by=None, spec=Spec(datasets=parse_datasets("national,strom"), by=parse_by("gender"))
+        by=STATISTICS, spec=Spec(datasets=parse_datasets("national,strom"), by=parse_by("gender"))
     )
     # Its own noise and the sender's: the sum is off by at most 3 + 3.
     assert combined.rule["perturbation"]["max_noise"] == 6
@@ -276,6 +283,6 @@ def test_the_datasets_listing_gives_the_number_of_own_cases_as_every_table_total
         full_case(cast, exploited_in="")
     facts_refresh()
     listing = {d["name"]: d for d in client.get("/api/v1/stats/datasets").json()}
-    total = table_publish(by=None, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender")))
+    total = table_publish(by=STATISTICS, spec=Spec(datasets=parse_datasets("strom"), by=parse_by("gender")))
     assert listing["strom"]["rows"] == total.count((None,))
     assert abs(listing["strom"]["rows"] - 20) <= 3

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import login_client
+from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
 from strom.core.tests.mutations import mutated, records_in
 from strom.stats import export as stats_export
@@ -183,10 +184,10 @@ def test_the_worker_refuses_a_damaged_upload_with_the_reason(cast: Cast, name: s
 
 
 def test_utf16_with_its_mark_and_semicolons_are_read(cast: Cast) -> None:
-    dataset = ctdc_import(by=None, data=GOOD.decode().encode("utf-16"), dataset_name="utf16")
+    dataset = ctdc_import(by=STATISTICS, data=GOOD.decode().encode("utf-16"), dataset_name="utf16")
     assert dataset.rows == 3
     semicolons = GOOD.decode().replace(",", ";").encode()
-    assert ctdc_import(by=None, data=semicolons, dataset_name="semicolons").rows == 3
+    assert ctdc_import(by=STATISTICS, data=semicolons, dataset_name="semicolons").rows == 3
 
 
 # -- property: any damage, never a crash, never half an import --------------------------------------
@@ -203,7 +204,7 @@ names = (f"mutated-{n}" for n in itertools.count())
 def test_any_damaged_ctdc_file_is_imported_whole_or_refused_whole(db: None, data: bytes) -> None:
     before = unchanged()
     try:
-        dataset = ctdc_import(by=None, data=data, dataset_name=next(names))
+        dataset = ctdc_import(by=STATISTICS, data=data, dataset_name=next(names))
     except ImportRejected as exc:
         refused = exc.errors
     else:
@@ -228,7 +229,7 @@ def test_a_table_file_with_a_nul_or_nested_too_deeply_is_refused(db: None, setti
     ):
         before = unchanged()
         with pytest.raises(ImportRejected) as caught:
-            table_import(by=None, data=damaged, dataset_name="damaged")
+            table_import(by=STATISTICS, data=damaged, dataset_name="damaged")
         assert caught.value.errors[0].why in (
             "The file holds a NUL character (\\u0000).",
             "The file is nested too deeply to be a table exchange file.",
@@ -254,7 +255,7 @@ def test_any_damaged_table_file_is_imported_whole_or_refused_whole(
     data = draw.draw(mutated(base) | mutated(base).map(lambda d: d.replace(b'"', b'"\\u0000', 1)))
     before = unchanged()
     try:
-        dataset = table_import(by=None, data=data, dataset_name=next(names))
+        dataset = table_import(by=STATISTICS, data=data, dataset_name=next(names))
     except ImportRejected as exc:
         refused = exc.errors
     else:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from strom.audit.actors import STATISTICS
 from strom.stats.ctdc import ImportRejected, ctdc_import
 from strom.stats.engine import Spec, count_raw, parse_by, parse_datasets, parse_filter
 from strom.stats.models import Dataset, Fact
@@ -49,7 +50,7 @@ GOOD_ROWS = [
 
 
 def test_a_good_file_becomes_a_dataset_whose_tables_count_its_rows(db: None) -> None:
-    dataset = ctdc_import(by=None, data=ctdc_file(GOOD_ROWS), dataset_name="sample")
+    dataset = ctdc_import(by=STATISTICS, data=ctdc_file(GOOD_ROWS), dataset_name="sample")
     assert dataset.rows == 3
     assert Fact.objects.filter(dataset=dataset).count() == 3
     spec = Spec(datasets=parse_datasets("sample"), by=parse_by("year,exploitation"))
@@ -85,7 +86,7 @@ def test_a_bad_value_rejects_the_whole_file_with_row_column_value_and_reason(
     db: None, rows: list[list[str]], column: str, why: str
 ) -> None:
     with pytest.raises(ImportRejected) as caught:
-        ctdc_import(by=None, data=ctdc_file(GOOD_ROWS + rows), dataset_name="bad")
+        ctdc_import(by=STATISTICS, data=ctdc_file(GOOD_ROWS + rows), dataset_name="bad")
     [error] = caught.value.errors
     assert (error.row, error.column) == (5, column)  # header is row 1, so the fourth record is row 5
     assert error.value == rows[0][HEADER.index(column)]
@@ -98,7 +99,7 @@ def test_wrong_columns_are_rejected_before_any_row(db: None) -> None:
     header = ["year", "gender", "colour"]
     with pytest.raises(ImportRejected) as caught:
         ctdc_import(
-            by=None, data=ctdc_file([["2019", "Female", "red"]], header=header), dataset_name="foreign"
+            by=STATISTICS, data=ctdc_file([["2019", "Female", "red"]], header=header), dataset_name="foreign"
         )
     problems = {(e.column, e.why) for e in caught.value.errors}
     assert ("colour", "This is not a column of the CTDC global dataset.") in problems
@@ -108,7 +109,7 @@ def test_wrong_columns_are_rejected_before_any_row(db: None) -> None:
 def test_a_file_that_is_not_utf8_is_rejected_with_its_line(db: None) -> None:
     data = ctdc_file(GOOD_ROWS) + "2019,Žena,18--20,Adult,UA,PL,0,1,0,,,,,,\n".encode("cp1250")
     with pytest.raises(ImportRejected) as caught:
-        ctdc_import(by=None, data=data, dataset_name="latin")
+        ctdc_import(by=STATISTICS, data=data, dataset_name="latin")
     [error] = caught.value.errors
     assert error.row == 5
     assert "UTF-8" in error.why
@@ -116,15 +117,15 @@ def test_a_file_that_is_not_utf8_is_rejected_with_its_line(db: None) -> None:
 
 def test_a_row_with_the_wrong_number_of_values_is_rejected(db: None) -> None:
     with pytest.raises(ImportRejected) as caught:
-        ctdc_import(by=None, data=ctdc_file([*GOOD_ROWS, ["2019", "Female"]]), dataset_name="short")
+        ctdc_import(by=STATISTICS, data=ctdc_file([*GOOD_ROWS, ["2019", "Female"]]), dataset_name="short")
     assert caught.value.errors[0].row == 5
 
 
 def test_the_same_file_is_not_imported_twice_even_under_another_name(db: None) -> None:
     data = ctdc_file(GOOD_ROWS)
-    ctdc_import(by=None, data=data, dataset_name="first")
+    ctdc_import(by=STATISTICS, data=data, dataset_name="first")
     with pytest.raises(ImportRejected) as caught:
-        ctdc_import(by=None, data=data, dataset_name="second")
+        ctdc_import(by=STATISTICS, data=data, dataset_name="second")
     assert "already imported as the dataset first" in caught.value.errors[0].why
     assert Fact.objects.count() == 3
 

@@ -6,6 +6,7 @@ import csv
 import io
 from collections import Counter
 
+from strom.audit.actors import STATISTICS
 from strom.stats.ctdc import ctdc_import
 from strom.stats.export import export_ctdc, export_eurostat
 from strom.stats.refresh import facts_refresh
@@ -29,7 +30,7 @@ def test_the_ctdc_export_is_k_anonymous_reports_what_it_gave_up_and_imports_agai
     full_case(cast, gender="Masculine", citizenships=["VN"], forms=["ForcedLabour"], exploited_in="PL")
     facts_refresh()
     out = io.StringIO()
-    report = export_ctdc(out, by=None, k=3)
+    report = export_ctdc(out, by=STATISTICS, k=3)
     rows = rows_of(out.getvalue())
     # The three women of rare citizenships lose their citizenship and make a group of three; the
     # Vietnamese man, alone whatever is blanked, is left out.
@@ -54,7 +55,7 @@ def test_the_ctdc_export_is_k_anonymous_reports_what_it_gave_up_and_imports_agai
     assert rows[0]["isSexualExploit"] == "1"
     assert rows[0]["Datasource"] == "Case Management"
     # The file is valid CTDC: the importer, which checks every value, takes it.
-    dataset = ctdc_import(by=None, data=out.getvalue().encode(), dataset_name="round-trip")
+    dataset = ctdc_import(by=STATISTICS, data=out.getvalue().encode(), dataset_name="round-trip")
     assert dataset.rows == 7
 
 
@@ -66,7 +67,7 @@ def test_the_eurostat_export_gives_registered_victims_by_sex_and_each_breakdown(
     full_case(cast, gender="Masculine", citizenships=["LV"])  # no decision: not a registered victim
     facts_refresh()
     out = io.StringIO()
-    report = export_eurostat(out, by=None)
+    report = export_eurostat(out, by=STATISTICS)
     rows = rows_of(out.getvalue())
     assert set(report["tables"]) == {"crim_thb_vage", "crim_thb_vctz", "crim_thb_vexp"}
     citizenship = [r for r in rows if r["table"] == "crim_thb_vctz"]

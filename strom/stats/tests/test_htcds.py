@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
 from strom.casefile.services import event_record, note_add, perpetrator_add
 from strom.cases.models import Case, Person
@@ -445,7 +446,7 @@ def test_an_export_that_fails_while_writing_stops_its_reader_and_audits_nothing(
             return super().write(text)
 
     with pytest.raises(OSError, match="no space"):
-        write_htcds(DiskFull(), fmt="json", by=None, today=TODAY)
+        write_htcds(DiskFull(), fmt="json", by=STATISTICS, today=TODAY)
     assert not [t for t in threading.enumerate() if t.name == "htcds-export-reader"]
     assert not AuditEntry.objects.filter(action="stats.export_htcds").exists()
     # The connection is usable again: the next export runs.

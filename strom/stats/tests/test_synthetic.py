@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
 from strom.core.errors import NotAllowed
 from strom.stats import dimensions as dims
@@ -55,7 +56,7 @@ def survey(db: None) -> Dataset:
 
 def extract(**kwargs: object) -> tuple[list[dict[str, str]], list[str]]:
     out = io.StringIO()
-    synthetic_extract(out, **{"by": None, "dataset": "survey", "seed": 1, **kwargs})  # type: ignore[arg-type]
+    synthetic_extract(out, **{"by": STATISTICS, "dataset": "survey", "seed": 1, **kwargs})  # type: ignore[arg-type]
     reader = csv.DictReader(io.StringIO(out.getvalue()))
     return list(reader), list(reader.fieldnames or [])
 
@@ -119,7 +120,7 @@ def test_a_release_beyond_the_budget_is_refused_and_writes_nothing(survey: Datas
     out = io.StringIO()
     with pytest.raises(ValidationError, match=r"has 0\.4 left of its privacy budget of 1\."):
         synthetic_extract(
-            out, dimensions=["gender", "child"], epsilon=0.6, rows=10, by=None, dataset="survey"
+            out, dimensions=["gender", "child"], epsilon=0.6, rows=10, by=STATISTICS, dataset="survey"
         )
     assert out.getvalue() == ""
     assert releases() == 1
@@ -127,7 +128,7 @@ def test_a_release_beyond_the_budget_is_refused_and_writes_nothing(survey: Datas
     extract(dimensions=["gender", "child"], epsilon=0.4, rows=10)
     Dataset.objects.create(name="other", kind=DatasetKind.CTDC)
     synthetic_extract(
-        io.StringIO(), dimensions=["gender", "child"], epsilon=1.0, rows=5, by=None, dataset="other"
+        io.StringIO(), dimensions=["gender", "child"], epsilon=1.0, rows=5, by=STATISTICS, dataset="other"
     )
     assert releases() == 3
 
@@ -175,7 +176,7 @@ def test_bad_requests_are_refused_with_a_reason_and_nothing_is_released(
         "dimensions": ["gender", "child"],
         "epsilon": 0.5,
         "rows": 10,
-        "by": None,
+        "by": STATISTICS,
         "dataset": "survey",
         **kwargs,
     }
@@ -208,7 +209,7 @@ def test_strom_s_own_cases_are_the_default_dataset(cast: Cast, settings: Any) ->
     full_case(cast, gender="Masculine")
     out = io.StringIO()
     release = synthetic_extract(
-        out, dimensions=["gender", "citizenship_group"], epsilon=EXACT, rows=None, by=None
+        out, dimensions=["gender", "citizenship_group"], epsilon=EXACT, rows=None, by=STATISTICS
     )
     assert release.dataset == "strom"
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from strom.audit.actors import STATISTICS
 from strom.stats.ctdc import ImportRejected, ctdc_import
 from strom.stats.exchange import table_import
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         progress = None if options["no_progress"] or not sys.stderr.isatty() else ProgressBar(sys.stderr)
         try:
             dataset = ctdc_import(
-                by=None,
+                by=STATISTICS,
                 data=data,
                 dataset_name=options["dataset"],
                 file_name=options["file"],
@@ -90,7 +91,7 @@ class Command(BaseCommand):
     def _table(self, data: bytes, options: dict[str, Any]) -> None:
         try:
             dataset = table_import(
-                by=None, data=data, dataset_name=options["dataset"], file_name=options["file"]
+                by=STATISTICS, data=data, dataset_name=options["dataset"], file_name=options["file"]
             )
         except ImportRejected as exc:
             for error in exc.errors:

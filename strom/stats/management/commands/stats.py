@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from strom.audit.actors import STATISTICS
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
 from strom.stats.exchange import exchange_document
 from strom.stats.refresh import facts_refresh
@@ -152,11 +153,11 @@ class Command(BaseCommand):
 
         def run(out: Any) -> dict[str, Any]:
             if options["format"] == "ctdc":
-                return export_ctdc(out, by=None, k=options["k"])
+                return export_ctdc(out, by=STATISTICS, k=options["k"])
             if options["format"] == "htcds":
-                report = write_htcds(out, fmt=file_format, by=None)
+                report = write_htcds(out, fmt=file_format, by=STATISTICS)
                 return report.as_dict()
-            return export_eurostat(out, by=None, rounding=options["round"])
+            return export_eurostat(out, by=STATISTICS, rounding=options["round"])
 
         report = self._write(options["out"], run)
         self.stderr.write(json.dumps(report, indent=1, default=str))
@@ -172,7 +173,7 @@ class Command(BaseCommand):
                 dimensions=dimensions,
                 epsilon=options["epsilon"],
                 rows=options["rows"],
-                by=None,
+                by=STATISTICS,
                 seed=options["seed"],
                 dataset=options["dataset"],
             )
@@ -228,7 +229,7 @@ class Command(BaseCommand):
                 raise ValidationError(
                     _("A table for another STROM instance is exchanged without rounding: leave out --round.")
                 )
-            published = table_publish(by=None, spec=spec)
+            published = table_publish(by=STATISTICS, spec=spec)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if options["format"] == "strom":
