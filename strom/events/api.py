@@ -41,7 +41,7 @@ from strom.events.services import (
 router = Router(tags=["events"])
 
 
-class EventOut(Schema):
+class EventInfoOut(Schema):
     slug: str
     acronym: str
     kind: EventKind
@@ -63,7 +63,7 @@ class EventOut(Schema):
     programme_version: int
 
 
-class PersonOut(Schema):
+class SessionPersonOut(Schema):
     role: PersonRole
     name: str
     function: str
@@ -72,22 +72,26 @@ class PersonOut(Schema):
     talk_title: str
 
 
-class SessionOut(Schema):
+class ProgrammeSessionOut(Schema):
     id: int
     guid: str
     date: dt.date
-    start: dt.time
+    start: str = Field(description="HH:MM, the event's local time")
     duration_minutes: int
     kind: SessionKind
     title: str
     description: str
     room: str
     language: str
-    people: list[PersonOut]
+    people: list[SessionPersonOut]
 
     @staticmethod
     def resolve_guid(obj: Session) -> str:
         return str(obj.guid)
+
+    @staticmethod
+    def resolve_start(obj: Session) -> str:
+        return obj.start.strftime("%H:%M")
 
     @staticmethod
     def resolve_date(obj: Session) -> dt.date:
@@ -98,19 +102,19 @@ class SessionOut(Schema):
         return obj.room.name if obj.room else ""
 
     @staticmethod
-    def resolve_people(obj: Session) -> list[PersonOut]:
-        return [PersonOut.model_validate(p, from_attributes=True) for p in obj.people.all()]
+    def resolve_people(obj: Session) -> list[SessionPersonOut]:
+        return [SessionPersonOut.model_validate(p, from_attributes=True) for p in obj.people.all()]
 
 
-class EventDetailOut(EventOut):
-    sessions: list[SessionOut]
+class EventProgrammeOut(EventInfoOut):
+    sessions: list[ProgrammeSessionOut]
 
     @staticmethod
     def resolve_sessions(obj: Event) -> list[Session]:
         return [session for day in programme(obj) for slot in day.slots for session in slot.sessions]
 
 
-class EventIn(Schema):
+class EventCreateIn(Schema):
     organisation_id: int
     kind: EventKind = EventKind.CONFERENCE
     title: str = Field(max_length=300)
@@ -129,7 +133,7 @@ class EventIn(Schema):
     capacity: int | None = Field(None, ge=1)
 
 
-class PersonIn(Schema):
+class SessionPersonIn(Schema):
     role: PersonRole = PersonRole.SPEAKER
     name: str = Field(max_length=200)
     function: str = Field("", max_length=300)
@@ -138,25 +142,27 @@ class PersonIn(Schema):
     talk_title: str = Field("", max_length=500)
 
 
-class SessionIn(Schema):
+class ProgrammeSessionIn(Schema):
     date: dt.date
-    start: dt.time
+    start: str = Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, the event's local time"
+    )
     duration_minutes: int = Field(ge=1, le=1440)
     kind: SessionKind = SessionKind.TALK
     title: str = Field(max_length=500)
     description: str = ""
     room: str = Field("", max_length=200)
     language: str = Field("", max_length=3)
-    people: list[PersonIn] = []
+    people: list[SessionPersonIn] = []
 
 
-class ImportIn(Schema):
+class ScheduleImportIn(Schema):
     organisation_id: int
     schedule: str = Field(description="The schedule XML or JSON document as text", max_length=5_000_000)
     replace: bool = False
 
 
-class RegistrationIn(Schema):
+class EventRegistrationIn(Schema):
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
     organisation_name: str = Field("", max_length=300)
@@ -168,7 +174,7 @@ class RegistrationIn(Schema):
     for_self: bool = Field(True, description="False: an organiser registers someone else")
 
 
-class RegistrationOut(Schema):
+class EventRegistrationOut(Schema):
     id: int
     event_slug: str = Field(alias="event.slug")
     name: str
@@ -183,11 +189,11 @@ class RegistrationOut(Schema):
     attended_at: dt.datetime | None
 
 
-class AttendanceIn(Schema):
+class EventAttendanceIn(Schema):
     attended: bool = True
 
 
-class CancelOut(Schema):
+class EventCancelOut(Schema):
     promoted_id: int | None = Field(description="The registration that got the freed place, if any")
 
 
@@ -198,14 +204,14 @@ def _organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
-@router.get("/", response=list[EventOut], url_name="events_list")
+@router.get("/", response=list[EventInfoOut], url_name="events_list")
 @paginate(PageNumberPagination)
 def list_events(request: HttpRequest) -> EventQuerySet:
     return event_list(api_user(request))
 
 
-@router.post("/", response={201: EventOut}, url_name="events_create")
-def create_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
+@router.post("/", response={201: EventInfoOut}, url_name="events_create")
+def create_event(request: HttpRequest, payload: EventCreateIn) -> Status[Event]:
     user = api_user(request)
     data = payload.model_dump()
     organisation = _organisation(data.pop("organisation_id"))
@@ -214,8 +220,8 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
     return Status(201, event_create(by=user, organisation=organisation, **data))
 
 
-@router.post("/import", response={201: EventOut}, url_name="events_import")
-def import_programme(request: HttpRequest, payload: ImportIn) -> Status[Event]:
+@router.post("/import", response={201: EventInfoOut}, url_name="events_import")
+def import_programme(request: HttpRequest, payload: ScheduleImportIn) -> Status[Event]:
     user = api_user(request)
     organisation = _organisation(payload.organisation_id)
     try:
@@ -228,26 +234,26 @@ def import_programme(request: HttpRequest, payload: ImportIn) -> Status[Event]:
     return Status(201, event)
 
 
-@router.get("/{slug}", response=EventDetailOut, url_name="events_detail")
+@router.get("/{slug}", response=EventProgrammeOut, url_name="events_detail")
 def get_event(request: HttpRequest, slug: str) -> Event:
     return get_event_for(api_user(request), slug)
 
 
-@router.post("/{slug}/publish", response=EventOut, url_name="events_publish")
+@router.post("/{slug}/publish", response=EventInfoOut, url_name="events_publish")
 def publish_event(request: HttpRequest, slug: str) -> Event:
     user = api_user(request)
     return event_publish(by=user, event=get_event_for(user, slug, manage=True))
 
 
-@router.post("/{slug}/sessions", response={201: SessionOut}, url_name="events_session_add")
-def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status[Session]:
+@router.post("/{slug}/sessions", response={201: ProgrammeSessionOut}, url_name="events_session_add")
+def add_session(request: HttpRequest, slug: str, payload: ProgrammeSessionIn) -> Status[Session]:
     user = api_user(request)
     event = get_event_for(user, slug, manage=True)
     session = session_add(
         by=user,
         event=event,
         date=payload.date,
-        start=payload.start,
+        start=dt.time.fromisoformat(payload.start),
         duration_minutes=payload.duration_minutes,
         kind=payload.kind.value,
         title=payload.title,
@@ -259,7 +265,7 @@ def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status[S
     return Status(201, session)
 
 
-@router.get("/{slug}/registrations", response=list[RegistrationOut], url_name="events_registrations")
+@router.get("/{slug}/registrations", response=list[EventRegistrationOut], url_name="events_registrations")
 @paginate(PageNumberPagination)
 def list_registrations(request: HttpRequest, slug: str) -> RegistrationQuerySet:
     user = api_user(request)
@@ -277,8 +283,8 @@ def list_registrations(request: HttpRequest, slug: str) -> RegistrationQuerySet:
     return registrations
 
 
-@router.post("/{slug}/registrations", response={201: RegistrationOut}, url_name="events_register")
-def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Status[Registration]:
+@router.post("/{slug}/registrations", response={201: EventRegistrationOut}, url_name="events_register")
+def register(request: HttpRequest, slug: str, payload: EventRegistrationIn) -> Status[Registration]:
     user = api_user(request)
     event = get_event_for(user, slug)
     registration = registration_create(
@@ -298,20 +304,20 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Status
 
 
 @router.post(
-    "/registrations/{registration_id}/cancel", response=CancelOut, url_name="events_registration_cancel"
+    "/registrations/{registration_id}/cancel", response=EventCancelOut, url_name="events_registration_cancel"
 )
-def cancel(request: HttpRequest, registration_id: int) -> CancelOut:
+def cancel(request: HttpRequest, registration_id: int) -> EventCancelOut:
     user = api_user(request)
     promoted = registration_cancel(by=user, registration=get_registration_for(user, registration_id))
-    return CancelOut(promoted_id=promoted.pk if promoted else None)
+    return EventCancelOut(promoted_id=promoted.pk if promoted else None)
 
 
 @router.post(
     "/registrations/{registration_id}/attendance",
-    response=RegistrationOut,
+    response=EventRegistrationOut,
     url_name="events_registration_attendance",
 )
-def attendance(request: HttpRequest, registration_id: int, payload: AttendanceIn) -> Registration:
+def attendance(request: HttpRequest, registration_id: int, payload: EventAttendanceIn) -> Registration:
     user = api_user(request)
     registration = get_registration_for(user, registration_id, manage=True)
     return attendance_mark(by=user, registration=registration, attended=payload.attended)
