@@ -35,7 +35,7 @@ def get_organisation_for(user: User, organisation_id: int, *, write: bool = Fals
 
 
 def check_directory_allowed(user: User) -> None:
-    """The directory pages and API are for members of an organisation; everyone else is refused (404 at the edge)."""
+    """The directory pages and API are for members of an organisation; everyone else is refused."""
     if not user.is_authenticated or not user.has_any(Perm.DIRECTORY_VIEW):
         raise NotAllowed
 

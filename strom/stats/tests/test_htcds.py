@@ -35,7 +35,7 @@ from tests.personas import Cast
 TODAY = dt.date(2026, 6, 1)
 
 
-def export(fmt: str, *, by: Any = None, **options: Any) -> tuple[str, HtcdsReport]:
+def export(fmt: str, *, by: Any = STATISTICS, **options: Any) -> tuple[str, HtcdsReport]:
     out = io.StringIO()
     report = write_htcds(out, fmt=fmt, by=by, today=TODAY, **options)  # type: ignore[arg-type]
     return out.getvalue(), report
