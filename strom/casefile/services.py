@@ -43,6 +43,7 @@ from strom.casefile.filetypes import check_upload
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
 from strom.cases.access import can_edit_case
 from strom.cases.choices import Exploitation, Gender
+from strom.cases.reads import case_audit_record
 from strom.cases.services import save_versioned
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
@@ -189,12 +190,10 @@ def event_record(*, by: User, case: Case, **data: Unpack[EventFields]) -> Traffi
     clean = validate_event({name: data.get(name) for name in EVENT_FIELDS})
     with transaction.atomic():
         event = TraffickingEvent.objects.create(case=case, created_by=by, **clean)
-        audit_record(
-            actor=by,
+        case_audit_record(
+            by=by,
+            case=case,
             action="event.record",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
             details={
                 "event": event.pk,
                 "fields": sorted(k for k, v in clean.items() if v not in ("", None, [])),
@@ -216,13 +215,8 @@ def event_update(
         stored, changed = save_versioned(TraffickingEvent, event.pk, version=version, submitted=submitted)
         if not changed:
             return stored
-        audit_record(
-            actor=by,
-            action="event.update",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            details={"event": stored.pk, "fields": sorted(changed)},
+        case_audit_record(
+            by=by, case=case, action="event.update", details={"event": stored.pk, "fields": sorted(changed)}
         )
     stored.case = case
     return stored
@@ -267,12 +261,10 @@ def perpetrator_add(*, by: User, case: Case, **data: Unpack[PerpetratorFields]) 
     clean = validate_perpetrator({name: data.get(name) for name in PERPETRATOR_FIELDS})
     with transaction.atomic():
         perpetrator = Perpetrator.objects.create(case=case, created_by=by, **clean)
-        audit_record(
-            actor=by,
+        case_audit_record(
+            by=by,
+            case=case,
             action="perpetrator.add",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
             details={
                 "perpetrator": perpetrator.pk,
                 "fields": sorted(k for k, v in clean.items() if v not in ("", None, [], Gender.UNKNOWN)),
@@ -301,12 +293,10 @@ def perpetrator_update(
         )
         if not changed:
             return stored
-        audit_record(
-            actor=by,
+        case_audit_record(
+            by=by,
+            case=case,
             action="perpetrator.update",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
             details={"perpetrator": stored.pk, "fields": sorted(changed)},
         )
     stored.case = case
@@ -331,13 +321,8 @@ def note_add(*, by: User, case: Case, body: str, restricted: bool = False) -> Ca
     body = _validate_body(body)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=by, body=body, restricted=restricted)
-        audit_record(
-            actor=by,
-            action="note.add",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            details={"note": note.pk, "restricted": restricted},
+        case_audit_record(
+            by=by, case=case, action="note.add", details={"note": note.pk, "restricted": restricted}
         )
     return note
 
@@ -363,13 +348,8 @@ def note_edit(
         )
         if not changed:
             return stored
-        audit_record(
-            actor=by,
-            action="note.edit",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            details={"note": stored.pk, "fields": sorted(changed)},
+        case_audit_record(
+            by=by, case=case, action="note.edit", details={"note": stored.pk, "fields": sorted(changed)}
         )
     stored.case = case
     return stored

@@ -22,6 +22,7 @@ from strom.audit.services import audit_record
 from strom.cases import access
 from strom.cases.choices import ChildBasis, Stage
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
+from strom.cases.reads import case_audit_record
 from strom.cases.refs import new_ref
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
@@ -390,14 +391,7 @@ def case_update(*, by: User, case: Case, version: int, **data: Unpack[CaseFields
         if not updated:
             stored = Case.objects.get(pk=case.pk)
             raise EditConflict(_changes(stored, data, Case), stored_version=stored.version)
-        audit_record(
-            actor=by,
-            action="case.update",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            details={"fields": sorted(data)},
-        )
+        case_audit_record(by=by, case=case, action="case.update", details={"fields": sorted(data)})
     case.refresh_from_db()
     return case
 

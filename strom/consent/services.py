@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.audit.services import audit_record
 from strom.cases import access
 from strom.cases.models import Case
+from strom.cases.reads import case_audit_record
 from strom.consent.models import ConsentRecord, HowRecorded, Purpose
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
@@ -103,12 +103,10 @@ def consent_record(
             valid_until=valid_until,
             recorded_by=by,
         )
-        audit_record(
-            actor=by,
+        case_audit_record(
+            by=by,
+            case=case,
             action="consent.record",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
             details={"consent": record.pk, "purpose": purpose, "given": given, "case_only": case_only},
         )
     return record
@@ -145,12 +143,10 @@ def consent_withdraw(
         )
         if not updated:
             raise ValidationError(_("This consent has already been withdrawn."))
-        audit_record(
-            actor=by,
+        case_audit_record(
+            by=by,
+            case=case,
             action="consent.withdraw",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
             details={"consent": record.pk, "purpose": record.purpose, "reason": bool(reason.strip())},
         )
     record.refresh_from_db()
