@@ -14,6 +14,7 @@ from strom.audit.selectors import verify_chain
 from strom.cases import related
 from strom.cases.erasure import person_erase
 from strom.cases.models import Case, Person
+from strom.core.errors import NotAllowed
 from tests.rights_data import full_person
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_erasure_requires_a_reason(cast: Any) -> None:
 @pytest.mark.parametrize("persona", ["caseworker_a", "supervisor_b", "orgadmin_a", "analyst_a", "outsider"])
 def test_only_a_supervisor_of_the_cases_or_a_system_admin_may_erase(cast: Any, persona: str) -> None:
     person, _ = full_person(cast, cases=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         person_erase(by=cast.users[persona], person=person, reason="request")
     assert Person.objects.filter(pk=person.pk).exists()
 
