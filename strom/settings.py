@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "strom.referrals",
     "strom.stats",
     "strom.events",
+    "strom.practices",
+    "strom.guidelines",
+    "strom.actionplans",
+    "strom.hub",
     # Synthetic and demo data: above every domain app, which it fills through their services.
     "strom.demo",
     # Composition: the root URLconf, the API root, error pages and the dashboard. Knows every app.

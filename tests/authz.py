@@ -53,3 +53,11 @@ def everyone_logged_in(*, ok: int = 200, anonymous: int = 302) -> dict[str, int]
 
 def public(*, ok: int = 200) -> dict[str, int]:
     return {p: ok for p in PERSONAS}
+
+
+@dataclass(frozen=True)
+class Read:
+    """How tests/test_audited_reads.py reads a route that shows personal data."""
+
+    persona: str = ""  # who reads; empty: the first persona the route answers 200
+    setup: Callable[[Cast], object] | None = None  # rows a list needs to show anything

@@ -14,9 +14,9 @@ in each organisation's log.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -24,10 +24,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
+import strom
 from strom.audit.models import AuditEntry
 from strom.cases.tests.factories import make_case
 from strom.site.api import api
-from tests.authz import Route
+from tests.authz import Read, Route
 from tests.personas import Cast
 from tests.referral_scope import RECIPIENT, refer_cases_to_recipient
 from tests.test_authorisation import all_route_names, declared_routes
@@ -57,12 +58,6 @@ def _event_registration(cast: Cast) -> None:
     from strom.events.tests.factories import registration_of
 
     registration_of(cast)
-
-
-@dataclass(frozen=True)
-class Read:
-    persona: str = ""  # who reads; empty: the first persona the route answers 200
-    setup: Callable[[Cast], object] | None = None  # rows a list needs to show anything
 
 
 # Routes that show personal data. A list that shows no row records nothing, so lists get a row.
@@ -251,6 +246,21 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "api:stats_dimensions": "statistics dimensions: names and value lists",
     "api:stats_datasets": "statistics datasets: names, sources and dates",
 }
+
+
+def _app_decisions() -> None:
+    """An app may declare its own routes in `strom/<app>/tests/reads.py` (`PERSONAL`, `NO_PERSONAL_DATA`),
+    beside its `routes.py`; they join the tables above."""
+    for mod in pkgutil.iter_modules(strom.__path__):
+        try:
+            module = importlib.import_module(f"strom.{mod.name}.tests.reads")
+        except ModuleNotFoundError:
+            continue
+        PERSONAL.update(getattr(module, "PERSONAL", {}))
+        NO_PERSONAL_DATA.update(getattr(module, "NO_PERSONAL_DATA", {}))
+
+
+_app_decisions()
 
 # The first of these the route answers 200 reads it, unless its entry names someone.
 PREFERRED = ("caseworker_a", "supervisor_a", "recipient", "hotline_a", "orgadmin_a", "sysadmin")

@@ -96,6 +96,10 @@ PERSONA_FOR_TAG = {
     "network": "orgadmin_a",
     "pathways": "coordinator_a",
     "events": "coordinator_a",
+    "practices": "coordinator_a",
+    "guidelines": "coordinator_a",
+    "action-plans": "coordinator_a",
+    "hub": "caseworker_a",
 }
 DEFAULT_PERSONA = "supervisor_a"  # cases and everything that hangs off a case
 # The receiving side of a referral answers it and reads what was shared.

@@ -51,6 +51,11 @@ class Role(models.TextChoices):
     HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
     NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
     ANALYST = "analyst", _("Analyst")
+    # The knowledge hub's roles: none of them sees a victim's data.
+    KNOWLEDGE_EDITOR = "knowledge_editor", _("Editor of practices and guidelines")
+    REVIEWER = "reviewer", _("Practice reviewer")
+    EVENT_ORGANISER = "event_organiser", _("Event organiser")
+    ACTION_PLAN_OWNER = "action_plan_owner", _("Action plan owner")
     ORG_ADMIN = "org_admin", _("Organisation admin")
     SYSTEM_ADMIN = "system_admin", _("System admin")
 
@@ -86,9 +91,22 @@ class Perm(StrEnum):
     # Plan and run events (conferences, round tables, trainings) for one's organisation: the programme,
     # registrations and attendance.
     EVENTS_ORGANISE = "events.organise"
+    # The knowledge hub. Reading what is published to members is everyone's; what may be read without
+    # logging in is an instance setting, not a permission.
+    HUB_VIEW = "hub.view"
+    # Write practices for one's organisation and submit them for review.
+    PRACTICES_EDIT = "practices.edit"
+    # Review submitted practices, rate their evidence and publish or return them.
+    PRACTICES_REVIEW = "practices.review"
+    # Write guidelines for municipalities and their language versions.
+    GUIDELINES_EDIT = "guidelines.edit"
+    # Record recommendations (of a round table, a report, an assessment) and their addressees.
+    RECOMMENDATIONS_EDIT = "recommendations.edit"
+    # Keep one's organisation's action plans: measures, indicators and progress reports.
+    ACTION_PLANS_EDIT = "action_plans.edit"
 
 
-_EVERYONE = {Perm.DIRECTORY_VIEW, Perm.API_TOKENS}
+_EVERYONE = {Perm.DIRECTORY_VIEW, Perm.API_TOKENS, Perm.HUB_VIEW}
 
 MATRIX: dict[Role, frozenset[Perm]] = {
     Role.CASE_WORKER: frozenset(
@@ -116,6 +134,8 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.REFERRAL_OVERRIDE,
             Perm.ORG_USERS_VIEW,
             Perm.STATS_VIEW,
+            Perm.PRACTICES_EDIT,
+            Perm.ACTION_PLANS_EDIT,
         }
     ),
     Role.HOTLINE_OPERATOR: frozenset(
@@ -130,9 +150,18 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.STATS_IMPORT,
             Perm.CASE_DECIDE,
             Perm.EVENTS_ORGANISE,
+            Perm.PRACTICES_EDIT,
+            Perm.PRACTICES_REVIEW,
+            Perm.GUIDELINES_EDIT,
+            Perm.RECOMMENDATIONS_EDIT,
+            Perm.ACTION_PLANS_EDIT,
         }
     ),
     Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_VIEW, Perm.STATS_IMPORT}),
+    Role.KNOWLEDGE_EDITOR: frozenset(_EVERYONE | {Perm.PRACTICES_EDIT, Perm.GUIDELINES_EDIT}),
+    Role.REVIEWER: frozenset(_EVERYONE | {Perm.PRACTICES_REVIEW}),
+    Role.EVENT_ORGANISER: frozenset(_EVERYONE | {Perm.EVENTS_ORGANISE, Perm.RECOMMENDATIONS_EDIT}),
+    Role.ACTION_PLAN_OWNER: frozenset(_EVERYONE | {Perm.ACTION_PLANS_EDIT}),
     Role.ORG_ADMIN: frozenset(
         _EVERYONE | {Perm.ORG_EDIT, Perm.ORG_USERS_VIEW, Perm.ORG_USERS_MANAGE, Perm.AUDIT_VIEW_ORG}
     ),
@@ -166,7 +195,9 @@ GRANTABLE_BY: dict[Role, frozenset[Role]] = {
 
 # Which roles an organisation of each type may hold; a type not listed holds none. Every type may have
 # its own admin (users and its directory entry). docs/security.md gives the reasons for each row.
-_CASEWORK = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN})
+# The knowledge hub's roles touch no victim's data, so any organisation may hold them.
+_HUB = frozenset({Role.KNOWLEDGE_EDITOR, Role.REVIEWER, Role.EVENT_ORGANISER, Role.ACTION_PLAN_OWNER})
+_CASEWORK = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN}) | _HUB
 ORG_TYPE_ROLES: dict[OrgType, frozenset[Role]] = {
     OrgType.MUNICIPALITY: _CASEWORK,
     OrgType.LOCAL_GOVERNMENT: _CASEWORK,
@@ -179,13 +210,14 @@ ORG_TYPE_ROLES: dict[OrgType, frozenset[Role]] = {
     OrgType.LEGAL_SERVICE: _CASEWORK,
     OrgType.EMBASSY_CONSULATE: _CASEWORK,
     OrgType.INTERPRETER_SERVICE: _CASEWORK,
-    OrgType.HOTLINE: frozenset({Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ORG_ADMIN}),
-    OrgType.NATIONAL_COORDINATOR: frozenset({Role.NATIONAL_COORDINATOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
-    OrgType.NATIONAL_RAPPORTEUR: frozenset({Role.ANALYST, Role.ORG_ADMIN}),
-    OrgType.RESEARCH: frozenset({Role.ANALYST, Role.ORG_ADMIN}),
-    OrgType.CENTRAL_GOVERNMENT: frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN}),
-    OrgType.CORPORATE_BUSINESS: frozenset({Role.ORG_ADMIN}),
-    OrgType.SCHOOL_OR_COLLEGE: frozenset({Role.ORG_ADMIN}),
+    OrgType.HOTLINE: frozenset({Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ORG_ADMIN}) | _HUB,
+    OrgType.NATIONAL_COORDINATOR: frozenset({Role.NATIONAL_COORDINATOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN})
+    | _HUB,
+    OrgType.NATIONAL_RAPPORTEUR: frozenset({Role.ANALYST, Role.ORG_ADMIN}) | _HUB,
+    OrgType.RESEARCH: frozenset({Role.ANALYST, Role.ORG_ADMIN}) | _HUB,
+    OrgType.CENTRAL_GOVERNMENT: frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN}) | _HUB,
+    OrgType.CORPORATE_BUSINESS: frozenset({Role.ORG_ADMIN}) | _HUB,
+    OrgType.SCHOOL_OR_COLLEGE: frozenset({Role.ORG_ADMIN}) | _HUB,
 }
 
 

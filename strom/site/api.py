@@ -27,14 +27,18 @@ errors.register(api)
 
 def _register_routers() -> None:
     from strom.accounts.api import router as accounts_router
+    from strom.actionplans.api import router as actionplans_router
     from strom.auditlog.api import router as audit_router
     from strom.casefile.api import router as casefile_router
     from strom.cases.api import router as cases_router
     from strom.consent.api import router as consent_router
     from strom.directory.api import router as directory_router
     from strom.events.api import router as events_router
+    from strom.guidelines.api import router as guidelines_router
+    from strom.hub.api import router as hub_router
     from strom.network.api import router as network_router
     from strom.pathways.api import router as pathways_router
+    from strom.practices.api import router as practices_router
     from strom.referrals.api import router as referrals_router
     from strom.screening.api import router as screening_router
     from strom.stages.api import router as stages_router
@@ -57,6 +61,10 @@ def _register_routers() -> None:
     api.add_router("/pathways", pathways_router)
     api.add_router("/stats", stats_router)
     api.add_router("/events", events_router)
+    api.add_router("/practices", practices_router)
+    api.add_router("/guidelines", guidelines_router)
+    api.add_router("/action-plans", actionplans_router)
+    api.add_router("/hub", hub_router)
     api.add_router("/referrals", referrals_router)
 
 

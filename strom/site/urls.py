@@ -28,6 +28,10 @@ urlpatterns = [
     path("referrals/", include("strom.referrals.urls")),
     path("stats/", include("strom.stats.urls")),
     path("events/", include("strom.events.urls")),
+    path("practices/", include("strom.practices.urls")),
+    path("guidelines/", include("strom.guidelines.urls")),
+    path("action-plans/", include("strom.actionplans.urls")),
+    path("hub/", include("strom.hub.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

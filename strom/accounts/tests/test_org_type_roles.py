@@ -160,9 +160,13 @@ def test_a_municipality_s_admin_is_offered_only_what_a_municipality_may_hold(
     admin = as_persona("orgadmin_a")
     page = admin.get(reverse("accounts:invitation_create"))
     form = page.context["form"]
-    assert {v for v, _label in form.fields["role"].choices} == {"case_worker", "supervisor", "org_admin"}
+    hub = {"knowledge_editor", "reviewer", "event_organiser", "action_plan_owner"}
+    assert {v for v, _label in form.fields["role"].choices} == {"case_worker", "supervisor", "org_admin"} | hub
     # The page says which roles each type of organisation the admin manages can be given.
-    assert form.roles_by_type == [("Municipality", ["Case worker", "Supervisor", "Organisation admin"])]
+    hub_labels = ["Editor of practices and guidelines", "Practice reviewer", "Event organiser", "Action plan owner"]
+    assert form.roles_by_type == [
+        ("Municipality", ["Case worker", "Supervisor", *hub_labels, "Organisation admin"])
+    ]
     assert "Roles each type of organisation can have" in page.content.decode()
     response = admin.post(
         reverse("accounts:invitation_create"),

@@ -1,0 +1,1 @@
+"""Recommendations and the action plans whose measures answer them."""

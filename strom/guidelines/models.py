@@ -1,0 +1,1 @@
+"""Guidelines for municipalities: versioned documents with sections and language versions."""

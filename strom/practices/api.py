@@ -1,0 +1,5 @@
+"""/api/v1/practices: practices library: proven practices, their evidence rating, review and versions."""
+
+from ninja import Router
+
+router = Router(tags=["practices"])

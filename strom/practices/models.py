@@ -1,0 +1,1 @@
+"""Practices library: proven practices, their evidence rating, review and versions."""

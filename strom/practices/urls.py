@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "practices"
+urlpatterns: list[URLPattern] = []
