@@ -1,0 +1,1 @@
+"""Country profile pages."""
