@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.retention import OutsideCases
+from strom.core.vocabulary import Sector
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.directory.models import Organisation
 
@@ -53,21 +54,6 @@ class PersonRole(models.TextChoices):
     MODERATOR = "moderator", _("Moderator")
     SPEAKER = "speaker", _("Speaker")
     TRAINER = "trainer", _("Trainer")
-
-
-class Sector(models.TextChoices):
-    SOCIAL_SERVICES = "social_services", _("Social services")
-    POLICE = "police", _("Police")
-    LABOUR_INSPECTION = "labour_inspection", _("Labour inspection")
-    HEALTH = "health", _("Health")
-    EDUCATION = "education", _("Education")
-    NGO = "ngo", _("Non-governmental organisation")
-    JUDICIARY = "judiciary", _("Judiciary and prosecution")
-    MUNICIPAL = "municipal", _("Municipal staff")
-    GOVERNMENT = "government", _("Central government")
-    INTERNATIONAL = "international", _("International organisation")
-    RESEARCH = "research", _("Research")
-    OTHER = "other", _("Other")
 
 
 class RegistrationStatus(models.TextChoices):
