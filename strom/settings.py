@@ -293,6 +293,9 @@ STROM_STATS_REFRESH_MINUTES = env_int("STROM_STATS_REFRESH_MINUTES", 15)
 STROM_STATS_NOISE_MAX = env_int("STROM_STATS_NOISE_MAX", 3)
 STROM_STATS_NOISE_VARIANCE = env_float("STROM_STATS_NOISE_VARIANCE", 2.0)
 STROM_STATS_NOISE_SMALL = env_int("STROM_STATS_NOISE_SMALL", 0)
+# The knowledge hub: whether published practices, guidelines and event programmes may be read without
+# logging in. Off by default: an instance opens its hub to the public on purpose.
+STROM_HUB_PUBLIC = env_bool("STROM_HUB_PUBLIC", False)
 STROM_STATS_RECORD_KEY = env_secret("STROM_STATS_RECORD_KEY")
 if not STROM_STATS_RECORD_KEY:
     if PRODUCTION:
