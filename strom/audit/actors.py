@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 JOBS: dict[str, Promise] = {
+    "action-plan-reminders": _("action plan reminders"),
     "audit-checkpoint": _("audit checkpoint"),
     "case-files": _("case files command"),
     "clock-reminders": _("clock reminders"),
@@ -51,6 +52,7 @@ def system_actor_label(name: str) -> str:
     return gettext("System: %(job)s") % {"job": job if job is not None else name}
 
 
+ACTION_PLAN_REMINDERS = SystemActor("action-plan-reminders")
 AUDIT_CHECKPOINT = SystemActor("audit-checkpoint")
 CASE_FILES = SystemActor("case-files")
 CLOCK_REMINDERS = SystemActor("clock-reminders")
