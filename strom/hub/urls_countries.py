@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from strom.hub import views_countries
+
+urlpatterns = [
+    path("countries/", views_countries.country_index, name="countries"),
+    path("countries/<str:country>/", views_countries.country_detail, name="country_detail"),
+]

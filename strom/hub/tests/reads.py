@@ -1,0 +1,20 @@
+"""The hub's GET routes and whether they show personal data (tests/test_audited_reads.py)."""
+
+from __future__ import annotations
+
+NO_PERSONAL_DATA: dict[str, str] = {}
+
+# --- Country profiles -----------------------------------------------------------------------------
+_COUNTRY = (
+    "a country's published hub content, its rules and institutions; "
+    "focal points' institutional contacts for members only, no person's data"
+)
+NO_PERSONAL_DATA.update(
+    {
+        "hub:countries": _COUNTRY,
+        "hub:country_detail": _COUNTRY,
+        "api:hub_countries": _COUNTRY,
+        "api:hub_country": _COUNTRY,
+    }
+)
+# --- end of country profiles ----------------------------------------------------------------------
