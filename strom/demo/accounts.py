@@ -95,6 +95,11 @@ USERS = [
     DemoUser("police@demo.example", "Sergejs Volkovs", "lv", "lv_police", Role.CASE_WORKER),
     # Receives the demo referrals (strom/demo/referrals.py).
     DemoUser("shelter@demo.example", "Līga Ozola", "lv", "riga_shelter", Role.CASE_WORKER),
+    # The knowledge hub: practices and guidelines, their review, events, and the municipality's action plan.
+    DemoUser("editor@demo.example", "Kristīne Liepiņa", "lv", "riga_social", Role.KNOWLEDGE_EDITOR),
+    DemoUser("reviewer@demo.example", "Mari Tamm", "en", "tallinn_social", Role.REVIEWER),
+    DemoUser("organiser@demo.example", "Laura Jansone", "lv", "lv_coordinator", Role.EVENT_ORGANISER),
+    DemoUser("actionplan@demo.example", "Mārtiņš Ozols", "lv", "riga_social", Role.ACTION_PLAN_OWNER),
 ]
 
 
