@@ -122,7 +122,14 @@ def _profile_out(page: CountryPage) -> HubCountryProfileOut:
         else None,
         rules_version=page.rules_version,
         rules=[
-            HubRuleOut(**{k: row[k] if k == "verified" else str(row[k]) for k in HubRuleOut.model_fields})
+            HubRuleOut(
+                key=row["key"],
+                label=str(row["label"]),
+                value=str(row["value"]),
+                source=str(row["source"]),
+                url=str(row["url"]),
+                verified=bool(row["verified"]),
+            )
             for row in page.rules
         ],
         coordinators=[

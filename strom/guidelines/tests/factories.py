@@ -30,7 +30,9 @@ def make_guideline(
         stages=["detection"],
     )
     draft = draft_of(guideline)
-    first = section_add(by=DEMO, version=draft, heading="Signs to look for", body="Debt bondage, no documents.")
+    first = section_add(
+        by=DEMO, version=draft, heading="Signs to look for", body="Debt bondage, no documents."
+    )
     section_add(by=DEMO, version=draft, heading="Whom to call", body="The national hotline.")
     language_add(by=DEMO, guideline=guideline, language="lv")
     section_text_save(by=DEMO, section=first, language="lv", heading="Pazīmes", body="Parādu verdzība.")

@@ -64,7 +64,11 @@ def _api_draft(cast: Any) -> dict[str, Any]:
 def _api_section(cast: Any) -> dict[str, Any]:
     guideline = guideline_with_draft(cast)
     draft = draft_of(guideline)
-    return {"slug": guideline.slug, "number": draft.number, "key": str(draft.sections.order_by("position")[0].key)}
+    return {
+        "slug": guideline.slug,
+        "number": draft.number,
+        "key": str(draft.sections.order_by("position")[0].key),
+    }
 
 
 def _api_section_text(cast: Any) -> dict[str, Any]:
