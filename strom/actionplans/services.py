@@ -117,6 +117,13 @@ def _clean_source(
         errors["report_year"] = [_("Give the year the report was published.")]
 
 
+def _clean_text(errors: dict[str, list[str]], *, text: str, language: str) -> None:
+    if not text:
+        errors["text"] = [_("Write the recommendation.")]
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        errors["language"] = [_("Write the language as an ISO 639 code, for example en.")]
+
+
 @transaction.atomic
 def recommendation_create(
     *,
@@ -146,10 +153,7 @@ def recommendation_create(
     text = text.strip()
     addressee_country = addressee_country.strip().upper()
     addressee_name = " ".join(addressee_name.split())
-    if not text:
-        errors["text"] = [_("Write the recommendation.")]
-    if not re.fullmatch(r"[a-z]{2,3}", language):
-        errors["language"] = [_("Write the language as an ISO 639 code, for example en.")]
+    _clean_text(errors, text=text, language=language)
     _clean_source(
         errors,
         source_kind=source_kind,

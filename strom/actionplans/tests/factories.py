@@ -36,7 +36,9 @@ from strom.events.tests.factories import event_of
 from tests.personas import Cast
 
 
-def make_recommendation(cast: Cast, *, text: str = "Train every municipal social worker in identification.") -> Recommendation:
+def make_recommendation(
+    cast: Cast, *, text: str = "Train every municipal social worker in identification."
+) -> Recommendation:
     return recommendation_create(
         by=cast.users["coordinator_a"],
         organisation=cast.orgs["coordinator_lv"],
@@ -64,7 +66,11 @@ def make_plan(cast: Cast, *, adopt: bool = True, title: str = "Riga action plan 
         period_start=dt.date(2024, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
-    return plan_status_set(by=cast.users["supervisor_a"], plan=plan, status=PlanStatus.ADOPTED) if adopt else plan
+    return (
+        plan_status_set(by=cast.users["supervisor_a"], plan=plan, status=PlanStatus.ADOPTED)
+        if adopt
+        else plan
+    )
 
 
 def make_measure(cast: Cast, plan: ActionPlan, *, answers: list[Recommendation] | None = None) -> Measure:

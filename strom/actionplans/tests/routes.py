@@ -78,7 +78,7 @@ def _conclusions(cast: Cast) -> dict[str, Any]:
     return {
         "organisation": cast.orgs["coordinator_lv"].pk,
         "session": session_of(cast).pk,
-        "conclusions": "Municipalities need a contact person.\n\nTrain the police and social workers together.",
+        "conclusions": "Municipalities need a contact person.\n\nTrain police and social workers together.",
         "addressee_country": "LV",
         "addressee_kind": "municipality",
         "addressee_municipality": cast.riga.pk,
@@ -98,7 +98,11 @@ def _new_measure(cast: Cast) -> dict[str, Any]:
 
 
 def _report(cast: Cast) -> dict[str, Any]:
-    return {"date": dt.date.today().isoformat(), "text": "The first training was held.", "status": "in_progress"}
+    return {
+        "date": dt.date.today().isoformat(),
+        "text": "The first training was held.",
+        "status": "in_progress",
+    }
 
 
 def _api_plan(cast: Cast) -> dict[str, Any]:
