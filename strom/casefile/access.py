@@ -41,16 +41,12 @@ def can_edit_perpetrators(user: User, case: Case) -> bool:
     return can_see_perpetrators(user, case) and can_edit_case(user, case)
 
 
-def supervises(user: User, case: Case) -> bool:
-    return user.has_perm_in(Perm.CASE_ASSIGN, case.organisation_id)
-
-
 def can_edit_note(user: User, note: CaseNote) -> bool:
     return note.author_id == user.pk and can_edit_case(user, note.case)
 
 
 def perpetrator_rows_visible_to(user: User, qs: PerpetratorQuerySet) -> PerpetratorQuerySet:
-    """`can_see_perpetrators` for many cases at once: Perpetrator.objects.visible_to(user)."""
+    """The perpetrator rule (`can_see_perpetrators`) for any rows: Perpetrator.objects.visible_to(user)."""
     cases = Case.objects.visible_to(user).filter(anonymised_at__isnull=True)
     if not user.has_global(Perm.CASE_EDIT):
         cases = cases.filter(organisation_id__in=user.org_ids_with(Perm.CASE_EDIT))
@@ -58,7 +54,8 @@ def perpetrator_rows_visible_to(user: User, qs: PerpetratorQuerySet) -> Perpetra
 
 
 def note_rows_visible_to(user: User, qs: CaseNoteQuerySet) -> CaseNoteQuerySet:
-    """`notes_visible_to` for many cases at once: CaseNote.objects.visible_to(user)."""
+    """The note rule (a restricted note is its author's and the supervisors' only) for any rows:
+    CaseNote.objects.visible_to(user)."""
     qs = qs.filter(case__in=Case.objects.visible_to(user))
     if user.has_global(Perm.CASE_ASSIGN):
         return qs
@@ -66,23 +63,31 @@ def note_rows_visible_to(user: User, qs: CaseNoteQuerySet) -> CaseNoteQuerySet:
     return qs.filter(supervised | Q(restricted=False) | Q(author_id=user.pk))
 
 
+# One case's rows for a viewer: the rows' own `visible_to(user)`, so a section, a timeline source or an
+# API list shows nothing of a case the viewer may not see, whatever case its caller hands it.
+
+
+def events_visible_to(user: User, case: Case) -> QuerySet[TraffickingEvent]:
+    """Chronological: by start date (undated last), then by when they were recorded."""
+    return TraffickingEvent.objects.visible_to(user).filter(case=case)
+
+
+def documents_visible_to(user: User, case: Case) -> QuerySet[CaseDocument]:
+    return CaseDocument.objects.visible_to(user).filter(case=case)
+
+
 def notes_visible_to(user: User, case: Case) -> QuerySet[CaseNote]:
-    notes = CaseNote.objects.filter(case=case)
-    if not supervises(user, case):
-        notes = notes.filter(Q(restricted=False) | Q(author_id=user.pk))
-    return notes
+    return CaseNote.objects.visible_to(user).filter(case=case)
 
 
 def perpetrators_visible_to(user: User, case: Case) -> QuerySet[Perpetrator]:
-    if not can_see_perpetrators(user, case):
-        return Perpetrator.objects.none()
-    return Perpetrator.objects.filter(case=case)
+    return Perpetrator.objects.visible_to(user).filter(case=case)
 
 
 def get_event_for(user: User, ref: str, event_id: int, *, write: bool = False) -> TraffickingEvent:
     case = get_case_for(user, ref, write=write)
     try:
-        event = TraffickingEvent.objects.get(case=case, pk=event_id)
+        event = events_visible_to(user, case).get(pk=event_id)
     except TraffickingEvent.DoesNotExist:
         raise NotAllowed from None
     event.case = case
@@ -95,7 +100,7 @@ def get_perpetrator_for(user: User, ref: str, perpetrator_id: int, *, write: boo
     if not allowed:
         raise NotAllowed
     try:
-        perpetrator = Perpetrator.objects.get(case=case, pk=perpetrator_id)
+        perpetrator = perpetrators_visible_to(user, case).get(pk=perpetrator_id)
     except Perpetrator.DoesNotExist:
         raise NotAllowed from None
     perpetrator.case = case
@@ -117,7 +122,7 @@ def get_note_for(user: User, ref: str, note_id: int, *, write: bool = False) -> 
 def get_document_for(user: User, ref: str, document_uuid: uuid.UUID | str) -> CaseDocument:
     case = get_case_for(user, ref)
     try:
-        document = CaseDocument.objects.get(case=case, uuid=document_uuid)
+        document = documents_visible_to(user, case).get(uuid=document_uuid)
     except (CaseDocument.DoesNotExist, ValueError, ValidationError):
         raise NotAllowed from None
     document.case = case

@@ -30,7 +30,7 @@ from strom.casefile.choices import (
 from strom.casefile.dates import as_text, parse_partial_date
 from strom.casefile.filetypes import download_content
 from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, TraffickingEvent
-from strom.casefile.selectors import documents_for, events_for, notes_for
+from strom.casefile.selectors import visible_documents, visible_notes
 from strom.cases.access import get_case_for
 from strom.cases.choices import Exploitation, Gender
 from strom.cases.models import Case
@@ -166,9 +166,10 @@ def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
 
 @router.get("/{ref}/events", response=list[EventOut], url_name="casefile_event_list")
 def list_events(request: HttpRequest, ref: str) -> list[TraffickingEvent]:
-    case = get_case_for(api_user(request), ref)
-    events = list(events_for(case))
-    case_read_record(by=api_user(request), case=case, section="events")
+    user = api_user(request)
+    case = get_case_for(user, ref)
+    events = list(access.events_visible_to(user, case))
+    case_read_record(by=user, case=case, section="events")
     return events
 
 
@@ -290,7 +291,7 @@ class NotePatchIn(Schema):
 def list_notes(request: HttpRequest, ref: str) -> list[CaseNote]:
     user = api_user(request)
     case = get_case_for(user, ref)
-    notes = list(notes_for(user, case))
+    notes = list(visible_notes(user, case))
     case_read_record(by=api_user(request), case=case, section="notes")
     return notes
 
@@ -335,9 +336,10 @@ class CaseDocumentOut(Schema):
 
 @router.get("/{ref}/documents", response=list[CaseDocumentOut], url_name="casefile_document_list")
 def list_documents(request: HttpRequest, ref: str) -> list[CaseDocument]:
-    case = get_case_for(api_user(request), ref)
-    documents = list(documents_for(case))
-    case_read_record(by=api_user(request), case=case, section="documents")
+    user = api_user(request)
+    case = get_case_for(user, ref)
+    documents = list(visible_documents(user, case))
+    case_read_record(by=user, case=case, section="documents")
     return documents
 
 

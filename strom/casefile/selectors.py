@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from strom.casefile import access
 from strom.casefile.choices import DocumentKind
@@ -27,9 +27,15 @@ from strom.casefile.models import CaseDocument, CaseNote, Perpetrator, Trafficki
 from strom.cases.access import can_edit_case
 from strom.cases.choices import Exploitation
 from strom.cases.models import Case
+from strom.core.roles import Perm
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+
+
+# A viewer of the case reads through the access functions (`access.events_visible_to(user, case)` and
+# the like). `events_for` and `documents_for` read every row of the case for the one reader whose access
+# is not the case's: the receiver of a referral, whose scope `referrals.access.receiver_scope` decides.
 
 
 def events_for(case: Case) -> QuerySet[TraffickingEvent]:
@@ -37,14 +43,30 @@ def events_for(case: Case) -> QuerySet[TraffickingEvent]:
     return TraffickingEvent.objects.filter(case=case)
 
 
+def _document_list(documents: QuerySet[CaseDocument]) -> QuerySet[CaseDocument]:
+    return documents.select_related("uploaded_by").defer("data_key", "storage_name")
+
+
 def documents_for(case: Case) -> QuerySet[CaseDocument]:
-    return (
-        CaseDocument.objects.filter(case=case).select_related("uploaded_by").defer("data_key", "storage_name")
-    )
+    return _document_list(CaseDocument.objects.filter(case=case))
+
+
+def visible_documents(user: User, case: Case) -> QuerySet[CaseDocument]:
+    return _document_list(access.documents_visible_to(user, case))
+
+
+def visible_notes(user: User, case: Case) -> QuerySet[CaseNote]:
+    return access.notes_visible_to(user, case).select_related("author")
 
 
 def notes_for(user: User, case: Case) -> QuerySet[CaseNote]:
-    return access.notes_visible_to(user, case).select_related("author")
+    """The note rule alone on the notes of a case the caller let `user` into: a restricted note is its
+    author's and the supervisors' only. Pages and the API read `visible_notes`, which asks the case's
+    rule too."""
+    notes = CaseNote.objects.filter(case=case).select_related("author")
+    if not user.has_perm_in(Perm.CASE_ASSIGN, case.organisation_id):
+        notes = notes.filter(Q(restricted=False) | Q(author_id=user.pk))
+    return notes
 
 
 def forms_of_exploitation_for(case: Case) -> list[str]:
@@ -88,9 +110,9 @@ def casefile_sections_context(user: User, case: Case) -> dict[str, Any]:
     perpetrators = list(access.perpetrators_visible_to(user, case)) if may_see_perpetrators else []
     return {
         "case": case,
-        "casefile_events": list(events_for(case)),
-        "casefile_notes": list(notes_for(user, case)),
-        "casefile_documents": list(documents_for(case)),
+        "casefile_events": list(access.events_visible_to(user, case)),
+        "casefile_notes": list(visible_notes(user, case)),
+        "casefile_documents": list(visible_documents(user, case)),
         "casefile_perpetrators": perpetrators,
         "casefile_perpetrator_matches": same_name_elsewhere(user, case, perpetrators),
         "casefile_may_edit": may_edit,

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from strom.casefile import access
-from strom.casefile.models import CaseDocument, TraffickingEvent
 from strom.core.registry import TimelineItem, register_timeline_source
 
 if TYPE_CHECKING:
@@ -30,8 +29,7 @@ def _section(case: Case, anchor: str) -> str:
 @register_timeline_source
 def events(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        TraffickingEvent.objects.visible_to(user)
-        .filter(case=case)
+        access.events_visible_to(user, case)
         .select_related("created_by")
         .only("event_type", "created_at", "created_by__full_name", "created_by__email")
     )
@@ -87,8 +85,7 @@ def notes(user: User, case: Case) -> list[TimelineItem]:
 @register_timeline_source
 def documents(user: User, case: Case) -> list[TimelineItem]:
     rows = (
-        CaseDocument.objects.visible_to(user)
-        .filter(case=case)
+        access.documents_visible_to(user, case)
         .select_related("uploaded_by")
         .only("kind", "uploaded_at", "uploaded_by__full_name", "uploaded_by__email")
     )

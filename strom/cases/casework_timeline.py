@@ -2,7 +2,8 @@
 
 Read from the audit log, which already records each of these writes: no second copy of the history.
 Details hold field names only, so the titles name what changed, not the values. Everyone who may see
-the case sees its person and identity documents on the case page, so these entries follow the case.
+the case sees its person and identity documents on the case page, so these entries follow the case and
+the person: each is read only when `visible_to(user)` lets the viewer see it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext as _
 
 from strom.audit.models import AuditEntry
@@ -54,9 +55,13 @@ def _title(entry: AuditEntry) -> str:
 
 @register_timeline_source
 def casework_items(user: User, case: Case) -> list[TimelineItem]:
+    # The audit log knows no viewer: the entries follow the case and the person, asked in the same
+    # query through their own visible_to(user), so a viewer who may not see the case gets none.
+    visible_case = Exists(Case.objects.visible_to(user).filter(pk=case.pk))
+    visible_person = Exists(Person.objects.visible_to(user).filter(pk=case.person_id))
     entries = AuditEntry.objects.filter(
-        Q(object_type="case", object_ref=case.ref, action__in=CASE_ACTIONS)
-        | Q(object_type="person", object_ref=str(case.person_id), action__in=PERSON_ACTIONS)
+        Q(visible_case, object_type="case", object_ref=case.ref, action__in=CASE_ACTIONS)
+        | Q(visible_person, object_type="person", object_ref=str(case.person_id), action__in=PERSON_ACTIONS)
     ).order_by("-seq")[:100]
     return [
         TimelineItem(at=e.at, kind=e.action.replace(".", "_"), title=_title(e), actor=e.actor_label)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.cases import related
-from strom.cases.access import cases_visible_to, get_case_for
+from strom.cases.access import get_case_for
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import normalise_ref
 from strom.core.errors import NotAllowed
@@ -181,7 +181,7 @@ def resolve(*, by: User, ref: str, reason: str) -> tuple[Person, list[int]]:
         raise ExportRefused(_("No case with this reference that you may see.")) from None
     if not by.has_perm_in(Perm.PERSONAL_DATA_VIEW, case.organisation_id) and case.owner_id != by.pk:
         raise ExportRefused(_("No case with this reference that you may see."))
-    visible = cases_visible_to(by, Case.objects.filter(person=case.person))
+    visible = Case.objects.visible_to(by).filter(person=case.person)
     return case.person, list(visible.values_list("pk", flat=True))
 
 

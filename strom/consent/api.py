@@ -15,8 +15,9 @@ from strom.api.auth import api_user
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
 from strom.cases.reads import case_read_record
+from strom.consent.access import get_consent_for
 from strom.consent.models import ConsentRecord, HowRecorded, Purpose
-from strom.consent.selectors import Reason, overview, record_on_case, records_for_case
+from strom.consent.selectors import Reason, overview, records_for_case
 from strom.consent.services import consent_record, consent_withdraw
 from strom.directory.models import Organisation
 
@@ -135,7 +136,7 @@ def create_consent(request: HttpRequest, ref: str, payload: ConsentIn) -> Consen
 @router.post("/{ref}/{consent_id}/withdraw", response=ConsentOut, url_name="consent_withdraw")
 def withdraw_consent(request: HttpRequest, ref: str, consent_id: int, payload: WithdrawIn) -> ConsentRecord:
     case = _case(request, ref, write=True)
-    record = record_on_case(case, consent_id)
+    record = get_consent_for(api_user(request), case, consent_id)
     return consent_withdraw(
         by=api_user(request),
         case=case,

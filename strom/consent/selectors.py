@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from strom.cases import access
 from strom.cases.models import Case, Person
 from strom.consent.models import ConsentRecord, ConsentRecordQuerySet, Purpose
-from strom.core.errors import NotAllowed
 from strom.directory.models import Organisation
 
 if TYPE_CHECKING:
@@ -66,7 +65,8 @@ def status_of(record: ConsentRecord | None, *, today: dt.date | None = None) -> 
     return Status(True, record, Reason.GIVEN)
 
 
-def _applying(person_or_case: Person | Case) -> ConsentRecordQuerySet:
+def applying(person_or_case: Person | Case) -> ConsentRecordQuerySet:
+    """The records that apply: a case's own and the person's person-wide ones; a person's all."""
     if isinstance(person_or_case, Case):
         case = person_or_case
         return ConsentRecord.objects.filter(person_id=case.person_id).filter(
@@ -99,7 +99,7 @@ def consent_status(
     if purpose not in Purpose.values:
         raise ValueError(f"unknown consent purpose {purpose!r}")
     latest = (
-        _applying(person_or_case)
+        applying(person_or_case)
         .filter(purpose=purpose)
         .filter(_recipient_filter(purpose, recipient))
         .select_related("recipient_organisation")
@@ -117,18 +117,10 @@ class OverviewRow:
     status: Status
 
 
-def record_on_case(case: Case, consent_id: int) -> ConsentRecord:
-    """A record shown on this case (its own or a person-wide one), else NotAllowed."""
-    record = _applying(case).filter(pk=consent_id).select_related("recipient_organisation").first()
-    if record is None:
-        raise NotAllowed
-    return record
-
-
 def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
     """Every record that applies to the case and `user` may see, newest answer first (the full history)."""
     return list(
-        _applying(case)
+        applying(case)
         .visible_to(user)
         .select_related("recipient_organisation", "recorded_by", "withdrawn_by", "case")
         .order_by("-given_at", "-recorded_at", "-id")

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from strom.accounts.http import AuthenticatedHttpRequest
 from strom.cases.access import get_case_for
 from strom.cases.reads import case_read_record
+from strom.consent.access import get_consent_for
 from strom.consent.forms import ConsentForm, WithdrawForm
-from strom.consent.selectors import consent_section_context, record_on_case
+from strom.consent.selectors import consent_section_context
 from strom.consent.services import consent_record, consent_withdraw
 from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
@@ -54,7 +55,7 @@ def record_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
 def withdraw(request: AuthenticatedHttpRequest, ref: str, consent_id: int) -> HttpResponse:
     user = request.user
     case = get_case_for(user, ref, write=True)
-    record = record_on_case(case, consent_id)
+    record = get_consent_for(user, case, consent_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

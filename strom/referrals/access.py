@@ -28,16 +28,32 @@ if TYPE_CHECKING:
     from strom.referrals.models import Referral, ReferralQuerySet
 
 
+def _as_sender(user: User) -> Q:
+    from strom.cases.models import Case
+
+    return Q(case__in=Case.objects.visible_to(user)) | Q(
+        from_organisation_id__in=user.org_ids_with(Perm.CASE_VIEW)
+    )
+
+
+def _as_receiver(user: User) -> Q:
+    return Q(to_organisation_id__in=user.org_ids_with(Perm.REFERRAL_RESPOND)) & ~Q(state="draft")
+
+
 def referrals_visible_to(user: User, qs: ReferralQuerySet) -> ReferralQuerySet:
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    from strom.cases.models import Case
+    return qs.filter(_as_sender(user) | _as_receiver(user))
 
-    sender = Q(case__in=Case.objects.visible_to(user)) | Q(
-        from_organisation_id__in=user.org_ids_with(Perm.CASE_VIEW)
-    )
-    receiver = Q(to_organisation_id__in=user.org_ids_with(Perm.REFERRAL_RESPOND)) & ~Q(state="draft")
-    return qs.filter(sender | receiver)
+
+def sent_visible_to(user: User, qs: ReferralQuerySet) -> ReferralQuerySet:
+    """The referrals `user` sees from the sending side (their outbox)."""
+    return referrals_visible_to(user, qs).filter(_as_sender(user))
+
+
+def received_visible_to(user: User, qs: ReferralQuerySet) -> ReferralQuerySet:
+    """The referrals `user` sees as a receiver (their inbox): sent to an organisation where they respond."""
+    return referrals_visible_to(user, qs).filter(_as_receiver(user))
 
 
 def get_referral_for(user: User, referral_uuid: object) -> Referral:

@@ -137,7 +137,7 @@ def _detail(user: Any, referral: Referral) -> dict[str, Any]:
         result["shared"] = {
             "child": referral.case.is_child,
             "scope": sorted(scope, key=Section.values.index),
-            "sections": {s.key: s.as_json() for s in shared_sections(referral, scope)},
+            "sections": {s.key: s.as_json() for s in shared_sections(user, referral)},
         }
         if scope:
             audit_read(

@@ -157,22 +157,22 @@ def _events(case: Case) -> SharedSection:
 
 
 def _needs(case: Case) -> SharedSection:
-    from strom.support.selectors import latest_assessment, services_for
+    from strom.support.models import NeedsAssessment, Service
 
     section = SharedSection(
         Section.NEEDS, _("Needs and support plan"), empty_text=_("No needs are recorded yet.")
     )
-    assessment = latest_assessment(case)
+    assessment = NeedsAssessment.objects.filter(case=case).first()
     if assessment is not None:
         section.rows = _rows(("assessed_at", _("Needs assessed on"), _date(assessment.assessed_at)))
-        for need in assessment.needs.all():
+        for need in assessment.needs.order_by("priority", "service_type"):
             section.items.append(
                 _rows(
                     ("need", _("Need"), need.get_service_type_display()),
                     ("priority", _("Priority"), need.get_priority_display()),
                 )
             )
-    for service in services_for(case):
+    for service in Service.objects.filter(case=case).select_related("provider_organisation"):
         if service.status == "cancelled":
             continue
         section.items.append(
@@ -246,8 +246,13 @@ _BUILDERS: dict[str, Callable[[Case], SharedSection]] = {
 }
 
 
-def shared_sections(referral: Referral, scope: frozenset[str]) -> list[SharedSection]:
-    """What the receiver sees of the case, section by section, in the order of `Section`."""
+def shared_sections(user: User, referral: Referral) -> list[SharedSection]:
+    """What `user` sees of the case as the referral's receiver, section by section, in the order of
+    `Section`: only the sections `receiver_scope` gives them now, and nothing for anyone else. The
+    receiver's access is the referral's, not the case's, so the builders read the case's rows as such."""
+    from strom.referrals.access import receiver_scope
+
+    scope = receiver_scope(user, referral)
     return [_BUILDERS[key](referral.case) for key in Section.values if key in scope]
 
 
@@ -263,11 +268,9 @@ def summary_rows(referral: Referral) -> list[Row]:
 
 def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
     """Referrals the user's organisations received (not drafts)."""
-    from strom.core.roles import Perm
+    from strom.referrals import access
 
-    qs = Referral.objects.filter(to_organisation_id__in=user.org_ids_with(Perm.REFERRAL_RESPOND)).exclude(
-        state=State.DRAFT
-    )
+    qs = access.received_visible_to(user, Referral.objects.all())
     if state == "open":
         qs = qs.filter(state__in=LIVE_STATES)
     elif state:
@@ -277,12 +280,9 @@ def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
 
 def outbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
     """Referrals sent (or drafted) by the user's organisations, or of cases the user may see."""
-    from strom.cases.models import Case
-    from strom.core.roles import Perm
+    from strom.referrals import access
 
-    qs = Referral.objects.filter(
-        from_organisation_id__in=user.org_ids_with(Perm.CASE_VIEW)
-    ) | Referral.objects.filter(case__in=Case.objects.visible_to(user))
+    qs = access.sent_visible_to(user, Referral.objects.all())
     if state == "open":
         qs = qs.filter(state__in=[State.DRAFT, *LIVE_STATES])
     elif state:
@@ -292,10 +292,14 @@ def outbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
     )
 
 
-def referrals_of_case(case: Case) -> QuerySet[Referral]:
-    """For the case page: the caller got `case` from get_case_for, so all its referrals are the sender's."""
+def referrals_of_case(user: User, case: Case) -> QuerySet[Referral]:
+    """For the case page: the referrals of `case` that `user` sees from the sending side (all of them,
+    for a viewer of the case). A receiver reads a referral through its own page, never the case's."""
+    from strom.referrals import access
+
     return (
-        Referral.objects.filter(case=case)
+        access.sent_visible_to(user, Referral.objects.all())
+        .filter(case=case)
         .select_related("to_organisation", "service")
         .order_by("-created_at")
     )
@@ -383,7 +387,7 @@ def referral_section_context(user: User, case: Case) -> dict[str, Any]:
 
     may_send = access.may_send_from(user, case)
     return {
-        "referrals_of_case": list(referrals_of_case(case)),
+        "referrals_of_case": list(referrals_of_case(user, case)),
         "referrals_may_send": may_send,
         "referrals_network_query": _network_query(case),
         "referrals_person_id": case.person_id,

@@ -188,7 +188,7 @@ def _detail_context(user: User, referral: Referral) -> dict[str, Any]:
         "case_visible": (sender and referral.case.organisation_id in user.org_ids_with(Perm.CASE_VIEW))
         or (sender and referral.case.owner_id == user.pk),
         "scope": scope,
-        "sections": shared_sections(referral, scope) if receiver else [],
+        "sections": shared_sections(user, referral),
         "summary": summary_rows(referral),
         "scope_labels": referral.scope_labels(),
         "changes": referral.changes.select_related("by"),
@@ -234,7 +234,7 @@ def referral_print(request: AuthenticatedHttpRequest, referral_uuid: str) -> Htt
     _audit_view(user, referral, scope, printed=True)
     context = {
         "referral": referral,
-        "sections": shared_sections(referral, scope),
+        "sections": shared_sections(user, referral),
         "summary": summary_rows(referral),
         "printed_at": timezone.now(),
     }

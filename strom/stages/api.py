@@ -548,7 +548,7 @@ def update_proceeding(
 @router.get("/{ref}/tasks", response=list[TaskOut], url_name="case_task_list")
 def list_tasks(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
     case = _read_case(request, ref)
-    return [_task_out(t) for t in sel.case_tasks(case).select_related("case")]
+    return [_task_out(t) for t in sel.case_tasks(api_user(request), case).select_related("case")]
 
 
 @router.post("/{ref}/tasks", response={201: TaskOut}, url_name="case_task_create")

@@ -18,6 +18,7 @@ from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.stages import clocks, stages
 from strom.stages.models import (
+    CaseStageChange,
     CaseTask,
     ClosureReason,
     Decision,
@@ -25,6 +26,7 @@ from strom.stages.models import (
     Proceeding,
     ReflectionPeriod,
     ResidencePermit,
+    ReturnPlan,
 )
 
 if TYPE_CHECKING:
@@ -37,9 +39,10 @@ def open_tasks_q() -> dict[str, Any]:
     return {"done_at__isnull": True, "cancelled_at__isnull": True}
 
 
-def case_tasks(case: Case) -> QuerySet[CaseTask]:
+def case_tasks(user: User, case: Case) -> QuerySet[CaseTask]:
     return (
-        CaseTask.objects.filter(case=case)
+        CaseTask.objects.visible_to(user)
+        .filter(case=case)
         .select_related("assignee", "rule_version")
         .order_by("done_at", "cancelled_at", "due_date", "pk")
     )
@@ -106,7 +109,7 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
         "reflection": reflection,
         "extension_left": clocks.reflection_days_left(case.country, reflection) if reflection else 0,
         "reflection_rule": clocks.reflection_rule(case, reflection) if reflection else None,
-        "return_plans": list(case.return_plans.all()),
+        "return_plans": list(ReturnPlan.objects.visible_to(user).filter(case=case)),
         "permits": list(
             ResidencePermit.objects.visible_to(user)
             .filter(case=case)
@@ -114,7 +117,9 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
             .order_by("-applied_on")
         ),
         "proceedings": list(Proceeding.objects.visible_to(user).filter(case=case).order_by("-created_at")),
-        "history": list(case.stage_changes.select_related("by").order_by("-at")),
+        "history": list(
+            CaseStageChange.objects.visible_to(user).filter(case=case).select_related("by").order_by("-at")
+        ),
         "closure_reason_label": ClosureReason(case.closure_reason).label
         if case.closure_reason in ClosureReason.values
         else "",
@@ -124,7 +129,7 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
 
 def tasks_context(user: User, case: Case) -> dict[str, Any]:
     """Everything stages/_tasks.html needs."""
-    tasks = list(case_tasks(case))
+    tasks = list(case_tasks(user, case))
     today = timezone.localdate()
     open_tasks = [t for t in tasks if t.is_open]
     return {

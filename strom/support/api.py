@@ -22,6 +22,7 @@ from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.directory.models import Organisation
 from strom.support import selectors
+from strom.support.access import get_service_for
 from strom.support.choices import Coverage, Priority, ServiceStatus, ServiceType
 from strom.support.models import NeedsAssessment, PlanReview, Service, SupportPlan
 from strom.support.services import (
@@ -232,7 +233,10 @@ def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
 def list_needs(request: HttpRequest, ref: str) -> list[NeedsAssessmentOut]:
     case = _case(request, ref, section="support.needs")
     assessments = (
-        NeedsAssessment.objects.filter(case=case).select_related("assessed_by").prefetch_related("needs")
+        NeedsAssessment.objects.visible_to(api_user(request))
+        .filter(case=case)
+        .select_related("assessed_by")
+        .prefetch_related("needs")
     )
     return [_assessment_out(a) for a in assessments]
 
@@ -260,7 +264,7 @@ def create_needs(request: HttpRequest, ref: str, payload: NeedsAssessmentIn) -> 
 @router.get("/{ref}/plan", response=PlanOut, url_name="support_plan_detail")
 def get_plan(request: HttpRequest, ref: str) -> SupportPlan:
     case = _case(request, ref, section="support.plan")
-    plan = selectors.plan_for(case)
+    plan = selectors.plan_for(api_user(request), case)
     if plan is None:
         raise Http404
     return plan
@@ -288,8 +292,11 @@ def create_review(request: HttpRequest, ref: str, payload: ReviewIn) -> ReviewOu
 @router.get("/{ref}/services", response=ServicesOut, url_name="support_service_list")
 def list_services(request: HttpRequest, ref: str) -> ServicesOut:
     case = _case(request, ref, section="support.services")
-    services = selectors.services_for(case)
-    rows = selectors.coverage(services, selectors.not_needed_for(case), selectors.latest_assessment(case))
+    user = api_user(request)
+    services = selectors.services_for(user, case)
+    rows = selectors.coverage(
+        services, selectors.not_needed_for(user, case), selectors.latest_assessment(user, case)
+    )
     return ServicesOut(
         services=[SupportServiceOut.from_orm(s) for s in services],
         totals=[
@@ -319,11 +326,8 @@ def create_service(request: HttpRequest, ref: str, payload: ServiceIn) -> Servic
 
 @router.patch("/{ref}/services/{service_id}", response=SupportServiceOut, url_name="support_service_update")
 def update_service(request: HttpRequest, ref: str, service_id: int, payload: ServicePatchIn) -> Service:
-    case = _case(request, ref, write=True)
-    service = Service.objects.filter(case=case, pk=service_id).select_related("case").first()
-    if service is None:
-        raise Http404
     user = api_user(request)
+    service = get_service_for(user, ref, service_id, write=True)
     sent = payload.model_fields_set - {"cancellation_reason"}
     if payload.status == ServiceStatus.CANCELLED:
         if sent - {"status"}:

@@ -1,6 +1,7 @@
 """Reads for the support section: needs, plan, services, cost totals, coverage of the statutory minimum.
 
-The caller has already passed the case through strom.cases.access.get_case_for.
+The caller has already passed the case through strom.cases.access.get_case_for; the rows are read
+through their own `visible_to(user)` all the same, the rule written once (strom.cases.models).
 """
 
 from __future__ import annotations
@@ -10,12 +11,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from strom.cases import access
 from strom.cases.models import Case
 from strom.support.choices import STATUTORY_MINIMUM, Coverage, Priority, ServiceStatus, ServiceType
-from strom.support.models import Need, NeedsAssessment, NotNeeded, PlanReview, Service, SupportPlan
+from strom.support.models import (
+    Need,
+    NeedsAssessment,
+    NotNeeded,
+    PlanReview,
+    Service,
+    SupportPlan,
+    SupportPlanRevision,
+)
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -53,29 +62,44 @@ class CoverageRow:
         return self.state == Coverage.MISSING
 
 
-def latest_assessment(case: Case) -> NeedsAssessment | None:
+def _latest(assessments: QuerySet[NeedsAssessment]) -> NeedsAssessment | None:
     return (
-        NeedsAssessment.objects.filter(case=case)
-        .select_related("assessed_by")
+        assessments.select_related("assessed_by")
         .prefetch_related(Prefetch("needs", queryset=Need.objects.order_by("priority", "service_type")))
         .first()
     )
 
 
-def plan_for(case: Case) -> SupportPlan | None:
-    return SupportPlan.objects.filter(case=case).select_related("updated_by").first()
+def _services(services: QuerySet[Service]) -> list[Service]:
+    return list(services.select_related("provider_organisation"))
 
 
-def reviews_for(plan: SupportPlan) -> list[PlanReview]:
-    return list(plan.reviews.select_related("reviewed_by"))
+# What `user` may see of one case's support: each row's own `visible_to(user)`, so the section, the
+# pages and the API show nothing of a case the viewer may not see, whatever case they are handed.
 
 
-def services_for(case: Case) -> list[Service]:
-    return list(Service.objects.filter(case=case).select_related("provider_organisation"))
+def latest_assessment(user: User, case: Case) -> NeedsAssessment | None:
+    return _latest(NeedsAssessment.objects.visible_to(user).filter(case=case))
 
 
-def not_needed_for(case: Case) -> list[NotNeeded]:
-    return list(NotNeeded.objects.filter(case=case, revoked_at__isnull=True))
+def plan_for(user: User, case: Case) -> SupportPlan | None:
+    return SupportPlan.objects.visible_to(user).filter(case=case).select_related("updated_by").first()
+
+
+def reviews_for(user: User, plan: SupportPlan) -> list[PlanReview]:
+    return list(PlanReview.objects.visible_to(user).filter(plan=plan).select_related("reviewed_by"))
+
+
+def revisions_for(user: User, plan: SupportPlan) -> list[SupportPlanRevision]:
+    return list(SupportPlanRevision.objects.visible_to(user).filter(plan=plan).select_related("saved_by"))
+
+
+def services_for(user: User, case: Case) -> list[Service]:
+    return _services(Service.objects.visible_to(user).filter(case=case))
+
+
+def not_needed_for(user: User, case: Case) -> list[NotNeeded]:
+    return list(NotNeeded.objects.visible_to(user).filter(case=case, revoked_at__isnull=True))
 
 
 def cost_totals(services: list[Service]) -> list[CostTotal]:
@@ -91,8 +115,11 @@ def cost_totals(services: list[Service]) -> list[CostTotal]:
     return [CostTotal(c, recorded[c], delivered[c]) for c in sorted(recorded)]
 
 
+# The whole case, for a caller that decided access itself (reports over a case, its tests).
+
+
 def case_cost_totals(case: Case) -> list[CostTotal]:
-    return cost_totals(services_for(case))
+    return cost_totals(_services(Service.objects.filter(case=case)))
 
 
 def coverage(
@@ -124,7 +151,9 @@ def coverage(
 
 
 def case_coverage(case: Case) -> list[CoverageRow]:
-    return coverage(services_for(case), not_needed_for(case), latest_assessment(case))
+    not_needed = list(NotNeeded.objects.filter(case=case, revoked_at__isnull=True))
+    services = _services(Service.objects.filter(case=case))
+    return coverage(services, not_needed, _latest(NeedsAssessment.objects.filter(case=case)))
 
 
 def support_section_context(user: User, case: Case) -> dict[str, Any]:
@@ -134,14 +163,14 @@ def support_section_context(user: User, case: Case) -> dict[str, Any]:
     clash with the case page's own context. The case page audits the read of the case as a whole;
     this function does not add an audit entry of its own.
     """
-    services = services_for(case)
-    assessment = latest_assessment(case)
-    rows = coverage(services, not_needed_for(case), assessment)
+    services = services_for(user, case)
+    assessment = latest_assessment(user, case)
+    rows = coverage(services, not_needed_for(user, case), assessment)
     return {
         "support_case": case,
         "support_may_edit": access.can_edit_case(user, case),
         "support_assessment": assessment,
-        "support_plan": plan_for(case),
+        "support_plan": plan_for(user, case),
         "support_services": services,
         "support_totals": cost_totals(services),
         "support_coverage": rows,

@@ -25,6 +25,7 @@ from strom.cases.services import EditConflict
 from strom.core.forms import validation_error_to_form
 from strom.directory.models import Organisation
 from strom.support import selectors
+from strom.support.access import get_service_for
 from strom.support.choices import STATUTORY_MINIMUM, ServiceType
 from strom.support.forms import (
     NeedsAssessmentForm,
@@ -34,7 +35,6 @@ from strom.support.forms import (
     ServiceForm,
     SupportPlanForm,
 )
-from strom.support.models import Service
 from strom.support.services import (
     coverage_mark_not_needed,
     coverage_revoke_not_needed,
@@ -52,16 +52,6 @@ def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     return redirect("support:overview", ref=case.ref)
 
 
-def _service_for(case: Case, service_id: int) -> Service:
-    try:
-        service: Service = Service.objects.select_related("case", "provider_organisation").get(
-            case=case, pk=service_id
-        )
-    except Service.DoesNotExist:
-        raise Http404 from None
-    return service
-
-
 def _organisations(user: User) -> Any:
     return Organisation.objects.visible_to(user).filter(is_active=True).order_by("country", "name")
 
@@ -76,8 +66,8 @@ def overview(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     context.update(
         {
             "case": case,
-            "reviews": selectors.reviews_for(plan) if plan else [],
-            "revisions": list(plan.revisions.select_related("saved_by")) if plan else [],
+            "reviews": selectors.reviews_for(user, plan) if plan else [],
+            "revisions": selectors.revisions_for(user, plan) if plan else [],
         }
     )
     case_read_record(by=user, case=case, section="support")
@@ -89,9 +79,8 @@ def overview(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
 def needs_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     user = request.user
     case = get_case_for(user, ref, write=True)
-    form = NeedsAssessmentForm(
-        request.POST or None, initial=NeedsAssessmentForm.initial_from(selectors.latest_assessment(case))
-    )
+    latest = selectors.latest_assessment(user, case)
+    form = NeedsAssessmentForm(request.POST or None, initial=NeedsAssessmentForm.initial_from(latest))
     if request.method == "POST" and form.is_valid():
         try:
             needs_assessment_record(
@@ -116,7 +105,7 @@ def needs_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
 def plan_edit(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     user = request.user
     case = get_case_for(user, ref, write=True)
-    plan = selectors.plan_for(case)
+    plan = selectors.plan_for(user, case)
     form = SupportPlanForm(request.POST or None, initial=SupportPlanForm.initial_from(plan))
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
@@ -160,7 +149,7 @@ def plan_edit(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
 def plan_review(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     user = request.user
     case = get_case_for(user, ref, write=True)
-    plan = selectors.plan_for(case)
+    plan = selectors.plan_for(user, case)
     if plan is None:
         messages.error(request, _("There is no support plan to review yet. Write the plan first."))
         return redirect("support:plan_edit", ref=case.ref)
@@ -199,8 +188,8 @@ def service_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_edit(request: AuthenticatedHttpRequest, ref: str, service_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, ref, write=True)
-    service = _service_for(case, service_id)
+    service = get_service_for(user, ref, service_id, write=True)
+    case = service.case
     form = ServiceForm(request.POST or None, organisations=_organisations(user), service=service)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "service_type"}
@@ -218,8 +207,8 @@ def service_edit(request: AuthenticatedHttpRequest, ref: str, service_id: int) -
 @require_http_methods(["GET", "POST"])
 def service_cancel_view(request: AuthenticatedHttpRequest, ref: str, service_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, ref, write=True)
-    service = _service_for(case, service_id)
+    service = get_service_for(user, ref, service_id, write=True)
+    case = service.case
     form = ServiceCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
