@@ -1,0 +1,142 @@
+"""A practice as one plain dictionary: what a publication freezes, what readers read, what changed.
+
+The same dictionary is made from the working copy (`snapshot(practice)`) and stored in a version, so
+the detail page shows either through one template, and two versions are compared key by key. Values
+are codes and ids, never labels (those follow the reader's language: `present`). Contacts are
+personal data and are never frozen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from strom.cases.choices import Exploitation, Stage
+from strom.core.countries import countries
+from strom.core.vocabulary import Sector, Theme
+from strom.pathways.models import PathwayStage
+from strom.practices.models import EvidenceLevel, Practice, TargetGroup, Visibility
+from strom.practices.scale import CRITERIA
+
+# The fields a reader sees, in the order the versions page names them when they change.
+FIELD_LABELS: dict[str, Any] = {
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "problem": _("Problem addressed"),
+    "what_was_done": _("What was done"),
+    "results": _("Results and evidence"),
+    "country": _("Country"),
+    "municipality": _("Municipality"),
+    "region": _("Region"),
+    "organisation": _("Kept by"),
+    "organisations": _("Organisations involved"),
+    "target_groups": _("Target groups"),
+    "forms": _("Forms of exploitation"),
+    "stages": _("Stages of the chain of assistance"),
+    "sectors": _("Sectors"),
+    "themes": _("Themes"),
+    "pathway_steps": _("Referral pathway steps"),
+    "period": _("Period"),
+    "cost": _("Cost"),
+    "languages": _("Languages of the record"),
+    "visibility": _("Who may read it"),
+    "links": _("Links"),
+    "rating": _("Evidence rating"),
+}
+
+
+def _rating(practice: Practice) -> dict[str, Any]:
+    rating = getattr(practice, "rating", None)
+    if rating is None:
+        return {}
+    data: dict[str, Any] = {"level": rating.level}
+    for criterion in CRITERIA:
+        data[criterion.key] = getattr(rating, criterion.key)
+        data[f"{criterion.key}_note"] = getattr(rating, f"{criterion.key}_note")
+    return data
+
+
+def snapshot(practice: Practice) -> dict[str, Any]:
+    steps = practice.pathway_steps.select_related("pathway__municipality").order_by("pk")
+    return {
+        "title": practice.title,
+        "summary": practice.summary,
+        "problem": practice.problem,
+        "what_was_done": practice.what_was_done,
+        "results": practice.results,
+        "country": practice.country,
+        "municipality": (
+            {"id": practice.municipality_id, "name": practice.municipality.name}
+            if practice.municipality
+            else None
+        ),
+        "region": practice.region,
+        "organisation": {"id": practice.organisation_id, "name": practice.organisation.name},
+        "organisations": [
+            {"id": org.pk, "name": org.name} for org in practice.organisations.order_by("name", "pk")
+        ],
+        "target_groups": list(practice.target_groups),
+        "forms": list(practice.forms),
+        "stages": list(practice.stages),
+        "sectors": list(practice.sectors),
+        "themes": list(practice.themes),
+        "pathway_steps": [
+            {"id": step.pk, "municipality": step.pathway.municipality.name, "stage": step.stage}
+            for step in steps
+        ],
+        "period": [practice.start_year, practice.end_year],
+        "cost": [str(practice.cost_eur) if practice.cost_eur is not None else None, practice.cost_note],
+        "languages": list(practice.languages),
+        "visibility": practice.visibility,
+        "links": [{"title": link.title, "url": link.url} for link in practice.links.all()],
+        "rating": _rating(practice),
+    }
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """The keys whose values differ, in FIELD_LABELS' order; every key for a first version."""
+    if before is None:
+        return []
+    return [key for key in FIELD_LABELS if before.get(key) != after.get(key)]
+
+
+def _labels(values: list[str], choices: Any) -> list[str]:
+    known = dict(choices.choices)
+    return [str(known.get(value, value)) for value in values]
+
+
+def present(data: dict[str, Any]) -> dict[str, Any]:
+    """The dictionary with labels in the reader's language beside the codes, for the templates."""
+    period = data.get("period") or [None, None]
+    cost = data.get("cost") or [None, ""]
+    rating = data.get("rating") or {}
+    stage_labels = dict(PathwayStage.choices)
+    return {
+        **data,
+        "country_name": countries().get(data.get("country", ""), data.get("country", "")),
+        "target_group_labels": _labels(data.get("target_groups", []), TargetGroup),
+        "form_labels": _labels(data.get("forms", []), Exploitation),
+        "stage_labels": _labels(data.get("stages", []), Stage),
+        "sector_labels": _labels(data.get("sectors", []), Sector),
+        "theme_labels": _labels(data.get("themes", []), Theme),
+        "step_labels": [
+            f"{step['municipality']}: {stage_labels.get(step['stage'], step['stage'])}"
+            for step in data.get("pathway_steps", [])
+        ],
+        "start_year": period[0],
+        "end_year": period[1],
+        "cost_eur": cost[0],
+        "cost_note": cost[1],
+        "visibility_label": dict(Visibility.choices).get(data.get("visibility", ""), ""),
+        "level": rating.get("level", ""),
+        "level_label": dict(EvidenceLevel.choices).get(rating.get("level", ""), ""),
+        "criteria": [
+            {
+                "label": criterion.label,
+                "score": rating.get(criterion.key),
+                "note": rating.get(f"{criterion.key}_note", ""),
+            }
+            for criterion in CRITERIA
+        ],
+    }
