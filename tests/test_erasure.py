@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from strom.audit.models import AuditEntry
 from strom.audit.selectors import verify_chain
 from strom.cases import related
-from strom.cases.erasure import person_erase
 from strom.cases.models import Case, Person
+from strom.cases.services_retention import person_erase
 from strom.core.errors import NotAllowed
 from tests.rights_data import full_person
 

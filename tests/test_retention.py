@@ -14,6 +14,7 @@ from strom.audit.selectors import verify_chain
 from strom.cases import related, retention
 from strom.cases.choices import CaseStatus, Stage
 from strom.cases.models import Case, IdentityDocument, Person, PersonNameKey
+from strom.cases.services_retention import case_anonymise
 from strom.cases.tests.factories import make_case
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 from strom.stages.country_rules import shipped_rules
@@ -124,7 +125,7 @@ def test_apply_anonymises_and_keeps_the_statistical_skeleton(
 def test_free_text_columns_are_cleared_and_no_marker_is_left_anywhere(cast: Any) -> None:
     person, (case,) = _old_person(cast)
     _close(case, years_ago=YEARS + 1)
-    retention.case_anonymise(case=case)
+    case_anonymise(case=case)
     rows = related.collect({Person: {person.pk}})
     for model, pks in rows.items():
         for obj in model._base_manager.filter(pk__in=pks):
@@ -154,7 +155,7 @@ def test_a_person_with_another_case_not_yet_due_is_kept_and_only_the_due_case_is
 ) -> None:
     person, (old, recent) = _old_person(cast, cases=2)
     _close(old, years_ago=YEARS + 1)
-    retention.case_anonymise(case=old)
+    case_anonymise(case=old)
     person.refresh_from_db()
     assert person.given_name.startswith("Jūlija")
     assert PersonNameKey.objects.filter(person=person).exists()
@@ -163,7 +164,7 @@ def test_a_person_with_another_case_not_yet_due_is_kept_and_only_the_due_case_is
     assert AuditEntry.objects.get(action="case.anonymise").details["person"] == "kept"
     # When the last case goes, the person goes with it.
     _close(recent, years_ago=YEARS + 1)
-    retention.case_anonymise(case=recent)
+    case_anonymise(case=recent)
     person.refresh_from_db()
     assert person.given_name == ""
     assert not PersonNameKey.objects.filter(person=person).exists()

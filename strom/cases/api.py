@@ -42,6 +42,7 @@ from strom.cases.services import (
     person_update,
 )
 from strom.cases.services_casework import case_open_with_person, person_consistency_errors
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 from strom.directory.models import Municipality, Organisation
 
@@ -391,9 +392,10 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str,
     if (payload.person is None) == (payload.person_id is None):
         raise ValidationError({"person": [_("Send either “person” (a new person) or “person_id”.")]})
     person = access.get_person_for(user, payload.person_id) if payload.person_id is not None else None
-    organisation = _get(Organisation, payload.organisation_id, "organisation_id")
-    if not access.can_create_case_in(user, organisation.pk):
-        raise ValidationError({"organisation_id": [_("You may not open cases for this organisation.")]})
+    # An organisation the user may not open cases for answers as a missing one does: 404.
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None or not access.can_create_case_in(user, organisation.pk):
+        raise NotAllowed(_("You may not open cases for this organisation."))
     person_data = _person_data(payload.person, only_sent=False) if payload.person else None
     if person_data is not None:
         _check_person(person_data, prefix="person/")

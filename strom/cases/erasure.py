@@ -5,6 +5,7 @@ every app), then the code checks that no row anywhere still points at an erased 
 if one does. Files on disk are deleted only once the transaction has committed. What stays is one
 audit entry "person.erase" with the case references (not personal data), the row counts and the
 reason. Earlier audit entries stay too: the log is append-only and names objects by reference only.
+The write itself is `person_erase` in strom/cases/services_retention.py; this module plans it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from strom.audit.services import audit_record
 from strom.cases import related
 from strom.cases.models import Case, Person
-from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -77,29 +72,3 @@ def delete_rows(rows: dict[related.Model, set[Any]]) -> list[related.StoredFile]
     if left:
         raise RuntimeError(f"rows still refer to erased data: {left}")
     return files
-
-
-def person_erase(*, by: User, person: Person, reason: str, dry_run: bool = False) -> ErasureSummary:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the erasure (for example the request).")})
-    if not can_erase(by, person):
-        raise NotAllowed(_("You may not erase this person."))
-    with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        plan = erasure_plan(person)
-        if dry_run:
-            return plan
-        files = delete_rows(plan._rows)
-        audit_record(
-            actor=by,
-            action="person.erase",
-            object_type="person",
-            object_ref=plan.person_id,
-            organisation_id=person.organisation_id,
-            reason=reason,
-            details={"cases": plan.case_refs, "counts": plan.counts, "files": plan.files},
-        )
-        transaction.on_commit(lambda: related.delete_files(files))
-    plan.dry_run = False
-    return plan

@@ -20,15 +20,26 @@ if TYPE_CHECKING:
 
 
 def case_audit_record(
-    *, by: User | SystemActor | None, case: Case, action: str, details: dict[str, Any] | None = None
+    *,
+    by: User | SystemActor,
+    case: Case,
+    action: str,
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+    organisation_id: int | None = None,
 ) -> None:
-    """Record a change to a case, named by its reference (never by personal data) in its organisation."""
+    """Record a change to a case, named by its reference (never by personal data) in its organisation.
+
+    `organisation_id` names another organisation's log instead, for a change seen from there (the
+    organisation a transferred case leaves, the sender of a referral).
+    """
     audit_record(
         actor=by,
         action=action,
         object_type="case",
         object_ref=case.ref,
-        organisation_id=case.organisation_id,
+        organisation_id=case.organisation_id if organisation_id is None else organisation_id,
+        reason=reason,
         details=details,
     )
 

@@ -3,7 +3,8 @@
 A case is due on `closed_at + retention_years_after_closure` (strom/stages/data/countries/<CC>.json,
 defaults in country_rules.py); the country's `retention_action` says what happens. `strom retention`
 lists what is due (a dry run) and, with `--apply`, handles each case in its own transaction with an
-audit entry "case.anonymise" or "case.erase" (reason "retention").
+audit entry "case.anonymise" or "case.erase" (reason "retention"): the writes are in
+strom/cases/services_retention.py.
 
 Anonymisation keeps the statistical skeleton and removes everything that identifies: every
 encrypted field, every blind index, free text and files. What happens to each model's rows is
@@ -19,19 +20,17 @@ A held case is skipped and reported.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
-from strom.audit.actors import RETENTION, SystemActor
-from strom.audit.services import audit_record
 from strom.cases import related
 from strom.cases.erasure import delete_rows
-from strom.cases.models import Case, Person
+from strom.cases.models import Case
 from strom.core.retention import Delete, Hold, Retention, Scrub, declared_retention
 from strom.crypto.fields import BlindIndexField, EncryptedTextField
 
@@ -255,101 +254,6 @@ def due_cases(*, now: dt.datetime | None = None) -> RetentionReport:
         DueCase(d.case_id, d.ref, d.country, d.action, d.due_on, held.get(d.case_id, "")) for d in report.due
     ]
     return report
-
-
-# --- doing it ------------------------------------------------------------------------------------------
-
-
-def _person_done(person_id: int, except_case: int) -> bool:
-    """True when no other case of the person still holds identifying data."""
-    return (
-        not Case.objects.filter(person_id=person_id, anonymised_at__isnull=True)
-        .exclude(pk=except_case)
-        .exists()
-    )
-
-
-def case_anonymise(
-    *, case: Case, reason: str = "retention", now: dt.datetime | None = None, by: SystemActor = RETENTION
-) -> dict[str, int]:
-    """Anonymise one case (and the person with their last case). A system job acts: `by` names it."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.anonymised_at is not None:
-            return {}
-        rows = related.collect({Case: {case.pk}})
-        person_too = _person_done(case.person_id, case.pk)
-        if person_too:
-            person_rows = related.collect({Person: {case.person_id}})
-            # Only the person's own rows and this case's: other, already anonymised cases stay as they are.
-            other_cases = person_rows.get(Case, set()) - {case.pk}
-            other_case_rows = related.collect({Case: other_cases}) if other_cases else {}
-            for model, pks in person_rows.items():
-                pks = pks - other_case_rows.get(model, set())
-                if pks:
-                    rows.setdefault(model, set()).update(pks)
-        counts, files = anonymise_rows(rows)
-        Case.objects.filter(pk=case.pk).update(anonymised_at=now or timezone.now())
-        audit_record(
-            actor=by,
-            action="case.anonymise",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            reason=reason,
-            details={"counts": counts, "person": "anonymised" if person_too else "kept", "files": len(files)},
-        )
-        transaction.on_commit(lambda: related.delete_files(files))
-    return counts
-
-
-def case_erase(*, case: Case, reason: str = "retention", by: SystemActor = RETENTION) -> dict[str, int]:
-    """Erase one case's rows (and the person with their last remaining case). A system job acts."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        rows = related.collect({Case: {case.pk}})
-        person_id = case.person_id
-        last = not Case.objects.filter(person_id=person_id).exclude(pk=case.pk).exists()
-        if last:
-            rows = related.collect({Person: {person_id}})
-        elif _person_done(person_id, case.pk):
-            # The other cases are anonymised skeletons: the person's identifying data goes now.
-            person_rows = related.collect({Person: {person_id}})
-            keep = related.collect({Case: person_rows.get(Case, set()) - {case.pk}})
-            extra = {m: pks - keep.get(m, set()) - rows.get(m, set()) for m, pks in person_rows.items()}
-            extra.pop(Case, None)
-            anonymise_rows({m: p for m, p in extra.items() if p})
-        counts = {related.label(m): len(p) for m, p in rows.items()}
-        files = delete_rows(rows)
-        audit_record(
-            actor=by,
-            action="case.erase",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            reason=reason,
-            details={"counts": counts, "person": "erased" if last else "kept", "files": len(files)},
-        )
-        transaction.on_commit(lambda: related.delete_files(files))
-    return counts
-
-
-def apply(report: RetentionReport, *, batch_size: int = 100) -> Iterator[tuple[DueCase, str]]:
-    """Handle every actionable due case, each in its own transaction. Yields (case, "done"/"gone")."""
-    todo = report.actionable
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        cases = {c.pk: c for c in Case.objects.filter(pk__in=[d.case_id for d in batch])}
-        for due in batch:
-            case = cases.get(due.case_id)
-            if case is None:
-                yield due, "gone"  # erased meanwhile (for example with an earlier case of the same person)
-                continue
-            if due.action == "erase":
-                case_erase(case=case)
-            else:
-                case_anonymise(case=case)
-            yield due, "done"
 
 
 def retention_table_markdown() -> str:

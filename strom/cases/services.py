@@ -348,14 +348,7 @@ def case_open(
                 continue  # reference collision: draw again
         else:
             raise RuntimeError("could not allocate a unique case reference")
-        audit_record(
-            actor=by,
-            action="case.open",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=organisation.pk,
-            details={"child": case.is_child},
-        )
+        case_audit_record(by=by, case=case, action="case.open", details={"child": case.is_child})
         transaction.on_commit(lambda: _after_open(case.pk))
     return case
 
@@ -412,9 +405,7 @@ def case_set_legal_hold(*, by: User, case: Case, hold: bool, reason: str = "") -
     """
     reason = reason.strip()
     if not access.can_assign(by, case):
-        raise ValidationError(
-            _("Only a supervisor of the case's organisation can place or lift a legal hold.")
-        )
+        raise NotAllowed(_("Only a supervisor of the case's organisation can place or lift a legal hold."))
     if hold and not reason:
         raise ValidationError({"reason": _("Say why the case must be kept, e.g. the court order.")})
     if len(reason) > 200:
@@ -425,13 +416,8 @@ def case_set_legal_hold(*, by: User, case: Case, hold: bool, reason: str = "") -
         Case.objects.filter(pk=case.pk).update(
             legal_hold=hold, legal_hold_reason=reason if hold else "", updated_at=timezone.now()
         )
-        audit_record(
-            actor=by,
-            action="case.legal_hold" if hold else "case.legal_hold_release",
-            object_type="case",
-            object_ref=case.ref,
-            organisation_id=case.organisation_id,
-            reason=reason,
+        case_audit_record(
+            by=by, case=case, action="case.legal_hold" if hold else "case.legal_hold_release", reason=reason
         )
     case.legal_hold = hold
     case.legal_hold_reason = reason if hold else ""

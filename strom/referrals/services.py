@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from strom.audit.actors import REFERRAL_EXPIRY, SystemActor
 from strom.audit.services import audit_record
 from strom.cases.models import Case, Person
+from strom.cases.reads import case_audit_record
 from strom.consent.models import Purpose
 from strom.consent.selectors import consent_status
 from strom.core.errors import NotAllowed
@@ -60,11 +61,11 @@ def _add(errors: Errors, field: str, message: str) -> None:
 def _audit_sender(
     by: User | SystemActor, referral: Referral, action: str, details: dict[str, Any] | None = None
 ) -> None:
-    audit_record(
-        actor=by,
+    # In the sender's log: after a transfer the case belongs to the receiver, the referral does not.
+    case_audit_record(
+        by=by,
+        case=referral.case,
         action=action,
-        object_type="case",
-        object_ref=referral.case.ref,
         organisation_id=referral.from_organisation_id,
         details={"referral": str(referral.uuid), **(details or {})},
     )
@@ -81,11 +82,15 @@ def _audit_receiver(by: User, referral: Referral, action: str, details: dict[str
     )
 
 
-def _change(referral: Referral, state: str, by: User | None, at: dt.datetime) -> list[str]:
-    """Move the (locked) referral to `state`; returns the fields this changed, for `update_fields`."""
+def _change(referral: Referral, state: str, by: User | SystemActor, at: dt.datetime) -> list[str]:
+    """Move the (locked) referral to `state`; returns the fields this changed, for `update_fields`.
+
+    The change names the person who made it; a system job's change names nobody (its audit entry
+    names the job)."""
     referral.state = state
     referral.version += 1
-    ReferralChange.objects.create(referral=referral, state=state, at=at, by=by)
+    person = None if isinstance(by, SystemActor) else by
+    ReferralChange.objects.create(referral=referral, state=state, at=at, by=person)
     return ["state", "version"]
 
 
@@ -627,19 +632,16 @@ def _transfer_case(by: User, referral: Referral) -> None:
     if not others.exists():
         Person.objects.filter(pk=case.person_id).update(organisation_id=referral.to_organisation_id)
     referral.case = case
-    audit_record(
-        actor=by,
+    case_audit_record(
+        by=by,
+        case=case,
         action="case.transfer_in",
-        object_type="case",
-        object_ref=case.ref,
-        organisation_id=referral.to_organisation_id,
         details={"referral": str(referral.uuid), "from": old_org},
     )
-    audit_record(
-        actor=by,
+    case_audit_record(
+        by=by,
+        case=case,
         action="case.transfer_out",
-        object_type="case",
-        object_ref=case.ref,
         organisation_id=old_org,
         details={"referral": str(referral.uuid), "to": referral.to_organisation_id},
     )
@@ -747,7 +749,7 @@ def referrals_expire_due(*, now: dt.datetime | None = None) -> int:
         for referral in due:
             # Rows of this query are locked by it, so they are the current rows.
             referral.expired_at = now
-            changed = _change(referral, State.EXPIRED, None, now)
+            changed = _change(referral, State.EXPIRED, REFERRAL_EXPIRY, now)
             referral.save(update_fields=["expired_at", *changed])
             _audit_sender(REFERRAL_EXPIRY, referral, "referral.expire")
             notify.expired(referral)

@@ -16,6 +16,7 @@ from strom.api.auth import api_user
 from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.choices import Gender
+from strom.core.errors import NotAllowed
 from strom.directory.models import Municipality, Organisation
 from strom.screening.access import (
     check_may_publish,
@@ -293,7 +294,7 @@ def _organisation(user: Any, organisation_id: int | None) -> Organisation:
         raise ValidationError({"organisation_id": [_("Say which organisation you screen for.")]})
     organisation = Organisation.objects.filter(pk=organisation_id, pk__in=allowed).first()
     if organisation is None:
-        raise ValidationError({"organisation_id": [_("You may not screen for this organisation.")]})
+        raise NotAllowed(_("You may not screen for this organisation."))
     return organisation
 
 

@@ -216,7 +216,7 @@ def indicator_set_publish(
 
 def _store(
     *,
-    by: User | None,
+    by: User,
     new_set: IndicatorSet,
     document: dict[str, Any],
     source: SetSource,

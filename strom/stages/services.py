@@ -20,7 +20,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.audit.actors import SystemActor
+from strom.audit.actors import CLOCKS, SystemActor
 from strom.cases import access, hooks
 from strom.cases.choices import CaseStatus, Stage, TraffickingStatus
 from strom.cases.models import Case
@@ -777,9 +777,7 @@ def task_cancel(*, by: User, task: CaseTask) -> CaseTask:
     return locked
 
 
-def task_request(
-    *, case: Case, kind: str, due_date: dt.date, source: str, by: SystemActor | None = None
-) -> CaseTask:
+def task_request(*, by: SystemActor, case: Case, kind: str, due_date: dt.date, source: str) -> CaseTask:
     """A task another part of STROM asks for on a case, with no person acting: for example a child's
     screening to look at again after the screening rule changed (strom/screening/recheck.py).
 
@@ -801,7 +799,6 @@ def task_request(
             created_by=None,
         )
         next_due_refresh(case)
-        # system actor: callers pass their job as `by` (the screening re-check does not yet: no actor).
         case_audit_record(by=by, case=case, action="task.create", details={"task": task.pk, "kind": kind})
     return task
 
@@ -819,9 +816,15 @@ def next_due_refresh(case: Case) -> None:
     case.next_due_at = earliest
 
 
+def _user(by: User | SystemActor) -> User | None:
+    """The person to store in a `created_by` or `done_by` column: none when a system job acted (the
+    audit entry names the job)."""
+    return None if isinstance(by, SystemActor) else by
+
+
 def clock_start(
     *,
-    by: User | None,
+    by: User | SystemActor,
     case: Case,
     kind: str,
     due: dt.date,
@@ -839,7 +842,7 @@ def clock_start(
         due_date=due,
         rule_version_id=rules.version_id,
         assignee_id=case.owner_id,
-        created_by=by,
+        created_by=_user(by),
     )
     case_audit_record(
         by=by,
@@ -850,7 +853,7 @@ def clock_start(
     return task
 
 
-def clock_move(*, by: User | None, case: Case, kind: str, due: dt.date, source: str = "") -> int:
+def clock_move(*, by: User | SystemActor, case: Case, kind: str, due: dt.date, source: str = "") -> int:
     """Move the open task of a running clock to a new due date; how many moved (0: none running)."""
     moved = int(clocks.open_tasks(case).filter(kind=kind, source=source).update(due_date=due))
     if moved:
@@ -859,14 +862,14 @@ def clock_move(*, by: User | None, case: Case, kind: str, due: dt.date, source: 
 
 
 def clocks_stop(
-    *, by: User | None, case: Case, kinds: tuple[str, ...], done: bool, source: str | None = None
+    *, by: User | SystemActor, case: Case, kinds: tuple[str, ...], done: bool, source: str | None = None
 ) -> int:
     """Mark the open tasks of these clocks done (the thing happened) or cancelled (no longer due)."""
     now = timezone.now()
     tasks = clocks.open_tasks(case).filter(kind__in=kinds)
     if source is not None:
         tasks = tasks.filter(source=source)
-    changes: dict[str, Any] = {"done_at": now, "done_by": by} if done else {"cancelled_at": now}
+    changes: dict[str, Any] = {"done_at": now, "done_by": _user(by)} if done else {"cancelled_at": now}
     count = int(tasks.update(**changes))
     if count:
         case_audit_record(
@@ -887,9 +890,8 @@ def clocks_on_case_opened(case_id: int) -> None:
         opened = timezone.localdate(case.opened_at)
         rules = country_rules.rules_for(case.country, opened)
         due = rules.reasonable_grounds_due.after(opened)
-        # system actor: the hook knows only the case; no named system job covers it yet, so the entry
-        # has no actor, as before.
-        clock_start(by=None, case=case, kind=clocks.RG_DUE, due=due, rules=rules)
+        # Nobody acts here: the country's rule starts the clock, so the clocks' system job does.
+        clock_start(by=CLOCKS, case=case, kind=clocks.RG_DUE, due=due, rules=rules)
         next_due_refresh(case)
 
 
@@ -904,7 +906,7 @@ def clocks_on_reflection_started(*, by: User, case: Case, period: ReflectionPeri
     clock_plan_review_ensure(by=by, case=case, from_day=period.starts_on)
 
 
-def clock_plan_review_ensure(*, by: User | None, case: Case, from_day: dt.date) -> None:
+def clock_plan_review_ensure(*, by: User | SystemActor, case: Case, from_day: dt.date) -> None:
     """Start the support plan review clock unless one is running."""
     if clocks.has_open(case, clocks.PLAN_REVIEW):
         return

@@ -1,7 +1,8 @@
 """Import of the CTDC global dataset CSV format (one row per victim, 0/1 flag columns) as a dataset.
 
 All or nothing: the whole file is read and checked first, and every problem is reported with its
-row, column, value and reason; only a file without a single problem is written, in one transaction.
+row, column, value and reason; only a file without a single problem is written, in one transaction
+(`ctdc_import` in strom/stats/services.py).
 The same file (by sha256) is never imported twice, whatever name it is given.
 
 Rows are numbered as in a spreadsheet: the header is row 1, the first record row 2.
@@ -13,21 +14,16 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from strom.audit.actors import SystemActor
-from strom.audit.services import audit_record
 from strom.core.countries import countries
 from strom.core.spreadsheets import CsvRows, FileRejected, Limits, read_csv, whole_number
 from strom.core.spreadsheets import RowError as RowError
 from strom.stats import dimensions as dims
-from strom.stats.models import BUILTIN, Dataset, DatasetKind
-
-if TYPE_CHECKING:
-    from strom.accounts.models import User
+from strom.stats.models import BUILTIN, Dataset
 
 # The columns of the k-anonymised global dataset (2021 data dictionary).
 FLAG_PREFIXES = ("meansOfControl", "is", "typeOfLabour", "typeOfSex", "recruiterRelation")
@@ -252,25 +248,6 @@ def check_file(data: bytes) -> list[RowError]:
     return []
 
 
-def dataset_create(
-    *, kind: str, name: str, data: bytes, file_name: str, rows: int, by: User | SystemActor, **fields: Any
-) -> Dataset:
-    """Create an imported dataset, inside the caller's transaction, after checking the name and the
-    file again: another import of the same file or name may have finished since the rows were checked."""
-    late = check_name(name) + check_file(data)
-    if late:
-        raise ImportRejected(late)
-    return Dataset.objects.create(
-        name=name,
-        kind=kind,
-        source_sha256=hashlib.sha256(data).hexdigest(),
-        source_name=file_name[:200],
-        rows=rows,
-        imported_by=None if isinstance(by, SystemActor) else by,
-        **fields,
-    )
-
-
 def _header(header: list[str]) -> list[RowError]:
     errors = []
     unknown = [c for c in header if c not in COLUMNS]
@@ -397,15 +374,16 @@ def _rows(table: CsvRows, errors: list[RowError], progress: Progress | None) -> 
     return rows
 
 
-def ctdc_import(
-    *,
-    by: User | SystemActor,
-    data: bytes,
-    dataset_name: str,
-    file_name: str = "",
-    progress: Progress | None = None,
-) -> Dataset:
-    """Check the whole file, then import it as a new dataset; ImportRejected lists every problem."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """A CTDC file without a problem: its facts, ready for `strom.stats.services.ctdc_import`."""
+
+    rows: list[list[Any]]
+    estimated_rows: int
+
+
+def ctdc_check(*, data: bytes, dataset_name: str, progress: Progress | None = None) -> CheckedFile:
+    """Read and check the whole file; ImportRejected lists every problem. Writes nothing."""
     errors = check_name(dataset_name) + check_file(data)
     try:
         table = read_csv(data, limits=LIMITS)
@@ -419,31 +397,4 @@ def ctdc_import(
         errors.append(RowError(2, "", "", _("The file has a header but no records.")))
     if errors:
         raise ImportRejected(errors)
-    with transaction.atomic():
-        dataset = dataset_create(
-            kind=DatasetKind.CTDC, name=dataset_name, data=data, file_name=file_name, rows=len(rows), by=by
-        )
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY stats_fact ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                row[0] = dataset.pk
-                copy.write_row(row)
-        audit_record(
-            actor=by,
-            action="stats.dataset.import",
-            object_type="stats_dataset",
-            object_ref=dataset.pk,
-            details={
-                "name": dataset.name,
-                "kind": dataset.kind,
-                "rows": len(rows),
-                "sha256": dataset.source_sha256,
-            },
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE stats_fact")
-    if progress is not None:
-        progress(table.estimated_rows, table.estimated_rows)
-    return dataset
+    return CheckedFile(rows=rows, estimated_rows=table.estimated_rows)

@@ -18,20 +18,17 @@ import datetime as dt
 import json
 from collections.abc import Hashable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strom.audit.actors import SystemActor
-from strom.audit.services import audit_record
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import METHOD, NONE
-from strom.stats.ctdc import ImportRejected, RowError, check_file, check_name, dataset_create
+from strom.stats.ctdc import RowError
 from strom.stats.disclosure import Key, all_keys, control, lines
 from strom.stats.engine import (
     Filter,
@@ -45,9 +42,6 @@ from strom.stats.engine import (
 )
 from strom.stats.models import AggregateCell, Dataset, DatasetKind
 from strom.stats.tables import Published
-
-if TYPE_CHECKING:
-    from strom.accounts.models import User
 
 FORMAT = "strom-table"
 VERSION = 1
@@ -413,59 +407,6 @@ def table_check(
     rule = document["rule"]
     _values, table_errors = _check_table(found, by, rule["threshold"], noise_bound(rule))
     return document, by, found, errors + table_errors
-
-
-def table_import(*, by: User | SystemActor, data: bytes, dataset_name: str, file_name: str = "") -> Dataset:
-    """Check the whole exchange file, then store it as an aggregated dataset, or raise ImportRejected."""
-    errors = check_name(dataset_name) + check_file(data)
-    document, dimensions, found, file_errors = table_check(data)
-    errors += file_errors
-    if errors:
-        raise ImportRejected(errors)
-    names = [d.name for d in dimensions]
-    rows_by_key = {key: count for key, (_s, _r, count) in found.items()}
-    grand = rows_by_key.get(tuple(None for _ in names))
-    with transaction.atomic():
-        dataset = dataset_create(
-            kind=DatasetKind.AGGREGATE,
-            name=dataset_name,
-            data=data,
-            file_name=file_name,
-            rows=grand or 0,
-            by=by,
-            exchange={
-                "format": FORMAT,
-                "version": VERSION,
-                "source": document["source"],
-                "generated_at": document["generated_at"],
-                "datasets": document.get("datasets", []),
-                "by": names,
-                "where": document["where"],
-                "rule": document["rule"],
-            },
-        )
-        cells = []
-        for section in ("cells", "totals"):
-            for entry in document[section]:
-                cells.append(
-                    AggregateCell(dataset=dataset, values=[entry[n] for n in names], count=entry["count"])
-                )
-        AggregateCell.objects.bulk_create(cells, batch_size=5000)
-        audit_record(
-            actor=by,
-            action="stats.dataset.import",
-            object_type="stats_dataset",
-            object_ref=dataset.pk,
-            details={
-                "name": dataset.name,
-                "kind": dataset.kind,
-                "source": document["source"],
-                "by": names,
-                "entries": len(cells),
-                "sha256": dataset.source_sha256,
-            },
-        )
-    return dataset
 
 
 # -- combining ------------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from strom.stats.ctdc import ERRORS_KEPT, ImportRejected, RowError, ctdc_import
-from strom.stats.exchange import table_import
+from strom.stats.ctdc import ERRORS_KEPT, ImportRejected, RowError
 from strom.stats.models import ImportFormat, ImportJob, ImportState
 from strom.stats.refresh import refresh_if_stale
+from strom.stats.services import ctdc_import, table_import
 
 logger = logging.getLogger("strom.worker")
 

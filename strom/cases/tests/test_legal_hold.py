@@ -16,6 +16,7 @@ from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.cases.services import case_set_legal_hold
 from strom.cases.tests.factories import make_case
+from strom.core.errors import NotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_placing_a_hold_needs_a_reason_and_a_supervisor(cast: Any) -> None:
     case = make_case(cast)
     with pytest.raises(ValidationError, match="Say why"):
         case_set_legal_hold(by=cast.supervisor_a, case=case, hold=True, reason="  ")
-    with pytest.raises(ValidationError, match="Only a supervisor"):
+    with pytest.raises(NotAllowed, match="Only a supervisor"):
         case_set_legal_hold(by=cast.caseworker_a, case=case, hold=True, reason="Court order")
     case.refresh_from_db()
     assert case.legal_hold is False

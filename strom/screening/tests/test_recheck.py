@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from strom.accounts.models import Notification
+from strom.audit.actors import SCREENING_RECHECK
 from strom.audit.models import AuditEntry
 from strom.cases.tests.factories import make_case
 from strom.core.errors import NotAllowed
@@ -205,5 +206,7 @@ def test_the_task_service_makes_only_registered_requested_tasks(cast: Cast) -> N
     case = make_case(cast, age_estimate=15)
     for kind in ("rg_due", "review_case", "free text"):
         with pytest.raises(ValueError, match="not a registered requested-task kind"):
-            task_request(case=case, kind=kind, due_date=case.opened_at.date(), source="x")
+            task_request(
+                by=SCREENING_RECHECK, case=case, kind=kind, due_date=case.opened_at.date(), source="x"
+            )
     assert not CaseTask.objects.filter(case=case, source="x").exists()

@@ -79,12 +79,13 @@ def test_people_outside_the_case_cannot_create_tasks_on_it(cast: Any) -> None:
 
 
 def test_clock_tasks_cannot_be_cancelled(cast: Any) -> None:
+    from strom.audit.actors import CLOCKS
     from strom.stages import clocks, country_rules
     from strom.stages.services import clock_start
 
     case = opened_case(cast)
     rules = country_rules.rules_for(case.country)
-    task = clock_start(by=None, case=case, kind=clocks.RG_DUE, due=TODAY(), rules=rules)
+    task = clock_start(by=CLOCKS, case=case, kind=clocks.RG_DUE, due=TODAY(), rules=rules)
     with pytest.raises(ValidationError):
         task_cancel(by=cast.caseworker_a, task=task)
 

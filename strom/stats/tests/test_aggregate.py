@@ -19,11 +19,11 @@ from django.core.management.base import CommandError
 from conftest import login_client
 from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
-from strom.stats.ctdc import ImportRejected, ctdc_import
+from strom.stats.ctdc import ImportRejected
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
-from strom.stats.exchange import FORMAT, exchange_document, table_import
+from strom.stats.exchange import FORMAT, exchange_document
 from strom.stats.models import AggregateCell, Dataset, DatasetKind, ImportJob, ImportState
-from strom.stats.services import table_publish
+from strom.stats.services import ctdc_import, table_import, table_publish
 from strom.stats.tasks import run_import_jobs
 from strom.stats.tests.test_ctdc import HEADER, ctdc_file
 from tests.personas import Cast

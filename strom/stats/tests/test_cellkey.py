@@ -23,12 +23,11 @@ from strom.stats.cellkey import (
     record_key,
     record_keys,
 )
-from strom.stats.ctdc import ctdc_import
 from strom.stats.engine import Spec, count_raw, parse_by, parse_datasets
-from strom.stats.exchange import exchange_document, table_import
+from strom.stats.exchange import exchange_document
 from strom.stats.models import Fact
 from strom.stats.refresh import builtin_dataset, facts_refresh
-from strom.stats.services import table_publish
+from strom.stats.services import ctdc_import, table_import, table_publish
 from strom.stats.tests.helpers import full_case
 from strom.stats.tests.test_ctdc import HEADER, ctdc_file
 from tests.personas import Cast

@@ -24,10 +24,10 @@ from strom.audit.models import AuditEntry
 from strom.core.tests.mutations import mutated, records_in
 from strom.stats import export as stats_export
 from strom.stats import htcds, synthetic, tables
-from strom.stats.ctdc import ImportRejected, ctdc_import
-from strom.stats.exchange import table_import
+from strom.stats.ctdc import ImportRejected
 from strom.stats.models import AggregateCell, Dataset, DatasetKind, Fact, ImportJob, ImportState
 from strom.stats.refresh import facts_refresh
+from strom.stats.services import ctdc_import, table_import
 from strom.stats.tasks import run_import_job
 from strom.stats.tests.helpers import full_case
 from strom.stats.tests.test_aggregate import LATVIA, national_file

@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from strom.audit.actors import STATISTICS
-from strom.stats.ctdc import ImportRejected, ctdc_import
+from strom.stats.ctdc import ImportRejected
 from strom.stats.engine import Spec, count_raw, parse_by, parse_datasets, parse_filter
 from strom.stats.models import Dataset, Fact
+from strom.stats.services import ctdc_import
 
 HEADER = [
     "yearOfRegistration",

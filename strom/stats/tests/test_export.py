@@ -7,9 +7,9 @@ import io
 from collections import Counter
 
 from strom.audit.actors import STATISTICS
-from strom.stats.ctdc import ctdc_import
 from strom.stats.export import export_ctdc, export_eurostat
 from strom.stats.refresh import facts_refresh
+from strom.stats.services import ctdc_import
 from strom.stats.tests.helpers import full_case
 from tests.personas import Cast
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
 from strom.cases.access import get_case_for
-from strom.cases.erasure import ErasureSummary, person_erase
+from strom.cases.erasure import ErasureSummary
 from strom.cases.export import ExportRefused, person_export
 from strom.cases.models import Case
 from strom.cases.refs import normalise_ref
+from strom.cases.services_retention import person_erase
 from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
 

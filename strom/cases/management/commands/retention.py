@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from strom.cases.retention import DueCase, apply, due_cases
+from strom.cases.retention import DueCase, due_cases
+from strom.cases.services_retention import retention_apply
 
 
 class Command(BaseCommand):
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Dry run: nothing changed. Run with --apply to act."))
             return
         done = 0
-        for due, outcome in apply(report, batch_size=max(1, options["batch_size"])):
+        for due, outcome in retention_apply(report, batch_size=max(1, options["batch_size"])):
             done += outcome == "done"
             self.stdout.write(f"  {due.ref}: {due.action if outcome == 'done' else _('already removed')}")
         self.stdout.write(_("Done: %(n)d case(s).") % {"n": done})

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from strom.audit.actors import STATISTICS
-from strom.stats.ctdc import ImportRejected, ctdc_import
-from strom.stats.exchange import table_import
+from strom.stats.ctdc import ImportRejected
+from strom.stats.services import ctdc_import, table_import
 
 
 class ProgressBar:
