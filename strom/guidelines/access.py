@@ -152,6 +152,17 @@ def get_version_for(
     return version
 
 
+def get_country_for(user: Reader, country: str) -> str:
+    """The ISO code of a country whose profile the user may read (every country, for hub readers)."""
+    from strom.core.countries import is_country
+
+    check_may_read_hub(user)
+    code = str(country).upper()
+    if not is_country(code):
+        raise NotAllowed
+    return code
+
+
 def get_profile_country_for(user: Reader, country: str) -> str:
     """The country code when the user may keep its profile; NotAllowed otherwise."""
     from strom.core.countries import is_country

@@ -20,7 +20,6 @@ from strom.accounts.models import User
 from strom.actionplans.models import ACTIVE_STATUSES, Measure, PlanStatus
 from strom.actionplans.selectors import plan_list
 from strom.core.countries import countries, is_country
-from strom.core.errors import NotAllowed
 from strom.core.roles import OrgType
 from strom.directory.models import Organisation
 from strom.events.models import Event, EventStatus
@@ -123,15 +122,6 @@ class CountryPage:
     events: list[Event]
     measures: list[Measure]
     practices: list[Any] = field(default_factory=list)
-
-
-def get_country_for(reader: Reader, country: str) -> str:
-    """The ISO code of a country the reader may see the profile of; NotAllowed otherwise."""
-    check_may_read_hub(reader)
-    code = str(country).upper()
-    if not is_country(code):
-        raise NotAllowed
-    return code
 
 
 def _rules(code: str) -> tuple[Any, list[dict[str, Any]]]:

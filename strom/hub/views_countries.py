@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from strom.guidelines.access import may_edit_profile
+from strom.guidelines.access import get_country_for, may_edit_profile
 from strom.guidelines.models import language_name
 from strom.guidelines.public import hub_page
-from strom.hub.profiles import country_page, country_rows, get_country_for
+from strom.hub.profiles import country_page, country_rows
 
 
 def _language() -> str:
