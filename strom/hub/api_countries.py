@@ -22,6 +22,7 @@ class HubCountryOut(Schema):
     has_profile: bool
     guidelines: int
     events: int
+    practices: int
     pathways: int = Field(description="Members only; 0 for a caller without an account")
     plans: int = Field(description="Members only; 0 for a caller without an account")
 
@@ -89,6 +90,7 @@ class HubMeasureOut(Schema):
 class HubPracticeOut(Schema):
     title: str
     url: str
+    level: str = Field(description="The evidence level, in words")
 
 
 class HubCountryProfileOut(Schema):
@@ -159,7 +161,7 @@ def _profile_out(page: CountryPage) -> HubCountryProfileOut:
             )
             for p in page.pathways
         ],
-        practices=[HubPracticeOut(title=p.title, url=p.url) for p in page.practices],
+        practices=[HubPracticeOut(title=p.title, url=p.url, level=p.level) for p in page.practices],
         guidelines=[
             HubGuidelineOut(slug=g.slug, title=title, audience=g.audience) for g, title in page.guidelines
         ],

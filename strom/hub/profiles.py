@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from strom.accounts.models import User
@@ -28,6 +29,8 @@ from strom.guidelines.models import CountryProfile, Guideline
 from strom.guidelines.selectors import guideline_list, profile_countries, profile_text, title_of
 from strom.network.models import NetworkService
 from strom.pathways.models import Pathway
+from strom.practices.models import EvidenceLevel
+from strom.practices.selectors import LibraryFilters, library
 from strom.stages import country_rules as cr
 from strom.stages.selectors_rules import item_rows
 
@@ -61,6 +64,7 @@ class CountryRow:
     has_profile: bool
     guidelines: int
     events: int
+    practices: int
     pathways: int
     plans: int
 
@@ -71,10 +75,11 @@ def country_rows(reader: Reader) -> list[CountryRow]:
     member = _member(reader)
     guidelines = _counts(guideline_list(reader, published_only=True).exclude(country=""), "country")
     events = _counts(_published_events(reader).exclude(country=""), "country")
+    practices = _counts(library(reader), "country")
     pathways = _counts(Pathway.objects.all(), "municipality__country") if member else {}
     plans = _counts(plan_list(member).exclude(status=PlanStatus.DRAFT), "country") if member else {}
     profiles = profile_countries()
-    codes = set(profiles) | set(guidelines) | set(events) | set(pathways) | set(plans)
+    codes = set(profiles) | set(guidelines) | set(events) | set(practices) | set(pathways) | set(plans)
     names = countries()
     rows = [
         CountryRow(
@@ -83,6 +88,7 @@ def country_rows(reader: Reader) -> list[CountryRow]:
             has_profile=code in profiles,
             guidelines=guidelines.get(code, 0),
             events=events.get(code, 0),
+            practices=practices.get(code, 0),
             pathways=pathways.get(code, 0),
             plans=plans.get(code, 0),
         )
@@ -95,6 +101,27 @@ def country_rows(reader: Reader) -> list[CountryRow]:
 def _counts(qs: Any, field_name: str) -> dict[str, int]:
     rows = qs.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
     return {row[field_name]: row["n"] for row in rows}
+
+
+@dataclass
+class PracticeRow:
+    title: str
+    url: str
+    level: str  # the evidence level, in words
+
+
+def _practices(reader: Reader, code: str) -> list[PracticeRow]:
+    """The country's practices in the library as the reader may read them (the public ones for a
+    visitor without an account, where the instance allows it)."""
+    levels = dict(EvidenceLevel.choices)
+    return [
+        PracticeRow(
+            title=version.title,
+            url=reverse("practices:detail", args=[version.practice_id]),
+            level=str(levels.get(version.level, "")),
+        )
+        for version in library(reader, LibraryFilters(country=code))[:50]
+    ]
 
 
 @dataclass
@@ -121,7 +148,7 @@ class CountryPage:
     guidelines: list[tuple[Guideline, str]]
     events: list[Event]
     measures: list[Measure]
-    practices: list[Any] = field(default_factory=list)
+    practices: list[PracticeRow] = field(default_factory=list)
 
 
 def _rules(code: str) -> tuple[Any, list[dict[str, Any]]]:
@@ -196,4 +223,5 @@ def country_page(reader: Reader, code: str, language: str) -> CountryPage:
         guidelines=[(g, title_of(g, language)) for g in guidelines],
         events=list(_published_events(reader).filter(country=code).order_by("-start_date")[:20]),
         measures=_open_measures(code, member),
+        practices=_practices(reader, code),
     )

@@ -16,6 +16,7 @@ from strom.guidelines.tests.factories import make_guideline
 from strom.network.tests.factories import make_service
 from strom.pathways.models import PathwayStage
 from strom.pathways.services import StepData, pathway_save
+from strom.practices.tests.factories import make_practice
 from tests.personas import Cast
 
 
@@ -41,6 +42,8 @@ def _latvia(cast: Cast) -> None:
         ],
     )
     make_measure(cast, make_plan(cast))
+    make_practice(cast)
+    make_practice(cast, state="submitted", title="A practice still in review")
 
 
 def test_a_member_sees_every_part_of_the_profile(cast: Cast, as_persona: Any) -> None:
@@ -57,6 +60,8 @@ def test_a_member_sees_every_part_of_the_profile(cast: Cast, as_persona: Any) ->
     assert "Draft on housing" not in page
     assert "Local Action against Human Trafficking" in page
     assert "Identification training for social workers" in page
+    assert "Shelter places for men during the reflection period" in page
+    assert "A practice still in review" not in page
     # The pathway's contact person stays on the pathway's own page.
     assert "Jānis Ozols" not in page
 
@@ -80,6 +85,7 @@ def test_a_visitor_without_an_account_sees_published_content_but_no_contacts(cas
         assert "Identifying victims in municipal services" in page
         assert "nrm@hotline.example" not in page
         assert "Identification training for social workers" not in page
+        assert "Shelter places for men" not in page  # a members-only practice
         data = Client().get("/api/v1/hub/countries/LV").json()
         assert data["focal_points"] == []
         assert data["pathways"] == []
@@ -95,7 +101,8 @@ def test_the_list_names_countries_with_something_to_show(cast: Cast, as_persona:
     rows = as_persona("analyst_a").get("/api/v1/hub/countries").json()
     by_code = {row["code"]: row for row in rows}
     assert set(by_code) == {"LT", "LV"}
-    assert (by_code["LV"]["guidelines"], by_code["LV"]["events"], by_code["LV"]["pathways"]) == (1, 1, 1)
+    lv = by_code["LV"]
+    assert (lv["guidelines"], lv["events"], lv["practices"], lv["pathways"], lv["plans"]) == (1, 1, 1, 1, 1)
     assert by_code["LT"]["has_profile"]
     assert by_code["LT"]["guidelines"] == 0
     page = as_persona("analyst_a").get(reverse("hub:countries")).content.decode()
@@ -117,6 +124,7 @@ def test_the_profile_page_reads_a_fixed_number_of_queries(cast: Cast, as_persona
         client.get(url)
     make_guideline(cast, title="Second guideline")
     make_service(cast.orgs["coordinator_lv"], name="TRM desk", trm_focal_point=True)
+    make_practice(cast, title="Second practice")
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert len(second) == len(first)
