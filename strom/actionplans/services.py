@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -675,15 +676,10 @@ def progress_report_add(
     report = ProgressReport.objects.create(measure=locked, date=date, text=text.strip(), status=new_status)
     _record_values(by, locked, report, typed)
     for upload, data, content_type in checked:
-        from django.core.files.base import ContentFile
-
-        evidence = Evidence(
-            report=report,
-            original_name=(upload.name or "evidence")[:255],
-            content_type=content_type,
-            size=len(data),
-        )
-        evidence.file.save(upload.name or "evidence", ContentFile(data), save=False)
+        name = (upload.name or "evidence")[:255]
+        evidence = Evidence(report=report, original_name=name, content_type=content_type, size=len(data))
+        # The storage writes the file under the row's upload_to when the row is inserted.
+        evidence.file = ContentFile(data, name=name)
         evidence.save(force_insert=True)
     audit_record(
         actor=by,
