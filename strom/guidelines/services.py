@@ -180,6 +180,7 @@ def guideline_update(
     locked.stages = sorted(set(stages), key=lambda stage: _STAGE_ORDER[str(stage)])
     locked.save(update_fields=["country", "audience", "themes", "sectors", "stages", "updated_at"])
     locked.steps.set(steps)
+    _touch_languages(locked)
     _audit(by, "update", locked, fields=["country", "audience", "themes", "sectors", "stages", "steps"])
     return locked
 
@@ -194,6 +195,13 @@ def language_add(*, by: Actor, guideline: Guideline, language: str) -> Guideline
     row = GuidelineLanguage.objects.create(guideline=guideline, language=language)
     _audit(by, "language_add", guideline, language=language)
     return row
+
+
+def _touch_languages(guideline: Guideline) -> None:
+    """The search holds one document per language, made from the published version and the scope:
+    saving each row lets it read them again."""
+    for row in GuidelineLanguage.objects.filter(guideline=guideline):
+        row.save(update_fields=["updated_at"])
 
 
 def _locked_draft(by: Actor, version: GuidelineVersion) -> GuidelineVersion:
@@ -394,9 +402,7 @@ def version_publish(*, by: Actor, version: GuidelineVersion, note: str = "") -> 
     guideline = Guideline.objects.select_for_update().get(pk=version.guideline_id)
     guideline.published_version = version
     guideline.save(update_fields=["published_version", "updated_at"])
-    # The search holds one document per language: each is re-read from the new version.
-    for row in GuidelineLanguage.objects.filter(guideline=guideline):
-        row.save(update_fields=["updated_at"])
+    _touch_languages(guideline)
     _audit(by, "publish", guideline, version=version.number)
     version.guideline = guideline
     return version

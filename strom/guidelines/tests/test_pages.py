@@ -130,3 +130,18 @@ def test_the_command_lists_shows_and_exports(cast: Cast) -> None:
     call_command("guidelines", "export", guideline.slug, stdout=out)
     exported = json.loads(out.getvalue())
     assert exported["versions"][0]["sections"][0]["texts"]["lv"]["heading"] == "Pazīmes"
+
+
+def test_the_list_reads_a_fixed_number_of_queries(cast: Cast, as_persona: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_guideline(cast)
+    client = as_persona("caseworker_a")
+    client.get(reverse("guidelines:list"))
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("guidelines:list"))
+    make_guideline(cast, title="A second guideline")
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("guidelines:list"))
+    assert len(second) == len(first)
