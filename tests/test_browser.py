@@ -9,42 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 
-from strom.accounts.models import User
 from strom.casefile.services import event_record, note_add
 from strom.cases.tests.factories import make_case
 from strom.consent.services import consent_record
 from strom.network.tests.factories import make_service
 from strom.support.services import needs_assessment_record
+from tests.browser_support import (
+    BROWSER_TEST_MARKS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    log_in,
+    login_of,
+    record_csp_blocks,
+)
 from tests.personas import PASSWORD, Cast, give_totp_device
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 
 def test_case_worker_logs_in_with_password_and_totp_code_and_sees_the_dashboard(
@@ -89,43 +75,6 @@ def test_case_worker_logs_in_with_password_and_totp_code_and_sees_the_dashboard(
             browser.close()
 
 
-@dataclass(frozen=True)
-class _Login:
-    """What the browser needs to log a persona in, read from the database before the browser starts."""
-
-    email: str
-    key: bytes
-    step: int
-    t0: int
-    digits: int
-    drift: int
-
-
-def _login_of(user: User) -> _Login:
-    device = give_totp_device(user)
-    return _Login(user.email, device.bin_key, device.step, device.t0, device.digits, device.drift)
-
-
-def _log_in(page: Page, base_url: str, login: _Login) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("E-mail address").fill(login.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    code = str(totp(login.key, login.step, login.t0, login.digits, login.drift)).zfill(login.digits)
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-
-
-def _record_csp_blocks(page: Page, blocked: list[str]) -> None:
-    page.on(
-        "console",
-        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-
-
 # Synthetic person and case details; each hidden one would be visible on the receiver's page if it leaked.
 GIVEN_NAME = "Austra"
 FAMILY_NAME = "Ozola-Browser"
@@ -160,15 +109,15 @@ def test_case_worker_refers_a_case_and_the_shelter_sees_only_the_scope_then_comp
     make_service(cast.org_c, name=f"{shelter} family rooms", countries=["LV"], free_places=0)
     case_ref = case.ref
     case_url = live_server.url + reverse("cases:detail", kwargs={"ref": case_ref})
-    sender_login, receiver_login = _login_of(worker), _login_of(cast.users["recipient"])
+    sender_login, receiver_login = login_of(worker), login_of(cast.users["recipient"])
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             blocked: list[str] = []
             sender = browser.new_context(locale="en-GB").new_page()
-            _record_csp_blocks(sender, blocked)
-            _log_in(sender, live_server.url, sender_login)
+            record_csp_blocks(sender, blocked)
+            log_in(sender, live_server.url, sender_login)
 
             # The case page leads to the network, filtered for the case; "Has free places" narrows it.
             sender.goto(case_url)
@@ -198,8 +147,8 @@ def test_case_worker_refers_a_case_and_the_shelter_sees_only_the_scope_then_comp
 
             # The shelter's case worker finds it among the referrals received and accepts it.
             receiver = browser.new_context(locale="en-GB").new_page()
-            _record_csp_blocks(receiver, blocked)
-            _log_in(receiver, live_server.url, receiver_login)
+            record_csp_blocks(receiver, blocked)
+            log_in(receiver, live_server.url, receiver_login)
             receiver.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals").click()
             receiver.get_by_role("link", name="Received").click()
             receiver.get_by_role("link", name=short_ref).click()
