@@ -333,7 +333,7 @@ def note_edit(
     """Only the author edits a note. Every edit is audited; notes are never deleted."""
     case = note.case
     if not access.can_edit_note(by, note):
-        raise ValidationError(_("Only the author can edit a note."))
+        raise NotAllowed(_("Only the author can edit a note."))
     submitted: dict[str, Any] = {"body": _validate_body(body)}
     if restricted is not None:
         submitted["restricted"] = restricted

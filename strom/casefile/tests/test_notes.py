@@ -74,8 +74,9 @@ def test_only_the_author_edits_and_every_edit_is_audited(cast: Cast) -> None:
     case = make_case(cast)
     note = services.note_add(by=cast.users["caseworker_a"], case=case, body="first")
     note.case = case
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed, match="Only the author"):
         services.note_edit(by=cast.users["supervisor_a"], note=note, version=1, body="hijack")
+    assert CaseNote.objects.get(pk=note.pk).body == "first"
     edited = services.note_edit(by=cast.users["caseworker_a"], note=note, version=1, body="second")
     assert edited.body == "second"
     assert edited.edited_at is not None
