@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Exists, Q, Window
 
 from strom.practices.access import may_see_working_copy, working_copies
 from strom.practices.models import (
@@ -15,7 +15,6 @@ from strom.practices.models import (
     PracticeState,
     PracticeVersion,
     PracticeVersionQuerySet,
-    Stage,
 )
 from strom.practices.snapshot import present, snapshot
 
@@ -95,23 +94,27 @@ def record_for(user: Any, practice: Practice) -> Record:
     return Record(data=present(version.data), working_copy=False, version=version)
 
 
-def stage_practices(user: Any, stage: str) -> tuple[int, list[PracticeVersion]]:
-    """How many published practices concern `stage`, and the first few: one query."""
+def stage_practices(user: Any, stage: str, *, case: Case | None = None) -> tuple[int, list[PracticeVersion]]:
+    """How many published practices concern `stage`, and the first few, in one query. With `case`,
+    none unless the user may see that case."""
+    versions = library(user, LibraryFilters(stage=stage))
+    if case is not None:
+        from strom.cases.models import Case
+
+        versions = versions.filter(Exists(Case.objects.visible_to(user).filter(pk=case.pk)))
     rows = list(
-        library(user, LibraryFilters(stage=stage))
-        .annotate(total=Window(Count("pk")))
-        .only("pk", "practice_id", "title", "level")[:TOP]
+        versions.annotate(total=Window(Count("pk"))).only("pk", "practice_id", "title", "level")[:TOP]
     )
     return (getattr(rows[0], "total", 0) if rows else 0), rows
 
 
 def practices_section_context(user: Any, case: Case) -> dict[str, Any]:
-    """The case page's link to the practices of the case's stage. It shows the stage (already on the
-    page) and published practices, nothing of the case, and records no read."""
-    count, top = stage_practices(user, case.stage)
+    """The case page's link to the practices of the case's stage: published practices only, found
+    through the case's stage in the same query that asks whether the user may see the case, so a
+    viewer who may not gets nothing; it records no read."""
+    count, top = stage_practices(user, case.stage, case=case)
     return {
-        "practices_stage": case.stage,
-        "practices_stage_label": dict(Stage.choices).get(case.stage, case.stage),
+        "practices_stage": case.stage if count else "",
         "practices_count": count,
         "practices_top": top,
     }

@@ -121,7 +121,9 @@ def test_bad_input_is_refused_and_nothing_is_saved(cast: Cast, overrides: dict[s
 def test_the_municipality_must_be_in_the_practices_country(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="municipality must be in"):
         practice_create(
-            by=cast.supervisor_a, organisation=cast.org_a, data=practice_data(country="LV", municipality=cast.vilnius)
+            by=cast.supervisor_a,
+            organisation=cast.org_a,
+            data=practice_data(country="LV", municipality=cast.vilnius),
         )
 
 
@@ -177,7 +179,9 @@ def test_the_whole_workflow_publishes_a_numbered_version(cast: Cast) -> None:
 
 def test_a_reviewer_may_not_review_their_own_organisations_practice(cast: Cast) -> None:
     # coordinator_a edits and reviews: a practice of their own office goes to another reviewer.
-    own = practice_create(by=cast.coordinator_a, organisation=cast.orgs["coordinator_lv"], data=practice_data())
+    own = practice_create(
+        by=cast.coordinator_a, organisation=cast.orgs["coordinator_lv"], data=practice_data()
+    )
     own = practice_submit(by=cast.coordinator_a, practice=own)
     with pytest.raises(NotAllowed):
         practice_start_review(by=cast.coordinator_a, practice=own)
@@ -210,7 +214,9 @@ def test_publishing_needs_a_complete_rating(cast: Cast) -> None:
     practice = make_practice(cast, state="in_review")
     with pytest.raises(ValidationError, match="Rate all four criteria"):
         practice_publish(by=cast.coordinator_a, practice=practice)
-    rating_save(by=cast.coordinator_a, practice=practice, data=RatingData(relevance=3, relevance_note="Needed."))
+    rating_save(
+        by=cast.coordinator_a, practice=practice, data=RatingData(relevance=3, relevance_note="Needed.")
+    )
     with pytest.raises(ValidationError, match="Rate all four criteria"):
         practice_publish(by=cast.coordinator_a, practice=practice)
     practice.refresh_from_db()
@@ -243,7 +249,9 @@ def test_returning_needs_a_comment_and_the_editors_resubmit(cast: Cast) -> None:
     practice = practice_return(by=cast.coordinator_a, practice=practice, comment="Add the costs.")
     assert practice.state == PracticeState.RETURNED
     assert ReviewComment.objects.get(practice=practice).kind == ReviewComment.Kind.RETURNED
-    practice_update(by=cast.supervisor_a, practice=practice, data=practice_data(cost_note="EUR 40 000 a year"))
+    practice_update(
+        by=cast.supervisor_a, practice=practice, data=practice_data(cost_note="EUR 40 000 a year")
+    )
     practice = practice_submit(by=cast.supervisor_a, practice=practice)
     assert practice.state == PracticeState.SUBMITTED
 
@@ -282,7 +290,9 @@ def test_a_revision_keeps_the_published_version_in_the_library_until_the_next(ca
     practice = make_practice(cast, state="published", title="Places for men")
     member = cast.caseworker_b
     practice = practice_revise(by=cast.supervisor_a, practice=practice)
-    practice_update(by=cast.supervisor_a, practice=practice, data=practice_data(title="Places for men and boys"))
+    practice_update(
+        by=cast.supervisor_a, practice=practice, data=practice_data(title="Places for men and boys")
+    )
     assert [v.title for v in library(member)] == ["Places for men"]
     advance(cast, practice, "published")
     versions = list(PracticeVersion.objects.filter(practice=practice).order_by("number"))
