@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from strom.hub import views_search
+
+urlpatterns: list[URLPattern] = [path("", views_search.hub_home, name="home")]

@@ -18,3 +18,8 @@ NO_PERSONAL_DATA.update(
     }
 )
 # --- end of country profiles ----------------------------------------------------------------------
+
+# --- Search ---------------------------------------------------------------------------------------
+_SEARCH = "the search index: titles, summaries and facets of published hub records, no person's data"
+NO_PERSONAL_DATA.update({"hub:home": _SEARCH, "api:hub_search": _SEARCH})
+# --- end of search --------------------------------------------------------------------------------

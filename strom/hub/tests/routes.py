@@ -17,3 +17,13 @@ ROUTES += [
     Route("api:hub_country", kwargs=lambda c: {"code": "LV"}, expect=expect(_COUNTRY_READERS, anonymous=401)),
 ]
 # --- end of country profiles ----------------------------------------------------------------------
+
+# --- Search (strom/hub/views_search.py, api_search.py) ---------------------------------------------
+# Every member searches every entry (hub.view); the outsider is refused and a visitor without an
+# account is sent to log in while the hub is not public (test_search.py opens it).
+_SEARCHERS = [p for p in PERSONAS if p not in {"outsider", "anonymous"}]
+ROUTES += [
+    Route("hub:home", expect=expect(_SEARCHERS)),
+    Route("api:hub_search", expect=expect(_SEARCHERS, anonymous=401)),
+]
+# --- end of search ---------------------------------------------------------------------------------

@@ -1,0 +1,291 @@
+"""The hub's one search box: full-text search over the index of every search source, with filters.
+
+A query is parsed as web search syntax ("quoted phrases", `or`, `-word`) once with every text search
+configuration an entry may have been indexed with, and the parses are OR-ed: an English entry is
+found by its stems, a Latvian entry (indexed with `simple`) by its words as written. Query and index
+are both unaccented, so a word typed without diacritics finds it. Where the server has pg_trgm, titles
+similar to the query word by word (typos, other endings) are found too, and the similarity adds to the
+rank. Snippets (`ts_headline`, the costly part) are made only for the page shown.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchQueryField
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Lower
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from strom.hub.index import search_configs
+from strom.hub.models import SearchEntry
+
+PER_PAGE = 20
+MAX_PAGE = 500
+MAX_QUERY = 200
+# Counting and ranking stop here: "more than 1,000 results" is as useful as the exact number, and the
+# most recent 1,000 matches of a word found in most records are ranked rather than all of them.
+COUNT_LIMIT = CANDIDATES = 1000
+FUZZY_LIMIT = 50
+# Highlighted words are marked with control characters first, so the text can be escaped around them.
+_START, _STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = f"MaxFragments=2, MaxWords=24, MinWords=12, StartSel={_START}, StopSel={_STOP}"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kinds: tuple[str, ...] = ()
+    country: str = ""
+    theme: str = ""
+    form: str = ""
+    stage: str = ""
+    sector: str = ""
+    type: str = ""
+    year: int | None = None
+
+    def any(self) -> bool:
+        return bool(self.kinds or self.country or self.theme or self.form or self.stage or self.sector)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    key: str
+    title: str
+    url: str
+    snippet: SafeString
+    language: str
+    country: str
+    year: int | None
+    type: str
+    themes: list[str]
+    public: bool
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    page: int
+    total: int  # at most COUNT_LIMIT + 1
+    kind_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_is_lower_bound(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, COUNT_LIMIT) / PER_PAGE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@functools.cache
+def has_trigrams() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def parsed_query(query: str) -> str:
+    """The query parsed with every configuration, the distinct parses OR-ed, as tsquery text ("" when
+    only stop words are left). Most configurations parse most words alike; asking once keeps the query
+    the index is searched with short, which the rank of every match pays for."""
+    configs = search_configs()
+    with connection.cursor() as cursor:
+        # The names come from pg_ts_config and go in as a parameter, cast by the server.
+        cursor.execute(
+            "SELECT DISTINCT websearch_to_tsquery(c::regconfig, hub_unaccent(%s))::text"
+            " FROM unnest(%s::text[]) AS c",
+            [query, configs],
+        )
+        parses = sorted(row[0] for row in cursor.fetchall() if row[0])
+    return " | ".join(f"({p})" for p in parses)
+
+
+def _filtered(filters: SearchFilters, *, public_only: bool) -> QuerySet[SearchEntry]:
+    qs = SearchEntry.objects.all()
+    if public_only:
+        qs = qs.filter(public=True)
+    if filters.kinds:
+        qs = qs.filter(kind__in=filters.kinds)
+    if filters.country:
+        qs = qs.filter(country=filters.country)
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    for name in ("theme", "form", "stage", "sector"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{f"{name}s__contains": [value]})
+    return qs
+
+
+def _tsquery(tsquery: str) -> Cast:
+    return Cast(Value(tsquery), SearchQueryField())
+
+
+def _unaccented(expression: Any) -> Func:
+    # The same expression as the trigram index (migration 0003), so the index serves the comparison.
+    return Func(Lower(expression), function="hub_unaccent", output_field=TextField())
+
+
+def _word_similarity(query: str) -> Func:
+    return Func(
+        _unaccented(Value(query)),
+        _unaccented(F("title")),
+        function="word_similarity",
+        output_field=FloatField(),
+    )
+
+
+def _candidates(qs: QuerySet[SearchEntry], tsquery: str, query: str) -> list[tuple[int, str, float]]:
+    """(id, kind, rank) of the most recently indexed matches, at most CANDIDATES + 1.
+
+    Ranking every match of a word found in half the index would read half the table for each request;
+    the most recent CANDIDATES matches are read in the primary key's order instead (the order rows were
+    written in, so mostly sequential) and ranked. A query with fewer matches is ranked in full.
+    """
+    matches = Func(
+        F("vector"),
+        _tsquery(tsquery),
+        arg_joiner=" @@ ",
+        template="%(expressions)s",
+        output_field=BooleanField(),
+    )
+    rank: Any = Func(F("vector"), _tsquery(tsquery), function="ts_rank_cd", output_field=FloatField())
+    if has_trigrams():
+        rank = rank + _word_similarity(query)
+    ranked = qs.filter(matches).annotate(rank=rank)
+    return list(ranked.order_by("-id").values_list("id", "kind", "rank")[: CANDIDATES + 1])
+
+
+def _similar(qs: QuerySet[SearchEntry], query: str, exclude: set[int]) -> list[tuple[int, str, float]]:
+    """Titles like the query word by word (typos, other endings, languages without a stemmer), for a
+    query the full-text search finds little for; ranked below every full-text match."""
+    if not has_trigrams():
+        return []
+    # pg_trgm's `<%`: the query is like some part of the title (pg_trgm.word_similarity_threshold, 0.6).
+    similar = Func(
+        _unaccented(Value(query)),
+        _unaccented(F("title")),
+        arg_joiner=" <%% ",
+        template="%(expressions)s",
+        output_field=BooleanField(),
+    )
+    rows = (
+        qs.filter(similar)
+        .exclude(pk__in=exclude)
+        .annotate(rank=_word_similarity(query))
+        # The most recent similar titles, not the most similar of all: a typo of a common word is
+        # like thousands of titles, and sorting them all would cost what the candidates above avoid.
+        .order_by("-id")
+        .values_list("id", "kind", "rank")[:FUZZY_LIMIT]
+    )
+    return [(pk, kind, rank - 1.0) for pk, kind, rank in rows]
+
+
+def _snippets(ids: list[int], tsquery: str) -> dict[int, SafeString]:
+    """Highlighted fragments of the page's bodies (or their start, where no word of the query is in it)."""
+    if not ids:
+        return {}
+    if not tsquery:
+        rows = SearchEntry.objects.filter(pk__in=ids).values_list("pk", "body")
+        return {pk: escape(_shorten(body)) for pk, body in rows}
+    headline = Func(
+        F("config"),
+        F("body"),
+        _tsquery(tsquery),
+        Value(HEADLINE_OPTIONS),
+        function="ts_headline",
+        output_field=TextField(),
+    )
+    rows = SearchEntry.objects.filter(pk__in=ids).annotate(headline=headline).values_list("pk", "headline")
+    return {pk: _marked(str(text)) for pk, text in rows}
+
+
+def _shorten(text: str, words: int = 30) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _marked(text: str) -> SafeString:
+    # Escaped first, then the markers become <mark>: nothing of the record's text is taken as HTML.
+    html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped on the line above
+
+
+_FIELDS = ("pk", "kind", "key", "title", "url", "language", "country", "year", "type", "themes", "public")
+
+
+def search(
+    *, query: str, filters: SearchFilters, public_only: bool, page: int = 1, per_page: int = PER_PAGE
+) -> SearchResults:
+    """One page of results, best first (newest first without a query), with counts per kind."""
+    query = " ".join(query.split())[:MAX_QUERY]
+    page = max(1, min(page, MAX_PAGE))
+    qs = _filtered(filters, public_only=public_only)
+    start = (page - 1) * per_page
+    if not query:
+        ordered = qs.order_by(F("year").desc(nulls_last=True), "-id")
+        rows = list(ordered.values(*_FIELDS)[start : start + per_page])
+        counts = _kind_counts(qs)
+        tsquery = ""
+    else:
+        tsquery = parsed_query(query)
+        found = _candidates(qs, tsquery, query) if tsquery else []
+        if len(found) < per_page:
+            found += _similar(qs, query, {pk for pk, _k, _r in found})
+        counts = {}
+        for _pk, kind, _rank in found:
+            counts[kind] = counts.get(kind, 0) + 1
+        found.sort(key=lambda item: (-item[2], -item[0]))
+        page_ids = [pk for pk, _kind, _rank in found[start : start + per_page]]
+        by_id = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=page_ids).values(*_FIELDS)}
+        rows = [by_id[pk] for pk in page_ids if pk in by_id]
+    snippets = _snippets([row["pk"] for row in rows], tsquery)
+    hits = [SearchHit(snippet=snippets.get(row.pop("pk"), mark_safe("")), **row) for row in rows]
+    return SearchResults(query=query, hits=hits, page=page, total=sum(counts.values()), kind_counts=counts)
+
+
+def _kind_counts(qs: QuerySet[SearchEntry]) -> dict[str, int]:
+    """Records per kind without a query, each counted up to COUNT_LIMIT + 1."""
+    counts: dict[str, int] = {}
+    for kind in _kinds():
+        counts[kind] = qs.filter(kind=kind)[: COUNT_LIMIT + 1].count()
+    return {kind: n for kind, n in counts.items() if n}
+
+
+def _kinds() -> list[str]:
+    """The kinds in the index, read from the (kind, key) index one kind at a time (a loose index scan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE k AS (SELECT min(kind) AS kind FROM hub_searchentry"
+            " UNION ALL SELECT (SELECT min(kind) FROM hub_searchentry WHERE kind > k.kind) FROM k"
+            " WHERE k.kind IS NOT NULL) SELECT kind FROM k WHERE kind IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def public_only_for(user: Any) -> bool:
+    """Whether `user` sees only the entries marked public: members (hub.view) see every entry; anyone
+    else only the public ones, and only where the instance opens its hub (STROM_HUB_PUBLIC)."""
+    from django.conf import settings
+
+    from strom.core.errors import NotAllowed
+    from strom.core.roles import Perm
+
+    if user.is_authenticated and user.has_any(Perm.HUB_VIEW):
+        return False
+    if settings.STROM_HUB_PUBLIC:
+        return True
+    raise NotAllowed

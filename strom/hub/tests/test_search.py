@@ -1,0 +1,189 @@
+"""The hub search: languages, fuzzy matching, filters, who sees what, and the index kept in step.
+
+The records come from a search source registered for the test over directory organisations, so the
+search is tested without any of the apps whose records it finds in real use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from strom.core import search as registry
+from strom.core.roles import OrgType
+from strom.core.search import SearchDocument, SearchSource
+from strom.directory.models import Organisation
+from strom.hub.index import reindex
+from strom.hub.models import SearchEntry
+from strom.hub.search import SearchFilters, search
+from tests.personas import Cast
+
+KIND = "test_record"
+DOCUMENTS: dict[int, SearchDocument | None] = {}
+
+
+@pytest.fixture
+def source() -> Iterator[SearchSource]:
+    test_source = SearchSource(
+        kind=KIND, label="Test record", model=Organisation, document=lambda row: DOCUMENTS.get(row.pk)
+    )
+    registry.register_search_source(test_source)
+    yield test_source
+    registry._SEARCH_SOURCES.pop(KIND, None)
+    DOCUMENTS.clear()
+
+
+def record(title: str, *, body: str = "", language: str = "en", **facets: Any) -> Organisation:
+    """A row of the test source, indexed by its save like any source's row."""
+    org = Organisation(name=title[:200], org_type=OrgType.NGO, country="LV")
+    org.save()
+    DOCUMENTS[org.pk] = SearchDocument(
+        title=title, body=body, language=language, url=f"/records/{org.pk}/", **facets
+    )
+    org.save()
+    return org
+
+
+def titles(query: str = "", public_only: bool = False, **filters: Any) -> list[str]:
+    results = search(query=query, filters=SearchFilters(**filters), public_only=public_only)
+    return [hit.title for hit in results.hits if hit.kind == KIND]
+
+
+def test_an_english_record_is_found_by_another_form_of_its_words(source: SearchSource, cast: Cast) -> None:
+    record("Training municipal social workers", body="Workers identified victims of trafficking.")
+    record("Unrelated", body="Nothing here.")
+    assert titles("train worker identifying") == ["Training municipal social workers"]
+
+
+def test_a_latvian_record_is_found_without_diacritics_and_with_a_typo(
+    source: SearchSource, cast: Cast
+) -> None:
+    record("Cilvēktirdzniecības novēršana pašvaldībās", body="Sociālie darbinieki", language="lv")
+    record("Darba inspekcija", language="lv")
+    assert titles("cilvektirdzniecibas") == ["Cilvēktirdzniecības novēršana pašvaldībās"]
+    assert titles("socialie darbinieki") == ["Cilvēktirdzniecības novēršana pašvaldībās"]
+    # A letter missing: no word matches, the trigram similarity of the title finds it.
+    assert titles("cilvektirdzniecbas") == ["Cilvēktirdzniecības novēršana pašvaldībās"]
+
+
+def test_a_russian_record_is_found_by_its_stem_and_the_snippet_marks_the_word(
+    source: SearchSource, cast: Cast
+) -> None:
+    record("Помощь жертвам", body="Приют для жертв торговли людьми <b>в Риге</b>.", language="ru")
+    results = search(query="торговля", filters=SearchFilters(kinds=(KIND,)), public_only=False)
+    assert [hit.title for hit in results.hits] == ["Помощь жертвам"]
+    snippet = str(results.hits[0].snippet)
+    assert "<mark>торговли</mark>" in snippet
+    assert "<b>" not in snippet  # the record's markup never reaches the page as HTML
+
+
+def test_filters_narrow_the_results(source: SearchSource, cast: Cast) -> None:
+    record("Shelter in Riga", country="LV", year=2015, themes=("assistance",), forms=("ForcedLabour",))
+    record(
+        "Shelter in Vilnius",
+        country="LT",
+        year=2019,
+        stages=("assistance",),
+        sectors=("ngo",),
+        type="service",
+    )
+    assert sorted(titles("shelter")) == ["Shelter in Riga", "Shelter in Vilnius"]
+    assert titles("shelter", country="LT") == ["Shelter in Vilnius"]
+    assert titles("shelter", year=2015) == ["Shelter in Riga"]
+    assert titles("shelter", theme="assistance") == ["Shelter in Riga"]
+    assert titles("shelter", form="ForcedLabour") == ["Shelter in Riga"]
+    assert titles("shelter", stage="assistance") == ["Shelter in Vilnius"]
+    assert titles("shelter", sector="ngo") == ["Shelter in Vilnius"]
+    assert titles("shelter", type="service") == ["Shelter in Vilnius"]
+    assert titles(country="LT") == ["Shelter in Vilnius"]  # filters without a query
+    assert titles("shelter", kinds=("practice",)) == []
+
+
+def test_the_index_follows_saves_and_deletes(source: SearchSource, cast: Cast) -> None:
+    org = record("Guardian for children")
+    assert titles("guardian") == ["Guardian for children"]
+    DOCUMENTS[org.pk] = SearchDocument(title="Guardianship reform", body="", language="en", url="/r/")
+    org.save()
+    assert titles("guardianship") == ["Guardianship reform"]
+    DOCUMENTS[org.pk] = None  # withdrawn: the source no longer offers it
+    org.save()
+    assert titles("guardianship") == []
+    DOCUMENTS[org.pk] = SearchDocument(title="Guardianship reform", body="", language="en", url="/r/")
+    org.save()
+    org.delete()
+    assert not SearchEntry.objects.filter(kind=KIND).exists()
+
+
+def test_a_dependent_is_indexed_again_with_the_row_it_depends_on(cast: Cast) -> None:
+    parent, child = cast.org_a, cast.org_b
+    test_source = SearchSource(
+        kind=KIND,
+        label="Test record",
+        model=Organisation,
+        document=lambda row: SearchDocument(title=row.name, body="", language="en", url="/r/"),
+        dependents=lambda row: [child] if row.pk == parent.pk else [],
+    )
+    registry.register_search_source(test_source)
+    try:
+        parent.save()
+        assert set(SearchEntry.objects.filter(kind=KIND).values_list("key", flat=True)) == {
+            str(parent.pk),
+            str(child.pk),
+        }
+    finally:
+        registry._SEARCH_SOURCES.pop(KIND, None)
+
+
+def test_reindex_rebuilds_one_kind_from_its_source(source: SearchSource, cast: Cast) -> None:
+    org = record("Referral mechanism")
+    SearchEntry.objects.filter(kind=KIND).update(title="stale")
+    DOCUMENTS[org.pk] = SearchDocument(title="National referral mechanism", body="", language="en", url="/r/")
+    counts = reindex(KIND)
+    assert counts == {KIND: 1}
+    assert titles("referral") == ["National referral mechanism"]
+
+
+def test_members_see_every_entry_others_only_public_ones_where_the_hub_is_open(
+    source: SearchSource, cast: Cast, as_persona: Any
+) -> None:
+    record("Members only practice", public=False)
+    record("Public practice", public=True)
+    url = reverse("hub:home") + "?q=practice"
+    page = as_persona("caseworker_a").get(url).content.decode()
+    assert "Members only practice" in page
+    assert "Public practice" in page
+    assert as_persona("outsider").get(url).status_code == 404
+    assert as_persona("anonymous").get(url).status_code == 302
+    with override_settings(STROM_HUB_PUBLIC=True):
+        for persona in ("anonymous", "outsider"):
+            page = as_persona(persona).get(url).content.decode()
+            assert "Public practice" in page
+            assert "Members only practice" not in page
+
+
+def test_the_page_answers_htmx_with_the_results_only(
+    source: SearchSource, cast: Cast, as_persona: Any
+) -> None:
+    record("Labour inspection checklist", body="Seasonal agriculture")
+    response = as_persona("caseworker_b").get(
+        reverse("hub:home"), {"q": "inspection"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert "Labour inspection checklist" in body
+    assert "<html" not in body
+
+
+def test_the_api_answers_with_the_same_results(source: SearchSource, cast: Cast, as_persona: Any) -> None:
+    record("Hotline for victims", body="Outreach", language="en", country="EE", year=2021)
+    response = as_persona("analyst_a").get("/api/v1/hub/search", {"q": "hotlines", "country": "ee"})
+    assert response.status_code == 200
+    data = response.json()
+    assert [(r["title"], r["country"], r["year"]) for r in data["results"]] == [
+        ("Hotline for victims", "EE", 2021)
+    ]
+    assert data["kinds"] == {KIND: 1}
+    assert as_persona("outsider").get("/api/v1/hub/search").status_code == 404
