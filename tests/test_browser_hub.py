@@ -15,7 +15,9 @@ tests/browser_support.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +28,10 @@ from django.utils import timezone
 
 from strom.actionplans.models import AddresseeKind
 from strom.actionplans.services import session_conclusions_record
+from strom.cases.tests.factories import make_case
 from strom.events.exchange import export_event
 from strom.events.models import Event, SessionKind
+from strom.stages.services import decision_record
 from strom.stats.tests.helpers import full_case
 from tests.browser_support import BROWSER_TEST_MARKS, chromium, log_in, login_of, new_page
 from tests.personas import Cast
@@ -97,16 +101,40 @@ def recommendations(cast: Cast, riga_2015: Event) -> None:
     )
 
 
+@dataclass(frozen=True)
+class PresumedVictims:
+    """Riga's presumed victims as the indicator counts them: `now` in the years it counts (last year and
+    this one), `then` in an earlier year, the indicator's baseline year."""
+
+    now: int
+    then: int
+    baseline_year: int
+    threshold: int
+
+
 @pytest.fixture
-def presumed_victims(cast: Cast, settings: Any) -> int:
-    """Riga cases with a positive reasonable-grounds decision, as many as the disclosure threshold: the
-    smallest count the statistics publish. Exact tables (no cell-key noise) and a threshold of three,
-    as an instance may be configured, so the published value is known."""
+def presumed_victims(cast: Cast, settings: Any) -> PresumedVictims:
+    """Riga cases with a positive reasonable-grounds decision: as many opened in the last months as the
+    disclosure threshold (the smallest count the statistics publish), and one fewer opened two years
+    before (a count they withhold). Exact tables (no cell-key noise) and a threshold of three, as an
+    instance may be configured, so what is published and what is withheld is known."""
+    threshold = 3
     settings.STROM_STATS_NOISE_MAX = 0
-    settings.STROM_STATS_THRESHOLD = 3
+    settings.STROM_STATS_THRESHOLD = threshold
     for days in (5, 12, 30):
         full_case(cast, rg_after_days=days)
-    return 3
+    opened = timezone.now() - dt.timedelta(days=800)
+    for days in (7, 21):
+        case = make_case(cast, opened_at=opened)
+        decision_record(
+            by=cast.users["supervisor_a"],
+            case=case,
+            kind="reasonable_grounds",
+            outcome="positive",
+            decided_at=timezone.localdate(opened) + dt.timedelta(days=days),
+            version=case.version,
+        )
+    return PresumedVictims(now=3, then=2, baseline_year=timezone.localdate(opened).year, threshold=threshold)
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -328,13 +356,14 @@ def _new_measure(page: Page) -> None:
         expect(page.get_by_role("link", name=text)).to_be_visible()
 
 
-def _computed_indicator(page: Page) -> None:
+def _computed_indicator(page: Page, *, baseline_year: int) -> None:
     from playwright.sync_api import expect
 
     page.get_by_role("link", name="New indicator").click()
     expect(_heading(page)).to_have_text("New indicator")
     page.get_by_label("Computed from STROM's cases").check()
     page.get_by_label("Figure STROM counts").select_option(label=FIGURE)
+    page.get_by_label("Baseline year").fill(str(baseline_year))
     page.get_by_label("Target").fill("10")
     page.get_by_label("Counted from (year)").fill(str(THIS_YEAR - 1))
     page.get_by_label("Counted until (year)").fill(str(THIS_YEAR))
@@ -343,31 +372,36 @@ def _computed_indicator(page: Page) -> None:
     expect(_heading(page)).to_have_text(MEASURE)
 
 
-def _current_value(page: Page) -> Any:
-    """The "Current" cell of the computed indicator's row (Indicator, Source, Baseline, Current, Target)."""
-    row = page.get_by_role("row").filter(has_text=FIGURE)
-    return row.get_by_role("cell").nth(3)
+def _expect_values(page: Page, *, baseline: str, current: str) -> None:
+    """The computed indicator's row: Indicator, Source, Baseline, Current, Target."""
+    from playwright.sync_api import expect
+
+    cells = page.get_by_role("row").filter(has_text=FIGURE).get_by_role("cell")
+    expect(cells.nth(1)).to_contain_text("Computed from STROM's cases")
+    expect(cells.nth(2)).to_have_text(baseline)
+    expect(cells.nth(3)).to_have_text(current)
+    expect(cells.nth(4)).to_have_text("10")
 
 
 def test_rigas_action_plan_answers_the_recommendations_with_a_measure_and_a_computed_indicator(
-    live_server: Any, cast: Cast, recommendations: None, presumed_victims: int
+    live_server: Any, cast: Cast, recommendations: None, presumed_victims: PresumedVictims
 ) -> None:
     from playwright.sync_api import expect
 
     login = login_of(cast.users["supervisor_a"])
     owner, riga = cast.org_a.name, str(cast.riga)
+    # Counted from Riga's cases through the statistics' disclosure control: this year's count is as
+    # large as the threshold and is shown; the baseline year's is smaller and is withheld.
+    assert presumed_victims.then < presumed_victims.threshold <= presumed_victims.now
+    shown = {"baseline": "withheld", "current": str(presumed_victims.now)}
     blocked: list[str] = []
     with chromium() as browser:
         page = new_page(browser, blocked)
         log_in(page, live_server.url, login)
         _new_plan(page, live_server.url, owner=owner, riga=riga)
         _new_measure(page)
-        _computed_indicator(page)
-
-        # Counted from Riga's cases through the statistics' disclosure control: as many presumed
-        # victims as the threshold, so the count is published (one fewer would read "withheld").
-        expect(_current_value(page)).to_have_text(str(presumed_victims))
-        expect(page.get_by_role("row").filter(has_text=FIGURE)).to_contain_text("Computed from STROM's cases")
+        _computed_indicator(page, baseline_year=presumed_victims.baseline_year)
+        _expect_values(page, **shown)
 
         page.get_by_role("link", name=PLAN).click()
         expect(_heading(page)).to_have_text(PLAN)
@@ -376,7 +410,7 @@ def test_rigas_action_plan_answers_the_recommendations_with_a_measure_and_a_comp
             "link", name="Dashboard", exact=True
         ).click()
         expect(page.get_by_role("heading", name="Indicators")).to_be_visible()
-        expect(_current_value(page)).to_have_text(str(presumed_victims))
+        _expect_values(page, **shown)
 
         # Each recommendation shows the measure that answers it, in Riga's plan.
         page.goto(live_server.url + reverse("actionplans:recommendations"))
