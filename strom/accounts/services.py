@@ -161,7 +161,7 @@ def two_factor_check(*, user: User, token: str) -> tuple[OtpResult, Device | Non
             *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
         ]
         # Each kind of code only goes to the device that issues it, so a wrong code is counted once.
-        kind: type[Device] = TOTPDevice if token.isdigit() else StaticDevice
+        kind: type[Device] = TOTPDevice if token.isascii() and token.isdigit() else StaticDevice
         devices = [d for d in devices if isinstance(d, kind)]
         if any(not d.verify_is_allowed()[0] for d in devices):
             audit_record(actor=user, action="two_factor.throttled", object_type="user", object_ref=user.pk)

@@ -11,14 +11,14 @@ from strom.auditlog.forms import AuditFilterForm
 from strom.auditlog.selectors import AuditPage, audit_entries_for, audit_page
 from strom.auditlog.services import record_browse
 from strom.core.htmx import render_htmx
+from strom.core.numbers import whole_number
 from strom.directory.models import Organisation
 
 PAGING = ("before", "after")
 
 
 def _position(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.GET.get(name, ""))
 
 
 @login_required

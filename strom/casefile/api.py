@@ -40,7 +40,7 @@ from strom.core.downloads import document_response
 
 router = Router(tags=["casefile"])
 
-PARTIAL_DATE = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"  # [0-9]: \d takes other scripts' digits
 DATE_DOC = "YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known"
 
 

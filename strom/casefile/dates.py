@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from strom.casefile.choices import DatePrecision
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# [0-9], not \d: \d also matches full-width and other scripts' digits.
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
 
 
 def parse_partial_date(text: str) -> tuple[dt.date, str] | None:

@@ -387,12 +387,3 @@ def read_csv(data: bytes, *, limits: Limits | None = None) -> CsvRows:
     """The header and records of a CSV file, or FileRejected (see CsvRows)."""
     limits = limits or Limits()
     return CsvRows(decode_text(data, limits=limits), limits)
-
-
-_DIGITS = re.compile(r"[0-9]{1,18}")
-
-
-def whole_number(text: str) -> int | None:
-    """The number `text` writes in ASCII digits, or None. (int() and str.isdigit() also take the
-    full-width digits and other scripts' digits, and isdigit() even "²", which int() then refuses.)"""
-    return int(text) if _DIGITS.fullmatch(text) else None

@@ -210,7 +210,9 @@ def reload_key_ring() -> KeyRing:
 
 
 def next_key_id(ring: KeyRing) -> str:
-    numbers = [int(kid[1:]) for kid in ring.keys if kid[:1] == "k" and kid[1:].isdigit()]
+    numbers = [
+        int(kid[1:]) for kid in ring.keys if kid[:1] == "k" and kid[1:].isascii() and kid[1:].isdigit()
+    ]
     return f"k{max(numbers, default=0) + 1}"
 
 

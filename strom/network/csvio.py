@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from strom.audit.actors import NETWORK_IMPORT
-from strom.core.spreadsheets import CsvWriter, FileRejected, Limits, Record, RowError, read_csv, whole_number
+from strom.core.numbers import whole_number
+from strom.core.spreadsheets import CsvWriter, FileRejected, Limits, Record, RowError, read_csv
 from strom.directory.models import Municipality, Organisation
 from strom.network.forms import hours_from_text, hours_to_text
 from strom.network.models import NetworkService

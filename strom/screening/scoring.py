@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.numbers import whole_number
 from strom.screening.indicators import DESTINATION_ROLES, RECRUITMENT_ROLES, IndicatorSet
 
 RULE = "ilo-2009"
@@ -50,7 +51,8 @@ def rule_id(version: int) -> str:
 def rule_version_of(rule: str) -> int:
     """The version number in a stored rule id such as "ilo-2009/1"."""
     _name, _sep, number = rule.rpartition("/")
-    return int(number) if number.isdigit() else 1
+    version = whole_number(number)
+    return 1 if version is None else version
 
 
 STRONG = "strong"

@@ -19,6 +19,7 @@ from strom.cases.choices import Exploitation
 from strom.cases.models import Case
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
+from strom.core.numbers import whole_number
 from strom.screening.access import (
     check_may_list_screenings,
     check_may_screen,
@@ -37,8 +38,7 @@ from strom.screening.services import screening_convert, screening_create
 
 
 def _position(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.GET.get(name, ""))
 
 
 @login_required
@@ -67,7 +67,7 @@ def _set_param(request: HttpRequest) -> IndicatorSet | None:
         return None
     version = _param(request, "version")
     try:
-        return get_set(set_id, int(version) if version.isdigit() else None)
+        return get_set(set_id, whole_number(version))
     except LookupError:
         raise Http404 from None
 

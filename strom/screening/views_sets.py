@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from strom.accounts.http import AuthenticatedHttpRequest
 from strom.core.countries import countries
 from strom.core.forms import validation_error_to_form
+from strom.core.numbers import whole_number
 from strom.core.roles import Perm
 from strom.screening.access import (
     check_may_publish,
@@ -75,7 +76,7 @@ def set_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def set_detail(request: AuthenticatedHttpRequest, set_id: str) -> HttpResponse:
     user = request.user
     version_param = request.GET.get("version", "")
-    indicator_set = _set_or_404(set_id, int(version_param) if version_param.isdigit() else None)
+    indicator_set = _set_or_404(set_id, whole_number(version_param))
     countries_of_user = coordinator_countries(user)
     adapted_id = {c: country_set_id(set_id, c) for c in sorted(countries_of_user)}
     names = _country_names()
@@ -119,7 +120,8 @@ def set_publish(request: AuthenticatedHttpRequest, set_id: str) -> HttpResponse:
             row = indicator_set_publish(
                 by=user,
                 set_id=base.id,
-                base_version=int(request.POST.get("base_version", "0") or 0),
+                # A missing or garbled version is 0, which the service answers as no such version.
+                base_version=whole_number(request.POST.get("base_version", "")) or 0,
                 indicators=form.changes(),
                 source=form.source(),
             )

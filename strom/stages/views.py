@@ -30,6 +30,7 @@ from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.forms import form_saved
 from strom.core.htmx import render_htmx
+from strom.core.numbers import whole_number
 from strom.core.registry import case_closed_notices
 from strom.stages import access as stage_access
 from strom.stages import selectors as sel
@@ -416,5 +417,5 @@ def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notifications_read_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     raw = request.POST.get("notification", "")
-    notifications_mark_read(user_id=user.pk, notification_id=int(raw) if raw.isdigit() else None)
+    notifications_mark_read(user_id=user.pk, notification_id=whole_number(raw))
     return redirect("cases:notifications")

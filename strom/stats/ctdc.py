@@ -20,7 +20,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from strom.core.countries import countries
-from strom.core.spreadsheets import CsvRows, FileRejected, Limits, read_csv, whole_number
+from strom.core.numbers import whole_number
+from strom.core.spreadsheets import CsvRows, FileRejected, Limits, read_csv
 from strom.core.spreadsheets import RowError as RowError
 from strom.stats import dimensions as dims
 from strom.stats.models import BUILTIN, Dataset

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from strom.core.numbers import whole_number
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.cellkey import RECORD_KEY_RANGE, PTable, make_ptable, perturb, ptable
@@ -116,9 +117,10 @@ def key_of(dimension: Dimension, name: str) -> Hashable:
             raise unknown
         return name.upper()
     if dimension.kind == dims.YEAR:
-        if not name.isdigit():
+        year = whole_number(name)
+        if year is None:
             raise unknown
-        return int(name)
+        return year
     country, _sep, short = name.upper().partition("-")
     municipality = Municipality.objects.filter(country=country, code=short).first()
     if municipality is None:
@@ -152,12 +154,13 @@ def _bound(dimension: Dimension, text: str) -> int | None:
     if not text:
         return None
     if dimension.kind in (dims.YEAR, dims.DAYS):
-        if not text.isdigit():
+        number = whole_number(text)
+        if number is None:
             raise ValidationError(
                 _("%(dimension)s ranges take whole numbers, not %(value)s.")
                 % {"dimension": dimension.name, "value": text}
             )
-        return int(text)
+        return number
     key = key_of(dimension, text)
     assert isinstance(key, int)
     return key

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from strom.core.numbers import whole_number
 from strom.core.spreadsheets import (
     TRIGGERS,
     CsvWriter,
@@ -24,7 +25,6 @@ from strom.core.spreadsheets import (
     neutralise,
     read_csv,
     restore,
-    whole_number,
 )
 
 HOSTILE = [
