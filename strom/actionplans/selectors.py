@@ -171,9 +171,16 @@ class PlanDashboard:
     budget: dict[str, float] = field(default_factory=dict)
 
 
+def _answers() -> QuerySet[Recommendation]:
+    return Recommendation.objects.select_related("session__event", "session__day")
+
+
 def plan_dashboard(user: User, plan: ActionPlan) -> PlanDashboard:
     measures = _progress(
-        _measures(user).filter(plan=plan).prefetch_related("answers").order_by("start_date", "pk")
+        _measures(user)
+        .filter(plan=plan)
+        .prefetch_related(Prefetch("answers", queryset=_answers()))
+        .order_by("start_date", "pk")
     )
     counts = Counter(m.measure.status for m in measures)
     budget: dict[str, float] = {}

@@ -165,3 +165,37 @@ def test_the_command_line_lists_shows_and_exports(cast: Cast, tmp_path: Path) ->
     call_command("actionplans", "export", str(plan.pk), "--out", str(xlsx), stderr=io.StringIO())
     assert load_workbook(xlsx)["Plan"]["B1"].value == plan.title
     assert dt.date.fromisoformat(data["period"][0]) == dt.date(2024, 1, 1)
+
+
+def test_a_plans_pages_ask_the_database_as_often_for_many_measures_as_for_one(
+    cast: Cast, as_persona: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from strom.actionplans.services import session_conclusions_record
+
+    plan = plan_of(cast)
+    from_session = session_conclusions_record(
+        by=cast.coordinator_a,
+        organisation=cast.orgs["coordinator_lv"],
+        session=session_of(cast),
+        conclusions=["Name a contact person."],
+        addressee_country="LV",
+        addressee_kind="ministry",
+        addressee_name="Ministry of Welfare",
+    )
+    make_measure(cast, plan, answers=[make_recommendation(cast), *from_session])
+    client = as_persona("caseworker_a")
+
+    def queries(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name, args=[plan.pk])).status_code == 200
+        return len(captured)
+
+    pages = ("actionplans:plan", "actionplans:dashboard", "actionplans:print")
+    queries("actionplans:plan")  # the session's first request does more (log-in bookkeeping)
+    one = {name: queries(name) for name in pages}
+    for _n in range(3):
+        make_measure(cast, plan, answers=[make_recommendation(cast), *from_session])
+    assert {name: queries(name) for name in pages} == one
