@@ -140,3 +140,53 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
             for criterion in CRITERIA
         ],
     }
+
+
+def _joined(values: list[str]) -> str:
+    return ", ".join(values)
+
+
+def field_text(shown: dict[str, Any], key: str) -> str:
+    """One field of a presented record (`present`) as plain text, for "what changed"."""
+    municipality = shown.get("municipality") or {}
+    period = (shown.get("start_year"), shown.get("end_year"))
+    texts: dict[str, Any] = {
+        "country": lambda: shown["country_name"],
+        "municipality": lambda: municipality.get("name", ""),
+        "organisation": lambda: (shown.get("organisation") or {}).get("name", ""),
+        "organisations": lambda: _joined([o["name"] for o in shown.get("organisations", [])]),
+        "target_groups": lambda: _joined(shown["target_group_labels"]),
+        "forms": lambda: _joined(shown["form_labels"]),
+        "stages": lambda: _joined(shown["stage_labels"]),
+        "sectors": lambda: _joined(shown["sector_labels"]),
+        "themes": lambda: _joined(shown["theme_labels"]),
+        "pathway_steps": lambda: "; ".join(shown["step_labels"]),
+        "period": lambda: "\u2013".join(str(year) for year in period if year) if period[0] else "",
+        "cost": lambda: " ".join(
+            str(part) for part in (shown.get("cost_eur"), shown.get("cost_note")) if part
+        ),
+        "languages": lambda: _joined(shown.get("languages", [])),
+        "visibility": lambda: str(shown["visibility_label"]),
+        "links": lambda: _joined([link["title"] for link in shown.get("links", [])]),
+        "rating": lambda: (
+            f"{shown['level_label']} ("
+            + ", ".join(f"{c['label']} {c['score']}" for c in shown["criteria"])
+            + ")"
+        ),
+    }
+    if key in texts:
+        return str(texts[key]())
+    return str(shown.get(key) or "")
+
+
+def changes(before: dict[str, Any], after: dict[str, Any], keys: list[str]) -> list[dict[str, Any]]:
+    """For each changed key: its label, and the text before and after."""
+    shown_before, shown_after = present(before), present(after)
+    return [
+        {
+            "label": FIELD_LABELS.get(key, key),
+            "before": field_text(shown_before, key),
+            "after": field_text(shown_after, key),
+        }
+        for key in keys
+    ]

@@ -67,7 +67,7 @@ from strom.practices.services import (
     rating_is_complete,
     rating_save,
 )
-from strom.practices.snapshot import FIELD_LABELS
+from strom.practices.snapshot import changes
 
 View = Callable[..., HttpResponse]
 
@@ -370,7 +370,11 @@ def practice_return_view(request: AuthenticatedHttpRequest, practice_id: int) ->
 def practice_versions(request: HttpRequest, practice_id: int) -> HttpResponse:
     practice = get_practice_for(request.user, practice_id)
     versions = versions_of(request.user, practice)
-    rows = [{"version": v, "changed": [FIELD_LABELS.get(key, key) for key in v.changed]} for v in versions]
+    # Newest first: each version is compared with the one after it in the list (the one before in time).
+    rows = [
+        {"version": v, "changes": changes(older.data, v.data, v.changed) if older is not None else []}
+        for v, older in zip(versions, [*versions[1:], None], strict=True)
+    ]
     return render(request, "practices/versions.html", {"practice": practice, "rows": rows})
 
 

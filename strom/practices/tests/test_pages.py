@@ -220,8 +220,12 @@ def test_a_reviewer_rates_publishes_and_the_versions_page_shows_what_changed(
     )
     advance(cast, practice, "published")
     page = _page(as_persona("caseworker_b"), reverse("practices:versions", args=[practice.pk]))
-    assert "First publication" in page
-    assert "Title" in page
+    assert "First publication." in page
+    changed = page[page.index("What changed since the version before") :]
+    assert '<th scope="row">Title</th>' in changed
+    assert "Shelter places for men during the reflection period" in changed
+    assert "Places for men and boys" in changed
+    assert '<th scope="row">Evidence rating</th>' in changed  # re-rated: promising, then proven
 
 
 def test_a_returned_practice_shows_the_reviewers_comment_to_its_editors(cast: Cast, as_persona: Any) -> None:

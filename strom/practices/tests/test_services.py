@@ -375,3 +375,22 @@ def test_an_attachment_over_the_limit_is_refused(cast: Cast) -> None:
             file=SimpleUploadedFile("report.txt", b"more than ten bytes"),
         )
     assert not PracticeAttachment.objects.exists()
+
+
+# --- search -------------------------------------------------------------------------------------------------
+
+
+def test_the_search_finds_the_published_version_without_contacts(cast: Cast) -> None:
+    from strom.practices.search import practice_document
+
+    draft = make_practice(cast, state="draft")
+    assert practice_document(draft) is None
+    published = make_practice(cast, state="published", visibility="public")
+    document = practice_document(published)
+    assert document is not None
+    assert (document.title, document.public, document.country) == (published.title, True, "LV")
+    assert document.stages == ("reflection",)
+    assert "Ieva" not in document.body
+    assert "ieva@example.test" not in document.body
+    practice_withdraw(by=cast.supervisor_a, practice=published)
+    assert practice_document(published) is None
