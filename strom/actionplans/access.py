@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from strom.core.errors import NotAllowed
+from strom.core.numbers import whole_number
 from strom.core.roles import Perm
 
 if TYPE_CHECKING:
@@ -82,10 +83,10 @@ def plans_visible_to(user: User, qs: ActionPlanQuerySet) -> ActionPlanQuerySet:
 
 
 def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        raise NotAllowed from None
+    number = whole_number(str(value))
+    if number is None:
+        raise NotAllowed
+    return number
 
 
 def get_plan_for(user: User, plan_id: object, *, write: bool = False) -> ActionPlan:

@@ -319,10 +319,18 @@ class CountryDashboardOut(Schema):
     plans: list[CountryPlanOut]
 
 
+# Ids beyond a database integer are nobody's: asked for, they would make the query fail.
+MAX_ID = 2**63 - 1
+
+
+def _ids(pks: list[int]) -> list[int]:
+    return [pk for pk in pks if 0 < pk <= MAX_ID]
+
+
 def _organisation(pk: int | None) -> Organisation | None:
     if pk is None:
         return None
-    found = Organisation.objects.filter(pk=pk).first()
+    found = Organisation.objects.filter(pk__in=_ids([pk])).first()
     if found is None:
         raise ValidationError({"organisation": [_("There is no organisation with this id.")]})
     return found
@@ -331,14 +339,14 @@ def _organisation(pk: int | None) -> Organisation | None:
 def _municipality(pk: int | None) -> Municipality | None:
     if pk is None:
         return None
-    found = Municipality.objects.filter(pk=pk).first()
+    found = Municipality.objects.filter(pk__in=_ids([pk])).first()
     if found is None:
         raise ValidationError({"municipality": [_("There is no municipality with this id.")]})
     return found
 
 
 def _session(user: Any, pk: int) -> Session:
-    session = Session.objects.filter(pk=pk, event__in=Event.objects.visible_to(user)).first()
+    session = Session.objects.filter(pk__in=_ids([pk]), event__in=Event.objects.visible_to(user)).first()
     if session is None:
         raise NotAllowed
     return session
@@ -527,8 +535,8 @@ def create_measure(request: HttpRequest, plan_id: int, payload: PlanMeasureIn) -
     plan = get_plan_for(user, plan_id, write=True)
     responsible = _organisation(payload.responsible_id)
     assert responsible is not None
-    partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
-    answers = list(Recommendation.objects.visible_to(user).filter(pk__in=payload.answers))
+    partners = list(Organisation.objects.filter(pk__in=_ids(payload.partner_ids)))
+    answers = list(Recommendation.objects.visible_to(user).filter(pk__in=_ids(payload.answers)))
     if len(answers) != len(set(payload.answers)):
         raise ValidationError({"answers": [_("Give the ids of recommendations that exist.")]})
     measure = measure_create(
@@ -649,7 +657,7 @@ def create_report(request: HttpRequest, measure_id: int, payload: ProgressReport
 )
 def download_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
     user = api_user(request)
-    evidence = Evidence.objects.select_related("report").filter(pk=evidence_id).first()
+    evidence = Evidence.objects.select_related("report").filter(pk__in=_ids([evidence_id])).first()
     if evidence is None:
         raise NotAllowed
     get_measure_for(user, evidence.report.measure_id)

@@ -68,6 +68,7 @@ from strom.core.countries import is_country
 from strom.core.downloads import document_response
 from strom.core.errors import NotAllowed
 from strom.core.forms import form_saved
+from strom.core.numbers import whole_number
 from strom.core.spreadsheets import XLSX_CONTENT_TYPE
 from strom.core.vocabulary import Theme
 from strom.directory.models import Organisation
@@ -184,7 +185,8 @@ def session_conclusions(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_record_recommendations(request.user):
         raise NotAllowed
     sessions = _sessions(request)
-    initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
+    chosen = whole_number(request.GET.get("session", ""))
+    initial = {"session": chosen} if chosen is not None else {}
     form = SessionConclusionsForm(
         request.POST or None,
         initial=initial,
@@ -485,7 +487,10 @@ def report_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    evidence = Evidence.objects.select_related("report__measure").filter(pk=pk).first()
+    # The URL takes any run of digits; one beyond a database integer is nobody's file.
+    evidence = (
+        Evidence.objects.select_related("report__measure").filter(pk__in=[pk] if pk < 2**63 else []).first()
+    )
     if evidence is None:
         raise NotAllowed
     get_measure_for(request.user, evidence.report.measure_id)

@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from strom.actionplans.exports import plan_json, plan_xlsx
 from strom.actionplans.models import ActionPlan
+from strom.core.numbers import whole_number
 
 
 def _plan(ref: str) -> ActionPlan:
+    number = whole_number(ref)
     plan = (
-        ActionPlan.objects.select_related("owner", "municipality").filter(pk=int(ref)).first()
-        if ref.isdigit()
+        ActionPlan.objects.select_related("owner", "municipality").filter(pk=number).first()
+        if number is not None
         else None
     )
     if plan is None:
