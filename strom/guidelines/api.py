@@ -97,6 +97,7 @@ class GuidelineSectionReadOut(Schema):
     body: str
     language: str
     fallback: bool = Field(description="True: no text in the asked language, shown in the original")
+    outdated: bool = Field(description="A translation made from an earlier wording of the original")
 
 
 class GuidelineReadingOut(Schema):

@@ -94,6 +94,7 @@ class ReadSection:
     body: str
     language: str
     fallback: bool  # shown in the original language: no text in the chosen one
+    outdated: bool = False  # a translation made from an earlier wording of the original
 
 
 @dataclass
@@ -140,6 +141,7 @@ def reading(version: GuidelineVersion, language: str) -> Reading:
         text = by_language.get(language) or by_language.get(original)
         if text is None:
             continue
+        base = by_language.get(original)
         result.sections.append(
             ReadSection(
                 key=str(section.key),
@@ -147,6 +149,7 @@ def reading(version: GuidelineVersion, language: str) -> Reading:
                 body=text.body,
                 language=text.language,
                 fallback=text.language != language,
+                outdated=bool(text.language != original and base and text.source_digest != base.digest),
             )
         )
     return result

@@ -145,3 +145,20 @@ def test_the_list_reads_a_fixed_number_of_queries(cast: Cast, as_persona: Any) -
     with CaptureQueriesContext(connection) as second:
         client.get(reverse("guidelines:list"))
     assert len(second) == len(first)
+
+
+def test_a_reader_is_told_when_a_translation_lags_behind_its_original(cast: Cast, as_persona: Any) -> None:
+    guideline = make_guideline(cast)
+    client = as_persona("coordinator_a")
+    draft = draft_start(by=cast.coordinator_a, guideline=guideline)
+    key = draft.sections.order_by("position")[0].key
+    client.post(
+        reverse("guidelines:section_save", args=[guideline.slug, key]),
+        {f"{key}-heading": "Signs to look for", f"{key}-body": "Debt bondage, no documents, no pay."},
+    )
+    client.post(reverse("guidelines:publish", args=[guideline.slug]))
+    url = reverse("guidelines:detail", args=[guideline.slug])
+    page = as_persona("caseworker_a").get(url, {"lang": "lv"}).content.decode()
+    assert "was changed after it was translated" in page
+    data = as_persona("caseworker_a").get(f"/api/v1/guidelines/{guideline.slug}", {"lang": "lv"}).json()
+    assert [s["outdated"] for s in data["sections"]] == [True, False]
