@@ -157,3 +157,20 @@ def test_a_draft_plan_is_read_only_by_its_owners(cast: Cast) -> None:
     make_recommendation(cast)
     assert Recommendation.objects.visible_to(cast.analyst_b).count() == 1
     assert not Recommendation.objects.visible_to(cast.outsider).exists()
+
+
+def test_the_hub_search_finds_a_recommendation_by_its_text_source_and_addressee(cast: Cast) -> None:
+    from django.urls import reverse
+
+    from strom.core.search import source_for_model
+
+    recommendation = make_recommendation(cast)
+    source = source_for_model(Recommendation)
+    assert source is not None
+    assert source.kind == "recommendation"
+    document = source.document(recommendation)
+    assert document.url == reverse("actionplans:recommendation", args=[recommendation.pk])
+    assert (document.country, document.year, document.type) == ("LV", 2023, "report")
+    assert document.themes == ("identification", "training")
+    assert "GRETA third evaluation round: Latvia" in document.body
+    assert "Rīga" in document.body
