@@ -148,3 +148,36 @@ def test_the_api_refuses_a_value_for_a_computed_indicator(cast: Cast, as_persona
     assert response.status_code == 422
     assert "cannot be typed in" in response.content.decode()
     assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.usefixtures("small_threshold")
+def test_a_national_plan_counts_every_municipality_of_its_country(cast: Cast) -> None:
+    from strom.actionplans.models import PlanLevel
+    from strom.actionplans.services import measure_create, plan_create
+    from strom.directory.models import Municipality
+
+    Municipality.objects.create(country="LV", name="Daugavpils", code="DGP")
+    _cases(cast, presumed=[5, 10, 30])
+    plan = plan_create(
+        by=cast.coordinator_a,
+        owner=cast.orgs["coordinator_lv"],
+        level=PlanLevel.NATIONAL,
+        country="LV",
+        title="National action plan",
+        period_start=dt.date(THIS_YEAR - 1, 1, 1),
+        period_end=dt.date(THIS_YEAR, 12, 31),
+    )
+    measure = measure_create(
+        by=cast.coordinator_a,
+        plan=plan,
+        title="Identification in every municipality",
+        responsible=cast.orgs["coordinator_lv"],
+        start_date=plan.period_start,
+        target_date=plan.period_end,
+    )
+    indicator = indicator_add(
+        by=cast.coordinator_a, measure=measure, source=IndicatorSource.COMPUTED, figure="presumed_victims"
+    )
+    assert (indicator.current, indicator.current_withheld) == (Decimal(3), False)
+    assert indicator.computation["scope"]["municipalities"] == 2
+    assert indicator.name == "Presumed victims identified (positive reasonable-grounds decision)"
