@@ -28,10 +28,13 @@ from django.utils import timezone
 
 from strom.actionplans.models import AddresseeKind
 from strom.actionplans.services import session_conclusions_record
+from strom.cases.choices import Stage
 from strom.cases.tests.factories import make_case
 from strom.events.exchange import export_event
 from strom.events.models import Event, SessionKind
+from strom.practices.tests.factories import make_practice
 from strom.stages.services import decision_record
+from strom.stages.tests.stage_helpers import opened_case, to_reflection
 from strom.stats.tests.helpers import full_case
 from tests.browser_support import BROWSER_TEST_MARKS, chromium, log_in, login_of, new_page
 from tests.personas import Cast
@@ -56,10 +59,10 @@ CONCLUSIONS = (
     "Give municipalities a defined place in the national referral mechanism.",
     "Train social workers, police and labour inspectors together on labour exploitation.",
 )
-PLAN = "Riga action plan against trafficking 2026-2028"
 MEASURE = "Joint identification training for the municipality's front-line staff"
 FIGURE = "Presumed victims identified (positive reasonable-grounds decision)"
 THIS_YEAR = timezone.localdate().year
+PLAN = f"Riga action plan against trafficking {THIS_YEAR}-{THIS_YEAR + 2}"
 
 
 # --- what each part starts from ---------------------------------------------------------------------
@@ -429,13 +432,6 @@ def test_rigas_action_plan_answers_the_recommendations_with_a_measure_and_a_comp
 def reflection_case_and_practices(cast: Cast) -> tuple[str, str, str]:
     """A Riga case in the reflection stage, a published practice for that stage and one for another:
     (case reference, the reflection practice's title, the other's title)."""
-    try:
-        from strom.practices.models import Stage
-        from strom.practices.tests.factories import make_practice
-    except ImportError:  # pragma: no cover - only before the practices library is built
-        pytest.xfail("practices app not yet built")
-    from strom.stages.tests.stage_helpers import opened_case, to_reflection
-
     case = to_reflection(cast, opened_case(cast))
     reflection = make_practice(cast, title="Supported flats for men during the reflection period")
     other = make_practice(cast, title="Mentors for the first year of assistance", stages=[Stage.ASSISTANCE])
@@ -454,12 +450,17 @@ def test_case_worker_on_a_reflection_stage_case_finds_a_practice_for_the_stage_i
         page = new_page(browser, blocked)
         log_in(page, live_server.url, login)
         page.goto(live_server.url + reverse("cases:detail", kwargs={"ref": ref}))
+        expect(_heading(page)).to_have_text(f"Case {ref}")
+        stage_shown = page.get_by_role("definition").filter(has_text="Reflection and recovery period")
+        expect(stage_shown.first).to_be_visible()
         section = page.get_by_role("region", name="Practices for this stage")
         expect(section).to_be_visible()
 
         section.get_by_role("link", name=re.compile(r"^Practices for this stage \(1\)$")).click()
 
         expect(_heading(page)).to_have_text("Practices library")
+        stage = page.get_by_label("Stage", exact=True)
+        expect(stage.locator("option:checked")).to_have_text("Reflection and recovery period")
         expect(page.get_by_role("link", name=for_the_stage)).to_be_visible()
         expect(page.get_by_role("link", name=for_another)).to_have_count(0)
         expect(page.get_by_text("1 practice", exact=True)).to_be_visible()
