@@ -42,7 +42,7 @@ class HubSearchOut(Schema):
     query: str
     page: int
     per_page: int
-    total: int = Field(description="Results, counted up to 1,001")
+    total: int = Field(description="Results, counted up to 401")
     more_than_counted: bool
     kinds: dict[str, int] = Field(description="Results per kind (of those counted)")
     results: list[HubSearchHitOut]

@@ -28,9 +28,10 @@ from strom.hub.models import SearchEntry
 PER_PAGE = 20
 MAX_PAGE = 500
 MAX_QUERY = 200
-# Counting and ranking stop here: "more than 1,000 results" is as useful as the exact number, and the
-# most recent 1,000 matches of a word found in most records are ranked rather than all of them.
-COUNT_LIMIT = CANDIDATES = 1000
+# Counting and ranking stop here: "more than 400 results" is as useful as the exact number, and the
+# most recent 400 matches of a word found in most records are ranked rather than all of them (each
+# candidate costs a row read and a rank; docs/hub-search.md has the measurements).
+COUNT_LIMIT = CANDIDATES = 400
 FUZZY_LIMIT = 50
 # Highlighted words are marked with control characters first, so the text can be escaped around them.
 _START, _STOP = "\x02", "\x03"
@@ -148,7 +149,7 @@ def _word_similarity(query: str) -> Func:
     )
 
 
-def _candidates(qs: QuerySet[SearchEntry], tsquery: str, query: str) -> list[tuple[int, str, float]]:
+def _candidates(qs: QuerySet[SearchEntry], tsquery: str) -> list[tuple[int, str, float]]:
     """(id, kind, rank) of the most recently indexed matches, at most CANDIDATES + 1.
 
     Ranking every match of a word found in half the index would read half the table for each request;
@@ -162,9 +163,7 @@ def _candidates(qs: QuerySet[SearchEntry], tsquery: str, query: str) -> list[tup
         template="%(expressions)s",
         output_field=BooleanField(),
     )
-    rank: Any = Func(F("vector"), _tsquery(tsquery), function="ts_rank_cd", output_field=FloatField())
-    if has_trigrams():
-        rank = rank + _word_similarity(query)
+    rank = Func(F("vector"), _tsquery(tsquery), function="ts_rank_cd", output_field=FloatField())
     ranked = qs.filter(matches).annotate(rank=rank)
     return list(ranked.order_by("-id").values_list("id", "kind", "rank")[: CANDIDATES + 1])
 
@@ -242,7 +241,7 @@ def search(
         tsquery = ""
     else:
         tsquery = parsed_query(query)
-        found = _candidates(qs, tsquery, query) if tsquery else []
+        found = _candidates(qs, tsquery) if tsquery else []
         if len(found) < per_page:
             found += _similar(qs, query, {pk for pk, _k, _r in found})
         counts = {}

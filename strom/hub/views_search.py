@@ -14,7 +14,7 @@ from strom.core.errors import NotAllowed
 from strom.core.htmx import render_htmx
 from strom.core.search import search_sources
 from strom.hub.forms_search import SearchForm
-from strom.hub.search import PER_PAGE, public_only_for, search
+from strom.hub.search import COUNT_LIMIT, PER_PAGE, public_only_for, search
 
 # The hub's areas, each shown only when its page exists (the apps behind them are optional parts).
 AREAS = (
@@ -65,6 +65,7 @@ def hub_home(request: HttpRequest) -> HttpResponse:
             for hit in results.hits
         ],
         "first_number": (results.page - 1) * PER_PAGE + 1,
+        "count_limit": COUNT_LIMIT,
         "kinds": [(kind, labels.get(kind, kind), n) for kind, n in results.kind_counts.items()],
         "query": query.urlencode() + "&" if query else "",
         "areas": hub_areas(),
