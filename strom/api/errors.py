@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -66,6 +67,29 @@ def problem(
         json.dumps(body, ensure_ascii=False),
         status=status,
         content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8",
+    )
+
+
+def edit_conflict(
+    request: HttpRequest, *, stored_version: int, changed_fields: Sequence[str] = ()
+) -> HttpResponse:
+    """409 (`EditConflictProblem` in the OpenAPI document): someone saved a newer version since the
+    client read it. Names the fields changed meanwhile, never their values: a response can be logged."""
+    fields = list(changed_fields)
+    return problem(
+        request,
+        409,
+        "edit-conflict",
+        _("Edit conflict"),
+        _(
+            "Someone else saved this since you read it. Nothing was saved: read it again, then send "
+            "your changes with the new version."
+        ),
+        extra={
+            "stored_version": stored_version,
+            "changed_fields": fields,
+            "errors": [{"pointer": f"#/{f}", "detail": _("Changed by someone else.")} for f in fields],
+        },
     )
 
 

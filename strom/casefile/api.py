@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from strom.api.auth import api_user
-from strom.api.errors import problem
+from strom.api.errors import edit_conflict
 from strom.api.openapi import EditConflictProblem
 from strom.casefile import access, services
 from strom.casefile.choices import (
@@ -150,20 +150,6 @@ def _event_data(payload: Schema, fields: set[str]) -> dict[str, Any]:
     return data
 
 
-def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
-    return problem(
-        request,
-        409,
-        "edit-conflict",
-        _("Edit conflict"),
-        _(
-            "Someone else saved this since you read it. "
-            "Read it again, then send your changes with the new version."
-        ),
-        extra={"stored_version": exc.stored_version, "changed_fields": [c.field for c in exc.changes]},
-    )
-
-
 @router.get("/{ref}/events", response=list[EventOut], url_name="casefile_event_list")
 def list_events(request: HttpRequest, ref: str) -> list[TraffickingEvent]:
     user = api_user(request)
@@ -192,7 +178,9 @@ def update_event(request: HttpRequest, ref: str, event_id: int, payload: EventPa
     try:
         return services.event_update(by=user, event=event, version=payload.version, **data)
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
 
 
 # --- perpetrators ------------------------------------------------------------------------------------
@@ -316,7 +304,9 @@ def update_note(request: HttpRequest, ref: str, note_id: int, payload: NotePatch
             by=user, note=note, version=payload.version, body=payload.body, restricted=payload.restricted
         )
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
 
 
 # --- documents ---------------------------------------------------------------------------------------

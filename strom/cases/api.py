@@ -11,13 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from strom.accounts.models import User
 from strom.api.auth import api_user
-from strom.api.errors import problem
+from strom.api.errors import edit_conflict
 from strom.api.openapi import EditConflictProblem
 from strom.audit.services import audit_read
 from strom.cases import access
@@ -290,24 +290,6 @@ def _case_detail(case: Case) -> dict[str, Any]:
     return _case_out(case, _person_out(person, list(person.documents.order_by("-created_at"))))
 
 
-def _conflict(request: HttpRequest, exc: EditConflict, names: dict[str, str], what: str) -> HttpResponse:
-    """409 naming the fields someone else changed; never their values (a response can be logged)."""
-    fields = [names.get(c.field, c.field) for c in exc.changes]
-    return problem(
-        request,
-        409,
-        "edit-conflict",
-        _("Someone else saved first"),
-        _("The %(what)s was changed since version you sent. Load it again, check the changes and resend.")
-        % {"what": what},
-        extra={
-            "stored_version": exc.stored_version,
-            "changed_fields": fields,
-            "errors": [{"pointer": f"#/{f}", "detail": _("Changed by someone else.")} for f in fields],
-        },
-    )
-
-
 def _api_names(exc: ValidationError, names: dict[str, str]) -> ValidationError:
     """A service's ValidationError with the API's field names."""
     if not hasattr(exc, "error_dict"):
@@ -439,7 +421,11 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) 
     try:
         person = person_update(by=user, person=person, version=payload.version, **data)
     except EditConflict as exc:
-        return _conflict(request, exc, PERSON_API_NAMES, _("person"))
+        return edit_conflict(
+            request,
+            stored_version=exc.stored_version,
+            changed_fields=[PERSON_API_NAMES.get(c.field, c.field) for c in exc.changes],
+        )
     except ValidationError as exc:
         raise _api_names(exc, PERSON_API_NAMES) from None
     return _person_out(person, list(person.documents.order_by("-created_at")))
@@ -491,7 +477,11 @@ def update_case(request: HttpRequest, ref: str, payload: CasePatchIn) -> Any:
     try:
         case = case_update(by=user, case=case, version=payload.version, **data)
     except EditConflict as exc:
-        return _conflict(request, exc, CASE_API_NAMES, _("case"))
+        return edit_conflict(
+            request,
+            stored_version=exc.stored_version,
+            changed_fields=[CASE_API_NAMES.get(c.field, c.field) for c in exc.changes],
+        )
     except ValidationError as exc:
         raise _api_names(exc, CASE_API_NAMES) from None
     case = Case.objects.select_related("person", "owner", "municipality").get(pk=case.pk)

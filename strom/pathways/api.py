@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from strom.api.auth import api_user
-from strom.api.errors import problem
+from strom.api.errors import edit_conflict
 from strom.api.openapi import EditConflictProblem
 from strom.api.pagination import PageNumberPagination
 from strom.directory.models import Municipality, Organisation
@@ -128,15 +128,5 @@ def put_pathway(
     try:
         pathway = pathway_save(by=user, municipality=municipality, version=payload.version, steps=steps)
     except PathwayConflict as exc:
-        return problem(
-            request,
-            409,
-            "edit-conflict",
-            _("Edit conflict"),
-            _(
-                "Someone else saved this since you read it. "
-                "Read it again, then send your changes with the new version."
-            ),
-            extra={"stored_version": exc.stored_version},
-        )
+        return edit_conflict(request, stored_version=exc.stored_version)
     return _out(municipality, pathway)

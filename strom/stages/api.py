@@ -9,13 +9,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from strom.accounts.models import User
 from strom.api.auth import api_user
-from strom.api.errors import problem
+from strom.api.errors import edit_conflict
+from strom.api.openapi import EditConflictProblem
 from strom.cases.access import can_decide, get_case_for
 from strom.cases.models import Case
 from strom.cases.reads import case_read_record
@@ -230,17 +231,6 @@ class TaskIn(Schema):
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
-    return problem(
-        request,
-        409,
-        "edit-conflict",
-        _("Someone else changed this case"),
-        _("The case was changed since you loaded it. Reload it and try again."),
-        extra={"stored_version": exc.stored_version},
-    )
-
-
 def _decision_out(d: Decision) -> dict[str, Any]:
     return {
         "id": d.pk,
@@ -328,7 +318,7 @@ def get_stage(request: HttpRequest, ref: str) -> dict[str, Any]:
     return _stage_out(_read_case(request, ref))
 
 
-@router.post("/{ref}/stage", response={200: StageOut, 409: dict}, url_name="case_stage_change")
+@router.post("/{ref}/stage", response={200: StageOut, 409: EditConflictProblem}, url_name="case_stage_change")
 def change_stage(request: HttpRequest, ref: str, payload: StageIn) -> Any:
     user = api_user(request)
     case = get_case_for(user, ref, write=True)
@@ -342,7 +332,9 @@ def change_stage(request: HttpRequest, ref: str, payload: StageIn) -> Any:
             reflection_start=payload.reflection_start,
         )
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
     return _stage_out(case)
 
 
@@ -364,13 +356,15 @@ def _decide(request: HttpRequest, ref: str, kind: str, payload: DecisionIn) -> A
             start_reflection=bool(getattr(payload, "start_reflection", False)),
         )
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
     return Status(201, _decision_out(decision))
 
 
 @router.post(
     "/{ref}/decisions/reasonable-grounds",
-    response={201: DecisionOut, 409: dict},
+    response={201: DecisionOut, 409: EditConflictProblem},
     url_name="case_decision_reasonable_grounds",
 )
 def decide_reasonable_grounds(request: HttpRequest, ref: str, payload: ReasonableGroundsIn) -> Any:
@@ -379,7 +373,7 @@ def decide_reasonable_grounds(request: HttpRequest, ref: str, payload: Reasonabl
 
 @router.post(
     "/{ref}/decisions/identification",
-    response={201: DecisionOut, 409: dict},
+    response={201: DecisionOut, 409: EditConflictProblem},
     url_name="case_decision_identification",
 )
 def decide_identification(request: HttpRequest, ref: str, payload: DecisionIn) -> Any:
@@ -397,7 +391,7 @@ def extend_reflection(request: HttpRequest, ref: str, payload: ExtensionIn) -> d
     return dict(reflection)
 
 
-@router.post("/{ref}/closure", response={200: StageOut, 409: dict}, url_name="case_close")
+@router.post("/{ref}/closure", response={200: StageOut, 409: EditConflictProblem}, url_name="case_close")
 def close_case(request: HttpRequest, ref: str, payload: ClosureIn) -> Any:
     user = api_user(request)
     case = get_case_for(user, ref, write=True)
@@ -410,11 +404,15 @@ def close_case(request: HttpRequest, ref: str, payload: ClosureIn) -> Any:
             closure_details=payload.closure_details,
         )
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
     return _stage_out(case)
 
 
-@router.post("/{ref}/follow-up", response={200: StageOut, 409: dict}, url_name="case_follow_up")
+@router.post(
+    "/{ref}/follow-up", response={200: StageOut, 409: EditConflictProblem}, url_name="case_follow_up"
+)
 def follow_up(request: HttpRequest, ref: str, payload: FollowUpIn) -> Any:
     """Start follow-up on a closed case, or end it (the case is closed again)."""
     user = api_user(request)
@@ -423,7 +421,9 @@ def follow_up(request: HttpRequest, ref: str, payload: FollowUpIn) -> Any:
     try:
         action(by=user, case=case, version=payload.version)
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
     return _stage_out(case)
 
 

@@ -49,8 +49,8 @@ def _at(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
-@register_timeline_source
-def stage_items(user: User, case: Case) -> list[TimelineItem]:
+def _stage_items(user: User, case: Case) -> list[TimelineItem]:
+    """Stage changes and the decisions that move a case along."""
     items: list[TimelineItem] = []
     for change in CaseStageChange.objects.visible_to(user).filter(case=case).select_related("by"):
         items.append(
@@ -81,6 +81,12 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(decision.recorded_by),
             )
         )
+    return items
+
+
+def _plan_items(user: User, case: Case) -> list[TimelineItem]:
+    """Extensions of the reflection period and the return plans recorded."""
+    items: list[TimelineItem] = []
     for extension in (
         ReflectionExtension.objects.visible_to(user).filter(period__case=case).select_related("by")
     ):
@@ -101,6 +107,12 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(plan.created_by),
             )
         )
+    return items
+
+
+def _legal_items(user: User, case: Case) -> list[TimelineItem]:
+    """Residence permits, their renewals and proceedings."""
+    items: list[TimelineItem] = []
     for permit in ResidencePermit.objects.visible_to(user).filter(case=case).select_related("created_by"):
         items.append(
             TimelineItem(
@@ -128,6 +140,12 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(proceeding.created_by),
             )
         )
+    return items
+
+
+def _task_items(user: User, case: Case) -> list[TimelineItem]:
+    """Tasks done (open tasks are on the stage panel, not in the history)."""
+    items: list[TimelineItem] = []
     for task in (
         CaseTask.objects.visible_to(user).filter(case=case, done_at__isnull=False).select_related("done_by")
     ):
@@ -141,3 +159,13 @@ def stage_items(user: User, case: Case) -> list[TimelineItem]:
             )
         )
     return items
+
+
+@register_timeline_source
+def stage_items(user: User, case: Case) -> list[TimelineItem]:
+    return [
+        *_stage_items(user, case),
+        *_plan_items(user, case),
+        *_legal_items(user, case),
+        *_task_items(user, case),
+    ]

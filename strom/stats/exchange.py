@@ -114,26 +114,10 @@ def _error(why: str, column: str = "", value: Any = "", row: int = 0) -> RowErro
 
 
 def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowError]]:
-    errors: list[RowError] = []
-    if document.get("format") != FORMAT:
-        errors.append(
-            _error(
-                _("This is not a STROM table exchange file (format %(format)s expected).")
-                % {"format": FORMAT},
-                "format",
-                document.get("format", ""),
-            )
-        )
-        return [], errors
-    if document.get("version") != VERSION:
-        errors.append(
-            _error(
-                _("Version %(found)s of the format is not known here; this STROM reads version %(known)d.")
-                % {"found": document.get("version"), "known": VERSION},
-                "version",
-                document.get("version", ""),
-            )
-        )
+    """The table's dimensions and every problem of the file's header: format, source, dimensions,
+    filters and the disclosure rule it was published under."""
+    errors = _format_errors(document)
+    if errors:
         return [], errors
     source = document.get("source")
     if not isinstance(source, str) or not source.strip() or len(source) > 200:
@@ -143,6 +127,36 @@ def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowErr
         dt.datetime.fromisoformat(str(generated))
     except ValueError:
         errors.append(_error(_("Not a date and time (ISO 8601)."), "generated_at", generated or ""))
+    by = _dimensions(document, errors)
+    _check_where(document, errors)
+    _check_rule(document.get("rule"), errors)
+    return by, errors
+
+
+def _format_errors(document: dict[str, Any]) -> list[RowError]:
+    """A file of another format or version is read no further."""
+    if document.get("format") != FORMAT:
+        return [
+            _error(
+                _("This is not a STROM table exchange file (format %(format)s expected).")
+                % {"format": FORMAT},
+                "format",
+                document.get("format", ""),
+            )
+        ]
+    if document.get("version") != VERSION:
+        return [
+            _error(
+                _("Version %(found)s of the format is not known here; this STROM reads version %(known)d.")
+                % {"found": document.get("version"), "known": VERSION},
+                "version",
+                document.get("version", ""),
+            )
+        ]
+    return []
+
+
+def _dimensions(document: dict[str, Any], errors: list[RowError]) -> list[dims.Dimension]:
     by: list[dims.Dimension] = []
     names = document.get("by")
     if not isinstance(names, list) or not 1 <= len(names) <= 3 or len(set(map(str, names))) != len(names):
@@ -156,6 +170,10 @@ def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowErr
                 errors.append(_error(_("There is no dimension %(name)s.") % {"name": name}, "by", name))
             else:
                 by.append(dimension)
+    return by
+
+
+def _check_where(document: dict[str, Any], errors: list[RowError]) -> None:
     where = document.get("where")
     if not isinstance(where, list) or not all(isinstance(w, str) for w in where):
         errors.append(_error(_("The filters must be a list of texts."), "where", where))
@@ -165,7 +183,10 @@ def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowErr
                 parse_filter(text)
             except ValidationError as exc:
                 errors.append(_error(" ".join(exc.messages), "where", text))
-    rule = document.get("rule")
+
+
+def _check_rule(rule: Any, errors: list[RowError]) -> None:
+    """The rule the sender applied must be at least as strict as this instance's, and unrounded."""
     threshold = rule.get("threshold") if isinstance(rule, dict) else None
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 2:
         errors.append(
@@ -207,7 +228,6 @@ def _header(document: dict[str, Any]) -> tuple[list[dims.Dimension], list[RowErr
                 rule.get("rounding"),
             )
         )
-    return by, errors
 
 
 def _entries(document: dict[str, Any], by: list[dims.Dimension], errors: list[RowError]) -> Entries:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from strom.api.auth import api_user
-from strom.api.errors import problem
+from strom.api.errors import edit_conflict
 from strom.api.openapi import EditConflictProblem
 from strom.cases.access import get_case_for
 from strom.cases.models import Case
@@ -214,18 +214,6 @@ def _organisation(request: HttpRequest, organisation_id: int | None) -> Organisa
     return organisation
 
 
-def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
-    # Field names only: the client reads the stored values with GET.
-    return problem(
-        request,
-        409,
-        "edit-conflict",
-        _("Edit conflict"),
-        _("Someone else saved the plan after the version you sent. Nothing was saved; read it again."),
-        extra={"stored_version": exc.stored_version, "changed_fields": [c.field for c in exc.changes]},
-    )
-
-
 # --- needs -------------------------------------------------------------------------------------------
 
 
@@ -276,7 +264,9 @@ def put_plan(request: HttpRequest, ref: str, payload: PlanIn) -> SupportPlan | H
     try:
         return support_plan_save(by=api_user(request), case=case, **payload.dict())
     except EditConflict as exc:
-        return _conflict(request, exc)
+        return edit_conflict(
+            request, stored_version=exc.stored_version, changed_fields=[c.field for c in exc.changes]
+        )
 
 
 @router.post("/{ref}/plan/reviews", response={201: ReviewOut}, url_name="support_plan_review")

@@ -164,3 +164,40 @@ def test_openapi_documents_the_stage_operations(cast: Any, as_persona: Any) -> N
         "/api/v1/cases/tasks/overdue",
     ):
         assert path in doc["paths"], path
+
+
+def test_every_conflict_of_the_stages_api_is_the_edit_conflict_problem(cast: Any, as_persona: Any) -> None:
+    from strom.api.errors import PROBLEM_CONTENT_TYPE
+
+    worker = as_persona("caseworker_a")
+    paths = worker.get("/api/v1/openapi.json").json()["paths"]
+    conflicts = {
+        (path, method): operation["responses"]["409"]
+        for path, item in paths.items()
+        if path.startswith("/api/v1/cases/{ref}/")
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "409" in operation.get("responses", {})
+    }
+    assert ("/api/v1/cases/{ref}/stage", "post") in conflicts
+    for where, response in conflicts.items():
+        schema = response["content"][PROBLEM_CONTENT_TYPE]["schema"]
+        assert schema["$ref"].endswith("/EditConflictProblem"), where
+    # The answer is that document: the version stored now, and the fields changed (none for a move).
+    case = opened_case(cast)
+    version = case.version
+    closed = _post(
+        worker, f"/api/v1/cases/{case.ref}/closure", {"closure_reason": "LostContact", "version": version}
+    )
+    assert closed.status_code == 200
+    stale = _post(
+        as_persona("supervisor_a"),
+        f"/api/v1/cases/{case.ref}/follow-up",
+        {"action": "start", "version": version},
+    )
+    assert stale.status_code == 409
+    body = stale.json()
+    assert (body["type"], body["stored_version"], body["changed_fields"]) == (
+        "urn:strom:problem:edit-conflict",
+        version + 1,
+        [],
+    )
