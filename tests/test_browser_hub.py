@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from strom.actionplans.models import AddresseeKind
@@ -147,6 +146,16 @@ def _heading(page: Page) -> Any:
     return page.get_by_role("heading", level=1)
 
 
+def _hub_area(page: Page, area: str) -> None:
+    """From any page: the main navigation's "Knowledge hub", then one of the hub's areas."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Knowledge hub").click()
+    expect(_heading(page)).to_have_text("Knowledge hub")
+    page.get_by_role("navigation", name="Areas of the hub").get_by_role("link", name=area, exact=True).click()
+    expect(_heading(page)).to_have_text(area)
+
+
 def _select_option_containing(page: Page, label: str, text: str) -> None:
     """Choose, in the select labelled `label`, the one option whose text contains `text`."""
     select = page.get_by_label(label, exact=True)
@@ -169,8 +178,7 @@ def test_coordinator_imports_the_riga_2015_programme_and_publishes_the_conferenc
         page = new_page(browser, blocked)
         log_in(page, live_server.url, login)
 
-        page.goto(live_server.url + reverse("events:list"))
-        expect(_heading(page)).to_have_text("Events")
+        _hub_area(page, "Events")
         page.get_by_role("link", name="Import a programme").click()
         expect(_heading(page)).to_have_text("Import a programme")
         page.get_by_label("Managed by").select_option(label="National Coordinator's Office (LV)")
@@ -200,12 +208,10 @@ def test_coordinator_imports_the_riga_2015_programme_and_publishes_the_conferenc
 # --- 2. people register; the organiser marks attendance on the day -----------------------------------
 
 
-def _register(
-    page: Page, base_url: str, *, organisation: str, sector: str, country: str, listed: bool
-) -> None:
+def _register(page: Page, *, organisation: str, sector: str, country: str, listed: bool) -> None:
     from playwright.sync_api import expect
 
-    page.goto(base_url + reverse("events:list"))
+    _hub_area(page, "Events")
     page.get_by_role("link", name=TITLE).click()
     expect(_heading(page)).to_have_text(TITLE)
     page.get_by_label("Organisation").fill(organisation)
@@ -233,7 +239,6 @@ def test_two_people_register_and_the_organiser_marks_them_present(
         log_in(first, live_server.url, logins[0])
         _register(
             first,
-            live_server.url,
             organisation="Vilnius Support Centre",
             sector="Non-governmental organisation",
             country="LT",
@@ -247,7 +252,6 @@ def test_two_people_register_and_the_organiser_marks_them_present(
         log_in(second, live_server.url, logins[1])
         _register(
             second,
-            live_server.url,
             organisation="Riga Safe House",
             sector="Social services",
             country="LV",
@@ -257,7 +261,8 @@ def test_two_people_register_and_the_organiser_marks_them_present(
 
         organiser = new_page(browser, blocked)
         log_in(organiser, live_server.url, logins[2])
-        organiser.goto(live_server.url + reverse("events:detail", args=[riga_2015.slug]))
+        _hub_area(organiser, "Events")
+        organiser.get_by_role("link", name=TITLE).click()
         organiser.get_by_role("link", name="Registrations and attendance").click()
         expect(_heading(organiser)).to_have_text(f"Registrations: {TITLE}")
         expect(organiser.get_by_text("2 registered, 0 waiting, 0 present.")).to_be_visible()
@@ -288,8 +293,7 @@ def test_the_organiser_records_the_round_tables_conclusions_as_recommendations(
     with chromium() as browser:
         page = new_page(browser, blocked)
         log_in(page, live_server.url, login)
-        page.goto(live_server.url + reverse("actionplans:recommendations"))
-        expect(_heading(page)).to_have_text("Recommendations")
+        _hub_area(page, "Recommendations")
         expect(page.get_by_text("No recommendations yet.")).to_be_visible()
         page.get_by_role("link", name="Record a session's conclusions").click()
         expect(_heading(page)).to_have_text("Record a session's conclusions")
@@ -321,11 +325,10 @@ def test_the_organiser_records_the_round_tables_conclusions_as_recommendations(
 # --- 4. Riga's action plan answers them; its indicator is computed from STROM's cases ----------------
 
 
-def _new_plan(page: Page, base_url: str, *, owner: str, riga: str) -> None:
+def _new_plan(page: Page, *, owner: str, riga: str) -> None:
     from playwright.sync_api import expect
 
-    page.goto(base_url + reverse("actionplans:plans"))
-    expect(_heading(page)).to_have_text("Action plans")
+    _hub_area(page, "Action plans")
     page.get_by_role("link", name="New action plan").click()
     expect(_heading(page)).to_have_text("New action plan")
     page.get_by_label("Owner").select_option(label=owner)
@@ -401,7 +404,7 @@ def test_rigas_action_plan_answers_the_recommendations_with_a_measure_and_a_comp
     with chromium() as browser:
         page = new_page(browser, blocked)
         log_in(page, live_server.url, login)
-        _new_plan(page, live_server.url, owner=owner, riga=riga)
+        _new_plan(page, owner=owner, riga=riga)
         _new_measure(page)
         _computed_indicator(page, baseline_year=presumed_victims.baseline_year)
         _expect_values(page, **shown)
@@ -416,7 +419,7 @@ def test_rigas_action_plan_answers_the_recommendations_with_a_measure_and_a_comp
         _expect_values(page, **shown)
 
         # Each recommendation shows the measure that answers it, in Riga's plan.
-        page.goto(live_server.url + reverse("actionplans:recommendations"))
+        _hub_area(page, "Recommendations")
         page.get_by_role("link", name=CONCLUSIONS[1]).click()
         expect(_heading(page)).to_have_text("Recommendation")
         answering = page.get_by_role("row").filter(has=page.get_by_role("link", name=MEASURE))
@@ -449,7 +452,8 @@ def test_case_worker_on_a_reflection_stage_case_finds_a_practice_for_the_stage_i
     with chromium() as browser:
         page = new_page(browser, blocked)
         log_in(page, live_server.url, login)
-        page.goto(live_server.url + reverse("cases:detail", kwargs={"ref": ref}))
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+        page.get_by_role("link", name=ref, exact=True).click()
         expect(_heading(page)).to_have_text(f"Case {ref}")
         stage_shown = page.get_by_role("definition").filter(has_text="Reflection and recovery period")
         expect(stage_shown.first).to_be_visible()
