@@ -23,6 +23,11 @@ def users_visible_to(actor: User, qs: UserQuerySet) -> UserQuerySet:
     return qs.filter(Q(pk=actor.pk) | Q(memberships__organisation_id__in=org_ids)).distinct()
 
 
+def check_may_list_users(actor: User) -> None:
+    if not actor.has_any(Perm.ORG_USERS_VIEW):
+        raise NotAllowed
+
+
 def get_user_for(actor: User, user_id: int, *, write: bool = False) -> User:
     from strom.accounts.models import User
 

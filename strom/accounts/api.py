@@ -8,14 +8,14 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from strom.accounts.access import get_membership_for, get_user_for
+from strom.accounts.access import check_may_list_users, get_membership_for, get_user_for
 from strom.accounts.models import Invitation, Membership, User, UserQuerySet
 from strom.accounts.selectors import has_two_factor, organisations_managed_by, user_list, visible_memberships
 from strom.accounts.services import invitation_create, membership_change_role, user_record_view
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
 from strom.audit.services import audit_read
-from strom.core.roles import Perm, Role
+from strom.core.roles import Role
 
 router = Router(tags=["accounts"])
 
@@ -74,16 +74,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _check_may_list(user: User) -> None:
-    if not user.has_any(Perm.ORG_USERS_VIEW):
-        raise Http404
-
-
 @router.get("/users", response=list[UserOut], url_name="user_list")
 @paginate(PageNumberPagination)
 def list_users(request: HttpRequest, filters: Query[UserFilters]) -> UserQuerySet:
     user = api_user(request)
-    _check_may_list(user)
+    check_may_list_users(user)
     # Colleagues' names and addresses: one read per page, as for one colleague's record (user.view).
     # The page is cut after this returns, so the entry names the page asked for, not the ids.
     audit_read(
@@ -105,7 +100,7 @@ def list_users(request: HttpRequest, filters: Query[UserFilters]) -> UserQuerySe
 @router.get("/users/{user_id}", response=UserOut, url_name="user_detail")
 def get_user(request: HttpRequest, user_id: int) -> User:
     actor = api_user(request)
-    _check_may_list(actor)
+    check_may_list_users(actor)
     target = get_user_for(actor, user_id)
     user_record_view(by=actor, user=target)
     target.shown_memberships = list(visible_memberships(actor).filter(user=target))  # type: ignore[attr-defined]

@@ -59,6 +59,12 @@ def check_casework(user: User) -> None:
         raise NotAllowed
 
 
+def check_may_open_cases(user: User) -> None:
+    """The pages that open a case exist only for people who may open one; for everyone else, 404."""
+    if not user.has_any(Perm.CASE_CREATE):
+        raise NotAllowed
+
+
 def can_edit_case(user: User, case: Case) -> bool:
     if case.anonymised_at is not None:
         return False
@@ -120,6 +126,11 @@ def can_keep_country_rules(user: User, country: str) -> bool:
         coordinator_orgs
         and Organisation.objects.filter(pk__in=coordinator_orgs, country=country, is_active=True).exists()
     )
+
+
+def check_reads_country_rules(user: User) -> None:
+    if not can_read_country_rules(user):
+        raise NotAllowed
 
 
 def may_backdate_country_rules(user: User) -> bool:

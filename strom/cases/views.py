@@ -53,11 +53,6 @@ from strom.core.roles import Perm
 EXPLOITATION_LABELS = dict(Exploitation.choices)
 
 
-def _check_may_open(user: User) -> None:
-    if not user.has_any(Perm.CASE_CREATE):
-        raise Http404
-
-
 # --- list --------------------------------------------------------------------------------------------
 
 
@@ -97,7 +92,7 @@ def _after_open_redirect(request: HttpRequest, user: User, case: Case) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def case_open_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    _check_may_open(user)
+    access.check_may_open_cases(user)
     duplicates: list[Person] = []
     if request.method == "POST":
         duplicates = possible_duplicates(
@@ -152,7 +147,7 @@ def _open_case(form: CaseOpenForm, user: User, existing: Person | None) -> Case 
 def person_case_open_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """Another case for a person already recorded: people can come back years later."""
     user = request.user
-    _check_may_open(user)
+    access.check_may_open_cases(user)
     person = access.get_person_for(user, person_id)
     form = NewCaseForPersonForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

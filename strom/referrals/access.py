@@ -72,6 +72,16 @@ def get_referral_for(user: User, referral_uuid: object) -> Referral:
         raise NotAllowed from None
 
 
+def check_referral_pages(user: User) -> None:
+    """The referral pages exist for those who send, receive or see cases; for everyone else, 404."""
+    if not (
+        user.has_any(Perm.REFERRAL_SEND)
+        or user.has_any(Perm.REFERRAL_RESPOND)
+        or user.has_any(Perm.CASE_VIEW)
+    ):
+        raise NotAllowed
+
+
 def is_sender(user: User, referral: Referral) -> bool:
     """Sees the referral from the sending side (and the case itself, while it is still theirs)."""
     return user.has_perm_in(Perm.CASE_VIEW, referral.from_organisation_id) or (

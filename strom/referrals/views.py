@@ -48,20 +48,11 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _check_referrals_allowed(user: User) -> None:
-    if not (
-        user.has_any(Perm.REFERRAL_SEND)
-        or user.has_any(Perm.REFERRAL_RESPOND)
-        or user.has_any(Perm.CASE_VIEW)
-    ):
-        raise Http404
-
-
 @login_required
 @require_GET
 def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    _check_referrals_allowed(user)
+    access.check_referral_pages(user)
     may_receive = user.has_any(Perm.REFERRAL_RESPOND)
     box = request.GET.get("box") or ("received" if may_receive else "sent")
     if box not in ("received", "sent"):

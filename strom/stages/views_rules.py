@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from strom.accounts.http import AuthenticatedHttpRequest
-from strom.accounts.models import User
 from strom.cases import access
 from strom.core.countries import countries
 from strom.core.forms import validation_error_to_form
@@ -28,16 +27,11 @@ from strom.stages.forms_rules import ItemForm, VersionForm, item_forms
 from strom.stages.services_rules import base_items, country_rules_publish
 
 
-def _check_reader(user: User) -> None:
-    if not access.can_read_country_rules(user):
-        raise Http404
-
-
 @login_required
 @require_GET
 def rules_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    _check_reader(user)
+    access.check_reads_country_rules(user)
     rows = sel.overview()
     for row in rows:
         row["may_keep"] = access.can_keep_country_rules(user, row["country"])
