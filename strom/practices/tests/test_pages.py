@@ -260,3 +260,27 @@ def test_an_attachment_is_downloaded_through_the_access_check(cast: Cast, as_per
     assert response.content == b"%PDF-1.4 x"
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_library_and_a_practice_cost_the_same_queries_however_many_rows(
+    cast: Cast, as_persona: Any
+) -> None:
+    client = as_persona("caseworker_b")
+    first = make_practice(cast, state="published")
+    few = _queries(client, reverse("practices:list"))
+    detail = _queries(client, reverse("practices:detail", args=[first.pk]))
+    for n in range(3):
+        make_practice(cast, state="published", title=f"Practice {n}")
+    assert _queries(client, reverse("practices:list")) == few
+    assert few <= 12
+    assert detail <= 15
