@@ -54,12 +54,6 @@ def _membership_breaking_the_type_rule(cast: Cast) -> None:
     Membership.objects.create(user=cast.users["caseworker_b"], organisation=cast.org_c, role=Role.ANALYST)
 
 
-def _event_registration(cast: Cast) -> None:
-    from strom.events.tests.factories import registration_of
-
-    registration_of(cast)
-
-
 # Routes that show personal data. A list that shows no row records nothing, so lists get a row.
 PERSONAL: dict[str, Read] = {
     # Colleagues' accounts and the addresses invitations went to.
@@ -122,9 +116,6 @@ PERSONAL: dict[str, Read] = {
     "api:referral_detail": Read(persona=RECIPIENT),
     "api:referral_document": Read(persona=RECIPIENT),
     "api:referral_disclosures": Read(),
-    # Who registered for an event, with their needs: the organisers' list.
-    "events:registrations": Read(setup=_event_registration),
-    "api:events_registrations": Read(setup=_event_registration),
 }
 
 _EMPTY_CASE_FORM = "an empty form for a case, which names it by reference and stage only"
@@ -135,18 +126,7 @@ _AGGREGATED = "statistics: aggregated, disclosure-controlled figures"
 _REFERENCE = "indicator lists and their versions: published reference data"
 _COUNTRY_RULES = "each country's periods and decision makers, with their sources: reference data"
 
-_PROGRAMME = "a published programme: speakers in their public roles, participants who agreed to be listed"
 NO_PERSONAL_DATA: dict[str, str] = {
-    "events:list": _PROGRAMME,
-    "events:detail": _PROGRAMME,
-    "events:programme": _PROGRAMME,
-    "events:download": _PROGRAMME,
-    "events:my_calendar": "the programmes of the user's own events",
-    "events:create": "an empty event form",
-    "events:import": "an empty form to upload a programme",
-    "events:session_add": "the programme and an empty session form",
-    "api:events_list": _PROGRAMME,
-    "api:events_detail": _PROGRAMME,
     "healthz": "a health check",
     "set_language": "the language switch: a GET only sends the browser back",
     "core:dashboard": _WORKLIST,

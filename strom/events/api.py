@@ -4,38 +4,58 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
 from strom.audit.services import audit_read
 from strom.core.errors import NotAllowed
+from strom.core.vocabulary import Sector
 from strom.directory.models import Organisation
-from strom.events.access import get_event_for, get_registration_for
+from strom.events.access import (
+    check_may_see_training_report,
+    get_event_for,
+    get_library_material_for,
+    get_registration_for,
+    get_session_for,
+)
 from strom.events.models import (
+    CurriculumModule,
     Event,
     EventKind,
     EventQuerySet,
     EventStatus,
+    LibraryMaterial,
+    LibraryMaterialQuerySet,
     PersonRole,
     Registration,
     RegistrationQuerySet,
     RegistrationStatus,
-    Sector,
     Session,
     SessionKind,
 )
 from strom.events.schedule import PersonData, ScheduleInvalid, parse_schedule
-from strom.events.selectors import event_list, programme
+from strom.events.selectors import TrainedRow, event_list, library, people_trained, programme
 from strom.events.services import (
     attendance_mark,
+    event_cancel,
     event_create,
     event_publish,
+    event_update,
     programme_import,
     registration_cancel,
     registration_create,
     session_add,
+    session_delete,
+    session_update,
+)
+from strom.events.services_trainings import (
+    certificates_issue,
+    library_material_add,
+    library_material_attach,
+    module_add,
 )
 
 router = Router(tags=["events"])
@@ -61,6 +81,9 @@ class EventInfoOut(Schema):
     status: EventStatus
     capacity: int | None
     programme_version: int
+    target_sectors: list[str]
+    cancelled_at: dt.datetime | None
+    cancellation_reason: str
 
 
 class SessionPersonOut(Schema):
@@ -131,6 +154,90 @@ class EventCreateIn(Schema):
     languages: list[str] = []
     interpretation: str = Field("", max_length=300)
     capacity: int | None = Field(None, ge=1)
+    target_sectors: list[Sector] = []
+
+
+class EventUpdateIn(Schema):
+    kind: EventKind
+    title: str = Field(max_length=300)
+    start_date: dt.date
+    end_date: dt.date
+    timezone: str = Field("Europe/Riga", max_length=60)
+    venue: str = Field("", max_length=300)
+    city: str = Field("", max_length=120)
+    country: str = Field("", max_length=2)
+    online: bool = False
+    description: str = ""
+    co_funders: str = ""
+    languages: list[str] = []
+    interpretation: str = Field("", max_length=300)
+    capacity: int | None = Field(None, ge=1)
+    target_sectors: list[Sector] = []
+
+
+class EventCancelIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CurriculumModuleIn(Schema):
+    title: str = Field(max_length=300)
+    learning_goals: str = Field("", description="One goal a line", max_length=5000)
+    duration_minutes: int = Field(ge=1, le=6000)
+    session_ids: list[int] = Field([], max_length=200)
+
+
+class CurriculumModuleOut(Schema):
+    id: int
+    title: str
+    learning_goals: list[str] = Field(alias="goals")
+    duration_minutes: int
+
+
+class LibraryMaterialIn(Schema):
+    organisation_id: int
+    title: str = Field(max_length=300)
+    description: str = Field("", max_length=5000)
+    language: str = Field("", max_length=3)
+    sectors: list[Sector] = []
+    url: str = Field(max_length=500, description="A link; files are uploaded on the library page")
+
+
+class LibraryMaterialOut(Schema):
+    id: int
+    title: str
+    description: str
+    language: str
+    sectors: list[str]
+    url: str
+    organisation_id: int
+
+
+class LibraryAttachIn(Schema):
+    material_id: int
+    session_id: int | None = None
+
+
+class CertificatesIssuedOut(Schema):
+    issued: int
+
+
+class PeopleTrainedQuery(Schema):
+    year: int | None = Field(None, ge=1990, le=2100)
+    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2")
+    sector: Sector | None = None
+
+
+class LibraryQuery(Schema):
+    sector: Sector | None = None
+    language: str = Field("", max_length=3)
+    q: str = Field("", max_length=200)
+
+
+class PeopleTrainedOut(Schema):
+    year: int
+    country: str
+    sector: str
+    people: int
 
 
 class SessionPersonIn(Schema):
@@ -187,6 +294,7 @@ class EventRegistrationOut(Schema):
     consent_contact: bool
     status: RegistrationStatus
     attended_at: dt.datetime | None
+    certificate_code: str
 
 
 class EventAttendanceIn(Schema):
@@ -217,6 +325,7 @@ def create_event(request: HttpRequest, payload: EventCreateIn) -> Status[Event]:
     organisation = _organisation(data.pop("organisation_id"))
     data["timezone_name"] = data.pop("timezone")
     data["kind"] = payload.kind.value
+    data["target_sectors"] = [sector.value for sector in payload.target_sectors]
     return Status(201, event_create(by=user, organisation=organisation, **data))
 
 
@@ -234,6 +343,40 @@ def import_programme(request: HttpRequest, payload: ScheduleImportIn) -> Status[
     return Status(201, event)
 
 
+@router.get("/library", response=list[LibraryMaterialOut], url_name="events_library")
+@paginate(PageNumberPagination)
+def list_library(request: HttpRequest, query: Query[LibraryQuery]) -> LibraryMaterialQuerySet:
+    return library(
+        api_user(request),
+        sector=query.sector.value if query.sector else "",
+        language=query.language.lower(),
+        query=query.q,
+    )
+
+
+@router.post("/library", response={201: LibraryMaterialOut}, url_name="events_library_add")
+def add_library_material(request: HttpRequest, payload: LibraryMaterialIn) -> Status[LibraryMaterial]:
+    user = api_user(request)
+    material = library_material_add(
+        by=user,
+        organisation=_organisation(payload.organisation_id),
+        title=payload.title,
+        description=payload.description,
+        language=payload.language,
+        sectors=[sector.value for sector in payload.sectors],
+        url=payload.url,
+    )
+    return Status(201, material)
+
+
+@router.get("/trainings/report", response=list[PeopleTrainedOut], url_name="events_training_report")
+def training_report(request: HttpRequest, query: Query[PeopleTrainedQuery]) -> list[TrainedRow]:
+    check_may_see_training_report(api_user(request))
+    return people_trained(
+        year=query.year, country=query.country.upper(), sector=query.sector.value if query.sector else ""
+    )
+
+
 @router.get("/{slug}", response=EventProgrammeOut, url_name="events_detail")
 def get_event(request: HttpRequest, slug: str) -> Event:
     return get_event_for(api_user(request), slug)
@@ -243,6 +386,37 @@ def get_event(request: HttpRequest, slug: str) -> Event:
 def publish_event(request: HttpRequest, slug: str) -> Event:
     user = api_user(request)
     return event_publish(by=user, event=get_event_for(user, slug, manage=True))
+
+
+@router.put("/{slug}", response=EventInfoOut, url_name="events_update")
+def update_event(request: HttpRequest, slug: str, payload: EventUpdateIn) -> Event:
+    user = api_user(request)
+    event = get_event_for(user, slug, manage=True)
+    return event_update(
+        by=user,
+        event=event,
+        kind=payload.kind.value,
+        title=payload.title,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        timezone_name=payload.timezone,
+        venue=payload.venue,
+        city=payload.city,
+        country=payload.country,
+        online=payload.online,
+        description=payload.description,
+        co_funders=payload.co_funders,
+        languages=payload.languages,
+        interpretation=payload.interpretation,
+        capacity=payload.capacity,
+        target_sectors=[sector.value for sector in payload.target_sectors],
+    )
+
+
+@router.post("/{slug}/cancel", response=EventInfoOut, url_name="events_cancel")
+def cancel_event(request: HttpRequest, slug: str, payload: EventCancelIn) -> Event:
+    user = api_user(request)
+    return event_cancel(by=user, event=get_event_for(user, slug, manage=True), reason=payload.reason)
 
 
 @router.post("/{slug}/sessions", response={201: ProgrammeSessionOut}, url_name="events_session_add")
@@ -263,6 +437,72 @@ def add_session(request: HttpRequest, slug: str, payload: ProgrammeSessionIn) ->
         people=[PersonData(**{**p.model_dump(), "role": p.role.value}) for p in payload.people],
     )
     return Status(201, session)
+
+
+@router.put("/{slug}/sessions/{session_id}", response=ProgrammeSessionOut, url_name="events_session_update")
+def update_session(request: HttpRequest, slug: str, session_id: int, payload: ProgrammeSessionIn) -> Session:
+    user = api_user(request)
+    session = get_session_for(user, get_event_for(user, slug, manage=True), session_id)
+    return session_update(
+        by=user,
+        session=session,
+        date=payload.date,
+        start=dt.time.fromisoformat(payload.start),
+        duration_minutes=payload.duration_minutes,
+        kind=payload.kind.value,
+        title=payload.title,
+        description=payload.description,
+        room_name=payload.room,
+        language=payload.language,
+        people=[PersonData(**{**p.model_dump(), "role": p.role.value}) for p in payload.people],
+    )
+
+
+@router.delete("/{slug}/sessions/{session_id}", response={204: None}, url_name="events_session_delete")
+def delete_session(request: HttpRequest, slug: str, session_id: int) -> Status[None]:
+    user = api_user(request)
+    session = get_session_for(user, get_event_for(user, slug, manage=True), session_id)
+    session_delete(by=user, session=session)
+    return Status(204, None)
+
+
+@router.post("/{slug}/modules", response={201: CurriculumModuleOut}, url_name="events_module_add")
+def add_module(request: HttpRequest, slug: str, payload: CurriculumModuleIn) -> Status[CurriculumModule]:
+    user = api_user(request)
+    event = get_event_for(user, slug, manage=True)
+    wanted = {pk for pk in payload.session_ids if 0 < pk < 2**63}
+    sessions = list(event.sessions.filter(pk__in=wanted))
+    if len(sessions) != len(set(payload.session_ids)):
+        raise ValidationError({"session_ids": [_("Choose sessions of this training.")]})
+    module = module_add(
+        by=user,
+        event=event,
+        title=payload.title,
+        learning_goals=payload.learning_goals,
+        duration_minutes=payload.duration_minutes,
+        sessions=sessions,
+    )
+    return Status(201, module)
+
+
+@router.post("/{slug}/library", response={204: None}, url_name="events_library_attach")
+def attach_library_material(request: HttpRequest, slug: str, payload: LibraryAttachIn) -> Status[None]:
+    user = api_user(request)
+    event = get_event_for(user, slug, manage=True)
+    material = get_library_material_for(user, payload.material_id)
+    session = None
+    if payload.session_id is not None:
+        session = get_session_for(user, event, payload.session_id)
+    library_material_attach(by=user, material=material, event=event, session=session)
+    return Status(204, None)
+
+
+@router.post("/{slug}/certificates", response=CertificatesIssuedOut, url_name="events_certificates_issue")
+def issue_certificates(request: HttpRequest, slug: str) -> CertificatesIssuedOut:
+    user = api_user(request)
+    return CertificatesIssuedOut(
+        issued=certificates_issue(by=user, event=get_event_for(user, slug, manage=True))
+    )
 
 
 @router.get("/{slug}/registrations", response=list[EventRegistrationOut], url_name="events_registrations")

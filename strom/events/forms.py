@@ -8,8 +8,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.countries import country_choices
+from strom.core.vocabulary import Sector
 from strom.directory.models import Organisation
-from strom.events.models import EventKind, PersonRole, Sector, Session, SessionKind
+from strom.events.models import (
+    Event,
+    EventKind,
+    LibraryMaterial,
+    PersonRole,
+    Session,
+    SessionKind,
+)
 from strom.events.schedule import PersonData
 
 
@@ -39,14 +47,46 @@ class EventForm(forms.Form):
     )
     interpretation = forms.CharField(label=_("Interpretation"), max_length=300, required=False)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
+    target_sectors = forms.MultipleChoiceField(
+        label=_("For sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who a training is for."),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
+        if organisations is None:
+            # Editing: the managing organisation and the acronym (the schedule's id) stay as they are.
+            del self.fields["organisation"]
+            del self.fields["acronym"]
+        else:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
         self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]  # ChoiceField
+
+    @staticmethod
+    def initial_for(event: Event) -> dict[str, Any]:
+        return {
+            "kind": event.kind,
+            "title": event.title,
+            "start_date": event.start_date,
+            "end_date": event.end_date,
+            "timezone_name": event.timezone,
+            "venue": event.venue,
+            "city": event.city,
+            "country": event.country,
+            "online": event.online,
+            "co_funders": event.co_funders,
+            "languages": ", ".join(event.languages),
+            "interpretation": event.interpretation,
+            "capacity": event.capacity,
+            "target_sectors": event.target_sectors,
+            "description": event.description,
+        }
 
     def clean_languages(self) -> list[str]:
         raw: str = self.cleaned_data.get("languages") or ""
@@ -109,6 +149,24 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].choices = [(d.isoformat(), date_format(d, "DATE_FORMAT")) for d in days]  # type: ignore[attr-defined]  # ChoiceField
 
+    @staticmethod
+    def initial_for(session: Session) -> dict[str, Any]:
+        people = [
+            "; ".join([p.role, p.name, p.function, p.organisation_name, p.country, p.talk_title]).rstrip("; ")
+            for p in session.people.all()
+        ]
+        return {
+            "date": session.day.date.isoformat(),
+            "start": session.start,
+            "duration_minutes": session.duration_minutes,
+            "kind": session.kind,
+            "title": session.title,
+            "description": session.description,
+            "room": session.room.name if session.room else "",
+            "language": session.language,
+            "people": "\n".join(people),
+        }
+
     def clean_date(self) -> dt.date:
         return dt.date.fromisoformat(self.cleaned_data["date"])
 
@@ -147,3 +205,86 @@ class MaterialForm(forms.Form):
     def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the event cancelled?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the event's page to everyone registered."),
+    )
+
+
+class ModuleForm(forms.Form):
+    title = forms.CharField(label=_("Module"), max_length=300)
+    learning_goals = forms.CharField(
+        label=_("Learning goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What participants can do afterwards, one a line."),
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=6000)
+    sessions = forms.ModelMultipleChoiceField(
+        queryset=Session.objects.none(),
+        label=_("Taught in"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = sessions  # type: ignore[attr-defined]  # ModelMultipleChoiceField
+
+
+class LibraryMaterialForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Kept by"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    language = forms.CharField(label=_("Language"), max_length=3, required=False, help_text=_("ISO 639 code"))
+    sectors = forms.MultipleChoiceField(
+        label=_("For sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("All")), *Sector.choices], required=False)
+    language = forms.CharField(label=_("Language"), required=False, max_length=3)
+
+
+class AttachForm(forms.Form):
+    material = forms.ModelChoiceField(queryset=LibraryMaterial.objects.none(), label=_("Training material"))
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(),
+        label=_("Session"),
+        required=False,
+        help_text=_("Empty: the whole event."),
+    )
+
+    def __init__(self, *args: Any, materials: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["material"].queryset = materials  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=20)
+    name = forms.CharField(label=_("Name on the certificate"), max_length=200)
+
+
+class ReportFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("All")), *Sector.choices], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All")), *country_choices()]  # type: ignore[attr-defined]  # ChoiceField

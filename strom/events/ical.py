@@ -40,6 +40,7 @@ def _vevent(event: Event, session: Session, *, url: str, stamp: dt.datetime) -> 
     vevent.add("location", session.room.name if session.room else event.place)
     vevent.add("categories", [session.get_kind_display()])
     vevent.add("url", url)
+    vevent.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     return vevent
 
 

@@ -99,6 +99,17 @@ class Event(models.Model):
         _("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    # Who a training is for; also a filter on the event list and the training report.
+    target_sectors = ArrayField(
+        models.CharField(max_length=20, choices=Sector.choices),
+        verbose_name=_("target sectors"),
+        default=list,
+        blank=True,
+    )
+    # A cancelled event keeps its page and programme (registrants learn of it there); it takes no
+    # registrations and is left out of the calendars and the search.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
     # Bumped on every programme change; exported as the schedule's version.
     programme_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -126,6 +137,18 @@ class Event(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == EventStatus.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_training(self) -> bool:
+        return self.kind == EventKind.TRAINING
+
+    @property
+    def target_sector_labels(self) -> list[str]:
+        return [str(Sector(code).label) for code in self.target_sectors if code in Sector.values]
 
     @property
     def place(self) -> str:
@@ -238,6 +261,96 @@ class Material(models.Model):
         return self.title
 
 
+class CurriculumModule(models.Model):
+    """One module of a training's curriculum: what it teaches (learning goals) and how long it takes.
+    A module may be taught in one or more sessions of the programme, or stand on its own."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=300)
+    learning_goals = models.TextField(
+        _("learning goals"), blank=True, help_text=_("What participants can do afterwards, one a line.")
+    )
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    sessions = models.ManyToManyField(
+        Session, verbose_name=_("taught in"), blank=True, related_name="modules"
+    )
+
+    class Meta:
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def goals(self) -> list[str]:
+        return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
+
+
+class LibraryMaterialQuerySet(models.QuerySet["LibraryMaterial"]):
+    def visible_to(self, user: User) -> LibraryMaterialQuerySet:
+        from strom.events.access import library_visible_to
+
+        return library_visible_to(user, self)
+
+
+class LibraryMaterial(models.Model):
+    """A reusable training material (a handbook, slides, an exercise) kept once in the library and
+    attached to as many trainings and sessions as use it."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("kept by"), on_delete=models.PROTECT, related_name="training_materials"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    sectors = ArrayField(
+        models.CharField(max_length=20, choices=Sector.choices),
+        verbose_name=_("for sectors"),
+        default=list,
+        blank=True,
+    )
+    file = models.FileField(_("file"), upload_to="events/library/%Y/", blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    events = models.ManyToManyField(Event, verbose_name=_("used in"), blank=True, related_name="library")
+    sessions = models.ManyToManyField(
+        Session, verbose_name=_("used in sessions"), blank=True, related_name="library"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LibraryMaterialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="events_library_file_or_link"
+            ),
+        ]
+        verbose_name = _("training material")
+        verbose_name_plural = _("training materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def sector_labels(self) -> list[str]:
+        return [str(Sector(code).label) for code in self.sectors if code in Sector.values]
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar link: calendar apps cannot log in, so the link itself is the key.
+    Only a hash of the token is kept; a new link replaces the old one, and revoking deletes it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"feed:{self.user_id}"
+
+
 class RegistrationQuerySet(models.QuerySet["Registration"]):
     def visible_to(self, user: User) -> RegistrationQuerySet:
         from strom.events.access import registrations_visible_to
@@ -272,6 +385,8 @@ class Registration(models.Model):
         _("status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
     )
     attended_at = models.DateTimeField(_("attended"), null=True, blank=True)
+    # Set when a certificate of attendance is issued: printed on it and checked on the verification page.
+    certificate_code = models.CharField(_("certificate code"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -285,6 +400,11 @@ class Registration(models.Model):
                 fields=["event", "email_index"],
                 condition=~models.Q(status="cancelled"),
                 name="events_registration_once_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_code"],
+                condition=~models.Q(certificate_code=""),
+                name="events_registration_certificate_code_unique",
             ),
         ]
         verbose_name = _("registration")

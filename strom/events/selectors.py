@@ -7,8 +7,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractYear
 
-from strom.events.models import Event, EventQuerySet, Registration, RegistrationStatus, Session, SessionPerson
+from strom.events.models import (
+    Event,
+    EventKind,
+    EventQuerySet,
+    LibraryMaterial,
+    LibraryMaterialQuerySet,
+    PersonRole,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionPerson,
+)
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -36,6 +48,7 @@ def programme(event: Event) -> list[ProgrammeDay]:
         .prefetch_related(
             Prefetch("people", queryset=SessionPerson.objects.order_by("role", "position", "pk")),
             "materials",
+            "library",
         )
         .order_by("day__date", "start", "room__name", "pk")
     )
@@ -82,3 +95,71 @@ def own_registration(user: User, event: Event) -> Registration | None:
 
 def places_taken(event: Event) -> int:
     return event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+
+
+def calendar_events_of(user: User) -> EventQuerySet:
+    """The events a user registered for (or waits for) and may still see. A cancelled event stays in:
+    its sessions go out with STATUS:CANCELLED, so calendar apps take them off the person's days."""
+    active = Registration.objects.filter(user_id=user.pk).exclude(status=RegistrationStatus.CANCELLED)
+    return (
+        Event.objects.visible_to(user).filter(pk__in=active.values("event_id")).order_by("start_date", "pk")
+    )
+
+
+def trainers(event: Event) -> list[SessionPerson]:
+    """The training's trainers, once each, in the order they first appear in the programme."""
+    seen: dict[str, SessionPerson] = {}
+    people = SessionPerson.objects.filter(session__event=event, role=PersonRole.TRAINER).order_by(
+        "session__day__date", "session__start", "position", "pk"
+    )
+    for person in people:
+        seen.setdefault(person.name, person)
+    return list(seen.values())
+
+
+def library(
+    user: User, *, sector: str = "", language: str = "", query: str = "", event_slug: str = ""
+) -> LibraryMaterialQuerySet:
+    materials = LibraryMaterial.objects.visible_to(user).select_related("organisation")
+    if sector:
+        materials = materials.filter(sectors__contains=[sector])
+    if language:
+        materials = materials.filter(language=language)
+    if query:
+        materials = materials.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    if event_slug:
+        materials = materials.filter(events__slug=event_slug)
+    return materials.annotate(uses=Count("events", distinct=True)).order_by("title", "pk")
+
+
+@dataclass(frozen=True)
+class TrainedRow:
+    year: int
+    country: str
+    sector: str
+    people: int
+
+
+def people_trained(*, year: int | None = None, country: str = "", sector: str = "") -> list[TrainedRow]:
+    """People trained per year, country and sector: participants marked present at trainings that were
+    not cancelled. Counts only; who they were never leaves this function. A person who attended two
+    trainings counts twice (they were trained twice)."""
+    rows = Registration.objects.filter(
+        event__kind=EventKind.TRAINING,
+        event__cancelled_at__isnull=True,
+        status=RegistrationStatus.REGISTERED,
+        attended_at__isnull=False,
+    )
+    if year is not None:
+        rows = rows.filter(event__start_date__year=year)
+    if country:
+        rows = rows.filter(country=country)
+    if sector:
+        rows = rows.filter(sector=sector)
+    counted = (
+        rows.annotate(year=ExtractYear("event__start_date"))
+        .values("year", "country", "sector")
+        .annotate(people=Count("pk"))
+        .order_by("-year", "country", "sector")
+    )
+    return [TrainedRow(r["year"], r["country"], r["sector"], r["people"]) for r in counted]

@@ -1,8 +1,8 @@
 """Writes for events. Each validates first, runs in one transaction, checks who may and is audited.
 
-`by=None` is the operator at the command line (`strom events import`), who acts for the system.
-Registrations lock their event row, so two people taking the last place are counted one after the
-other: one is registered, the other waits.
+`by` is a user, or a named system actor for the operator at the command line (`strom events import`)
+and the demo data; a system actor passes the organiser checks. Registrations lock their event row, so
+two people taking the last place are counted one after the other: one is registered, the other waits.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
+from strom.core.vocabulary import Sector
 from strom.events.access import check_may_organise_for, may_manage, may_register
 from strom.events.models import (
     Day,
@@ -33,22 +35,33 @@ from strom.events.models import (
     Registration,
     RegistrationStatus,
     Room,
-    Sector,
     Session,
     SessionKind,
     SessionPerson,
 )
-from strom.events.schedule import ACRONYM_RE, PersonData, Problem, Programme, ScheduleInvalid, SessionData
+from strom.events.schedule import (
+    ACRONYM_RE,
+    PersonData,
+    Problem,
+    Programme,
+    ScheduleInvalid,
+    SessionData,
+    check_overlaps,
+)
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
     from strom.directory.models import Organisation
 
 MAX_DAYS = 31
+# The first part of pages under /events/ that are not an event's: an event of that slug could not be reached.
+RESERVED_SLUGS = frozenset(
+    {"calendar-link", "certificates", "feed", "import", "library", "registrations", "trainings"}
+)
 
 
-def _check_manage(by: User | None, event: Event) -> None:
-    if by is not None and not may_manage(by, event):
+def _check_manage(by: User | SystemActor, event: Event) -> None:
+    if not isinstance(by, SystemActor) and not may_manage(by, event):
         raise NotAllowed
 
 
@@ -65,6 +78,8 @@ def _clean_event(
     timezone_name: str,
     country: str,
     languages: list[str],
+    target_sectors: list[str],
+    acronym_taken: bool,
 ) -> dict[str, list[str]]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,8 +88,10 @@ def _clean_event(
         errors["title"] = [_("Enter a title.")]
     if not ACRONYM_RE.match(acronym):
         errors["acronym"] = [_("At least 4 lower-case letters, digits, - or _, for example riga-2015-strom.")]
-    elif Event.objects.filter(acronym=acronym).exists():
+    elif acronym_taken or slugify(acronym) in RESERVED_SLUGS:
         errors["acronym"] = [_("An event with this acronym exists.")]
+    if any(sector not in Sector.values for sector in target_sectors):
+        errors["target_sectors"] = [_("Choose sectors from the list.")]
     if end_date < start_date:
         errors["end_date"] = [_("The last day cannot be before the first.")]
     elif (end_date - start_date).days >= MAX_DAYS:
@@ -97,7 +114,7 @@ def _days_between(start: dt.date, end: dt.date) -> list[dt.date]:
 @transaction.atomic
 def event_create(
     *,
-    by: User | None,
+    by: User | SystemActor,
     organisation: Organisation,
     kind: str,
     title: str,
@@ -115,11 +132,13 @@ def event_create(
     interpretation: str = "",
     capacity: int | None = None,
     organisers: list[Organisation] | None = None,
+    target_sectors: list[str] | None = None,
 ) -> Event:
-    if by is not None:
+    if not isinstance(by, SystemActor):
         check_may_organise_for(by, organisation.pk)
     acronym = acronym.strip().lower()
     languages = sorted({code.strip().lower() for code in languages or [] if code.strip()})
+    target_sectors = sorted(set(target_sectors or []))
     errors = _clean_event(
         title=title,
         acronym=acronym,
@@ -128,6 +147,8 @@ def event_create(
         timezone_name=timezone_name,
         country=country.upper(),
         languages=languages,
+        target_sectors=target_sectors,
+        acronym_taken=Event.objects.filter(acronym=acronym).exists(),
     )
     if kind not in EventKind.values:
         errors["kind"] = [_("Choose a kind of event from the list.")]
@@ -153,6 +174,7 @@ def event_create(
         languages=languages,
         interpretation=interpretation.strip(),
         capacity=capacity,
+        target_sectors=target_sectors,
     )
     event.save(force_insert=True)
     event.organisers.set(organisers if organisers is not None else [organisation])
@@ -169,7 +191,7 @@ def event_create(
 
 
 @transaction.atomic
-def event_publish(*, by: User | None, event: Event) -> Event:
+def event_publish(*, by: User | SystemActor, event: Event) -> Event:
     _check_manage(by, event)
     locked = _locked(event)
     if locked.status != EventStatus.PUBLISHED:
@@ -186,7 +208,7 @@ def event_publish(*, by: User | None, event: Event) -> Event:
 
 
 @transaction.atomic
-def event_unpublish(*, by: User | None, event: Event) -> Event:
+def event_unpublish(*, by: User | SystemActor, event: Event) -> Event:
     _check_manage(by, event)
     locked = _locked(event)
     if locked.status != EventStatus.DRAFT:
@@ -199,6 +221,136 @@ def event_unpublish(*, by: User | None, event: Event) -> Event:
             object_ref=locked.pk,
             organisation_id=locked.organisation_id,
         )
+    return locked
+
+
+EDITABLE = (
+    "kind",
+    "title",
+    "description",
+    "start_date",
+    "end_date",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "online",
+    "co_funders",
+    "languages",
+    "interpretation",
+    "capacity",
+    "target_sectors",
+)
+
+
+@transaction.atomic
+def event_update(
+    *,
+    by: User | SystemActor,
+    event: Event,
+    kind: str,
+    title: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    timezone_name: str,
+    venue: str,
+    city: str,
+    country: str,
+    online: bool,
+    description: str,
+    co_funders: str,
+    languages: list[str],
+    interpretation: str,
+    capacity: int | None,
+    target_sectors: list[str],
+) -> Event:
+    """Change what the event is; the acronym (its id in the schedule format) and slug stay. New dates
+    are refused while a session lies outside them; days are added and dropped to match."""
+    _check_manage(by, event)
+    locked = _locked(event)
+    languages = sorted({code.strip().lower() for code in languages if code.strip()})
+    errors = _clean_event(
+        title=title,
+        acronym=locked.acronym,
+        start_date=start_date,
+        end_date=end_date,
+        timezone_name=timezone_name,
+        country=country.upper(),
+        languages=languages,
+        target_sectors=target_sectors,
+        acronym_taken=False,
+    )
+    if kind not in EventKind.values:
+        errors["kind"] = [_("Choose a kind of event from the list.")]
+    if capacity is not None and capacity < 1:
+        errors["capacity"] = [_("Give at least one place, or leave it empty for no limit.")]
+    outside = locked.sessions.exclude(day__date__range=(start_date, end_date))
+    if "end_date" not in errors and outside.exists():
+        errors["start_date"] = [_("Some sessions lie outside these days: move or delete them first.")]
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "kind": kind,
+        "title": " ".join(title.split()),
+        "description": description.strip(),
+        "start_date": start_date,
+        "end_date": end_date,
+        "timezone": timezone_name,
+        "venue": venue.strip(),
+        "city": city.strip(),
+        "country": country.upper(),
+        "online": online,
+        "co_funders": co_funders.strip(),
+        "languages": languages,
+        "interpretation": interpretation.strip(),
+        "capacity": capacity,
+        "target_sectors": sorted(set(target_sectors)),
+    }
+    changed = sorted(name for name in EDITABLE if getattr(locked, name) != values[name])
+    for name in changed:
+        setattr(locked, name, values[name])
+    dates = {"start_date", "end_date", "timezone"} & set(changed)
+    if dates:
+        locked.programme_version += 1
+        locked.days.exclude(date__range=(start_date, end_date)).delete()
+        have = set(locked.days.values_list("date", flat=True))
+        Day.objects.bulk_create(
+            Day(event=locked, date=date) for date in _days_between(start_date, end_date) if date not in have
+        )
+    if changed:
+        locked.save(update_fields=[*changed, *(["programme_version"] if dates else []), "updated_at"])
+        audit_record(
+            actor=by,
+            action="event.update",
+            object_type="event",
+            object_ref=locked.pk,
+            organisation_id=locked.organisation_id,
+            details={"fields": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def event_cancel(*, by: User | SystemActor, event: Event, reason: str) -> Event:
+    """Call the event off. Its page stays (registrants learn of it there); registrations are kept and no
+    new ones are taken; calendars and the search leave it out."""
+    _check_manage(by, event)
+    locked = _locked(event)
+    if locked.is_cancelled:
+        raise ValidationError(_("The event is already cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the event is cancelled; registrants will read it.")]})
+    locked.cancelled_at = timezone.now()
+    locked.cancellation_reason = reason.strip()
+    locked.save(update_fields=["cancelled_at", "cancellation_reason", "updated_at"])
+    audit_record(
+        actor=by,
+        action="event.cancel",
+        object_type="event",
+        object_ref=locked.pk,
+        organisation_id=locked.organisation_id,
+        details={"registrations": locked.registrations.exclude(status=RegistrationStatus.CANCELLED).count()},
+    )
     return locked
 
 
@@ -261,10 +413,62 @@ def _existing_as_data(event: Event) -> list[SessionData]:
     ]
 
 
+def _session_data(
+    event: Event,
+    *,
+    date: dt.date,
+    start: dt.time,
+    duration_minutes: int,
+    kind: str,
+    title: str,
+    description: str,
+    room_name: str,
+    language: str,
+    people: list[PersonData],
+    ignore: Session | None = None,
+) -> SessionData:
+    """Check one session against the event (its days, its rooms' other sessions) and return it clean."""
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("Enter a title.")]
+    if kind not in SessionKind.values:
+        errors["kind"] = [_("Choose a session type from the list.")]
+    if not 1 <= duration_minutes <= 24 * 60:
+        errors["duration_minutes"] = [_("A session lasts from 1 minute to 24 hours.")]
+    if not event.start_date <= date <= event.end_date:
+        errors["date"] = [_("The date must be one of the event's days.")]
+    for person in people:
+        if not person.name.strip():
+            errors["people"] = [_("Every moderator, speaker and trainer needs a name.")]
+        if person.role not in PersonRole.values:
+            errors["people"] = [_("Choose moderator, speaker or trainer.")]
+        if person.country and not is_country(person.country):
+            errors["people"] = [_("“%(code)s” is not an ISO 3166 country code.") % {"code": person.country}]
+    if errors:
+        raise ValidationError(errors)
+    data = SessionData(
+        where=_("this session"),
+        title=" ".join(title.split()),
+        starts_at=dt.datetime.combine(date, start, tzinfo=event.tz),
+        duration_minutes=duration_minutes,
+        kind=kind,
+        room=" ".join(room_name.split()),
+        description=description.strip(),
+        language=language.strip().lower(),
+        people=[PersonData(**{**vars(p), "name": " ".join(p.name.split())}) for p in people],
+    )
+    others = [d for d in _existing_as_data(event) if ignore is None or d.where != str(ignore.pk)]
+    clashes: list[Problem] = []
+    check_overlaps([*others, data], clashes)
+    if clashes:
+        raise ValidationError({"start": [str(p.why) for p in clashes]})
+    return data
+
+
 @transaction.atomic
 def session_add(
     *,
-    by: User | None,
+    by: User | SystemActor,
     event: Event,
     date: dt.date,
     start: dt.time,
@@ -279,41 +483,18 @@ def session_add(
     """One session on the programme; refused when outside the event's days or clashing in its room."""
     _check_manage(by, event)
     event = _locked(event)
-    errors: dict[str, list[str]] = {}
-    if not title.strip():
-        errors["title"] = [_("Enter a title.")]
-    if kind not in SessionKind.values:
-        errors["kind"] = [_("Choose a session type from the list.")]
-    if not 1 <= duration_minutes <= 24 * 60:
-        errors["duration_minutes"] = [_("A session lasts from 1 minute to 24 hours.")]
-    if not event.start_date <= date <= event.end_date:
-        errors["date"] = [_("The date must be one of the event's days.")]
-    for person in people or []:
-        if not person.name.strip():
-            errors["people"] = [_("Every moderator, speaker and trainer needs a name.")]
-        if person.role not in PersonRole.values:
-            errors["people"] = [_("Choose moderator, speaker or trainer.")]
-        if person.country and not is_country(person.country):
-            errors["people"] = [_("“%(code)s” is not an ISO 3166 country code.") % {"code": person.country}]
-    if errors:
-        raise ValidationError(errors)
-    data = SessionData(
-        where=_("new session"),
-        title=" ".join(title.split()),
-        starts_at=dt.datetime.combine(date, start, tzinfo=event.tz),
+    data = _session_data(
+        event,
+        date=date,
+        start=start,
         duration_minutes=duration_minutes,
         kind=kind,
-        room=" ".join(room_name.split()),
-        description=description.strip(),
-        language=language.strip().lower(),
-        people=[PersonData(**{**vars(p), "name": " ".join(p.name.split())}) for p in people or []],
+        title=title,
+        description=description,
+        room_name=room_name,
+        language=language,
+        people=people or [],
     )
-    clashes: list[Problem] = []
-    from strom.events.schedule import check_overlaps
-
-    check_overlaps([*_existing_as_data(event), data], clashes)
-    if clashes:
-        raise ValidationError({"start": [str(p.why) for p in clashes]})
     days = {day.date: day for day in event.days.all()}
     rooms = {room.name: room for room in event.rooms.all()}
     session = _add_session(event, data, days, rooms)
@@ -330,7 +511,79 @@ def session_add(
 
 
 @transaction.atomic
-def session_delete(*, by: User | None, session: Session) -> None:
+def session_update(
+    *,
+    by: User | SystemActor,
+    session: Session,
+    date: dt.date,
+    start: dt.time,
+    duration_minutes: int,
+    kind: str,
+    title: str,
+    description: str,
+    room_name: str,
+    language: str,
+    people: list[PersonData],
+) -> Session:
+    """Change a session; its people are replaced by `people`; its guid and materials stay."""
+    _check_manage(by, session.event)
+    event = _locked(session.event)
+    locked = Session.objects.select_for_update().get(pk=session.pk, event=event)
+    data = _session_data(
+        event,
+        date=date,
+        start=start,
+        duration_minutes=duration_minutes,
+        kind=kind,
+        title=title,
+        description=description,
+        room_name=room_name,
+        language=language,
+        people=people,
+        ignore=locked,
+    )
+    room = None
+    if data.room:
+        room, _created = Room.objects.get_or_create(event=event, name=data.room)
+    locked.day = event.days.get(date=date)
+    locked.start = start.replace(second=0, microsecond=0)
+    locked.duration_minutes = duration_minutes
+    locked.kind = kind
+    locked.title = data.title
+    locked.description = data.description
+    locked.room = room
+    locked.language = data.language
+    locked.save(
+        update_fields=["day", "start", "duration_minutes", "kind", "title", "description", "room", "language"]
+    )
+    locked.people.all().delete()
+    SessionPerson.objects.bulk_create(
+        SessionPerson(
+            session=locked,
+            role=person.role,
+            name=person.name,
+            function=person.function,
+            organisation_name=person.organisation_name,
+            country=person.country,
+            talk_title=person.talk_title,
+            position=position,
+        )
+        for position, person in enumerate(data.people)
+    )
+    _bump(event)
+    audit_record(
+        actor=by,
+        action="event.session_update",
+        object_type="event",
+        object_ref=event.pk,
+        organisation_id=event.organisation_id,
+        details={"session": locked.pk, "people": len(data.people)},
+    )
+    return locked
+
+
+@transaction.atomic
+def session_delete(*, by: User | SystemActor, session: Session) -> None:
     event = session.event
     _check_manage(by, event)
     event = _locked(event)
@@ -349,7 +602,7 @@ def session_delete(*, by: User | None, session: Session) -> None:
 
 @transaction.atomic
 def material_add(
-    *, by: User | None, session: Session, title: str, url: str = "", file: UploadedFile | None = None
+    *, by: User | SystemActor, session: Session, title: str, url: str = "", file: UploadedFile | None = None
 ) -> Material:
     _check_manage(by, session.event)
     errors: dict[str, list[str]] = {}
@@ -381,11 +634,11 @@ def material_add(
 
 @transaction.atomic
 def programme_import(
-    *, by: User | None, programme: Programme, organisation: Organisation, replace: bool = False
+    *, by: User | SystemActor, programme: Programme, organisation: Organisation, replace: bool = False
 ) -> Event:
     """Create an event from a parsed schedule, all or nothing. An acronym that exists is refused unless
     `replace`, which replaces that event's programme (days, rooms, sessions) and keeps its registrations."""
-    if by is not None:
+    if not isinstance(by, SystemActor):
         check_may_organise_for(by, organisation.pk)
     existing = Event.objects.select_for_update().filter(acronym=programme.acronym).first()
     if existing is not None and not replace:
@@ -484,9 +737,10 @@ def registration_create(
 ) -> Registration:
     """Register `by` (for_self) or, for the event's organisers, someone else. Full events put people on
     the waiting list, promoted in order when a place frees up."""
+    # Asked of the locked row: the caller's copy may not know the event was cancelled meanwhile.
+    event = _locked(event)
     if not may_register(by, event) or (not for_self and not may_manage(by, event)):
         raise NotAllowed
-    event = _locked(event)
     name = " ".join(name.split())
     email = email.strip().lower()
     country = country.strip().upper()

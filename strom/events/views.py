@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,35 +22,52 @@ from strom.events.access import (
     check_may_organise,
     get_event_for,
     get_registration_for,
+    get_session_for,
     may_manage,
     may_organise_events,
     may_register,
     organising_org_ids,
 )
 from strom.events.exchange import FORMATS, event_url, export_event
-from strom.events.forms import EventForm, ImportForm, MaterialForm, RegistrationForm, SessionForm
+from strom.events.forms import (
+    AttachForm,
+    CancelForm,
+    EventForm,
+    ImportForm,
+    MaterialForm,
+    ModuleForm,
+    RegistrationForm,
+    SessionForm,
+)
 from strom.events.ical import person_calendar
-from strom.events.models import Event, Registration, RegistrationStatus
+from strom.events.models import CalendarFeed, Event, LibraryMaterial, Registration, RegistrationStatus
 from strom.events.schedule import ScheduleInvalid, parse_schedule
 from strom.events.selectors import (
+    calendar_events_of,
     event_list,
     own_registration,
     participant_list,
     places_taken,
     programme,
     registrations_for_organisers,
+    trainers,
 )
 from strom.events.services import (
     attendance_mark,
+    event_cancel,
     event_create,
     event_publish,
     event_unpublish,
+    event_update,
     material_add,
     programme_import,
     registration_cancel,
     registration_create,
     session_add,
+    session_delete,
+    session_update,
 )
+from strom.events.services_trainings import calendar_feed_create, calendar_feed_revoke, feed_token_hash
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -98,6 +116,7 @@ def event_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 languages=data["languages"],
                 interpretation=data["interpretation"],
                 capacity=data["capacity"],
+                target_sectors=data["target_sectors"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -147,6 +166,10 @@ def _detail_context(request: AuthenticatedHttpRequest, event: Event) -> dict[str
         "places_taken": places_taken(event),
         "formats": FORMATS,
         "form": RegistrationForm(initial={"name": request.user.full_name, "email": request.user.email}),
+        "modules": list(event.modules.prefetch_related("sessions")) if event.is_training else [],
+        "trainers": trainers(event) if event.is_training else [],
+        "library": event.library.all(),
+        "module_form": ModuleForm(sessions=event.sessions.all()) if manage and event.is_training else None,
     }
 
 
@@ -182,12 +205,7 @@ def event_download(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> Ht
 @require_GET
 def my_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One calendar with the programmes of every event the user is registered for (or waiting)."""
-    events = (
-        Event.objects.visible_to(request.user)
-        .filter(registrations__user_id=request.user.pk)
-        .exclude(registrations__status=RegistrationStatus.CANCELLED)
-        .distinct()
-    )
+    events = calendar_events_of(request.user)
     body = person_calendar(
         [(event, event_url(event, site_url=settings.SITE_URL)) for event in events], name=_("My events")
     )
@@ -326,7 +344,16 @@ def event_session_add(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
         else:
             messages.success(request, _("The session is on the programme."))
             return redirect("events:session_add", event.slug)
-    context = {"event": event, "form": form, "material_form": material_form, "days": programme(event)}
+    context = {
+        "event": event,
+        "form": form,
+        "material_form": material_form,
+        "days": programme(event),
+        "attach_form": AttachForm(
+            materials=LibraryMaterial.objects.visible_to(request.user), sessions=sessions
+        ),
+        "attached": event.library.all(),
+    }
     return render(request, "events/session_form.html", context)
 
 
@@ -355,3 +382,133 @@ def event_material_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
     else:
         messages.error(request, _("Choose a session and give a title and a link or a file."))
     return redirect("events:session_add", event.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event_update(
+                by=request.user,
+                event=event,
+                kind=data["kind"],
+                title=data["title"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                timezone_name=data["timezone_name"],
+                venue=data["venue"],
+                city=data["city"],
+                country=data["country"],
+                online=data["online"],
+                description=data["description"],
+                co_funders=data["co_funders"],
+                languages=data["languages"],
+                interpretation=data["interpretation"],
+                capacity=data["capacity"],
+                target_sectors=data["target_sectors"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("events:detail", event.slug)
+    context = {"form": form, "event": event, "cancel_form": CancelForm()}
+    return render(request, "events/form.html", context)
+
+
+@login_required
+@require_POST
+def event_cancel_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the event is cancelled; registrants will read it."))
+        return redirect("events:edit", event.slug)
+    try:
+        event_cancel(by=request.user, event=event, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The event is cancelled."))
+    return redirect("events:detail", event.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_session_edit(request: AuthenticatedHttpRequest, slug: str, session_id: int) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    session = get_session_for(request.user, event, session_id)
+    days = list(event.days.values_list("date", flat=True))
+    form = SessionForm(request.POST or None, days=days, initial=SessionForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session_update(
+                by=request.user,
+                session=session,
+                date=data["date"],
+                start=data["start"],
+                duration_minutes=data["duration_minutes"],
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                room_name=data["room"],
+                language=data["language"],
+                people=data["people"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect("events:session_add", event.slug)
+    return render(request, "events/session_edit.html", {"event": event, "session": session, "form": form})
+
+
+@login_required
+@require_POST
+def event_session_delete(request: AuthenticatedHttpRequest, slug: str, session_id: int) -> HttpResponse:
+    event = get_event_for(request.user, slug, manage=True)
+    session = get_session_for(request.user, event, session_id)
+    session_delete(by=request.user, session=session)
+    messages.success(request, _("The session is taken off the programme."))
+    return redirect("events:session_add", event.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_link(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's secret calendar link: made (or made anew) and revoked here; shown once when made."""
+    feed_url = ""
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            calendar_feed_revoke(by=request.user)
+            messages.success(request, _("The calendar link no longer works."))
+            return redirect("events:calendar_link")
+        token = calendar_feed_create(by=request.user)
+        feed_url = settings.SITE_URL.rstrip("/") + reverse("events:feed", args=[token])
+    context = {
+        "feed_url": feed_url,
+        "has_link": CalendarFeed.objects.filter(user=request.user).exists(),
+        "events": calendar_events_of(request.user),
+    }
+    return render(request, "events/calendar_link.html", context)
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A calendar app's fetch of someone's events, with the secret link as the only key. Holds only the
+    programmes of that person's own registrations; a revoked or unknown link answers 404."""
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=feed_token_hash(token)).first()
+    if feed is None or not feed.user.is_active:
+        raise NotAllowed
+    events = calendar_events_of(feed.user)
+    body = person_calendar(
+        [(event, event_url(event, site_url=settings.SITE_URL)) for event in events], name=_("My events")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

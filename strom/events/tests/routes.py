@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from strom.events.tests.factories import event_of, registration_of
-from tests.authz import PERSONAS, Route, everyone_logged_in, expect
+from strom.events.tests.factories import event_of, registration_of, training_of
+from tests.authz import PERSONAS, Route, everyone_logged_in, expect, public
 from tests.personas import Cast
 
 LOGGED_IN = [p for p in PERSONAS if p != "anonymous"]
@@ -101,6 +101,97 @@ def _api_session(cast: Cast) -> dict[str, Any]:
         "kind": "panel",
         "title": "Panel 3",
         "people": [{"role": "moderator", "name": "Vineta Polatside"}],
+    }
+
+
+def _training(cast: Cast) -> dict[str, Any]:
+    return {"slug": training_of(cast).slug}
+
+
+def _certificate(cast: Cast) -> dict[str, Any]:
+    """caseworker_b's certificate of the training (present, issued)."""
+    return {"registration_id": training_of(cast).registrations.get(user=cast.caseworker_b).pk}
+
+
+def _session_of_event(cast: Cast) -> dict[str, Any]:
+    event = event_of(cast)
+    return {"slug": event.slug, "session_id": event.sessions.get().pk}
+
+
+def _module(cast: Cast) -> dict[str, Any]:
+    from strom.events.services_trainings import module_add
+
+    training = training_of(cast)
+    module = module_add(
+        by=cast.coordinator_a,
+        event=training,
+        title="Indicators",
+        learning_goals="",
+        duration_minutes=60,
+        sessions=[],
+    )
+    return {"slug": training.slug, "module_id": module.pk}
+
+
+def _library_material(cast: Cast) -> Any:
+    from strom.events.services_trainings import library_material_add
+
+    key = "_events_library_material"
+    if key not in cast.__dict__:
+        cast.__dict__[key] = library_material_add(
+            by=cast.coordinator_a,
+            organisation=cast.orgs["coordinator_lv"],
+            title="Indicator card",
+            url="https://example.org/card.pdf",
+        )
+    return cast.__dict__[key]
+
+
+def _attached(cast: Cast) -> dict[str, Any]:
+    from strom.events.services_trainings import library_material_attach
+
+    material = _library_material(cast)
+    library_material_attach(by=cast.coordinator_a, material=material, event=event_of(cast))
+    return {"slug": event_of(cast).slug, "material_id": material.pk}
+
+
+def _feed(cast: Cast) -> dict[str, Any]:
+    from strom.events.services_trainings import calendar_feed_create
+
+    registration_of(cast)
+    return {"token": calendar_feed_create(by=cast.caseworker_b)}
+
+
+def _edit_event(cast: Cast) -> dict[str, Any]:
+    return {
+        "kind": "conference",
+        "title": "Local Action against Human Trafficking (revised)",
+        "start_date": "2015-05-19",
+        "end_date": "2015-05-20",
+        "timezone_name": "Europe/Riga",
+        "venue": "Albert Hotel",
+        "city": "Riga",
+    }
+
+
+def _library_new(cast: Cast) -> dict[str, Any]:
+    return {
+        "organisation": cast.orgs["coordinator_lv"].pk,
+        "title": "Handbook",
+        "url": "https://example.org/handbook.pdf",
+        "sectors": ["police"],
+    }
+
+
+def _api_update(cast: Cast) -> dict[str, Any]:
+    return {"kind": "conference", "title": "Revised", "start_date": "2015-05-19", "end_date": "2015-05-20"}
+
+
+def _api_library(cast: Cast) -> dict[str, Any]:
+    return {
+        "organisation_id": cast.orgs["coordinator_lv"].pk,
+        "title": "Handbook",
+        "url": "https://example.org/h.pdf",
     }
 
 
@@ -204,6 +295,120 @@ ROUTES = [
         json=True,
         kwargs=_registration,
         data=lambda c: {"attended": True},
+        expect=expect(ORGANISERS, anonymous=401),
+    ),
+    Route("events:calendar_link", expect=everyone_logged_in()),
+    Route("events:calendar_link", method="post", expect=everyone_logged_in()),
+    Route("events:feed", kwargs=_feed, expect=public()),
+    Route("events:feed", kwargs=lambda c: {"token": "not-a-token"}, expect=public(ok=404), note="unknown"),
+    Route("events:edit", kwargs=_event, expect=expect(ORGANISERS)),
+    Route("events:edit", method="post", kwargs=_event, data=_edit_event, expect=expect(ORGANISERS, ok=302)),
+    Route(
+        "events:cancel_event",
+        method="post",
+        kwargs=_event,
+        data=lambda c: {"reason": "The venue is closed."},
+        expect=expect(ORGANISERS, ok=302),
+    ),
+    Route("events:session_edit", kwargs=_session_of_event, expect=expect(ORGANISERS)),
+    Route(
+        "events:session_edit",
+        method="post",
+        kwargs=_session_of_event,
+        data=_session,
+        expect=expect(ORGANISERS, ok=302),
+    ),
+    Route(
+        "events:session_delete", method="post", kwargs=_session_of_event, expect=expect(ORGANISERS, ok=302)
+    ),
+    Route("events:library", expect=everyone_logged_in()),
+    Route("events:library_add", expect=expect(MAY_ORGANISE)),
+    Route(
+        "events:library_add",
+        method="post",
+        data=_library_new,
+        expect=expect(ORGANISERS, ok=302, overrides={"coordinator_b": 200}),
+    ),
+    Route(
+        "events:library_attach",
+        method="post",
+        kwargs=_event,
+        data=lambda c: {"material": _library_material(c).pk},
+        expect=expect(ORGANISERS, ok=302),
+    ),
+    Route("events:library_detach", method="post", kwargs=_attached, expect=expect(ORGANISERS, ok=302)),
+    Route(
+        "events:module_add",
+        method="post",
+        kwargs=_training,
+        data=lambda c: {"title": "Referral", "duration_minutes": "60"},
+        expect=expect(ORGANISERS, ok=302),
+    ),
+    Route("events:module_delete", method="post", kwargs=_module, expect=expect(ORGANISERS, ok=302)),
+    Route("events:certificates_issue", method="post", kwargs=_training, expect=expect(ORGANISERS, ok=302)),
+    Route("events:certificate", kwargs=_certificate, expect=expect([*ORGANISERS, "caseworker_b"])),
+    Route("events:certificate_verify", expect=public()),
+    Route("events:training_report", expect=expect(MAY_ORGANISE)),
+    Route("events:training_report_csv", expect=expect(MAY_ORGANISE)),
+    Route("api:events_library", expect=everyone_logged_in(anonymous=401)),
+    Route(
+        "api:events_library_add",
+        method="post",
+        json=True,
+        data=_api_library,
+        expect=expect(ORGANISERS, ok=201, anonymous=401),
+    ),
+    Route("api:events_training_report", expect=expect(MAY_ORGANISE, anonymous=401)),
+    Route(
+        "api:events_update",
+        method="put",
+        json=True,
+        kwargs=_event,
+        data=_api_update,
+        expect=expect(ORGANISERS, anonymous=401),
+    ),
+    Route(
+        "api:events_cancel",
+        method="post",
+        json=True,
+        kwargs=_event,
+        data=lambda c: {"reason": "The venue is closed."},
+        expect=expect(ORGANISERS, anonymous=401),
+    ),
+    Route(
+        "api:events_session_update",
+        method="put",
+        json=True,
+        kwargs=_session_of_event,
+        data=_api_session,
+        expect=expect(ORGANISERS, anonymous=401),
+    ),
+    Route(
+        "api:events_session_delete",
+        method="delete",
+        kwargs=_session_of_event,
+        expect=expect(ORGANISERS, ok=204, anonymous=401),
+    ),
+    Route(
+        "api:events_module_add",
+        method="post",
+        json=True,
+        kwargs=_training,
+        data=lambda c: {"title": "Referral", "duration_minutes": 60},
+        expect=expect(ORGANISERS, ok=201, anonymous=401),
+    ),
+    Route(
+        "api:events_library_attach",
+        method="post",
+        json=True,
+        kwargs=_event,
+        data=lambda c: {"material_id": _library_material(c).pk},
+        expect=expect(ORGANISERS, ok=204, anonymous=401),
+    ),
+    Route(
+        "api:events_certificates_issue",
+        method="post",
+        kwargs=_training,
         expect=expect(ORGANISERS, anonymous=401),
     ),
 ]

@@ -17,21 +17,21 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs; used in tests only
 
-from strom.events.demo_data import load_demo_events
 from strom.events.exchange import export_event
 from strom.events.models import Event, Session
 from strom.events.schedule import ScheduleInvalid, parse_schedule
 from strom.events.services import programme_import
+from strom.events.tests.factories import make_programme
 from tests.personas import Cast
 
 DATA = Path(__file__).parent / "data"
 SITE = "https://strom.example.org"
-RIGA = ZoneInfo("Europe/Riga")
+VILNIUS = ZoneInfo("Europe/Vilnius")
 
 
 @pytest.fixture
-def riga(cast: Cast) -> Event:
-    return load_demo_events(organisation=cast.orgs["coordinator_lv"])[0]
+def event(cast: Cast) -> Event:
+    return make_programme(cast)
 
 
 def _summary(event: Event) -> list[tuple[object, ...]]:
@@ -48,50 +48,6 @@ def _summary(event: Event) -> list[tuple[object, ...]]:
         .select_related("day", "room")
         .order_by("day__date", "start", "pk")
     ]
-
-
-def test_the_xml_export_validates_against_the_published_xsd(riga: Event) -> None:
-    schema = etree.XMLSchema(etree.parse(str(DATA / "schedule.xml.xsd")))
-    body, content_type, name = export_event(riga, "xml", site_url=SITE)
-    document = etree.fromstring(body)
-    assert schema.validate(document), schema.error_log
-    assert content_type.startswith("application/xml")
-    assert name == "riga-2015-strom-schedule.xml"
-    # A session without a room is exported in the venue.
-    rooms = {room.get("name") for room in document.iterfind("day/room")}
-    assert rooms == {riga.place}
-
-
-def test_the_json_export_validates_against_the_published_json_schema(riga: Event) -> None:
-    schema = json.loads((DATA / "schedule.schema.json").read_text())
-    body, _content_type, _name = export_event(riga, "json", site_url=SITE)
-    errors = [str(e) for e in jsonschema_rs.validator_for(schema).iter_errors(json.loads(body))]
-    assert errors == []
-
-
-@pytest.mark.parametrize("fmt", ["xml", "json"])
-def test_an_export_reads_back_as_the_same_programme(cast: Cast, riga: Event, fmt: str) -> None:
-    body, _content_type, _name = export_event(riga, fmt, site_url=SITE)
-    body = body.replace(b"riga-2015-strom", b"riga-2015-again")
-    copy = programme_import(
-        by=cast.coordinator_a, programme=parse_schedule(body), organisation=cast.orgs["coordinator_lv"]
-    )
-    assert (copy.title, copy.start_date, copy.end_date, copy.timezone) == (
-        riga.title,
-        riga.start_date,
-        riga.end_date,
-        riga.timezone,
-    )
-    assert _summary(copy) == _summary(riga)
-    if fmt == "json":
-        # The JSON carries the people's roles, functions and countries too.
-        original = riga.sessions.get(title__startswith="Panel 1").people.values_list(
-            "role", "name", "function", "country"
-        )
-        again = copy.sessions.get(title__startswith="Panel 1").people.values_list(
-            "role", "name", "function", "country"
-        )
-        assert list(again) == list(original)
 
 
 def test_a_pretalx_schedule_imports(cast: Cast) -> None:
@@ -114,6 +70,27 @@ def test_a_pretalx_schedule_imports(cast: Cast) -> None:
     ]
     assert [p.name for p in sessions[2].people.all()] == ["Jonas Kazlauskas", "Agnė Jankauskienė"]
     assert sessions[0].materials.get().url == "https://example.org/paper.pdf"
+
+
+def test_a_pretalx_xml_schedule_imports(cast: Cast) -> None:
+    data = (DATA / "pretalx-workshop.xml").read_bytes()
+    event = programme_import(
+        by=cast.coordinator_a, programme=parse_schedule(data), organisation=cast.orgs["coordinator_lv"]
+    )
+    assert (event.acronym, event.timezone, event.start_date) == (
+        "tallinn-2017-workshop",
+        "Europe/Tallinn",
+        dt.date(2017, 9, 12),
+    )
+    sessions = list(event.sessions.select_related("room").order_by("start"))
+    assert [
+        (s.title, s.start, s.duration_minutes, s.kind, s.room.name if s.room else "") for s in sessions
+    ] == [
+        ("Indicators of labour exploitation", dt.time(9, 30), 90, "training_module", "Saal"),
+        ("Coffee", dt.time(11), 30, "break", "Saal"),
+    ]
+    assert [p.name for p in sessions[0].people.all()] == ["Kadri Tamm", "Mart Kask"]
+    assert str(sessions[0].guid) == "b3e1f0a2-6c4d-5e8f-9a1b-2c3d4e5f6a7b"
 
 
 XML_HEAD = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -255,29 +232,6 @@ def test_the_command_line_imports_and_refuses_an_existing_acronym_unless_replaci
     assert Event.objects.get().sessions.count() == 3
 
 
-@pytest.mark.parametrize("fmt", ["xml", "json", "ics"])
-def test_the_command_line_exports(riga: Event, tmp_path: Path, fmt: str) -> None:
-    path = tmp_path / f"out.{fmt}"
-    call_command("events", "export", riga.slug, "--format", fmt, "--out", str(path))
-    assert (
-        path.read_bytes()
-        == export_event(riga, fmt, site_url=pytest.importorskip("django.conf").settings.SITE_URL)[0]
-    )
-
-
-def test_the_calendar_has_every_session_in_utc(riga: Event) -> None:
-    body, content_type, _name = export_event(riga, "ics", site_url=SITE)
-    assert content_type.startswith("text/calendar")
-    calendar = Calendar.from_ical(body)
-    events = [c for c in calendar.walk("VEVENT")]
-    assert len(events) == riga.sessions.count()
-    opening = next(e for e in events if str(e["SUMMARY"]) == "Welcome and opening remarks")
-    assert opening.decoded("DTSTART") == dt.datetime(2015, 5, 19, 12, 0, tzinfo=RIGA)
-    assert opening.decoded("DTEND") == dt.datetime(2015, 5, 19, 12, 40, tzinfo=RIGA)
-    assert str(opening["LOCATION"]) == riga.place
-    assert "Dainis Turlais" in str(opening["DESCRIPTION"])
-
-
 def test_a_guid_used_twice_gets_a_new_one_instead_of_failing(cast: Cast) -> None:
     data = XML_HEAD + _xml_event(1, "2015-05-19T10:00:00+03:00") + _xml_event(1, "2015-05-19T11:00:00+03:00")
     event = programme_import(
@@ -286,3 +240,75 @@ def test_a_guid_used_twice_gets_a_new_one_instead_of_failing(cast: Cast) -> None
         organisation=cast.orgs["coordinator_lv"],
     )
     assert len(set(event.sessions.values_list("guid", flat=True))) == 2
+
+
+def test_the_xml_export_validates_against_the_published_xsd(event: Event) -> None:
+    schema = etree.XMLSchema(etree.parse(str(DATA / "schedule.xml.xsd")))
+    body, content_type, name = export_event(event, "xml", site_url=SITE)
+    document = etree.fromstring(body)
+    assert schema.validate(document), schema.error_log
+    assert content_type.startswith("application/xml")
+    assert name == "vilnius-2016-test-schedule.xml"
+    # Sessions without a room are exported in the venue; the others in their rooms.
+    rooms = {room.get("name") for room in document.iterfind("day/room")}
+    assert rooms == {"Town hall, Vilnius", "Hall A", "Room 2"}
+
+
+def test_the_json_export_validates_against_the_published_json_schema(event: Event) -> None:
+    schema = json.loads((DATA / "schedule.schema.json").read_text())
+    body, _content_type, _name = export_event(event, "json", site_url=SITE)
+    errors = [str(e) for e in jsonschema_rs.validator_for(schema).iter_errors(json.loads(body))]
+    assert errors == []
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_an_export_reads_back_as_the_same_programme(cast: Cast, event: Event, fmt: str) -> None:
+    body, _content_type, _name = export_event(event, fmt, site_url=SITE)
+    copy = programme_import(
+        by=cast.coordinator_a,
+        programme=parse_schedule(body.replace(b"vilnius-2016-test", b"vilnius-2016-again")),
+        organisation=cast.orgs["coordinator_lv"],
+    )
+    assert (copy.title, copy.start_date, copy.end_date, copy.timezone) == (
+        event.title,
+        event.start_date,
+        event.end_date,
+        event.timezone,
+    )
+    summary = [
+        (s.title, s.starts_at(VILNIUS), s.duration_minutes, s.kind, [p.name for p in s.people.all()])
+        for e in (event, copy)
+        for s in e.sessions.select_related("day").order_by("day__date", "start", "title")
+    ]
+    half = len(summary) // 2
+    assert summary[:half] == summary[half:]
+    if fmt == "json":
+        # The JSON carries the people's roles, functions, organisations and countries too.
+        fields = ("role", "name", "function", "organisation_name", "country", "talk_title")
+        original = event.sessions.get(title="Panel: shelters").people.values_list(*fields)
+        again = copy.sessions.get(title="Panel: shelters").people.values_list(*fields)
+        assert list(again) == list(original)
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json", "ics"])
+def test_the_command_line_exports(event: Event, tmp_path: Path, fmt: str) -> None:
+    from django.conf import settings as django_settings
+
+    path = tmp_path / f"out.{fmt}"
+    call_command("events", "export", event.slug, "--format", fmt, "--out", str(path))
+    assert path.read_bytes() == export_event(event, fmt, site_url=django_settings.SITE_URL)[0]
+
+
+def test_the_calendar_has_every_session_in_utc(event: Event) -> None:
+    body, content_type, _name = export_event(event, "ics", site_url=SITE)
+    assert content_type.startswith("text/calendar")
+    events = list(Calendar.from_ical(body).walk("VEVENT"))
+    assert len(events) == event.sessions.count()
+    panel = next(e for e in events if str(e["SUMMARY"]) == "Panel: shelters")
+    assert panel.decoded("DTSTART") == dt.datetime(2016, 3, 10, 11, 15, tzinfo=VILNIUS)
+    assert panel.decoded("DTEND") == dt.datetime(2016, 3, 10, 12, 45, tzinfo=VILNIUS)
+    assert str(panel["LOCATION"]) == "Hall A"
+    assert "Moderator: Jūratė Petrauskienė (Adviser, LT)" in str(panel["DESCRIPTION"])
+    opening = next(e for e in events if str(e["SUMMARY"]) == "Opening")
+    assert str(opening["LOCATION"]) == "Town hall, Vilnius"
+    assert str(opening["STATUS"]) == "CONFIRMED"

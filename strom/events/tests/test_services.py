@@ -9,7 +9,6 @@ from django.db import connection
 from strom.audit.models import AuditEntry
 from strom.core.errors import NotAllowed
 from strom.events.access import get_event_for, get_registration_for
-from strom.events.demo_data import RIGA_2015_SESSIONS, load_demo_events
 from strom.events.models import Event, EventKind, Registration, RegistrationStatus, SessionKind
 from strom.events.selectors import participant_list, programme
 from strom.events.services import (
@@ -213,22 +212,3 @@ def test_no_registration_for_a_draft_except_by_its_organisers(cast: Cast) -> Non
     with pytest.raises(NotAllowed):
         _register(cast, event, "caseworker_a")
     assert not Registration.objects.exists()
-
-
-def test_demo_events_load_once_with_the_riga_programme(cast: Cast) -> None:
-    riga, training = load_demo_events(organisation=cast.orgs["coordinator_lv"])
-    assert riga.is_published
-    assert training.kind == EventKind.TRAINING
-    assert riga.sessions.count() == len(RIGA_2015_SESSIONS)
-    panel1 = riga.sessions.get(title__startswith="Panel 1")
-    moderator = panel1.people.get(role="moderator")
-    assert (moderator.name, moderator.country) == ("Jan Austad", "NO")
-    assert sorted(panel1.people.filter(role="speaker").values_list("country", flat=True)) == [
-        "DE",
-        "DK",
-        "NL",
-        "PL",
-        "SE",
-    ]
-    assert load_demo_events(organisation=cast.orgs["coordinator_lv"])[0].pk == riga.pk
-    assert Event.objects.count() == 2

@@ -19,10 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from strom.accounts.models import User
 from strom.demo.accounts import DEMO_PASSWORD, ORGANISATIONS, USERS, DemoUser, demo_load, demo_loaded
 from strom.demo.cases import demo_cases_load, demo_cases_loaded
+from strom.demo.events import load_demo_events
 from strom.demo.network import demo_network_load
 from strom.demo.pathways import demo_pathways_load
 from strom.demo.referrals import demo_referrals_load
-from strom.events.demo_data import load_demo_events
 
 
 def _secret(device: TOTPDevice) -> str:

@@ -1,5 +1,7 @@
 """`strom events import FILE [--organisation ORG] [--replace]` and
-`strom events export SLUG --format xml|json|ics --out FILE`: programmes in the schedule format."""
+`strom events export SLUG --format xml|json|ics --out FILE`: programmes in the schedule format;
+`strom events report [--year YEAR] [--out FILE]`: people trained per sector, country and year (CSV).
+The operator acts as the command-line system actor."""
 
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from strom.audit.actors import COMMAND_LINE
 from strom.directory.models import Organisation
 from strom.events.exchange import export_event
 from strom.events.models import Event
+from strom.events.reports import trained_csv
 from strom.events.schedule import ScheduleInvalid, parse_schedule
+from strom.events.selectors import people_trained
 from strom.events.services import programme_import
 
 
@@ -20,7 +25,7 @@ class Command(BaseCommand):
     help = "Import or export an event's programme as schedule XML or JSON (frab, pretalx), or iCalendar."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{import,export}")
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{import,export,report}")
         imp = sub.add_parser("import", help="Create an event from schedule XML or JSON; all or nothing.")
         imp.add_argument("file")
         imp.add_argument(
@@ -31,10 +36,15 @@ class Command(BaseCommand):
         exp.add_argument("slug")
         exp.add_argument("--format", choices=["xml", "json", "ics"], default="xml")
         exp.add_argument("--out", default="-", help="File to write; - for standard output (default).")
+        rep = sub.add_parser("report", help="People trained per sector, country and year, as CSV.")
+        rep.add_argument("--year", type=int, default=None)
+        rep.add_argument("--out", default="-", help="File to write; - for standard output (default).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "export":
             self.export(options["slug"], options["format"], options["out"])
+        elif options["subcommand"] == "report":
+            self.write(trained_csv(people_trained(year=options["year"])), options["out"])
         else:
             self.import_(options["file"], options["organisation"], options["replace"])
 
@@ -43,6 +53,9 @@ class Command(BaseCommand):
         if event is None:
             raise CommandError(_("No event with the slug “%(slug)s”.") % {"slug": slug})
         body, _content_type, _name = export_event(event, fmt, site_url=settings.SITE_URL)
+        self.write(body, out)
+
+    def write(self, body: bytes, out: str) -> None:
         if out == "-":
             self.stdout.write(body.decode())
         else:
@@ -69,7 +82,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         try:
             programme = parse_schedule(data)
-            event = programme_import(by=None, programme=programme, organisation=organisation, replace=replace)
+            event = programme_import(
+                by=COMMAND_LINE, programme=programme, organisation=organisation, replace=replace
+            )
         except ScheduleInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from strom.audit.actors import DEMO
 from strom.core.roles import Perm
+from strom.core.vocabulary import Sector
 from strom.directory.models import Organisation
 from strom.events.models import Event, EventKind, PersonRole, SessionKind
 from strom.events.schedule import PersonData
 from strom.events.services import event_create, event_publish, session_add
+from strom.events.services_trainings import library_material_add, library_material_attach, module_add
 
 M, S, T = PersonRole.MODERATOR, PersonRole.SPEAKER, PersonRole.TRAINER
 POLATSIDE = (
@@ -347,7 +350,40 @@ TRAINING: dict[str, Any] = {
     "interpretation": "Latvian\u2013Russian",
     "capacity": 25,
     "description": "Indicators, the first conversation, reasonable grounds and referral to assistance.",
+    "target_sectors": [Sector.SOCIAL_SERVICES, Sector.MUNICIPAL],
 }
+# The training's curriculum: (title, learning goals, minutes, the session titles it is taught in).
+CURRICULUM = [
+    (
+        "Indicators of trafficking",
+        "Name the indicators of the forms of exploitation met in a municipality\n"
+        "Tell a presumed victim's situation from other hardship",
+        90,
+        ["Module 1: Indicators of trafficking"],
+    ),
+    (
+        "The first conversation and reasonable grounds",
+        "Hold a first conversation safely, with an interpreter where needed\n"
+        "Decide whether there are reasonable grounds and write them down",
+        105,
+        ["Module 2: The first conversation and reasonable grounds"],
+    ),
+    (
+        "Referral to assistance",
+        "Refer a presumed victim to assistance in the municipality the same day",
+        120,
+        ["Module 3: Referral to assistance in the municipality"],
+    ),
+]
+LIBRARY = [
+    (
+        "Indicator card for social workers (demo)",
+        "A one-page list of indicators to keep at hand during a first conversation.",
+        "lv",
+        [Sector.SOCIAL_SERVICES, Sector.MUNICIPAL],
+        "https://example.org/strom-demo/indicator-card.pdf",
+    ),
+]
 TRAINER = ("Demo Trainer", "Trainer", "Shelter “Safe House”", "LV", "")
 TRAINING_SESSIONS: list[tuple[int, str, int, str, str, str, list[tuple[str, str, str, str, str, str]]]] = [
     (1, "09:30", 90, SessionKind.TRAINING_MODULE, "Module 1: Indicators of trafficking", "", [(T, *TRAINER)]),
@@ -389,10 +425,10 @@ def _organiser() -> Organisation | None:
 
 
 def _load(event_data: dict[str, Any], sessions: list[Any], organisation: Organisation) -> Event:
-    event = event_create(by=None, organisation=organisation, **event_data)
+    event = event_create(by=DEMO, organisation=organisation, **event_data)
     for day, start, minutes, kind, title, description, people in sessions:
         session_add(
-            by=None,
+            by=DEMO,
             event=event,
             date=event.start_date + dt.timedelta(days=day - 1),
             start=dt.time.fromisoformat(start),
@@ -413,7 +449,32 @@ def _load(event_data: dict[str, Any], sessions: list[Any], organisation: Organis
                 for role, name, function, org, country, talk in people
             ],
         )
-    return event_publish(by=None, event=event)
+    if event.kind == EventKind.TRAINING:
+        _curriculum(event, organisation)
+    return event_publish(by=DEMO, event=event)
+
+
+def _curriculum(event: Event, organisation: Organisation) -> None:
+    for title, goals, minutes, session_titles in CURRICULUM:
+        module_add(
+            by=DEMO,
+            event=event,
+            title=title,
+            learning_goals=goals,
+            duration_minutes=minutes,
+            sessions=list(event.sessions.filter(title__in=session_titles)),
+        )
+    for title, description, language, sectors, url in LIBRARY:
+        material = library_material_add(
+            by=DEMO,
+            organisation=organisation,
+            title=title,
+            description=description,
+            language=language,
+            sectors=list(sectors),
+            url=url,
+        )
+        library_material_attach(by=DEMO, material=material, event=event)
 
 
 def load_demo_events(*, organisation: Organisation | None = None) -> list[Event]:
