@@ -274,6 +274,7 @@ class PracticeFilters(Schema):
     theme: Theme | None = None
     level: EvidenceLevel | None = None
     q: str = Field("", max_length=200)
+    step: int | None = Field(None, description="A referral pathway step the practice concerns")
 
 
 @router.get("/", response=list[PracticeSummaryOut], url_name="practices_list")
@@ -290,6 +291,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Pra
             theme=filters.theme.value if filters.theme else "",
             level=filters.level.value if filters.level else "",
             q=filters.q,
+            step=filters.step,
         ),
     )
 

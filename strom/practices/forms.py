@@ -262,6 +262,9 @@ class LibraryFilterForm(forms.Form):
         ],
     )
 
+    # Set by a link from a referral pathway step, not chosen on the form.
+    step = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]  # ChoiceField

@@ -33,6 +33,7 @@ class LibraryFilters:
     theme: str = ""
     level: str = ""
     q: str = ""
+    step: int | None = None  # a referral pathway step the practice concerns
 
 
 def library(user: Any, filters: LibraryFilters | None = None) -> PracticeVersionQuerySet:
@@ -52,6 +53,8 @@ def library(user: Any, filters: LibraryFilters | None = None) -> PracticeVersion
         versions = versions.filter(themes__contains=[f.theme])
     if f.level:
         versions = versions.filter(level=f.level)
+    if f.step:
+        versions = versions.filter(data__pathway_steps__contains=[{"id": f.step}])
     if f.q.strip():
         q = f.q.strip()
         versions = versions.filter(Q(title__icontains=q) | Q(data__summary__icontains=q))

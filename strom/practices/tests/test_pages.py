@@ -284,3 +284,22 @@ def test_the_library_and_a_practice_cost_the_same_queries_however_many_rows(
     assert _queries(client, reverse("practices:list")) == few
     assert few <= 12
     assert detail <= 15
+
+
+def test_the_library_lists_the_practices_of_a_referral_pathway_step(cast: Cast, as_persona: Any) -> None:
+    from strom.audit.actors import DEMO
+    from strom.pathways.models import PathwayStage
+    from strom.pathways.services import StepData, pathway_save
+
+    pathway = pathway_save(
+        by=DEMO,
+        municipality=cast.riga,
+        version=0,
+        steps=[StepData(stage=PathwayStage.REFLECTION, agency_name="Riga Safe House")],
+    )
+    step = pathway.steps.get()
+    make_practice(cast, state="published", title="Linked to the step", pathway_steps=[step])
+    make_practice(cast, state="published", title="Not linked")
+    page = _page(as_persona("caseworker_b"), reverse("practices:list"), step=str(step.pk))
+    assert "Linked to the step" in page
+    assert "Not linked" not in page
