@@ -28,9 +28,9 @@ from strom.hub.models import SearchEntry
 PER_PAGE = 20
 MAX_PAGE = 500
 MAX_QUERY = 200
-# Counting and ranking stop here: "more than 400 results" is as useful as the exact number, and the
-# most recent 400 matches of a word found in most records are ranked rather than all of them (each
-# candidate costs a row read and a rank; docs/hub-search.md has the measurements).
+# Counting and ranking stop here: "more than 400 results" is as useful as the exact number, and 400
+# matches of a word found in most records are ranked rather than all of them (each candidate costs a
+# row read and a rank; docs/hub-search.md).
 COUNT_LIMIT = CANDIDATES = 400
 FUZZY_LIMIT = 50
 # Highlighted words are marked with control characters first, so the text can be escaped around them.
@@ -150,11 +150,13 @@ def _word_similarity(query: str) -> Func:
 
 
 def _candidates(qs: QuerySet[SearchEntry], tsquery: str) -> list[tuple[int, str, float]]:
-    """(id, kind, rank) of the most recently indexed matches, at most CANDIDATES + 1.
+    """(id, kind, rank) of the matches, at most CANDIDATES + 1.
 
-    Ranking every match of a word found in half the index would read half the table for each request;
-    the most recent CANDIDATES matches are read in the primary key's order instead (the order rows were
-    written in, so mostly sequential) and ranked. A query with fewer matches is ranked in full.
+    Ranking every match of a word found in half the index would read half the table for each request.
+    Without an order PostgreSQL stops reading at the limit, so a query with more matches ranks the
+    first CANDIDATES it meets in the table (in the order entries were written), not the best of all;
+    a query with fewer matches is ranked in full. Ordering the candidates (by recency, say) would make
+    PostgreSQL read every match before the limit: measured, ten times slower for common words.
     """
     matches = Func(
         F("vector"),
@@ -165,7 +167,7 @@ def _candidates(qs: QuerySet[SearchEntry], tsquery: str) -> list[tuple[int, str,
     )
     rank = Func(F("vector"), _tsquery(tsquery), function="ts_rank_cd", output_field=FloatField())
     ranked = qs.filter(matches).annotate(rank=rank)
-    return list(ranked.order_by("-id").values_list("id", "kind", "rank")[: CANDIDATES + 1])
+    return list(ranked.order_by().values_list("id", "kind", "rank")[: CANDIDATES + 1])
 
 
 def _similar(qs: QuerySet[SearchEntry], query: str, exclude: set[int]) -> list[tuple[int, str, float]]:
@@ -193,23 +195,32 @@ def _similar(qs: QuerySet[SearchEntry], query: str, exclude: set[int]) -> list[t
     return [(pk, kind, rank - 1.0) for pk, kind, rank in rows]
 
 
-def _snippets(ids: list[int], tsquery: str) -> dict[int, SafeString]:
-    """Highlighted fragments of the page's bodies (or their start, where no word of the query is in it)."""
+def _page_rows(ids: list[int], tsquery: str) -> list[dict[str, Any]]:
+    """The page's entries in the order of `ids`, each with its snippet: highlighted fragments of the body
+    (made here, for the page only: ts_headline is the costly part), or the body's start without a query."""
     if not ids:
-        return {}
-    if not tsquery:
-        rows = SearchEntry.objects.filter(pk__in=ids).values_list("pk", "body")
-        return {pk: escape(_shorten(body)) for pk, body in rows}
-    headline = Func(
-        F("config"),
-        F("body"),
-        _tsquery(tsquery),
-        Value(HEADLINE_OPTIONS),
-        function="ts_headline",
-        output_field=TextField(),
-    )
-    rows = SearchEntry.objects.filter(pk__in=ids).annotate(headline=headline).values_list("pk", "headline")
-    return {pk: _marked(str(text)) for pk, text in rows}
+        return []
+    rows = SearchEntry.objects.filter(pk__in=ids)
+    if tsquery:
+        headline = Func(
+            F("config"),
+            F("body"),
+            _tsquery(tsquery),
+            Value(HEADLINE_OPTIONS),
+            function="ts_headline",
+            output_field=TextField(),
+        )
+        found = rows.annotate(snippet=headline).values(*_FIELDS, "snippet")
+    else:
+        found = rows.values(*_FIELDS, "body")
+    by_id = {row["pk"]: row for row in found}
+    ordered = []
+    for pk in ids:
+        if pk in by_id:
+            row = by_id[pk]
+            row["snippet"] = _marked(row["snippet"]) if tsquery else escape(_shorten(row.pop("body")))
+            ordered.append(row)
+    return ordered
 
 
 def _shorten(text: str, words: int = 30) -> str:
@@ -235,8 +246,8 @@ def search(
     qs = _filtered(filters, public_only=public_only)
     start = (page - 1) * per_page
     if not query:
-        ordered = qs.order_by(F("year").desc(nulls_last=True), "-id")
-        rows = list(ordered.values(*_FIELDS)[start : start + per_page])
+        ordered = qs.order_by(F("year").desc(nulls_last=True), "id")  # the index hub_search_newest
+        page_ids = list(ordered.values_list("pk", flat=True)[start : start + per_page])
         counts = _kind_counts(qs)
         tsquery = ""
     else:
@@ -249,10 +260,8 @@ def search(
             counts[kind] = counts.get(kind, 0) + 1
         found.sort(key=lambda item: (-item[2], -item[0]))
         page_ids = [pk for pk, _kind, _rank in found[start : start + per_page]]
-        by_id = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=page_ids).values(*_FIELDS)}
-        rows = [by_id[pk] for pk in page_ids if pk in by_id]
-    snippets = _snippets([row["pk"] for row in rows], tsquery)
-    hits = [SearchHit(snippet=snippets.get(row.pop("pk"), mark_safe("")), **row) for row in rows]
+    rows = _page_rows(page_ids, tsquery)
+    hits = [SearchHit(**{name: value for name, value in row.items() if name != "pk"}) for row in rows]
     return SearchResults(query=query, hits=hits, page=page, total=sum(counts.values()), kind_counts=counts)
 
 
