@@ -6,6 +6,7 @@ ask for write access. Views only call the services.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +24,7 @@ from strom.cases.access import get_case_for
 from strom.cases.models import Case
 from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
-from strom.core.forms import validation_error_to_form
+from strom.core.forms import form_saved, validation_error_to_form
 from strom.directory.models import Organisation
 from strom.support import selectors
 from strom.support.access import get_service_for
@@ -50,6 +52,15 @@ from strom.support.services import (
 def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("support:overview", ref=case.ref)
+
+
+def _saved(
+    request: HttpRequest, case: Case, form: Any, save: Callable[[], object], done: str
+) -> HttpResponse | None:
+    """The POST half of a support form: saved, then back to the overview with `done`; None shows the
+    form (again)."""
+    overview_url = reverse("support:overview", kwargs={"ref": case.ref})
+    return form_saved(request, form, save, then=overview_url, done=done)
 
 
 def _organisations(user: User) -> Any:
@@ -81,20 +92,22 @@ def needs_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
     case = get_case_for(user, ref, write=True)
     latest = selectors.latest_assessment(user, case)
     form = NeedsAssessmentForm(request.POST or None, initial=NeedsAssessmentForm.initial_from(latest))
-    if request.method == "POST" and form.is_valid():
-        try:
-            needs_assessment_record(
-                by=user,
-                case=case,
-                assessed_at=form.cleaned_data["assessed_at"],
-                needs=form.needs(),
-                summary=form.cleaned_data["summary"],
-                next_review_at=form.cleaned_data["next_review_at"],
-            )
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            return _done(request, case, _("The needs assessment is saved."))
+    saved = _saved(
+        request,
+        case,
+        form,
+        lambda: needs_assessment_record(
+            by=user,
+            case=case,
+            assessed_at=form.cleaned_data["assessed_at"],
+            needs=form.needs(),
+            summary=form.cleaned_data["summary"],
+            next_review_at=form.cleaned_data["next_review_at"],
+        ),
+        _("The needs assessment is saved."),
+    )
+    if saved:
+        return saved
     # The form starts from the latest assessment: a read of the case.
     case_read_record(by=user, case=case, section="support")
     return render(request, "support/needs_form.html", {"case": case, "form": form})
@@ -154,13 +167,15 @@ def plan_review(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
         messages.error(request, _("There is no support plan to review yet. Write the plan first."))
         return redirect("support:plan_edit", ref=case.ref)
     form = PlanReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_review_record(by=user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            return _done(request, case, _("The review is recorded."))
+    saved = _saved(
+        request,
+        case,
+        form,
+        lambda: plan_review_record(by=user, case=case, **form.cleaned_data),
+        _("The review is recorded."),
+    )
+    if saved:
+        return saved
     case_read_record(by=user, case=case, section="support")
     return render(request, "support/review_form.html", {"case": case, "form": form, "plan": plan})
 
@@ -174,13 +189,15 @@ def service_new(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
         {"service_type": request.GET.get("type", "")} if request.GET.get("type") in ServiceType.values else {}
     )
     form = ServiceForm(request.POST or None, organisations=_organisations(user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_plan(by=user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            return _done(request, case, _("The service is recorded."))
+    saved = _saved(
+        request,
+        case,
+        form,
+        lambda: service_plan(by=user, case=case, **form.cleaned_data),
+        _("The service is recorded."),
+    )
+    if saved:
+        return saved
     return render(request, "support/service_form.html", {"case": case, "form": form, "service": None})
 
 
@@ -191,14 +208,17 @@ def service_edit(request: AuthenticatedHttpRequest, ref: str, service_id: int) -
     service = get_service_for(user, ref, service_id, write=True)
     case = service.case
     form = ServiceForm(request.POST or None, organisations=_organisations(user), service=service)
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "service_type"}
-        try:
-            service_update(by=user, service=service, **changes)
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            return _done(request, case, _("The service is saved."))
+    saved = _saved(
+        request,
+        case,
+        form,
+        lambda: service_update(
+            by=user, service=service, **{k: v for k, v in form.cleaned_data.items() if k != "service_type"}
+        ),
+        _("The service is saved."),
+    )
+    if saved:
+        return saved
     case_read_record(by=user, case=case, section="support")
     return render(request, "support/service_form.html", {"case": case, "form": form, "service": service})
 
@@ -210,13 +230,15 @@ def service_cancel_view(request: AuthenticatedHttpRequest, ref: str, service_id:
     service = get_service_for(user, ref, service_id, write=True)
     case = service.case
     form = ServiceCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_cancel(by=user, service=service, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            return _done(request, case, _("The service is cancelled."))
+    saved = _saved(
+        request,
+        case,
+        form,
+        lambda: service_cancel(by=user, service=service, reason=form.cleaned_data["reason"]),
+        _("The service is cancelled."),
+    )
+    if saved:
+        return saved
     case_read_record(by=user, case=case, section="support")
     return render(request, "support/service_cancel.html", {"case": case, "form": form, "service": service})
 
@@ -234,15 +256,17 @@ def not_needed(request: AuthenticatedHttpRequest, ref: str, service_type: str) -
     case = get_case_for(user, ref, write=True)
     service_type = _statutory_type(service_type)
     form = NotNeededForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            coverage_mark_not_needed(
-                by=user, case=case, service_type=service_type, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            return _done(request, case, _("Marked as not needed."))
+    saved = _saved(
+        request,
+        case,
+        form,
+        lambda: coverage_mark_not_needed(
+            by=user, case=case, service_type=service_type, reason=form.cleaned_data["reason"]
+        ),
+        _("Marked as not needed."),
+    )
+    if saved:
+        return saved
     label = ServiceType(service_type).label
     return render(request, "support/not_needed_form.html", {"case": case, "form": form, "label": label})
 
