@@ -169,6 +169,7 @@ def test_the_hub_search_finds_a_recommendation_by_its_text_source_and_addressee(
     assert source is not None
     assert source.kind == "recommendation"
     document = source.document(recommendation)
+    assert document is not None
     assert document.url == reverse("actionplans:recommendation", args=[recommendation.pk])
     assert (document.country, document.year, document.type) == ("LV", 2023, "report")
     assert document.themes == ("identification", "training")
