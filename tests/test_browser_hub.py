@@ -29,6 +29,7 @@ from strom.actionplans.models import AddresseeKind
 from strom.actionplans.services import session_conclusions_record
 from strom.cases.choices import Stage
 from strom.cases.tests.factories import make_case
+from strom.demo.events import RIGA_2015, load_demo_events
 from strom.events.exchange import export_event
 from strom.events.models import Event, SessionKind
 from strom.practices.tests.factories import make_practice
@@ -37,11 +38,6 @@ from strom.stages.tests.stage_helpers import opened_case, to_reflection
 from strom.stats.tests.helpers import full_case
 from tests.browser_support import BROWSER_TEST_MARKS, chromium, log_in, login_of, new_page
 from tests.personas import Cast
-
-try:  # The demo data moved from the events app to the demo app; either place serves.
-    from strom.demo.events import RIGA_2015, load_demo_events
-except ImportError:  # pragma: no cover - only before the move
-    from strom.events.demo_data import RIGA_2015, load_demo_events  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
