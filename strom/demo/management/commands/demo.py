@@ -20,6 +20,7 @@ from strom.accounts.models import User
 from strom.demo.accounts import DEMO_PASSWORD, ORGANISATIONS, USERS, DemoUser, demo_load, demo_loaded
 from strom.demo.cases import demo_cases_load, demo_cases_loaded
 from strom.demo.events import load_demo_events
+from strom.demo.guidelines import demo_guidelines_load
 from strom.demo.network import demo_network_load
 from strom.demo.pathways import demo_pathways_load
 from strom.demo.referrals import demo_referrals_load
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo events: {len(load_demo_events())} (the Riga 2015 conference and a training)."
         )
+        self.stdout.write(f"Demo guidelines created: {demo_guidelines_load()} (and country profile texts).")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
