@@ -136,3 +136,50 @@ def test_the_printable_programme_shows_days_times_rooms_and_people_in_their_role
         "Social worker, City of Narva" in page
     )
     assert "Working languages: EN, LT" in page
+
+
+def test_a_trainings_page_shows_its_curriculum_trainers_materials_and_certificates(
+    cast: Cast, as_persona: Any
+) -> None:
+    from strom.events.services_trainings import (
+        certificates_issue,
+        library_material_add,
+        library_material_attach,
+        module_add,
+    )
+    from strom.events.tests.factories import make_training
+
+    training = make_training(cast, attended=1)
+    module_add(
+        by=cast.coordinator_a,
+        event=training,
+        title="Indicators",
+        learning_goals="Name the indicators",
+        duration_minutes=180,
+        sessions=list(training.sessions.all()),
+    )
+    material = library_material_add(
+        by=cast.coordinator_a,
+        organisation=cast.orgs["coordinator_lv"],
+        title="Indicator card",
+        url="https://example.org/card.pdf",
+    )
+    library_material_attach(by=cast.coordinator_a, material=material, event=training)
+    certificates_issue(by=cast.coordinator_a, event=training)
+    client = as_persona("coordinator_a")
+    page = client.get(reverse("events:detail", args=[training.slug])).content.decode()
+    assert "Curriculum" in page
+    assert "Name the indicators" in page
+    assert "Anna Trainer (NGO Safe)" in page
+    assert "Indicator card" in page
+    assert "Social services, Municipal staff" in page or "Municipal staff, Social services" in page
+    registrations = client.get(reverse("events:registrations", args=[training.slug])).content.decode()
+    assert "Issue certificates to those present" in registrations
+    certificate = training.registrations.get()
+    assert reverse("events:certificate", args=[certificate.pk]) in registrations
+    editing = client.get(reverse("events:session_add", args=[training.slug])).content.decode()
+    assert "Use a material from the library" in editing
+    assert reverse("events:session_edit", args=[training.slug, training.sessions.get().pk]) in editing
+    assert client.get(reverse("events:edit", args=[training.slug])).status_code == 200
+    assert "Cancel the event" in client.get(reverse("events:edit", args=[training.slug])).content.decode()
+    assert client.get(reverse("events:calendar_link")).status_code == 200
