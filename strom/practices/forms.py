@@ -219,8 +219,9 @@ class RatingForm(forms.Form):
     def to_data(self) -> RatingData:
         return RatingData(**{name: self.cleaned_data[name] for name in self.fields})
 
-    def pairs(self) -> list[tuple[Any, Any]]:
-        return [(self[c.key], self[f"{c.key}_note"]) for c in CRITERIA]
+    def rows(self) -> list[dict[str, Any]]:
+        """Each criterion of the scale with its score and justification fields, for the review page."""
+        return [{"criterion": c, "score": self[c.key], "note": self[f"{c.key}_note"]} for c in CRITERIA]
 
 
 class CommentForm(forms.Form):

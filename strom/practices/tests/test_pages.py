@@ -303,3 +303,19 @@ def test_the_library_lists_the_practices_of_a_referral_pathway_step(cast: Cast, 
     page = _page(as_persona("caseworker_b"), reverse("practices:list"), step=str(step.pk))
     assert "Linked to the step" in page
     assert "Not linked" not in page
+
+
+def test_the_rating_form_shows_what_each_score_means_and_why_it_was_refused(
+    cast: Cast, as_persona: Any
+) -> None:
+    practice = make_practice(cast, state="in_review")
+    reviewer = as_persona("coordinator_a")
+    url = reverse("practices:review", args=[practice.pk])
+    page = _page(reviewer, url)
+    assert "<legend>Evidence base</legend>" in page
+    assert "an independent evaluation, or comparable results in more than one place" in page
+    form = {k: "" if v is None else v for k, v in vars(complete_rating(evidence_note="")).items()}
+    response = reviewer.post(url, form)
+    assert response.status_code == 200
+    assert "Write why this score" in response.content.decode()
+    assert not EvidenceRating.objects.filter(practice=practice).exists()
