@@ -73,6 +73,12 @@ def _access_modules() -> list[Path]:
 def test_the_check_reads_every_services_module() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in _services_modules()}
     assert {"referrals/services.py", "support/services.py", "stages/services.py"} <= names
+    # A second subject's writes are named after it and checked as well.
+    assert {
+        "cases/services_retention.py",
+        "screening/services_recheck.py",
+        "stages/services_rules.py",
+    } <= names
     # A new app is covered the day it has a services module: none is left out.
     apps_with_services = {p.parent.name for p in ROOT.glob("*/services.py")}
     assert apps_with_services == {p.parent.name for p in _services_modules() if p.name == "services.py"}
@@ -212,6 +218,43 @@ def test_services_and_access_functions_refuse_with_not_allowed() -> None:
     assert not offenders, "raise strom.core.errors.NotAllowed, which the edges answer: " + ", ".join(
         offenders
     )
+
+
+def _edge_modules() -> list[Path]:
+    """The HTTP edges: every app's api and views modules. They may answer 404 themselves."""
+    return sorted({*ROOT.glob("*/api*.py"), *ROOT.glob("*/views*.py")})
+
+
+def may_not_validation_errors(source: str, filename: str = "<source>") -> list[str]:
+    """`file:line` of every "you may not" ValidationError: a refusal dressed as bad input."""
+    tree = ast.parse(source, filename=filename)
+    return sorted(
+        f"{filename}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise) and _says_may_not(node.exc)
+    )
+
+
+def test_the_edges_refuse_with_not_allowed_not_a_validation_error() -> None:
+    offenders = [
+        hit
+        for path in _edge_modules()
+        for hit in may_not_validation_errors(
+            path.read_text(encoding="utf-8"), path.relative_to(ROOT.parent).as_posix()
+        )
+    ]
+    assert not offenders, "a refusal is NotAllowed (404), not a ValidationError (422): " + ", ".join(
+        offenders
+    )
+
+
+def test_the_edge_check_reads_the_api_and_views_modules() -> None:
+    names = {p.relative_to(ROOT).as_posix() for p in _edge_modules()}
+    assert {"cases/api.py", "screening/api.py", "stages/api_rules.py", "stages/views_rules.py"} <= names
+    assert may_not_validation_errors(
+        "def f(user):\n    raise ValidationError({'org': [_('You may not open cases here.')]})\n"
+    )
+    assert not may_not_validation_errors("def f(user):\n    raise Http404\n")
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ class ScreeningConfig(AppConfig):
             register_case_section,
         )
         from strom.screening import timeline  # noqa: F401  registers its timeline source
-        from strom.screening.recheck import NOTIFICATION_MESSAGES as RECHECK_MESSAGES
-        from strom.screening.recheck import RECHECK_TASK, RECHECK_TASK_TITLE, recheck_after_migrate
         from strom.screening.selectors import screening_section_context
+        from strom.screening.services_recheck import NOTIFICATION_MESSAGES as RECHECK_MESSAGES
+        from strom.screening.services_recheck import RECHECK_TASK, RECHECK_TASK_TITLE, recheck_after_migrate
         from strom.stages.clocks import TASK_TITLES
 
         # The case task list and the inbox show titles and messages by key; ours are registered here.

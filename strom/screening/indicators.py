@@ -195,6 +195,26 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
     if not isinstance(country, str) or not re.fullmatch(r"(?:[A-Z]{2})?", country):
         raise IndicatorSetError(f"{name}: country must be a two-letter ISO code or empty")
 
+    dimensions = _dimensions(data, name)
+    indicators = _indicators(data, name, [d.id for d in dimensions])
+    if not indicators:
+        raise IndicatorSetError(f"{name}: the set has no indicators")
+    return IndicatorSet(
+        id=set_id,
+        version=version,
+        titles=_texts(data.get("title"), f"{name}: title"),
+        exploitation=exploitation,
+        audience=audience,
+        source=source,
+        scoring_rule=rule,
+        dimensions=tuple(dimensions),
+        indicators=tuple(indicators),
+        country=country,
+    )
+
+
+def _dimensions(data: dict[str, Any], name: str) -> list[Dimension]:
+    """The six dimensions, each role once."""
     dimensions: list[Dimension] = []
     for n, raw in enumerate(_require(data, "dimensions", list, name)):
         where = f"{name}: dimension #{n + 1}"
@@ -215,7 +235,11 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
     missing = [r for r in ROLES if r not in roles]
     if missing:
         raise IndicatorSetError(f"{name}: needs all six dimensions; missing: {', '.join(missing)}")
+    return dimensions
 
+
+def _indicators(data: dict[str, Any], name: str, dim_ids: list[str]) -> list[Indicator]:
+    """The indicators, each with a unique id, a known dimension and a strength."""
     indicators: list[Indicator] = []
     seen: set[str] = set()
     for n, raw in enumerate(_require(data, "indicators", list, name)):
@@ -247,20 +271,7 @@ def parse_set(data: Any, *, name: str = "<data>") -> IndicatorSet:
                 to_check=to_check,
             )
         )
-    if not indicators:
-        raise IndicatorSetError(f"{name}: the set has no indicators")
-    return IndicatorSet(
-        id=set_id,
-        version=version,
-        titles=_texts(data.get("title"), f"{name}: title"),
-        exploitation=exploitation,
-        audience=audience,
-        source=source,
-        scoring_rule=rule,
-        dimensions=tuple(dimensions),
-        indicators=tuple(indicators),
-        country=country,
-    )
+    return indicators
 
 
 def to_document(indicator_set: IndicatorSet) -> dict[str, Any]:

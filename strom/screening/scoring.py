@@ -17,7 +17,7 @@ Rule version 2 adds the legal rule for children on top of the ILO combination: f
 need to be shown (Palermo Protocol Art. 3(c); Directive 2011/36/EU Art. 2(5)), so a positive
 exploitation dimension alone rates "strong" and the result says that it rests on the child rule.
 Version 1 (the ILO combination alone) stays here so that screenings scored with it can be re-scored
-and compared (strom/screening/recheck.py).
+and compared (strom/screening/services_recheck.py).
 """
 
 from __future__ import annotations

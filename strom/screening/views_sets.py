@@ -28,8 +28,8 @@ from strom.screening.access import (
 from strom.screening.indicators import IndicatorSet, current_sets, get_set
 from strom.screening.models import ScreeningRecheck
 from strom.screening.presenters import checklist, to_check_label
-from strom.screening.recheck import recheck_done
 from strom.screening.selectors import open_rechecks, recheck_counts
+from strom.screening.services_recheck import recheck_done
 from strom.screening.set_forms import PublishForm
 from strom.screening.set_services import (
     country_set_id,

@@ -779,7 +779,7 @@ def task_cancel(*, by: User, task: CaseTask) -> CaseTask:
 
 def task_request(*, by: SystemActor, case: Case, kind: str, due_date: dt.date, source: str) -> CaseTask:
     """A task another part of STROM asks for on a case, with no person acting: for example a child's
-    screening to look at again after the screening rule changed (strom/screening/recheck.py).
+    screening to look at again after the screening rule changed (strom/screening/services_recheck.py).
 
     Not a legal clock (no country rule is behind it) and not a person's manual task. The kind is a
     registered title key (clocks.TASK_TITLES), never free text; the case owner gets the task and its

@@ -275,24 +275,27 @@ class _Converter:
         ]
         self.eu = set(dims.EU_MEMBERS)
 
+    def _year(self, text: str, bad: Callable[[str, str], None]) -> int | None:
+        """The year of registration, None when it is empty or wrong (`bad` is told why)."""
+        if not text:
+            return None
+        year = whole_number(text)
+        if year is None or len(text) != 4:
+            bad("yearOfRegistration", _("A year is four digits 0-9."))
+            return None
+        if year > self.this_year:
+            bad("yearOfRegistration", _("This year is in the future."))
+        elif year < FIRST_YEAR:
+            bad("yearOfRegistration", _("This year is before 1990, earlier than any CTDC record."))
+        return year
+
     def row(self, number: int, record: dict[str, str], errors: list[RowError]) -> list[Any] | None:
         start = len(errors)
 
         def bad(column: str, why: str) -> None:
             errors.append(RowError(number, column, record.get(column, ""), why))
 
-        year_text = record.get("yearOfRegistration", "").strip()
-        year: int | None = None
-        if year_text:
-            year = whole_number(year_text)
-            if year is None or len(year_text) != 4:
-                year = None
-                bad("yearOfRegistration", _("A year is four digits 0-9."))
-            else:
-                if year > self.this_year:
-                    bad("yearOfRegistration", _("This year is in the future."))
-                elif year < FIRST_YEAR:
-                    bad("yearOfRegistration", _("This year is before 1990, earlier than any CTDC record."))
+        year = self._year(record.get("yearOfRegistration", "").strip(), bad)
         gender_text = record.get("gender", "")
         gender = 0
         if gender_text:

@@ -49,7 +49,7 @@ from strom.stats import dimensions as dims
 from strom.stats.ctdc import FIRST_YEAR
 from strom.stats.dimensions import Dimension
 from strom.stats.engine import Spec, count_raw, parse_datasets, value_name
-from strom.stats.models import BUILTIN
+from strom.stats.models import BUILTIN, Dataset
 from strom.stats.refresh import refresh_if_stale
 
 if TYPE_CHECKING:
@@ -196,6 +196,64 @@ def _check(
     return chosen
 
 
+def _cell_counts(source: Dataset, chosen: list[Dimension], domains: list[list[Hashable]]) -> list[int]:
+    """The true count of every cell of the table, in one flat list (the last dimension varies fastest)."""
+    position = [{key: i for i, key in enumerate(keys)} for keys in domains]
+    sizes = [len(keys) for keys in domains]
+    counts = [0] * math.prod(sizes)
+    for key, n in count_raw(Spec(datasets=[source], by=chosen)).items():
+        if None in key:
+            continue  # a margin
+        places = [position[i].get(k) for i, k in enumerate(key)]
+        if None in places:
+            continue  # a year before FIRST_YEAR or a municipality no longer listed: left out
+        flat = 0
+        for place, size in zip(places, sizes, strict=True):
+            assert place is not None
+            flat = flat * size + place
+        counts[flat] = n
+
+    return counts
+
+
+def _write_rows(
+    out: IO[str], chosen: list[Dimension], domains: list[list[Hashable]], picked: list[int]
+) -> None:
+    """One CSV row per picked cell, its values by name."""
+    municipalities = {m.pk: m for m in Municipality.objects.all()}
+    names = [
+        [value_name(d, key, municipalities) for key in keys] for d, keys in zip(chosen, domains, strict=True)
+    ]
+    writer = CsvWriter(out)
+    writer.writerow([d.name for d in chosen])
+    for flat in picked:
+        row = []
+        for values in reversed(names):  # the last dimension varies fastest
+            flat, place = divmod(flat, len(values))
+            row.append(values[place])
+        writer.writerow(reversed(row))
+
+
+def _spent_so_far(dataset: str, epsilon: float, budget: float) -> float:
+    """The ε the dataset has spent; ValidationError when this release would take it over its budget.
+    Runs under the caller's lock, so two releases cannot both take the last of it."""
+    spent = budget_spent(dataset)
+    if spent + epsilon > budget * (1 + BUDGET_TOLERANCE):
+        raise ValidationError(
+            _(
+                "This release would spend ε = %(epsilon)s on dataset %(dataset)s, which has "
+                "%(left)s left of its privacy budget of %(budget)s. Nothing was released."
+            )
+            % {
+                "epsilon": f"{epsilon:g}",
+                "dataset": dataset,
+                "left": f"{max(0.0, budget - spent):g}",
+                "budget": f"{budget:g}",
+            }
+        )
+    return spent
+
+
 def synthetic_extract(
     out: IO[str],
     *,
@@ -219,39 +277,13 @@ def synthetic_extract(
         refresh_if_stale()
 
     domains = [domain(d) for d in chosen]
-    position = [{key: i for i, key in enumerate(keys)} for keys in domains]
-    sizes = [len(keys) for keys in domains]
-    counts = [0] * math.prod(sizes)
-    for key, n in count_raw(Spec(datasets=[source], by=chosen)).items():
-        if None in key:
-            continue  # a margin
-        places = [position[i].get(k) for i, k in enumerate(key)]
-        if None in places:
-            continue  # a year before FIRST_YEAR or a municipality no longer listed: left out
-        flat = 0
-        for place, size in zip(places, sizes, strict=True):
-            assert place is not None
-            flat = flat * size + place
-        counts[flat] = n
+    counts = _cell_counts(source, chosen, domains)
 
     budget = dp_budget()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        spent = budget_spent(source.name)
-        if spent + epsilon > budget * (1 + BUDGET_TOLERANCE):
-            raise ValidationError(
-                _(
-                    "This release would spend ε = %(epsilon)s on dataset %(dataset)s, which has "
-                    "%(left)s left of its privacy budget of %(budget)s. Nothing was released."
-                )
-                % {
-                    "epsilon": f"{epsilon:g}",
-                    "dataset": source.name,
-                    "left": f"{max(0.0, budget - spent):g}",
-                    "budget": f"{budget:g}",
-                }
-            )
+        spent = _spent_so_far(source.name, epsilon, budget)
         noisy, proved = noisy_counts(counts, epsilon)
         picked = sample_cells(noisy, rows, seed)
         entry = audit_record(
@@ -275,18 +307,7 @@ def synthetic_extract(
             },
         )
 
-    municipalities = {m.pk: m for m in Municipality.objects.all()}
-    names = [
-        [value_name(d, key, municipalities) for key in keys] for d, keys in zip(chosen, domains, strict=True)
-    ]
-    writer = CsvWriter(out)
-    writer.writerow([d.name for d in chosen])
-    for flat in picked:
-        row = []
-        for values in reversed(names):  # the last dimension varies fastest
-            flat, place = divmod(flat, len(values))
-            row.append(values[place])
-        writer.writerow(reversed(row))
+    _write_rows(out, chosen, domains, picked)
 
     return SyntheticRelease(
         dataset=source.name,

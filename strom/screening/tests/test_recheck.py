@@ -18,9 +18,9 @@ from strom.cases.tests.factories import make_case
 from strom.core.errors import NotAllowed
 from strom.screening.indicators import get_set
 from strom.screening.models import RecheckRun, Screening, ScreeningRecheck
-from strom.screening.recheck import RECHECK_TASK, recheck_done, recheck_screenings
 from strom.screening.scoring import score
 from strom.screening.services import screening_create
+from strom.screening.services_recheck import RECHECK_TASK, recheck_done, recheck_screenings
 from strom.stages.models import CaseTask
 from strom.stages.services import task_request
 from tests.personas import Cast

@@ -27,7 +27,7 @@ def test_the_worker_runs_the_reminders_first_and_the_audit_checkpoint_last() -> 
 
 
 def test_migrate_rechecks_screenings_afterwards() -> None:
-    from strom.screening.recheck import recheck_after_migrate
+    from strom.screening.services_recheck import recheck_after_migrate
 
     assert recheck_after_migrate in registry.after_migrate_tasks()
 

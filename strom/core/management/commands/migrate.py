@@ -1,6 +1,6 @@
 """`strom migrate`: Django's migrate, then the database cache table (settings use `strom_cache`),
 then the tasks the apps register to run after a migration (strom/core/registry.py), such as the
-once-per-rule-version re-check of children's screenings (strom/screening/recheck.py).
+once-per-rule-version re-check of children's screenings (strom/screening/services_recheck.py).
 
 Overriding the command keeps `strom migrate`, `django-admin migrate` and deploy scripts alike: a
 database that was migrated always has its cache table, and a deploy that brings a new screening rule

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from strom.screening.docs import DOC_PATH, render_into
-from strom.screening.recheck import recheck_screenings
+from strom.screening.services_recheck import recheck_screenings
 
 
 class Command(BaseCommand):
