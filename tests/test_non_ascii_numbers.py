@@ -34,6 +34,7 @@ def test_only_ascii_digits_are_a_number(text: str) -> None:
         ("caseworker_a", reverse("screening:list") + "?after=²", 200),
         ("caseworker_a", reverse("screening:set_detail", args=["ilo-adult-labour"]) + "?version=²", 200),
         ("caseworker_a", reverse("screening:new") + "?set=ilo-adult-labour&version=²", 200),
+        ("caseworker_a", reverse("referrals:new") + "?service=²", 404),
     ],
 )
 def test_a_superscript_in_a_page_parameter_is_no_server_error(

@@ -24,9 +24,11 @@ from strom.cases.models import Case
 from strom.core.downloads import document_response
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
+from strom.core.numbers import whole_number
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
 from strom.network.access import get_service_for
+from strom.network.models import NetworkService
 from strom.network.selectors import service_accepts, service_covers
 from strom.referrals import access, services
 from strom.referrals.forms import CompleteForm, DraftForm, ReasonForm, ReferralForm, SendForm
@@ -82,6 +84,58 @@ def _case_from_query(user: User, raw: str) -> Case | None:
     return case
 
 
+def _create_from_form(
+    request: AuthenticatedHttpRequest,
+    form: ReferralForm,
+    *,
+    case: Case | None,
+    service: NetworkService | None,
+    transfer: bool,
+) -> Referral | None:
+    """Save the valid form as a draft or send it; None with the problems on the form."""
+    user = request.user
+    data = form.cleaned_data
+    target_case = case
+    if target_case is None:
+        try:
+            target_case = _case_from_query(user, data["case_ref"])
+        except NotAllowed:
+            form.add_error("case_ref", _("No case with this reference that you may refer was found."))
+    if target_case is not None:
+        send = "send" in request.POST
+        try:
+            # Sent at once, all or nothing: a refused send leaves no draft behind.
+            with transaction.atomic():
+                referral = services.referral_create(
+                    by=user,
+                    case=target_case,
+                    service=service,
+                    to_organisation=data.get("to_organisation"),
+                    kind=Kind.TRANSFER if transfer else Kind.REFERRAL,
+                    municipality=data.get("municipality"),
+                    scope=data.get("scope", []),
+                    urgency=data["urgency"],
+                    message=data["message"],
+                    override=bool(data.get("override")),
+                    override_reason=data.get("override_reason", ""),
+                )
+                if send:
+                    services.referral_send(
+                        by=user,
+                        referral=referral,
+                        override=bool(data.get("override")),
+                        override_reason=data.get("override_reason", ""),
+                    )
+        except ValidationError as exc:
+            validation_error_to_form(
+                form, exc, prefix_map={"basis": "__all__", "kind": "__all__", "service": "__all__"}
+            )
+        else:
+            messages.success(request, _("The referral is sent.") if send else _("The draft is saved."))
+            return referral
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -92,10 +146,10 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     transfer = request.GET.get("kind") == Kind.TRANSFER
     service = None
     if not transfer:
-        raw_service = request.GET.get("service", "")
-        if not raw_service.isdigit():
+        service_id = whole_number(request.GET.get("service", ""))
+        if service_id is None:
             raise Http404
-        service = get_service_for(user, int(raw_service))
+        service = get_service_for(user, service_id)
     case = _case_from_query(user, request.GET.get("case", ""))
     if transfer and case is None:
         raise Http404
@@ -118,45 +172,9 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        target_case = case
-        if target_case is None:
-            try:
-                target_case = _case_from_query(user, data["case_ref"])
-            except NotAllowed:
-                form.add_error("case_ref", _("No case with this reference that you may refer was found."))
-        if target_case is not None:
-            send = "send" in request.POST
-            try:
-                # Sent at once, all or nothing: a refused send leaves no draft behind.
-                with transaction.atomic():
-                    referral = services.referral_create(
-                        by=user,
-                        case=target_case,
-                        service=service,
-                        to_organisation=data.get("to_organisation"),
-                        kind=Kind.TRANSFER if transfer else Kind.REFERRAL,
-                        municipality=data.get("municipality"),
-                        scope=data.get("scope", []),
-                        urgency=data["urgency"],
-                        message=data["message"],
-                        override=bool(data.get("override")),
-                        override_reason=data.get("override_reason", ""),
-                    )
-                    if send:
-                        services.referral_send(
-                            by=user,
-                            referral=referral,
-                            override=bool(data.get("override")),
-                            override_reason=data.get("override_reason", ""),
-                        )
-            except ValidationError as exc:
-                validation_error_to_form(
-                    form, exc, prefix_map={"basis": "__all__", "kind": "__all__", "service": "__all__"}
-                )
-            else:
-                messages.success(request, _("The referral is sent.") if send else _("The draft is saved."))
-                return redirect("referrals:detail", referral_uuid=referral.uuid)
+        referral = _create_from_form(request, form, case=case, service=service, transfer=transfer)
+        if referral is not None:
+            return redirect("referrals:detail", referral_uuid=referral.uuid)
     fit: dict[str, Any] = {}
     if service is not None and case is not None:
         fit = {
