@@ -187,3 +187,18 @@ def test_the_api_answers_with_the_same_results(source: SearchSource, cast: Cast,
     ]
     assert data["kinds"] == {KIND: 1}
     assert as_persona("outsider").get("/api/v1/hub/search").status_code == 404
+
+
+def test_the_command_rebuilds_a_kind_and_refuses_an_unknown_one(source: SearchSource, cast: Cast) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    record("Round table on labour exploitation")
+    SearchEntry.objects.filter(kind=KIND).delete()
+    out = StringIO()
+    call_command("hub", "reindex", "--kind", KIND, stdout=out)
+    assert f"{KIND}: 1 entries" in out.getvalue()
+    assert titles("round table") == ["Round table on labour exploitation"]
+    with pytest.raises(CommandError, match="No search source of the kind"):
+        call_command("hub", "reindex", "--kind", "nothing")
