@@ -187,6 +187,7 @@ def _build_world(cast: Cast) -> World:
             "country": ["LV"],
             "number": [1],
             "slug": [event_of(cast).slug],
+            "session_id": list(event_of(cast).sessions.values_list("pk", flat=True)),
             "registration_id": [registration_of(cast).pk],
         },
     )
