@@ -18,11 +18,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import User
 from strom.demo.accounts import DEMO_PASSWORD, ORGANISATIONS, USERS, DemoUser, demo_load, demo_loaded
+from strom.demo.actionplans import demo_actionplans_load
 from strom.demo.cases import demo_cases_load, demo_cases_loaded
 from strom.demo.events import load_demo_events
 from strom.demo.guidelines import demo_guidelines_load
 from strom.demo.network import demo_network_load
 from strom.demo.pathways import demo_pathways_load
+from strom.demo.practices import demo_practices_load
 from strom.demo.referrals import demo_referrals_load
 
 
@@ -71,6 +73,10 @@ class Command(BaseCommand):
             f"Demo events: {len(load_demo_events())} (the Riga 2015 conference and a training)."
         )
         self.stdout.write(f"Demo guidelines created: {demo_guidelines_load()} (and country profile texts).")
+        self.stdout.write(f"Demo practices created: {demo_practices_load()}.")
+        # After the events: the recommendations come from the Riga 2015 round table.
+        records = demo_actionplans_load()
+        self.stdout.write(f"Demo action plans: {records} records (recommendations, a plan, its measures).")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
