@@ -120,11 +120,13 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[persona]}"}
 
     def use_real_objects(self, case: Any) -> None:
-        """Every other call, put ids of real rows in the path: random ids only ever meet a 404."""
+        """Every other call, put ids of real rows in the path: random ids only ever meet a 404. A value
+        under "<tag>:<name>" is for that part of the API only (events and guidelines both have slugs)."""
         if not case.path_parameters or next(self.turn) % 2:
             return
+        tag = (case.operation.definition.raw.get("tags") or [""])[0]
         for name in case.path_parameters:
-            values = self.path_values.get(name)
+            values = self.path_values.get(f"{tag}:{name}") or self.path_values.get(name)
             if values:
                 case.path_parameters[name] = values[next(self.turn) % len(values)]
 
@@ -133,10 +135,14 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def _build_world(cast: Cast) -> World:
+    from strom.actionplans.tests.factories import evidence_of, measure_of, plan_of, recommendation_of
     from strom.casefile import services as casefile_services
     from strom.casefile.services import note_add
     from strom.cases.tests.factories import make_case
     from strom.events.tests.factories import event_of, registration_of
+    from strom.guidelines.models import Section
+    from strom.guidelines.tests.factories import guideline_with_draft
+    from strom.practices.tests.factories import practice_of
     from strom.referrals.tests.factories import make_referral, shelter_c
     from strom.support.tests.helpers import make_service as support_service
 
@@ -162,6 +168,8 @@ def _build_world(cast: Cast) -> World:
     service = shelter_c(cast)
     plan_service = support_service(cast, case)
     note = note_add(by=cast.users["caseworker_a"], case=case, body="Called back on Monday.")
+    guideline = guideline_with_draft(cast)
+    plan = plan_of(cast)
     return World(
         tokens=tokens,
         path_values={
@@ -186,7 +194,17 @@ def _build_world(cast: Cast) -> World:
             "task_id": list(CaseTask.objects.filter(case=case).values_list("pk", flat=True)),
             "country": ["LV"],
             "number": [1],
-            "slug": [event_of(cast).slug],
+            "events:slug": [event_of(cast).slug],
+            "guidelines:slug": [guideline.slug],
+            "guidelines:number": [1, 2],
+            "key": list(Section.objects.filter(version__guideline=guideline).values_list("key", flat=True)),
+            "language": ["en", "lv"],
+            "code": ["LV"],
+            "practice_id": [practice_of(cast).pk, practice_of(cast, state="draft").pk],
+            "plan_id": [plan.pk],
+            "measure_id": [measure_of(cast).pk],
+            "recommendation_id": [recommendation_of(cast).pk],
+            "evidence_id": [evidence_of(cast).pk],
             "session_id": list(event_of(cast).sessions.values_list("pk", flat=True)),
             "registration_id": [registration_of(cast).pk],
         },

@@ -433,17 +433,18 @@ def get_recommendation(request: HttpRequest, recommendation_id: int) -> Recommen
     response=list[MeasureProgressOut],
     url_name="actionplans_recommendation_measures",
 )
-def recommendation_measures(request: HttpRequest, recommendation_id: int) -> list[MeasureProgressOut]:
+def recommendation_measures(request: HttpRequest, recommendation_id: int) -> list[dict[str, Any]]:
     user = api_user(request)
     recommendation = get_recommendation_for(user, recommendation_id)
+    # Rows as mappings: ninja validates the measure through PlanMeasureOut's resolvers.
     return [
-        MeasureProgressOut(
-            measure=PlanMeasureOut.model_validate(row.measure, from_attributes=True),
-            plan_title=row.measure.plan.title,
-            progress=row.progress,
-            last_report=row.last_report,
-            overdue=row.overdue,
-        )
+        {
+            "measure": row.measure,
+            "plan_title": row.measure.plan.title,
+            "progress": row.progress,
+            "last_report": row.last_report,
+            "overdue": row.overdue,
+        }
         for row in answering_measures(user, recommendation)
     ]
 
