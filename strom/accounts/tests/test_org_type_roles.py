@@ -161,9 +161,15 @@ def test_a_municipality_s_admin_is_offered_only_what_a_municipality_may_hold(
     page = admin.get(reverse("accounts:invitation_create"))
     form = page.context["form"]
     hub = {"knowledge_editor", "reviewer", "event_organiser", "action_plan_owner"}
-    assert {v for v, _label in form.fields["role"].choices} == {"case_worker", "supervisor", "org_admin"} | hub
+    offered = {v for v, _label in form.fields["role"].choices}
+    assert offered == {"case_worker", "supervisor", "org_admin"} | hub
     # The page says which roles each type of organisation the admin manages can be given.
-    hub_labels = ["Editor of practices and guidelines", "Practice reviewer", "Event organiser", "Action plan owner"]
+    hub_labels = [
+        "Editor of practices and guidelines",
+        "Practice reviewer",
+        "Event organiser",
+        "Action plan owner",
+    ]
     assert form.roles_by_type == [
         ("Municipality", ["Case worker", "Supervisor", *hub_labels, "Organisation admin"])
     ]
