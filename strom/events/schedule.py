@@ -30,7 +30,7 @@ from strom.events.models import Event, PersonRole, Session, SessionKind
 JSON_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "STROM"
 ACRONYM_RE = re.compile(r"^[a-z0-9_][a-z0-9_-]{3,59}$")
-DURATION_RE = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+DURATION_RE = re.compile(r"^(?:([0-9]{1,2}):)?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
 # Words frab and pretalx put in an event's <type>, lower-cased, to STROM's session types.

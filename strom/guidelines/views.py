@@ -21,6 +21,7 @@ from strom.core.countries import countries
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import is_htmx_partial
+from strom.core.numbers import whole_number
 from strom.core.vocabulary import Sector, Theme
 from strom.directory.models import Organisation
 from strom.guidelines import selectors as sel
@@ -128,9 +129,9 @@ def guideline_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _shown_version(request: HttpRequest, guideline: Guideline, editor: bool) -> GuidelineVersion:
     """The version asked for (?version=N), else the published one, else (for editors) the draft."""
-    asked = request.GET.get("version", "")
-    if asked.isdigit():
-        return get_version_for(request.user, guideline, int(asked))
+    asked = whole_number(request.GET.get("version", ""))
+    if asked is not None:
+        return get_version_for(request.user, guideline, asked)
     if guideline.published_version is not None:
         version = guideline.published_version
         version.guideline = guideline
@@ -219,8 +220,8 @@ def guideline_versions(request: HttpRequest, slug: str) -> HttpResponse:
     versions = sel.versions_of(guideline, with_drafts=editor)
     language = _reading_language(request, guideline)
     numbers = [v.number for v in versions]
-    older_n = int(request.GET["from"]) if request.GET.get("from", "").isdigit() else None
-    newer_n = int(request.GET["to"]) if request.GET.get("to", "").isdigit() else None
+    older_n = whole_number(request.GET.get("from", ""))
+    newer_n = whole_number(request.GET.get("to", ""))
     if newer_n is None and numbers:
         newer_n = numbers[0]
     if older_n is None and len(numbers) > 1:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from strom.audit.actors import COMMAND_LINE
+from strom.core.numbers import whole_number
 from strom.directory.models import Organisation
 from strom.events.exchange import export_event
 from strom.events.models import Event
@@ -65,9 +66,10 @@ class Command(BaseCommand):
     def import_(self, path: str, organisation_ref: str | None, replace: bool) -> None:
         organisations = Organisation.objects.order_by("pk")
         if organisation_ref:
+            number = whole_number(organisation_ref)
             found = (
-                organisations.filter(pk=int(organisation_ref))
-                if organisation_ref.isdigit()
+                organisations.filter(pk=number)
+                if number is not None
                 else organisations.filter(name__iexact=organisation_ref)
             )
         else:
