@@ -13,7 +13,7 @@ class ActionplansConfig(AppConfig):
 
         from strom.actionplans.models import Recommendation
         from strom.actionplans.search import recommendation_document
-        from strom.actionplans.tasks import MESSAGES, reminders_job
+        from strom.actionplans.services_reminders import MESSAGES, reminders_job
         from strom.core.notifications import register_messages
         from strom.core.registry import WorkerJob, register_worker_job
         from strom.core.search import SearchSource, register_search_source

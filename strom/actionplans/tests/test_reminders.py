@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from strom.accounts.models import Notification
 from strom.actionplans.services import progress_report_add
-from strom.actionplans.tasks import reminders_job, send_report_reminders
+from strom.actionplans.services_reminders import reminders_job, send_report_reminders
 from strom.actionplans.tests.factories import make_measure, make_plan
 from strom.audit.models import AuditEntry
 from strom.core.registry import worker_jobs
