@@ -29,6 +29,7 @@ from strom.accounts.models import Invitation, Membership, User
 from strom.accounts.selectors import grantable_roles, invitation_token_hash
 from strom.audit.actors import COMMAND_LINE
 from strom.audit.services import audit_record
+from strom.core.errors import NotAllowed
 from strom.core.mail import send_in_language
 from strom.core.roles import OrgType, Perm, Role, check_may_hold
 from strom.directory.models import Organisation
@@ -467,10 +468,10 @@ def _check_may_manage_user(by: User, user: User) -> None:
     memberships = list(user.memberships.all())
     active = [m for m in memberships if m.is_active] or memberships
     if not active and not by.has_global(Perm.SYSTEM_MANAGE):
-        raise ValidationError(_("You cannot manage this account."))
+        raise NotAllowed(_("You cannot manage this account."))
     for m in active:
         if m.role not in grantable_roles(by, m.organisation_id):
-            raise ValidationError(_("You cannot manage this account."))
+            raise NotAllowed(_("You cannot manage this account."))
 
 
 def membership_change_role(*, by: User, membership: Membership, role: str) -> None:
@@ -551,7 +552,7 @@ def user_unlock(*, by: User, user: User) -> int:
     if by.pk == user.pk:
         raise ValidationError(_("You cannot do this to your own account."))
     if not any(m.role in grantable_roles(by, m.organisation_id) for m in user.memberships.all()):
-        raise ValidationError(_("You cannot manage this account."))
+        raise NotAllowed(_("You cannot manage this account."))
     with transaction.atomic():
         cleared = axes_reset(username=user.email)
         audit_record(

@@ -10,6 +10,7 @@ from strom.accounts.models import Membership, User
 from strom.accounts.services import membership_change_role, membership_set_active, user_set_active
 from strom.accounts.tests.conftest import actions
 from strom.audit.models import AuditEntry
+from strom.core.errors import NotAllowed
 from strom.core.roles import Perm, Role
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,8 @@ def test_org_admin_cannot_make_or_unmake_system_admins_nor_change_their_own_role
         membership_set_active(by=cast.orgadmin_a, membership=_membership(cast.sysadmin), active=False)
     with pytest.raises(ValidationError):
         membership_change_role(by=cast.orgadmin_a, membership=_membership(cast.orgadmin_a), role=Role.ANALYST)
-    with pytest.raises(ValidationError):
+    # An account the admin may not manage is refused like a missing one.
+    with pytest.raises(NotAllowed, match="You cannot manage this account"):
         user_set_active(by=cast.orgadmin_a, user=cast.sysadmin, active=False)
     assert _membership(cast.sysadmin).role == Role.SYSTEM_ADMIN
     assert not actions(action__startswith="membership.")
