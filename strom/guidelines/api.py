@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from strom.accounts.models import User
+from strom.accounts.public import HUB_READ_AUTH, api_reader
 from strom.api.auth import api_user
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
@@ -36,7 +37,6 @@ from strom.guidelines.models import (
     VersionStatus,
     VersionText,
 )
-from strom.guidelines.public import HUB_READ_AUTH, api_reader
 from strom.guidelines.services import (
     country_profile_save,
     draft_start,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
+from strom.accounts.public import hub_page
 from strom.core.countries import countries
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
@@ -45,7 +46,6 @@ from strom.guidelines.forms import (
     VersionTextForm,
 )
 from strom.guidelines.models import LANGUAGES, Guideline, GuidelineVersion, Section, language_name
-from strom.guidelines.public import hub_page
 from strom.guidelines.services import (
     country_profile_save,
     draft_start,

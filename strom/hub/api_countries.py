@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 
+from strom.accounts.public import HUB_READ_AUTH, api_reader
 from strom.guidelines.access import get_country_for
-from strom.guidelines.public import HUB_READ_AUTH, api_reader
 from strom.hub.profiles import CountryPage, country_page, country_rows
 
 router = Router(tags=["hub"])

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from strom.accounts.public import hub_page
 from strom.guidelines.access import get_country_for, may_edit_profile
 from strom.guidelines.models import language_name
-from strom.guidelines.public import hub_page
 from strom.hub.profiles import country_page, country_rows
 
 

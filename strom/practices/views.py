@@ -7,12 +7,10 @@ Reading pages (`hub_page`) are open without logging in only where the instance o
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
+from strom.accounts.public import hub_page
 from strom.audit.services import audit_read
 from strom.core.downloads import document_response
 from strom.core.errors import NotAllowed
@@ -37,7 +36,6 @@ from strom.practices.access import (
     may_create,
     may_edit,
     may_review,
-    public_reading,
 )
 from strom.practices.forms import (
     AttachmentForm,
@@ -68,20 +66,6 @@ from strom.practices.services import (
     rating_save,
 )
 from strom.practices.snapshot import changes
-
-View = Callable[..., HttpResponse]
-
-
-def hub_page(view: View) -> View:
-    """A reading page: members, or anyone where the instance opens its hub to the public."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and not public_reading():
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _organisations(request: AuthenticatedHttpRequest) -> Any:
