@@ -15,10 +15,13 @@ response is documented as application/problem+json.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
 from ninja import Field, NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import create_model
 
 from strom.api.errors import PROBLEM_CONTENT_TYPE
@@ -101,11 +104,27 @@ class ProblemDocumentedSchema(OpenAPISchema):
 
 
 class StromAPI(NinjaAPI):
-    """ninja's API with the problem answers documented (ProblemDocumentedSchema)."""
+    """ninja's API with the problem answers documented (ProblemDocumentedSchema).
+
+    The document depends only on the code and the language, and building it takes seconds, so each
+    process builds it once per prefix and language and hands out copies (a caller may change its copy).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[tuple[str, str], OpenAPISchema] = {}
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return ProblemDocumentedSchema(self, path_prefix)
+        key = (path_prefix, translation.get_language() or "")
+        if key not in self._schemas:
+            self._schemas[key] = ProblemDocumentedSchema(self, path_prefix)
+        built = self._schemas[key]
+        # The schema object also holds the API itself, so the copy is of its contents, as JSON has them.
+        fresh = dict.__new__(type(built))
+        fresh.__dict__.update(built.__dict__)
+        dict.update(fresh, json.loads(json.dumps(built, cls=NinjaJSONEncoder)))
+        return fresh
