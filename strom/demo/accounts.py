@@ -6,21 +6,22 @@ Every person here is synthetic. The TOTP secrets are random per installation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from strom.accounts.models import Membership, User
+from strom.accounts.models import User
 from strom.audit.actors import DEMO
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
-from strom.core.roles import OrgType, Role, check_may_hold
+from strom.core.roles import OrgType, Role
+from strom.demo.services import DEMO_PASSWORD as DEMO_PASSWORD  # the accounts' password, printed
+from strom.demo.services import (
+    demo_accounts_create,
+    demo_home_organisation_create,
+)
 from strom.directory.models import Municipality, Organisation
 from strom.directory.services import municipality_create, organisation_create
 
-DEMO_PASSWORD = "strom-demo-2026"  # noqa: S105 - printed to every demo user; never in production
 DEMO_ACTION = "demo.load"
 
 # (country, name, code): one municipality in each country around the Baltic Sea.
@@ -103,11 +104,6 @@ USERS = [
 ]
 
 
-@lru_cache(maxsize=1)
-def demo_password_hash() -> str:
-    return make_password(DEMO_PASSWORD)
-
-
 def demo_loaded() -> bool:
     return AuditEntry.objects.filter(action=DEMO_ACTION).exists()
 
@@ -158,64 +154,8 @@ def _system_admin(created: dict[str, int]) -> User:
     assert org.municipality is None  # made before any municipality exists
     home = Organisation.objects.filter(country=org.country, name=org.name).first()
     if home is None:
-        home = Organisation.objects.create(name=org.name, org_type=org.org_type, country=org.country)
-        audit_record(
-            actor=DEMO,
-            action="organisation.create",
-            object_type="organisation",
-            object_ref=home.pk,
-            organisation_id=home.pk,
-            details={"via": "demo"},
-        )
+        home = demo_home_organisation_create(name=org.name, org_type=org.org_type, country=org.country)
         created["organisations"] += 1
     created["users"] += demo_accounts_create([person], {person.org: home})
     # Read again: the roles a user object holds are worked out once.
     return User.objects.get(email=person.email)
-
-
-@transaction.atomic
-def demo_accounts_create(people: list[DemoUser], organisations: dict[str, Organisation]) -> int:
-    """Demo accounts with their membership and, where the role needs it, a confirmed authenticator.
-
-    Written here and not through the services on purpose: a real account comes from an invitation,
-    which is e-mailed and accepted by the person it names; the demo's people are synthetic and have no
-    mailbox. Each account and membership is audited as `strom createadmin` audits the first admin's.
-    """
-    count = 0
-    for person in people:
-        if User.objects.filter(email=person.email).exists():
-            continue
-        organisation = organisations[person.org]
-        # The demo obeys the same rule as every grant: a role only where the organisation's type may hold it.
-        check_may_hold(organisation.org_type, person.role)
-        # Hashed once: Argon2 is slow on purpose, and every demo account has the same password.
-        user = User.objects.create(
-            email=person.email,
-            password=demo_password_hash(),
-            full_name=person.full_name,
-            language=person.language,
-        )
-        membership = Membership.objects.create(user=user, organisation=organisation, role=person.role)
-        if user.requires_two_factor:
-            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
-        _audit_account(user, membership)
-        count += 1
-    return count
-
-
-def _audit_account(user: User, membership: Membership) -> None:
-    audit_record(
-        actor=DEMO,
-        action="user.create",
-        object_type="user",
-        object_ref=user.pk,
-        details={"via": "demo"},
-    )
-    audit_record(
-        actor=DEMO,
-        action="membership.create",
-        object_type="membership",
-        object_ref=membership.pk,
-        organisation_id=membership.organisation_id,
-        details={"role": membership.role},
-    )

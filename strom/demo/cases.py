@@ -32,7 +32,8 @@ from strom.cases.services import case_open, identity_document_add, person_create
 from strom.consent.services import consent_record
 from strom.core.roles import Role
 from strom.demo import synth_names
-from strom.demo.accounts import DemoUser, demo_accounts_create
+from strom.demo.accounts import DemoUser
+from strom.demo.services import demo_accounts_create
 from strom.directory.models import Municipality, Organisation
 from strom.stages.country_rules import DECISION_MAKER_FOR_ORG_TYPE, rules_for
 from strom.stages.models import CaseTask

@@ -17,7 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts.models import User
-from strom.demo.accounts import DEMO_PASSWORD, ORGANISATIONS, USERS, DemoUser, demo_load, demo_loaded
+from strom.demo.accounts import ORGANISATIONS, USERS, DemoUser, demo_load, demo_loaded
 from strom.demo.actionplans import demo_actionplans_load
 from strom.demo.cases import demo_cases_load, demo_cases_loaded
 from strom.demo.events import load_demo_events
@@ -26,6 +26,7 @@ from strom.demo.network import demo_network_load
 from strom.demo.pathways import demo_pathways_load
 from strom.demo.practices import demo_practices_load
 from strom.demo.referrals import demo_referrals_load
+from strom.demo.services import DEMO_PASSWORD
 
 
 def _secret(device: TOTPDevice) -> str:
