@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         EventQuerySet,
         LibraryMaterial,
         LibraryMaterialQuerySet,
+        Material,
         Registration,
         RegistrationQuerySet,
         Session,
@@ -105,6 +106,17 @@ def get_session_for(user: User, event: Event, session_id: int) -> Session:
     try:
         return Session.objects.select_related("day", "room", "event").get(pk=int(session_id), event=event)
     except (Session.DoesNotExist, ValueError, TypeError):
+        raise NotAllowed from None
+
+
+def get_material_for(user: User, material_id: int) -> Material:
+    """A file attached to a session of an event the user may read (its programme, published or their own)."""
+    from strom.events.models import Event, Material
+
+    events = Event.objects.visible_to(user)
+    try:
+        return Material.objects.select_related("session").get(pk=int(material_id), session__event__in=events)
+    except (Material.DoesNotExist, ValueError, TypeError):
         raise NotAllowed from None
 
 

@@ -3,11 +3,14 @@ and for organisers creating, importing, publishing and marking attendance."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +24,8 @@ from strom.directory.models import Organisation
 from strom.events.access import (
     check_may_organise,
     get_event_for,
+    get_library_material_for,
+    get_material_for,
     get_registration_for,
     get_session_for,
     may_manage,
@@ -512,3 +517,29 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+def _file_response(stored: FieldFile) -> FileResponse:
+    """A stored material as an attachment, never rendered by the browser as a page of STROM's."""
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=Path(stored.name or "").name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def material_download(request: AuthenticatedHttpRequest, material_id: int) -> HttpResponse | FileResponse:
+    material = get_material_for(request.user, material_id)
+    if material.url or not material.file:
+        return redirect(material.url or reverse("events:list"))
+    return _file_response(material.file)
+
+
+@login_required
+@require_GET
+def library_download(request: AuthenticatedHttpRequest, material_id: int) -> HttpResponse | FileResponse:
+    material = get_library_material_for(request.user, material_id)
+    if material.url or not material.file:
+        return redirect(material.url or reverse("events:library"))
+    return _file_response(material.file)

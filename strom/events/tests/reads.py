@@ -37,6 +37,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "events:session_add": "the programme and an empty session form",
     "events:session_edit": "one session of the programme: its people in their public roles",
     "events:library": _LIBRARY,
+    "events:library_download": "a training material's file",
+    "events:material_download": "a session's slides or report: a published programme's material",
     "events:library_add": "an empty form for a training material",
     "events:training_report": _COUNTS,
     "events:training_report_csv": _COUNTS,

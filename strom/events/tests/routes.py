@@ -147,6 +147,30 @@ def _library_material(cast: Cast) -> Any:
     return cast.__dict__[key]
 
 
+def _session_file(cast: Cast) -> dict[str, Any]:
+    from strom.events.services import material_add
+
+    material = material_add(
+        by=cast.coordinator_a,
+        session=event_of(cast).sessions.first(),  # type: ignore[arg-type]  # the event has one
+        title="Slides",
+        file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides"),
+    )
+    return {"material_id": material.pk}
+
+
+def _library_file(cast: Cast) -> dict[str, Any]:
+    from strom.events.services_trainings import library_material_add
+
+    material = library_material_add(
+        by=cast.coordinator_a,
+        organisation=cast.orgs["coordinator_lv"],
+        title="Handbook",
+        file=SimpleUploadedFile("handbook.pdf", b"%PDF-1.4 handbook"),
+    )
+    return {"material_id": material.pk}
+
+
 def _attached(cast: Cast) -> dict[str, Any]:
     from strom.events.services_trainings import library_material_attach
 
@@ -322,6 +346,8 @@ ROUTES = [
         "events:session_delete", method="post", kwargs=_session_of_event, expect=expect(ORGANISERS, ok=302)
     ),
     Route("events:library", expect=everyone_logged_in()),
+    Route("events:library_download", kwargs=_library_file, expect=everyone_logged_in()),
+    Route("events:material_download", kwargs=_session_file, expect=everyone_logged_in()),
     Route("events:library_add", expect=expect(MAY_ORGANISE)),
     Route(
         "events:library_add",
