@@ -312,11 +312,7 @@ def event_update(
     dates = {"start_date", "end_date", "timezone"} & set(changed)
     if dates:
         locked.programme_version += 1
-        locked.days.exclude(date__range=(start_date, end_date)).delete()
-        have = set(locked.days.values_list("date", flat=True))
-        Day.objects.bulk_create(
-            Day(event=locked, date=date) for date in _days_between(start_date, end_date) if date not in have
-        )
+        _match_days(locked, start_date, end_date)
     if changed:
         locked.save(update_fields=[*changed, *(["programme_version"] if dates else []), "updated_at"])
         audit_record(
@@ -328,6 +324,15 @@ def event_update(
             details={"fields": changed},
         )
     return locked
+
+
+def _match_days(event: Event, start_date: dt.date, end_date: dt.date) -> None:
+    """The event's days are its dates: days outside go (no session is left on them), missing ones come."""
+    event.days.exclude(date__range=(start_date, end_date)).delete()
+    have = set(event.days.values_list("date", flat=True))
+    Day.objects.bulk_create(
+        Day(event=event, date=date) for date in _days_between(start_date, end_date) if date not in have
+    )
 
 
 @transaction.atomic
