@@ -364,6 +364,23 @@ def _bump(event: Event) -> None:
     event.save(update_fields=["programme_version", "updated_at"])
 
 
+def _people_create(session: Session, people: list[PersonData]) -> None:
+    """A session's moderators, speakers and trainers, in the order given."""
+    SessionPerson.objects.bulk_create(
+        SessionPerson(
+            session=session,
+            role=person.role,
+            name=person.name,
+            function=person.function,
+            organisation_name=person.organisation_name,
+            country=person.country,
+            talk_title=person.talk_title,
+            position=position,
+        )
+        for position, person in enumerate(people)
+    )
+
+
 def _add_session(
     event: Event, data: SessionData, days: dict[dt.date, Day], rooms: dict[str, Room]
 ) -> Session:
@@ -386,19 +403,7 @@ def _add_session(
         language=data.language,
         **({"guid": data.guid} if data.guid else {}),
     )
-    SessionPerson.objects.bulk_create(
-        SessionPerson(
-            session=session,
-            role=person.role,
-            name=person.name,
-            function=person.function,
-            organisation_name=person.organisation_name,
-            country=person.country,
-            talk_title=person.talk_title,
-            position=position,
-        )
-        for position, person in enumerate(data.people)
-    )
+    _people_create(session, data.people)
     Material.objects.bulk_create(
         Material(session=session, title=title[:300], url=url[:500]) for title, url in data.links
     )
@@ -562,19 +567,7 @@ def session_update(
         update_fields=["day", "start", "duration_minutes", "kind", "title", "description", "room", "language"]
     )
     locked.people.all().delete()
-    SessionPerson.objects.bulk_create(
-        SessionPerson(
-            session=locked,
-            role=person.role,
-            name=person.name,
-            function=person.function,
-            organisation_name=person.organisation_name,
-            country=person.country,
-            talk_title=person.talk_title,
-            position=position,
-        )
-        for position, person in enumerate(data.people)
-    )
+    _people_create(locked, data.people)
     _bump(event)
     audit_record(
         actor=by,

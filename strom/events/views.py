@@ -4,6 +4,7 @@ and for organisers creating, importing, publishing and marking attendance."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -319,6 +320,12 @@ def registration_attendance(request: AuthenticatedHttpRequest, registration_id: 
     return redirect("events:registrations", registration.event.slug)
 
 
+def _session_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What the session form gives the services that add and change a session."""
+    names = ("date", "start", "duration_minutes", "kind", "title", "description", "language", "people")
+    return {"room_name": data["room"], **{name: data[name] for name in names}}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_session_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
@@ -334,15 +341,7 @@ def event_session_add(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
             session_add(
                 by=request.user,
                 event=event,
-                date=data["date"],
-                start=data["start"],
-                duration_minutes=data["duration_minutes"],
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                room_name=data["room"],
-                language=data["language"],
-                people=data["people"],
+                **_session_fields(data),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -455,15 +454,7 @@ def event_session_edit(request: AuthenticatedHttpRequest, slug: str, session_id:
             session_update(
                 by=request.user,
                 session=session,
-                date=data["date"],
-                start=data["start"],
-                duration_minutes=data["duration_minutes"],
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                room_name=data["room"],
-                language=data["language"],
-                people=data["people"],
+                **_session_fields(data),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
