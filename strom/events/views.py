@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from strom.accounts.http import AuthenticatedHttpRequest
 from strom.audit.services import audit_read
 from strom.core.errors import NotAllowed
+from strom.core.forms import form_saved
 from strom.core.htmx import is_htmx_partial
 from strom.directory.models import Organisation
 from strom.events.access import (
@@ -320,6 +321,11 @@ def registration_attendance(request: AuthenticatedHttpRequest, registration_id: 
     return redirect("events:registrations", registration.event.slug)
 
 
+def _on_the_form(form: Any, error: ValidationError) -> None:
+    """A refusal of the whole session (a clash in its room, a day outside the event) above the form."""
+    form.add_error(None, error)
+
+
 def _session_fields(data: dict[str, Any]) -> dict[str, Any]:
     """What the session form gives the services that add and change a session."""
     names = ("date", "start", "duration_minutes", "kind", "title", "description", "language", "people")
@@ -335,19 +341,16 @@ def event_session_add(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
     form = SessionForm(request.POST or None, days=days)
     sessions = event.sessions.select_related("day").order_by("day__date", "start")
     material_form = MaterialForm(sessions=sessions)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session_add(
-                by=request.user,
-                event=event,
-                **_session_fields(data),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The session is on the programme."))
-            return redirect("events:session_add", event.slug)
+    saved = form_saved(
+        request,
+        form,
+        lambda: session_add(by=request.user, event=event, **_session_fields(form.cleaned_data)),
+        then=reverse("events:session_add", args=[event.slug]),
+        done=_("The session is on the programme."),
+        errors=_on_the_form,
+    )
+    if saved:
+        return saved
     context = {
         "event": event,
         "form": form,
@@ -448,19 +451,16 @@ def event_session_edit(request: AuthenticatedHttpRequest, slug: str, session_id:
     session = get_session_for(request.user, event, session_id)
     days = list(event.days.values_list("date", flat=True))
     form = SessionForm(request.POST or None, days=days, initial=SessionForm.initial_for(session))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session_update(
-                by=request.user,
-                session=session,
-                **_session_fields(data),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The session is saved."))
-            return redirect("events:session_add", event.slug)
+    saved = form_saved(
+        request,
+        form,
+        lambda: session_update(by=request.user, session=session, **_session_fields(form.cleaned_data)),
+        then=reverse("events:session_add", args=[event.slug]),
+        done=_("The session is saved."),
+        errors=_on_the_form,
+    )
+    if saved:
+        return saved
     return render(request, "events/session_edit.html", {"event": event, "session": session, "form": form})
 
 
