@@ -102,12 +102,12 @@ class Command(BaseCommand):
         out.write("Add a TOTP secret to an authenticator app (type the key in, time-based, 6 digits),")
         out.write("or print the current codes with: .venv/bin/strom demo --codes")
         out.write("")
-        out.write(f"  {'ROLE':<22} {'E-MAIL':<33} {'TOTP SECRET':<34} ORGANISATION")
+        out.write(f"  {'ROLE':<34} {'E-MAIL':<33} {'TOTP SECRET':<34} ORGANISATION")
         for person, user, device in self._demo_users():
             if user is None:
                 continue
             secret = _secret(device) if device else "(none: no personal data)"
-            out.write(f"  {person.role.label!s:<22} {person.email:<33} {secret:<34} {names[person.org]}")
+            out.write(f"  {person.role.label!s:<34} {person.email:<33} {secret:<34} {names[person.org]}")
         out.write("")
 
     def _print_codes(self) -> None:
