@@ -39,6 +39,15 @@ def _every_test_starts_in_english() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _every_test_starts_with_an_empty_cache() -> None:
+    """Each test's database starts afresh, and so must what is cached from it (the signed-in user of
+    a request, rate limits), or a user of an earlier test could be served from the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
     """No test leaves files under var/media (uploaded documents would pile up there)."""
     storages = {

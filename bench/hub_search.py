@@ -333,7 +333,7 @@ def member_session() -> str:
     request = RequestFactory().get("/")
     request.session = SessionStore()
     request.user = user
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="strom.accounts.backends.ModelBackend")
     otp_login(request, device)
     session_started(request, second_factor=True)
     request.session.save()

@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "strom.accounts.middleware.CachedOTPMiddleware",
     "strom.accounts.middleware.SessionTimeoutMiddleware",
     "strom.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,18 +142,31 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "strom_cache",
+# Redis when STROM_REDIS_URL names one (the signed-in user of each request, sessions, rate limits: one
+# round trip instead of several queries); otherwise PostgreSQL's cache table, so nothing else is needed.
+STROM_REDIS_URL = env("STROM_REDIS_URL", "")
+if STROM_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": STROM_REDIS_URL,
+            "KEY_PREFIX": env("STROM_REDIS_PREFIX", "strom"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "strom_cache",
+        }
+    }
 
 # --- Authentication ---
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with the signed-in user of each request read from the cache (strom.accounts.auth_cache).
+    "strom.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -195,7 +208,8 @@ OTP_TOTP_ISSUER = env("STROM_TOTP_ISSUER", "STROM")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions: server-side, idle timeout and absolute timeout (enforced in SessionTimeoutMiddleware).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Kept in PostgreSQL; with Redis, read from it and written through to PostgreSQL.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if STROM_REDIS_URL else "db")
 STROM_IDLE_TIMEOUT = timedelta(minutes=env_int("STROM_IDLE_TIMEOUT_MINUTES", 30))
 STROM_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("STROM_ABSOLUTE_TIMEOUT_HOURS", 12))
 SESSION_COOKIE_AGE = int(STROM_ABSOLUTE_TIMEOUT.total_seconds())

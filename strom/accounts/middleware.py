@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from strom.accounts import session as keys
 from strom.accounts.models import User
@@ -28,6 +31,21 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
+
+
+class CachedOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp has no types
+    """django-otp's middleware, taking the verifying device from the user's cached devices
+    (strom.accounts.auth_cache) instead of a query per request."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        devices = getattr(user, "otp_devices", None)
+        if devices is None or not user.is_authenticated:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        device = devices.get(self._normalize_persistent_id(persistent_id)) if persistent_id else None
+        user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class SessionTimeoutMiddleware:

@@ -48,6 +48,8 @@ class User(AbstractBaseUser):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Sessions started before this moment are invalid (set when a password is reset or a user deactivated).
     sessions_valid_after = models.DateTimeField(null=True, blank=True)
+    # The confirmed second-factor devices by persistent id, set on the request's user (auth_cache).
+    otp_devices: dict[str, Any]
 
     objects: ClassVar[UserManager] = UserManager()
     visible = UserQuerySet.as_manager()

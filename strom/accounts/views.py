@@ -126,7 +126,7 @@ def _welcome(user: User, url: str) -> HttpResponse:
 
 def _after_password(request: HttpRequest, user: User, next_url: str | None) -> HttpResponse:
     wants_second_factor = user.requires_two_factor or has_two_factor(user)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="strom.accounts.backends.ModelBackend")
     keys.session_started(request, second_factor=wants_second_factor)
     if wants_second_factor:
         if next_url:

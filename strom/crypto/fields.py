@@ -26,7 +26,13 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     def context(self) -> str:
         # The column identifies the ciphertext; moving it to another column makes it undecryptable.
-        return f"{self.context_label or self.model._meta.label_lower}.{self.attname}"
+        # Kept once known: every value of a list page asks for it.
+        context: str | None = self.__dict__.get("_context")
+        if context is None:
+            context = self.__dict__["_context"] = (
+                f"{self.context_label or self.model._meta.label_lower}.{self.attname}"
+            )
+        return context
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":

@@ -185,11 +185,12 @@ def key_ring() -> KeyRing:
     global _cached, _checked_at, _checked_source
     cached = _cached
     now = time.monotonic()
-    source = key_source()
-    where = (source.path, settings.STROM_FIELD_KEYS if source.path is None else "")
-    # Skip the stat only for the same source: settings may point elsewhere (tests, a second site).
+    # Skip the stat only for the same source: settings may point elsewhere (tests, a second site). The
+    # settings themselves are compared, not a path built from them: this runs once per decrypted value.
+    where = (settings.STROM_FIELD_KEYS, settings.STROM_FIELD_KEYS_FILE_PATH)
     if cached is not None and where == _checked_source and now - _checked_at < STAT_INTERVAL:
         return cached[1]
+    source = key_source()
     stamp = _stamp(source)
     if cached is not None and stamp is not None and cached[0] == stamp:
         _checked_at, _checked_source = now, where

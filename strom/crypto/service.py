@@ -28,6 +28,18 @@ class DecryptionError(Exception):
     """A stored value could not be decrypted: unknown key id, wrong column or tampered data."""
 
 
+# One cipher object per key, by the key itself: setting up AES-GCM for every value showed in profiles of
+# list pages, and a key removed from the ring can only be looked up through the ring.
+_CIPHERS: dict[bytes, AESGCM] = {}
+
+
+def _cipher(key: bytes) -> AESGCM:
+    cipher = _CIPHERS.get(key)
+    if cipher is None:
+        cipher = _CIPHERS[key] = AESGCM(key)
+    return cipher
+
+
 def is_encrypted(value: str) -> bool:
     return value.startswith(PREFIX + "$") and value.count("$") == 2
 
@@ -39,7 +51,7 @@ def key_id_of(token: str) -> str:
 def encrypt(plaintext: str, *, context: str, ring: KeyRing | None = None) -> str:
     ring = ring or key_ring()
     nonce = secrets.token_bytes(NONCE_BYTES)
-    ciphertext = AESGCM(ring.keys[ring.current]).encrypt(
+    ciphertext = _cipher(ring.keys[ring.current]).encrypt(
         nonce, plaintext.encode("utf-8"), context.encode("utf-8")
     )
     return f"{PREFIX}${ring.current}${base64.b64encode(nonce + ciphertext).decode('ascii')}"
@@ -57,7 +69,7 @@ def decrypt(token: str, *, context: str, ring: KeyRing | None = None) -> str:
         raise DecryptionError(f"unknown key id {kid!r}")
     try:
         raw = base64.b64decode(payload, validate=True)
-        plaintext = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+        plaintext = _cipher(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
     except (InvalidTag, ValueError) as exc:
         raise DecryptionError("value does not decrypt with its key") from exc
     return plaintext.decode("utf-8")
