@@ -14,7 +14,7 @@ several rounds:
 - `case_page`: /cases/<ref>/ of a case the worker may see, beside /bench/bare/case/<ref>/: that case's
   row by reference, rendered;
 - `name_search`: /cases/?q=<a name> (recorded spelling or another one), beside /bench/bare/search/: the
-  persons whose blind name index equals the query's, one table, rendered;
+  rows of the blind name index (one table) whose key equals the query's, rendered;
 - `api_list`: /api/v1/cases (a case worker's token-less session call), beside /bench/bare/api/: the same
   50 rows of the case table as JSON.
 
@@ -89,15 +89,12 @@ def bare_case(request: Any, ref: str) -> Any:
 
 
 def bare_search(request: Any) -> Any:
-    from strom.cases.models import Person
+    from strom.cases.models import PersonNameKey
     from strom.crypto.service import name_index
 
-    rows = Person.objects.filter(name_index=name_index(request.GET.get("q", ""))).values(
-        "id", "gender", "age_estimate", "created_at", "updated_at"
-    )[:ROWS]
-    return _render(
-        [{"ref": row["id"], "stage": row["gender"], "opened_at": row["created_at"]} for row in rows]
-    )
+    keys = PersonNameKey.objects.filter(kind="full", key=name_index(request.GET.get("q", "")))
+    rows = keys.values("id", "person_id", "kind")[:ROWS]
+    return _render([{"ref": r["person_id"], "stage": r["kind"], "status": r["id"]} for r in rows])
 
 
 def bare_api(request: Any) -> Any:

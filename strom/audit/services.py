@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,34 +118,76 @@ def audit_record(
     The head row is locked for the rest of the caller's transaction, which serialises writers so
     the chain has exactly one next link; keep auditing transactions short.
     """
+    with transaction.atomic():
+        return _append(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_ref=object_ref,
+            organisation_id=organisation_id,
+            reason=reason,
+            details=details,
+        )
+
+
+def _append(
+    *,
+    actor: User | SystemActor | None,
+    action: str,
+    object_type: str,
+    object_ref: str | int,
+    organisation_id: int | None,
+    reason: str,
+    details: dict[str, Any] | None,
+) -> AuditEntry:
+    """The insert itself; the caller holds a transaction, which locks the head until it ends."""
     origin = current_origin()
     system = actor.name if isinstance(actor, SystemActor) else ""
     user = actor if actor is not None and not isinstance(actor, SystemActor) and actor.pk else None
-    with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
-        entry = AuditEntry(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor_id=user.pk if user is not None else None,
-            actor_label=(user.email if user is not None else "")[:254],
-            system_actor=system,
-            organisation_id=organisation_id,
-            action=action[:64],
-            object_type=object_type[:64],
-            object_ref=str(object_ref)[:64],
-            channel=origin.channel[:16],
-            ip=origin.ip,
-            request_id=origin.request_id[:32],
-            reason=reason.strip()[:500],
-            details=details or {},
-            prev_hash=head.hash or GENESIS,
-        )
-        entry.hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        head.seq = entry.seq
-        head.hash = entry.hash
-        head.save(update_fields=["seq", "hash"])
+    head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor_id=user.pk if user is not None else None,
+        actor_label=(user.email if user is not None else "")[:254],
+        system_actor=system,
+        organisation_id=organisation_id,
+        action=action[:64],
+        object_type=object_type[:64],
+        object_ref=str(object_ref)[:64],
+        channel=origin.channel[:16],
+        ip=origin.ip,
+        request_id=origin.request_id[:32],
+        reason=reason.strip()[:500],
+        details=details or {},
+        prev_hash=head.hash or GENESIS,
+    )
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
+    head.seq = entry.seq
+    head.hash = entry.hash
+    head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def _append_read(**entry: Any) -> AuditEntry:
+    """A read entry in a transaction of its own that does not wait for the disk at commit.
+
+    Every page showing personal data appends one, and the head stays locked until the commit: with a
+    synchronous commit each one held it for a disk flush, and all reads in the system queued behind it.
+    PostgreSQL's asynchronous commit releases it at once and writes the entry with the next flush of
+    its write-ahead log, within 3 x wal_writer_delay (600 ms by default). Only a crash of PostgreSQL
+    itself inside that window can lose entries, and only the newest ones: any later synchronous
+    commit (every change of data is one) flushes them first, so the chain never has a gap.
+    A read recorded inside a caller's transaction changes nothing about that transaction's commit.
+    """
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return _append(**entry)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return _append(**entry)
 
 
 def audit_read(
@@ -162,7 +204,7 @@ def audit_read(
     Call it once per page or API response that shows personal data, outside any long transaction:
     it takes the chain's head lock only for its own insert.
     """
-    return audit_record(
+    return _append_read(
         actor=actor,
         action=f"{object_type}.view",
         object_type=object_type,

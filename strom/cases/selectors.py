@@ -154,13 +154,21 @@ def read_cursor(token: str) -> tuple[str, dt.datetime, int] | None:
         return None
 
 
+LIST_UNSHOWN_PERSON_FIELDS = ("other_names", "birth_date", "contact", "address")
+
+
 def case_list(user: User, filters: CaseFilters, cursor: str = "", limit: int = PAGE_SIZE) -> CasePage:
     """Newest first by (opened_at, id); keyset pages, no COUNT and no OFFSET.
 
     A bad or foreign cursor gives the first page.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    qs = filtered_cases(user, filters).select_related("person", "owner", "municipality", "organisation")
+    # The lists show a person's name only: the other encrypted fields are not read, so not decrypted.
+    qs = (
+        filtered_cases(user, filters)
+        .select_related("person", "owner", "municipality", "organisation")
+        .defer(*(f"person__{name}" for name in LIST_UNSHOWN_PERSON_FIELDS))
+    )
     position = read_cursor(cursor) if cursor else None
     if position is None:
         rows = list(qs.order_by("-opened_at", "-id")[: limit + 1])

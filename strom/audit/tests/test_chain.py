@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from strom.audit.models import AuditEntry, AuditHead
 from strom.audit.services import audit_read, audit_record, entry_hash
@@ -165,3 +166,25 @@ def test_verify_notices_entries_that_bypassed_the_head() -> None:
     _chain(3)
     _tamper("UPDATE audit_audithead SET seq = 2, hash = (SELECT hash FROM audit_auditentry WHERE seq = 2)")
     assert _verify() == (1, "Entries after #2 are not recorded in the head")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_on_its_own_commits_without_waiting_for_the_disk_and_only_itself() -> None:
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    entries = []
+    with CaptureQueriesContext(connection) as queries:
+        entries.append(audit_read(actor=None, object_type="thing", object_ref=1, organisation_id=None))
+    assert any("synchronous_commit TO OFF" in q["sql"] for q in queries.captured_queries)
+    assert setting() == "on"  # SET LOCAL ended with the read's own transaction
+    entries.append(audit_record(actor=None, action="test.write", object_type="thing", object_ref=2))
+    with transaction.atomic():
+        # Inside a caller's transaction the read takes part in it and changes nothing about its commit.
+        with CaptureQueriesContext(connection) as queries:
+            entries.append(audit_read(actor=None, object_type="thing", object_ref=3, organisation_id=None))
+        assert not any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
+    assert [e.seq for e in AuditEntry.objects.order_by("seq")] == [e.seq for e in entries]
+    assert _verify()[0] == 0

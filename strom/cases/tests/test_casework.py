@@ -368,7 +368,7 @@ def test_only_a_supervisor_can_reassign(cast: Cast, as_persona: Any) -> None:
 # screenings, referrals, timeline); each part costs a fixed number of queries, never one per row. A
 # section that deliberately adds a query changes this number; one that adds a query per row breaks
 # the equality. (51: the practices library's link to the practices of the case's stage, one query.)
-CASE_PAGE_QUERIES = 51
+CASE_PAGE_QUERIES = 48
 
 
 def _case_page_queries(client: Client, case: Case) -> int:
