@@ -12,6 +12,9 @@ drives with N keep-alive connections back to back, in the same run:
 
 - `search`: GET /api/v1/hub/search with realistic varied queries (one to three words, some without
   diacritics, some with a typo, some with a filter, some filters only, some page 2);
+- `cold`: the same searches with STROM_HUB_SEARCH_CACHE_SECONDS=0, so that every one is computed
+  (`search` runs as deployed: a page of results is kept until the index changes, and a search typed
+  again is answered from the cache);
 - `bare`: GET /bench/hub-bare/, a plain Django view that returns as many rows of the same table (the
   same JSON fields, a random offset, no search) with the same session;
 
@@ -198,7 +201,7 @@ def load(practices: int, events: int, seed: int) -> None:
     """Replace the benchmark's rows of the index with fresh synthetic ones (COPY), then ANALYZE."""
     from django.db import connection
 
-    from strom.hub.index import config_for
+    from strom.hub.index import config_for, forget_search_results
 
     columns = (
         "kind",
@@ -225,6 +228,7 @@ def load(practices: int, events: int, seed: int) -> None:
             for row in synthetic_rows(practices, events, seed):
                 copy.write_row((*row[:3], configs[row[2]], *row[3:]))
         cursor.execute("VACUUM (ANALYZE) hub_searchentry")
+    forget_search_results()  # pages kept from an earlier run are not these rows' results
     print(
         f"loaded {practices:,} practices and {events:,} events in {time.monotonic() - began:.1f} s",
         flush=True,
@@ -272,7 +276,9 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     return _wsgi(environ, start_response)
 
 
-def start_server(host: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    host: str, port: int, workers: int, threads: int, cache_seconds: int | None = None
+) -> subprocess.Popen[bytes]:
     # `strom run`'s gunicorn options (bench/run_bench.py), with this module's application.
     command = [
         sys.executable,
@@ -291,6 +297,8 @@ def start_server(host: str, port: int, workers: int, threads: int) -> subprocess
     ]
     # One member sends every request: the API's per-user budget (STROM_API_RATE_LIMIT) would answer 429.
     env = {**os.environ, "STROM_API_RATE_LIMIT": "1000000/minute"}
+    if cache_seconds is not None:
+        env["STROM_HUB_SEARCH_CACHE_SECONDS"] = str(cache_seconds)
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 - our own interpreter and arguments
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -487,24 +495,29 @@ def main() -> int:
     if not options.no_load:
         load(options.practices, options.events, options.seed)
     cookie = member_session()
-    server = start_server("127.0.0.1", options.port, options.workers, options.threads)
-    try:
-        print(
-            f"{options.connections} connections back to back, {options.warmup:.0f} s warm-up and "
-            f"{options.duration:.0f} s measured each; {options.workers} workers x {options.threads} threads, "
-            f"{os.cpu_count()} CPUs"
-        )
-        print(f"{'':<8}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
-        searched = drive("search", search_path, options, cookie)
-        bare = drive("bare", lambda rng: BARE_PATH, options, cookie)
-        print(
-            f"search / bare: {searched['rps'] / bare['rps']:.2f} x the requests per second, "
-            f"{searched['p95'] / bare['p95']:.2f} x the p95 latency"
-        )
-    finally:
-        from run_bench import stop_server
+    from run_bench import stop_server
 
-        stop_server(server)
+    print(
+        f"{options.connections} connections back to back, {options.warmup:.0f} s warm-up and "
+        f"{options.duration:.0f} s measured each; {options.workers} workers x {options.threads} threads, "
+        f"{os.cpu_count()} CPUs; the cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+    )
+    print(f"{'':<8}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
+    # As deployed (pages of results kept until the index changes), then with every search computed.
+    rows = {}
+    for name, seconds in (("search", None), ("cold", 0)):
+        server = start_server("127.0.0.1", options.port, options.workers, options.threads, seconds)
+        try:
+            rows[name] = drive(name, search_path, options, cookie)
+            if name == "search":
+                rows["bare"] = drive("bare", lambda rng: BARE_PATH, options, cookie)
+        finally:
+            stop_server(server)
+    for name in ("search", "cold"):
+        print(
+            f"{name} / bare: {rows[name]['rps'] / rows['bare']['rps']:.2f} x the requests per second, "
+            f"{rows[name]['p95'] / rows['bare']['p95']:.2f} x the p95 latency"
+        )
     return 0
 
 

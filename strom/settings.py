@@ -369,6 +369,9 @@ LOGGING = {
     },
 }
 
+# Hub search pages are kept this long in the cache, and dropped at once when the index changes; 0: never.
+STROM_HUB_SEARCH_CACHE_SECONDS = env_int("STROM_HUB_SEARCH_CACHE_SECONDS", 300)
+
 # --- API ---
 STROM_API_TOKEN_MAX_DAYS = env_int("STROM_API_TOKEN_MAX_DAYS", 365)
 # Requests per user and window through the API ("<count>/<second|minute|hour|day>").

@@ -164,10 +164,13 @@ def case_list(user: User, filters: CaseFilters, cursor: str = "", limit: int = P
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     # The lists show a person's name only: the other encrypted fields are not read, so not decrypted.
+    # A page has a handful of case workers and municipalities: each is read (and a worker's name
+    # decrypted) once, not once per row.
     qs = (
         filtered_cases(user, filters)
-        .select_related("person", "owner", "municipality", "organisation")
+        .select_related("person")
         .defer(*(f"person__{name}" for name in LIST_UNSHOWN_PERSON_FIELDS))
+        .prefetch_related("owner", "municipality")
     )
     position = read_cursor(cursor) if cursor else None
     if position is None:

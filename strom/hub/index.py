@@ -9,9 +9,11 @@ data: its writes are not audited, the change of the source record is.
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 
@@ -82,10 +84,24 @@ def entry_values(document: SearchDocument) -> dict[str, Any]:
     }
 
 
+# A new token whenever the index changes: search results cached under an older one are not used
+# (strom.hub.search). Set at once and again after the commit, as for the signed-in user's cache.
+RESULTS_GENERATION = "strom:hub:results-generation"
+
+
+def forget_search_results() -> None:
+    def new_token() -> None:
+        cache.set(RESULTS_GENERATION, secrets.token_hex(8), None)
+
+    new_token()
+    transaction.on_commit(new_token)
+
+
 def index_row(source: SearchSource, row: models.Model) -> None:
     """Write (or remove) one row's entry from what its source says about it now."""
     document = source.document(row)
     key = str(row.pk)
+    forget_search_results()
     if document is None:
         SearchEntry.objects.filter(kind=source.kind, key=key).delete()
         return
@@ -123,6 +139,7 @@ def _deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) 
     if source is None:
         return
     SearchEntry.objects.filter(kind=source.kind, key=str(instance.pk)).delete()
+    forget_search_results()
     dependents: list[models.Model] = getattr(instance, "_hub_dependents", [])
     for row in dependents:
         # A dependent deleted with it (a session with its event) has gone; the rest are indexed anew.
@@ -165,6 +182,7 @@ def reindex(kind: str | None = None) -> dict[str, int]:
                     counts[source.kind] += len(SearchEntry.objects.bulk_create(batch))
                     batch = []
             counts[source.kind] += len(SearchEntry.objects.bulk_create(batch))
+        forget_search_results()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE hub_searchentry")
     return counts

@@ -11,18 +11,22 @@ rank. Snippets (`ts_headline`, the costly part) are made only for the page shown
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQueryField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from strom.hub.index import search_configs
+from strom.hub.index import RESULTS_GENERATION, search_configs
 from strom.hub.models import SearchEntry
 
 PER_PAGE = 20
@@ -240,9 +244,41 @@ _FIELDS = ("pk", "kind", "key", "title", "url", "language", "country", "year", "
 def search(
     *, query: str, filters: SearchFilters, public_only: bool, page: int = 1, per_page: int = PER_PAGE
 ) -> SearchResults:
-    """One page of results, best first (newest first without a query), with counts per kind."""
+    """One page of results, best first (newest first without a query), with counts per kind.
+
+    The same search gives the same page until the index changes, so pages are kept in the cache for
+    STROM_HUB_SEARCH_CACHE_SECONDS under the index's generation token (strom.hub.index): a change anywhere in
+    the index makes every kept page stale at once. Nothing in a page depends on who asks, beyond
+    `public_only`, which is part of the key.
+    """
     query = " ".join(query.split())[:MAX_QUERY]
     page = max(1, min(page, MAX_PAGE))
+    ttl = settings.STROM_HUB_SEARCH_CACHE_SECONDS
+    if ttl <= 0:
+        return _search(query=query, filters=filters, public_only=public_only, page=page, per_page=per_page)
+    key = _results_key(query, filters, public_only, page, per_page)
+    found = cache.get_many([RESULTS_GENERATION, key])
+    generation = found.get(RESULTS_GENERATION)
+    if generation is None:
+        cache.add(RESULTS_GENERATION, secrets.token_hex(8), None)
+        generation = cache.get(RESULTS_GENERATION)
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        results: SearchResults = kept[1]
+        return results
+    results = _search(query=query, filters=filters, public_only=public_only, page=page, per_page=per_page)
+    cache.set(key, (generation, results), ttl)
+    return results
+
+
+def _results_key(query: str, filters: SearchFilters, public_only: bool, page: int, per_page: int) -> str:
+    what = repr((query, filters, public_only, page, per_page))
+    return "strom:hub:results:" + hashlib.sha256(what.encode("utf-8")).hexdigest()
+
+
+def _search(
+    *, query: str, filters: SearchFilters, public_only: bool, page: int, per_page: int
+) -> SearchResults:
     qs = _filtered(filters, public_only=public_only)
     start = (page - 1) * per_page
     if not query:

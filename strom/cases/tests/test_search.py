@@ -196,7 +196,7 @@ def _list_queries(cast: Cast, as_persona: Any, django_assert_num_queries: Any, n
 
 
 # session, user, device, memberships, matching persons, cases, audit (5), worker and municipality choices
-LIST_QUERIES = 10
+LIST_QUERIES = 12
 
 
 def test_list_page_query_count_does_not_grow_with_rows(

@@ -202,3 +202,29 @@ def test_the_command_rebuilds_a_kind_and_refuses_an_unknown_one(source: SearchSo
     assert titles("round table") == ["Round table on labour exploitation"]
     with pytest.raises(CommandError, match="No search source of the kind"):
         call_command("hub", "reindex", "--kind", "nothing")
+
+
+def test_the_same_search_is_answered_from_the_cache_until_the_index_changes(
+    source: SearchSource, cast: Cast
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = record("Guardian for children")
+    assert titles("guardian") == ["Guardian for children"]
+    with CaptureQueriesContext(connection) as queries:
+        assert titles("guardian") == ["Guardian for children"]
+    assert not [q for q in queries.captured_queries if "hub_searchentry" in q["sql"]]
+    # Another query, another filter or the other audience is a search of its own.
+    assert titles("guardian", public_only=True) == []
+    # Any change to the index shows in the very next search, the same one included.
+    DOCUMENTS[org.pk] = SearchDocument(
+        title="Guardian for children, revised", body="", language="en", url="/r/"
+    )
+    org.save()
+    assert titles("guardian") == ["Guardian for children, revised"]
+    org.delete()
+    assert titles("guardian") == []
+    record("Guardian network")
+    reindex(KIND)
+    assert titles("guardian") == ["Guardian network"]
