@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from strom.accounts.models import Invitation, Membership, User, UserQuerySet
+from strom.accounts.models import Invitation, Membership, Notification, User, UserQuerySet
 from strom.core.roles import (
     GLOBAL_ROLES,
     GRANTABLE_BY,
@@ -140,3 +140,20 @@ def open_invitations_visible_to(actor: User) -> QuerySet[Invitation]:
     if actor.has_global(Perm.ORG_USERS_MANAGE):
         return qs
     return qs.filter(organisation_id__in=actor.org_ids_with(Perm.ORG_USERS_MANAGE))
+
+
+# --- the notifications centre ---------------------------------------------------------------------------
+
+NOTIFICATIONS_SHOWN = 100
+
+
+def notifications_unread_count(user: User) -> int:
+    return int(Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count())
+
+
+def notifications_latest(user: User, *, unread_only: bool = False) -> list[Notification]:
+    """The user's own notifications, newest first: nobody reads another's."""
+    qs = Notification.objects.filter(user_id=user.pk)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs.order_by("-created_at", "-pk")[:NOTIFICATIONS_SHOWN])

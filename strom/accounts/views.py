@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -64,6 +64,7 @@ from strom.accounts.selectors import (
 )
 from strom.audit.services import audit_read
 from strom.core.forms import form_saved
+from strom.core.htmx import is_htmx_partial, render_htmx
 from strom.core.middleware import client_ip
 from strom.core.roles import Perm, Role, may_hold
 
@@ -708,3 +709,56 @@ def membership_deactivate(request: AuthenticatedHttpRequest, membership_id: int)
 @login_required
 def membership_reactivate(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     return _membership_action(request, membership_id, "reactivate")
+
+
+# --- the notifications centre ---------------------------------------------------------------------------
+
+
+def _notifications_context(user: User) -> dict[str, Any]:
+    from strom.accounts.selectors import notifications_latest, notifications_unread_count
+
+    return {"notifications": notifications_latest(user), "unread": notifications_unread_count(user)}
+
+
+@login_required
+@require_GET
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own notifications, newest first. Nobody sees another's; nothing in them is personal."""
+    context = _notifications_context(request.user)
+    return render_htmx(request, "accounts/notifications.html", "accounts/_notifications.html", context)
+
+
+@login_required
+@require_GET
+def notifications_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The header's link with the count of unread notifications, loaded after the page (htmx), so no
+    page pays for the count before it is drawn."""
+    from strom.accounts.selectors import notifications_unread_count
+
+    context = {"unread": notifications_unread_count(request.user)}
+    return render(request, "accounts/_notifications_badge.html", context)
+
+
+def _after_marking(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if is_htmx_partial(request):
+        context = {**_notifications_context(request.user), "oob_badge": True}
+        return render(request, "accounts/_notifications.html", context)
+    return redirect("accounts:notifications")
+
+
+@login_required
+@require_POST
+def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
+    from strom.accounts.services_notifications import notification_mark_read
+
+    notification_mark_read(user_id=request.user.pk, notification_id=notification_id)
+    return _after_marking(request)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from strom.accounts.services_notifications import notifications_mark_all_read
+
+    notifications_mark_all_read(user_id=request.user.pk)
+    return _after_marking(request)

@@ -103,18 +103,6 @@ def _send_mails(mails: list[_Counts]) -> None:
             logger.exception("reminder e-mail could not be sent")
 
 
-def notifications_unread(user_id: int) -> int:
-    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
-
-
-def notifications_mark_read(*, user_id: int, notification_id: int | None = None) -> int:
-    """Mark one (or all) of a user's notifications read. Not audited: nothing personal is in them."""
-    qs = Notification.objects.filter(user_id=user_id, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
-
-
 def reminders_job() -> str:
     """The worker's job (registered in apps.py)."""
     return f"Reminders sent for {send_due_reminders()} tasks"

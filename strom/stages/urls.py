@@ -14,7 +14,6 @@ urlpatterns: list[URLPattern] = [
     path("tasks/overdue/", v.overdue_view, name="overdue"),
     path("tasks/overdue/org/<int:organisation_id>/", v.overdue_org_view, name="overdue_org"),
     path("notifications/", v.notifications_view, name="notifications"),
-    path("notifications/read/", v.notifications_read_view, name="notifications_read"),
     path("<str:ref>/stages/", v.stage_page, name="stages"),
     path("<str:ref>/stages/decisions/<str:kind>/", v.decision_view, name="decision"),
     path("<str:ref>/stages/move/", v.stage_change_view, name="stage_change"),

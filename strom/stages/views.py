@@ -1,5 +1,5 @@
 """Pages for the chain of assistance on a case (stage panel, decisions, periods, permits,
-proceedings, return plans, tasks), my tasks, an organisation's overdue tasks and notifications.
+proceedings, return plans, tasks), my tasks and an organisation's overdue tasks.
 
 Every page reaches the case through get_case_for (404 for missing and forbidden alike); writes go
 through strom/stages/services.py. The case page includes the two partials
@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
-from strom.accounts.models import Notification, User
+from strom.accounts.models import User
+from strom.accounts.selectors import notifications_unread_count
 from strom.cases import access
 from strom.cases.choices import Stage
 from strom.cases.models import Case
@@ -30,7 +31,6 @@ from strom.cases.reads import case_read_record
 from strom.cases.services import EditConflict
 from strom.core.forms import form_saved
 from strom.core.htmx import render_htmx
-from strom.core.numbers import whole_number
 from strom.core.registry import case_closed_notices
 from strom.stages import access as stage_access
 from strom.stages import selectors as sel
@@ -48,7 +48,6 @@ from strom.stages.forms import (
     TaskForm,
 )
 from strom.stages.models import DecisionKind
-from strom.stages.tasks import notifications_mark_read, notifications_unread
 
 
 def _stages_url(case: Case) -> str:
@@ -377,7 +376,7 @@ def overdue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "overdue": [t for t in tasks if t.due_date < today],
         "due_soon": [t for t in tasks if t.due_date >= today],
         "supervised": orgs,
-        "unread": notifications_unread(user.pk),
+        "unread": notifications_unread_count(user),
         "today": today,
     }
     return render(request, "stages/overdue.html", context)
@@ -407,15 +406,5 @@ def overdue_org_view(request: AuthenticatedHttpRequest, organisation_id: int) ->
 @login_required
 @require_GET
 def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    notifications = list(Notification.objects.filter(user=user).order_by("-created_at")[:100])
-    return render(request, "stages/notifications.html", {"notifications": notifications})
-
-
-@login_required
-@require_POST
-def notifications_read_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    raw = request.POST.get("notification", "")
-    notifications_mark_read(user_id=user.pk, notification_id=whole_number(raw))
-    return redirect("cases:notifications")
+    """The notifications moved to the centre in the header; old links and e-mails still lead there."""
+    return redirect("accounts:notifications", permanent=True)

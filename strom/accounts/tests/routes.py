@@ -39,6 +39,15 @@ def _invitation(c, token: str = "t0ken-for-the-authorisation-matrix") -> Invitat
     )
 
 
+def _caseworker_a_notification(c):  # type: ignore[no-untyped-def]
+    from strom.accounts.models import Notification
+
+    n = Notification.objects.create(
+        user=c.users["caseworker_a"], message_key="referral_new", params={"count": 1}
+    )
+    return {"notification_id": n.pk}
+
+
 def _invitation_id(c):  # type: ignore[no-untyped-def]
     return {"invitation_id": _invitation(c).pk}
 
@@ -71,6 +80,16 @@ ROUTES = [
     Route("accounts:recovery_codes", expect=expect(SECOND_FACTOR, ok=302)),
     Route("accounts:recovery_codes", method="post", expect=expect(SECOND_FACTOR, ok=302)),
     Route("accounts:profile", expect=everyone_logged_in()),
+    # Each user's own notifications; marking one of someone else's marks nothing and says nothing.
+    Route("accounts:notifications", expect=everyone_logged_in()),
+    Route("accounts:notifications_badge", expect=everyone_logged_in()),
+    Route("accounts:notifications_read_all", method="post", expect=everyone_logged_in(ok=302)),
+    Route(
+        "accounts:notification_read",
+        method="post",
+        kwargs=_caseworker_a_notification,
+        expect=everyone_logged_in(ok=302),
+    ),
     Route("accounts:password_change", expect=everyone_logged_in()),
     Route("accounts:password_reset", expect=public()),
     Route("accounts:password_reset_done", expect=public()),

@@ -110,8 +110,7 @@ ROUTES = [
     Route(
         "cases:overdue_org", kwargs=lambda c: {"organisation_id": c.org_a.pk}, expect=expect(["supervisor_a"])
     ),
-    Route("cases:notifications", expect=expect(LOGGED_IN)),
-    Route("cases:notifications_read", method="post", expect=expect(LOGGED_IN, ok=302)),
+    Route("cases:notifications", expect=expect(LOGGED_IN, ok=301)),
     Route("cases:stages", kwargs=ref(), expect=expect(VIEWERS)),
     Route("cases:tasks", kwargs=ref(), expect=expect(VIEWERS)),
     Route(

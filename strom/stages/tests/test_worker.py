@@ -85,21 +85,13 @@ def test_done_and_unassigned_tasks_get_no_reminder(
 
 
 @pytest.mark.django_db
-def test_notifications_page_lists_and_marks_read(cast: Any, as_persona: Any) -> None:
+def test_reminders_reach_the_notifications_centre(cast: Any, as_persona: Any) -> None:
     _tasks(cast)
     send_due_reminders()
     client = as_persona("caseworker_a")
-    response = client.get(reverse("cases:notifications"))
+    assert client.get(reverse("cases:notifications")).url == reverse("accounts:notifications")
+    response = client.get(reverse("accounts:notifications"))
     assert b"You have 1 overdue task." in response.content
-    client.post(reverse("cases:notifications_read"))
-    assert not Notification.objects.filter(user=cast.caseworker_a, read_at__isnull=True).exists()
-    # Someone else's notifications are not touched by my "mark all read".
-    other = Notification.objects.create(
-        user=cast.supervisor_a, message_key="tasks_overdue", params={"count": 1}
-    )
-    client.post(reverse("cases:notifications_read"), {"notification": other.pk})
-    other.refresh_from_db()
-    assert other.read_at is None
 
 
 @pytest.mark.django_db
