@@ -12,11 +12,12 @@ import os
 import tempfile
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from strom.actionplans.exports import plan_json, plan_xlsx
 from strom.actionplans.models import ActionPlan
+from strom.core.management.base import DataCommand
 from strom.core.numbers import whole_number
 
 
@@ -45,7 +46,7 @@ def _write(path: str, data: bytes) -> None:
         raise
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "List, show or export action plans (XLSX or JSON)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from strom.audit.checkpoints import checkpoint_dir, verify_checkpoints
@@ -17,6 +17,7 @@ from strom.audit.services import (
     audit_checkpoint_after_restore,
     audit_signing_key_rotate,
 )
+from strom.core.management.base import DataCommand
 from strom.crypto.signing import (
     PUBLIC_KEYS_FILE,
     load_public_keys,
@@ -27,7 +28,7 @@ from strom.crypto.signing import (
 )
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = (
         "Audit log tools. `verify` checks the hash chain and the signed checkpoints (exit status 0 when "
         "both agree, 1 on any finding); `checkpoint` signs the chain's head now; `signing-key` shows or "

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
@@ -22,10 +22,11 @@ from strom.cases.models import Case
 from strom.cases.refs import normalise_ref
 from strom.cases.services_retention import person_erase
 from strom.core.errors import NotAllowed
+from strom.core.management.base import DataCommand
 from strom.core.roles import Perm
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "A person's rights: export everything held about them, or erase them everywhere."
 
     def add_arguments(self, parser: CommandParser) -> None:

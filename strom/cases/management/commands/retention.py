@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from strom.cases.retention import DueCase, due_cases
 from strom.cases.services_retention import retention_apply
+from strom.core.management.base import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Anonymise or erase closed cases past their retention period (dry run unless --apply)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from strom.audit.actors import COMMAND_LINE
+from strom.core.management.base import DataCommand
 from strom.core.numbers import whole_number
 from strom.directory.models import Organisation
 from strom.events.exchange import export_event
@@ -22,7 +23,7 @@ from strom.events.selectors import people_trained
 from strom.events.services import programme_import
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Import or export an event's programme as schedule XML or JSON (frab, pretalx), or iCalendar."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from strom.core.management.base import DataCommand
 from strom.guidelines import selectors as sel
 from strom.guidelines.models import Guideline, GuidelineVersion
 
@@ -83,7 +84,7 @@ def text_of(version: GuidelineVersion, language: str) -> str:
     return "\n".join(lines)
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "List, show or export guidelines for municipalities."
 
     def add_arguments(self, parser: CommandParser) -> None:

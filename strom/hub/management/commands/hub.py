@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from strom.core.management.base import DataCommand
 from strom.core.search import search_sources
 from strom.hub.index import reindex
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "The knowledge hub's search index."
 
     def add_arguments(self, parser: CommandParser) -> None:

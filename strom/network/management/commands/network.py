@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from strom.core.management.base import DataCommand
 from strom.network.csvio import ImportFailed, export_csv, import_csv
 from strom.network.models import NetworkService
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "The cooperation network directory as CSV: export every service, or import all rows or none."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from strom.core.management.base import DataCommand
 from strom.practices.models import PracticeVersion, Stage
 
 STAGES = [str(value) for value in Stage.values]
@@ -21,7 +22,7 @@ def _published() -> Any:
     return PracticeVersion.objects.filter(is_current=True).order_by("title", "practice_id")
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "List, show or export the published practices."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from strom.core.management.base import DataCommand
 from strom.screening.docs import DOC_PATH, render_into
 from strom.screening.services_recheck import recheck_screenings
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Screening upkeep: recheck (after a new rule version) and docs (the generated list of sets)."
 
     def add_arguments(self, parser: CommandParser) -> None:

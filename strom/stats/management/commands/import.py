@@ -6,11 +6,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from strom.audit.actors import STATISTICS
+from strom.core.management.base import DataCommand
 from strom.stats.ctdc import ImportRejected
 from strom.stats.services import ctdc_import, table_import
 
@@ -38,7 +39,7 @@ class ProgressBar:
         self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Import a dataset for the statistics: all rows or none, with a row-level report of problems."
 
     def add_arguments(self, parser: CommandParser) -> None:

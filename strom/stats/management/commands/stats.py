@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from strom.audit.actors import STATISTICS
+from strom.core.management.base import DataCommand
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
 from strom.stats.exchange import exchange_document
 from strom.stats.refresh import facts_refresh
@@ -30,7 +31,7 @@ from strom.stats.tables import perturbation_notes
 from strom.stats.tasks import run_import_jobs
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Statistics: tables (after disclosure control), the dimensions, and refreshing STROM's facts."
 
     def add_arguments(self, parser: CommandParser) -> None:
