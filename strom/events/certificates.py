@@ -8,15 +8,18 @@ no installed Python package ships a font that has them. fpdf2 embeds only the gl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from strom.events.models import Event, Registration
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONTS = Path(__file__).parent / "data" / "fonts"
 
@@ -60,6 +63,9 @@ def _hours(event: Event) -> float:
 
 def certificate_pdf(registration: Registration, *, language: str) -> bytes:
     """One A4 page: who attended what, when and where, the modules, the trainers, and the code."""
+    # Imported here: with the fonts and images it loads, 24 MB in every process for a rare download.
+    from fpdf import FPDF
+
     event = registration.event
     with translation.override(language):
         pdf = FPDF(orientation="portrait", unit="mm", format="A4")

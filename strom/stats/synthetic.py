@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import IO, TYPE_CHECKING
 
-import opendp.prelude as dp
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -143,6 +142,9 @@ def domain(dimension: Dimension) -> list[Hashable]:
 
 def noisy_counts(counts: list[int], epsilon: float) -> tuple[list[int], float]:
     """Discrete Laplace noise on every count, negatives set to 0; returns them and the ε proved."""
+    # Imported here: 9 MB that every web and worker process would carry for a rare release.
+    import opendp.prelude as dp
+
     dp.enable_features("contrib")
     measurement = dp.m.make_laplace(
         dp.vector_domain(dp.atom_domain(T=int), size=len(counts)),

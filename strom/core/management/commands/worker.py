@@ -14,13 +14,14 @@ import time
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import close_old_connections
 
+from strom.core.management.base import DataCommand
 from strom.core.registry import worker_jobs
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Run background work (task reminders) every --interval seconds; --once runs one round."
 
     def add_arguments(self, parser: CommandParser) -> None:
