@@ -78,6 +78,24 @@ def _validate_step(step: StepData) -> list[str]:
 
 
 @transaction.atomic
+def _replace_steps(pathway: Pathway, steps: list[StepData]) -> None:
+    """The pathway's steps become `steps`. A stage kept keeps its row, and so what refers to it (the
+    guidelines that explain the step); a stage dropped loses its row, a new one gets one."""
+    kept = {step.stage: step for step in pathway.steps.all()}
+    pathway.steps.exclude(stage__in=[step.stage for step in steps]).delete()
+    new = []
+    for step in steps:
+        values = {"position": STAGE_ORDER[step.stage], **{name: getattr(step, name) for name in STEP_FIELDS}}
+        row = kept.get(step.stage)
+        if row is None:
+            new.append(PathwayStep(pathway=pathway, stage=step.stage, **values))
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(values))
+    PathwayStep.objects.bulk_create(new)
+
+
 def pathway_save(
     *, by: User | SystemActor, municipality: Municipality, version: int, steps: list[StepData]
 ) -> Pathway:
@@ -115,16 +133,7 @@ def pathway_save(
         pathway.last_reviewed_at = now
         pathway.last_reviewed_by = reviewer
         pathway.save(update_fields=["version", "last_reviewed_at", "last_reviewed_by"])
-        pathway.steps.all().delete()
-    PathwayStep.objects.bulk_create(
-        PathwayStep(
-            pathway=pathway,
-            stage=step.stage,
-            position=STAGE_ORDER[step.stage],
-            **{name: getattr(step, name) for name in STEP_FIELDS},
-        )
-        for step in steps
-    )
+    _replace_steps(pathway, steps)
     audit_record(
         actor=by,
         action="pathway.create" if created else "pathway.update",

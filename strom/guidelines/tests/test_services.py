@@ -176,3 +176,37 @@ def test_the_search_finds_one_document_per_language_of_the_published_version(cas
     assert (latvian.country, latvian.language, latvian.themes) == ("LV", "lv", ("identification",))
     unpublished = make_guideline(cast, title="Not yet", publish=False)
     assert all(source.document(row) is None for row in unpublished.languages.all())
+
+
+def test_a_pathway_saved_again_keeps_the_guidelines_of_the_steps_it_keeps(cast: Cast) -> None:
+    from strom.audit.actors import DEMO
+    from strom.pathways.models import Pathway, PathwayStage
+    from strom.pathways.services import StepData, pathway_save
+
+    pathway = pathway_save(
+        by=DEMO,
+        municipality=cast.riga,
+        version=0,
+        steps=[
+            StepData(stage=PathwayStage.REFLECTION, agency_name="Shelter service provider"),
+            StepData(stage=PathwayStage.ASSISTANCE, lead_agency=cast.org_a, time_limit_days=30),
+        ],
+    )
+    reflection = pathway.steps.get(stage=PathwayStage.REFLECTION)
+    guideline = make_guideline(cast)
+    guideline.steps.set(pathway.steps.all())
+    pathway_save(
+        by=DEMO,
+        municipality=cast.riga,
+        version=pathway.version,
+        steps=[
+            StepData(
+                stage=PathwayStage.REFLECTION, agency_name="Shelter service provider", time_limit_days=60
+            ),
+            StepData(stage=PathwayStage.DETECTION, agency_name="State Police", time_limit_days=1),
+        ],
+    )
+    reflection.refresh_from_db()
+    assert reflection.time_limit_days == 60
+    assert list(guideline.steps.all()) == [reflection]  # the assistance step went, and its link with it
+    assert [s.stage for s in Pathway.objects.get(pk=pathway.pk).steps.all()] == ["detection", "reflection"]
