@@ -155,6 +155,7 @@ def run(argv: list[str]) -> int:
         lock.close()
         return 1
 
+    _set_site_url(directory, options.host, options.port)
     embedded = None
     if not os.environ.get("DATABASE_URL"):
         from strom.core import embedded_db
@@ -179,6 +180,19 @@ def run(argv: list[str]) -> int:
             )
             say(f"Embedded PostgreSQL {state}.")
         lock.close()
+
+
+def _set_site_url(directory: Path, host: str, port: int) -> None:
+    """Links in e-mails point at this server unless STROM_SITE_URL says otherwise.
+
+    gunicorn and the worker inherit the environment; the file serves a `strom worker` started apart.
+    """
+    from strom.core import site_url
+
+    if not os.environ.get("STROM_SITE_URL"):
+        url = site_url.url_for(host, port)
+        os.environ["STROM_SITE_URL"] = url
+        site_url.remember(directory, url)
 
 
 def _stop_worker(worker: subprocess.Popen[bytes]) -> None:

@@ -10,6 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from strom.core import site_url
 from strom.core.env import env, env_bool, env_float, env_int, env_list, env_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +42,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("STROM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("STROM_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("STROM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails: STROM_SITE_URL, else the address `strom run` serves (strom/core/site_url.py).
+# Tests ignore an address a development server left in var/.
+SITE_URL = site_url.resolve(env("STROM_SITE_URL"), VAR_DIR, use_remembered=STROM_ENV != "test")
 
 INSTALLED_APPS = [
     # First, so its management commands replace Django's unaudited createsuperuser/changepassword.
