@@ -423,3 +423,32 @@ def test_the_api_edits_and_deletes_a_session_and_adds_a_module(cast: Cast, as_pe
     report = client.get(reverse("api:events_training_report"), {"year": 2016})
     assert report.status_code == 200
     assert report.json() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_materials_file_leaves_storage_with_its_row_however_the_row_goes(cast: Cast) -> None:
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from strom.audit.actors import DEMO
+    from strom.events.services import material_add, session_delete
+    from strom.events.services_trainings import library_material_delete
+
+    event = make_training(cast)
+    session = event.sessions.first()
+    assert session is not None
+    material = material_add(
+        by=DEMO, session=session, title="Slides", file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides")
+    )
+    kept = library_material_add(
+        by=DEMO,
+        organisation=event.organisation,
+        title="Handbook",
+        file=SimpleUploadedFile("handbook.pdf", b"%PDF-1.4 handbook"),
+    )
+    names = [material.file.name, kept.file.name]
+    assert all(default_storage.exists(name) for name in names)
+    session_delete(by=DEMO, session=session)  # the material goes with its session
+    assert not default_storage.exists(names[0])
+    library_material_delete(by=cast.users["coordinator_a"], material=kept)
+    assert not default_storage.exists(names[1])
