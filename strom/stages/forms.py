@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from strom.cases.choices import Stage
 from strom.core.countries import country_choices
 from strom.stages import clocks
 from strom.stages.models import (
@@ -39,7 +41,9 @@ class VersionForm(forms.Form):
 
 class DecisionForm(VersionForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
-    decided_at = forms.DateField(label=_("Date of the decision"), widget=DateInput())
+    decided_at = forms.DateField(
+        label=_("Date of the decision"), initial=timezone.localdate, widget=DateInput()
+    )
     decided_by_org_type = forms.ChoiceField(
         label=_("Who decided"),
         required=False,
@@ -67,10 +71,33 @@ class StageChangeForm(VersionForm):
     closure_details = forms.CharField(
         label=_("Closure details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    confirm_close = forms.BooleanField(
+        label=_("I have read what closing leaves running (above) and close the case all the same"),
+        required=False,
+    )
 
-    def __init__(self, *args: Any, targets: list[tuple[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        targets: list[tuple[str, Any]],
+        closing_warnings: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_stage"].choices = targets  # type: ignore[attr-defined]
+        # Asked only when there is something to confirm (strom/stages/closing.py).
+        self.closing_warnings = closing_warnings or []
+        if not self.closing_warnings:
+            del self.fields["confirm_close"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        closing = data.get("to_stage") == Stage.CLOSED
+        if closing and self.closing_warnings and not data.get("confirm_close"):
+            self.add_error(
+                "confirm_close", _("Read what closing leaves running and confirm that you close the case.")
+            )
+        return data
 
 
 class ExtensionForm(forms.Form):

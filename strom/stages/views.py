@@ -36,6 +36,7 @@ from strom.stages import access as stage_access
 from strom.stages import selectors as sel
 from strom.stages import services as svc
 from strom.stages import stages
+from strom.stages.closing import closing_warnings
 from strom.stages.forms import (
     AssignForm,
     DecisionForm,
@@ -132,7 +133,8 @@ def stage_change_view(request: AuthenticatedHttpRequest, ref: str) -> HttpRespon
     if not targets:
         raise Http404
     initial = {"version": case.version, "to_stage": request.GET.get("to", targets[0][0])}
-    form = StageChangeForm(request.POST or None, initial=initial, targets=targets)
+    warnings = closing_warnings(case) if Stage.CLOSED in dict(targets) else []
+    form = StageChangeForm(request.POST or None, initial=initial, targets=targets, closing_warnings=warnings)
     status = 200
 
     def change() -> None:

@@ -9,9 +9,14 @@ class SupportConfig(AppConfig):
         # The timeline source for needs, plan and services registers itself on import.
         from django.utils.translation import gettext_lazy as _
 
-        from strom.core.registry import CaseSection, SectionLink, register_case_section
+        from strom.core.registry import (
+            CaseSection,
+            SectionLink,
+            register_case_closed_notice,
+            register_case_section,
+        )
         from strom.support import timeline  # noqa: F401
-        from strom.support.selectors import support_section_context
+        from strom.support.selectors import services_under_way_notice, support_section_context
 
         register_case_section(
             CaseSection(
@@ -22,3 +27,4 @@ class SupportConfig(AppConfig):
                 links=(SectionLink("support", _("Support")),),
             )
         )
+        register_case_closed_notice(services_under_way_notice)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import ngettext
 
 from strom.cases import access
 from strom.cases.models import Case
@@ -176,3 +177,16 @@ def support_section_context(user: User, case: Case) -> dict[str, Any]:
         "support_coverage": rows,
         "support_missing": [row for row in rows if row.flagged],
     }
+
+
+def services_under_way_notice(case: Case) -> str:
+    """Said to whoever closes a case (registered in apps.py): closing does not stop a service that is
+    being delivered, and the provider should hear of it."""
+    running = Service.objects.filter(case=case, status=ServiceStatus.IN_PROGRESS).count()
+    if not running:
+        return ""
+    return ngettext(
+        "%(count)s service is still being delivered: end it or tell the provider that the case closes.",
+        "%(count)s services are still being delivered: end them or tell the providers that the case closes.",
+        running,
+    ) % {"count": running}
