@@ -18,6 +18,7 @@ class CasefileConfig(AppConfig):
             CaseSection(
                 name="casefile",
                 order=60,
+                label=_("Case file"),
                 context=casefile_sections_context,
                 templates=(
                     "casefile/_events.html",

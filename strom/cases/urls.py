@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from strom.cases import views
+from strom.cases import views, views_page
 
 app_name = "cases"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,7 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("persons/<int:person_id>/edit/", views.person_edit_view, name="person_edit"),
     path("persons/<int:person_id>/documents/new/", views.document_add_view, name="document_add"),
     path("persons/<int:person_id>/new-case/", views.person_case_open_view, name="person_case_open"),
-    path("<str:ref>/", views.case_detail_view, name="detail"),
+    path("<str:ref>/", views_page.case_detail_view, name="detail"),
+    path("<str:ref>/parts/<slug:part>/", views_page.case_part_view, name="part"),
+    path("<str:ref>/print/", views_page.case_print_view, name="print"),
     path("<str:ref>/edit/", views.case_edit_view, name="edit"),
     path("<str:ref>/legal-hold/", views.legal_hold_view, name="legal_hold"),
 ]

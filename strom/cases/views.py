@@ -1,4 +1,5 @@
-"""Everyday casework pages: the case list, opening a case, the case page, the person page, edits.
+"""Everyday casework pages: the case list, opening a case, the person page, edits (the case page and its
+tabs: views_page.py).
 
 Every page that shows a person's data records one audit read; writes go through strom.cases.services.
 """
@@ -22,7 +23,6 @@ from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases import access
-from strom.cases.choices import Exploitation
 from strom.cases.forms import (
     CaseEditForm,
     CaseFilterForm,
@@ -34,7 +34,7 @@ from strom.cases.forms import (
 )
 from strom.cases.models import Case, Person
 from strom.cases.reads import audit_case_list, case_read_record
-from strom.cases.selectors import case_list, case_page_data, possible_duplicates
+from strom.cases.selectors import case_list, possible_duplicates
 from strom.cases.services import (
     EditConflict,
     FieldChange,
@@ -47,11 +47,7 @@ from strom.cases.services import (
 from strom.cases.services_casework import case_open_with_person
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
-from strom.core.registry import case_sections_context, timeline_for
 from strom.core.roles import Perm
-
-EXPLOITATION_LABELS = dict(Exploitation.choices)
-
 
 # --- list --------------------------------------------------------------------------------------------
 
@@ -169,32 +165,7 @@ def person_case_open_view(request: AuthenticatedHttpRequest, person_id: int) -> 
     return render(request, "cases/person_case_open.html", {"form": form, "person": person})
 
 
-# --- the case page -----------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def case_detail_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
-    user = request.user
-    case = access.get_case_for(user, ref)
-    if case.ref != ref:
-        return redirect("cases:detail", ref=case.ref)
-    data = case_page_data(user, case)
-    case_read_record(by=user, case=case)
-    context: dict[str, Any] = {
-        "case": case,
-        "person": data.person,
-        "documents": data.documents,
-        "other_cases": data.other_cases,
-        "today": timezone.localdate(),
-        "may_edit": access.can_edit_case(user, case),
-        "may_assign": access.can_assign(user, case),
-        "timeline": timeline_for(user, case),
-        "exploitation_labels": [EXPLOITATION_LABELS.get(f, f) for f in case.forms_of_exploitation],
-    }
-    context.update(case_sections(user, case))
-    context["due_next"] = context.get("open_tasks", [])[:3]
-    return render(request, "cases/case_detail.html", context)
+# --- editing a case (the case page itself: views_page.py) -------------------------------------------
 
 
 @login_required
@@ -376,18 +347,3 @@ def conflict_rows(changes: list[FieldChange]) -> list[dict[str, str]]:
         }
         for c in changes
     ]
-
-
-# --- parts of the case owned by other apps ----------------------------------------------------------
-
-
-def case_sections(user: User, case: Case) -> dict[str, Any]:
-    """The context of the case page's sections, which the apps register (strom/core/registry.py), each
-    by its own contract (see the section templates). None of them audits: the case page records one
-    read of the case for the whole response.
-    """
-    context = case_sections_context(user, case)
-    # The page's own values win where a section uses the same name for the same thing.
-    context["case"] = case
-    context["may_edit"] = access.can_edit_case(user, case)
-    return context

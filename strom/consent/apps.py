@@ -6,10 +6,10 @@ class ConsentConfig(AppConfig):
     label = "consent"
 
     def ready(self) -> None:
-        # The timeline source registers itself on import.
+        # The timeline source and the overview's line register themselves on import.
         from django.utils.translation import gettext_lazy as _
 
-        from strom.consent import timeline  # noqa: F401
+        from strom.consent import glance, timeline  # noqa: F401
         from strom.consent.selectors import consent_section_context
         from strom.core.registry import CaseSection, SectionLink, register_case_section
 

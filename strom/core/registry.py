@@ -5,7 +5,9 @@ docs/adding-an-app.md). The case page, the dashboard, the worker and `migrate` r
 them imports the apps above it, and a new app takes part by registering, not by editing them.
 
 - case-page sections (`register_case_section`): a part of a case (stage panel, support, consent, the
-  case file, referrals, screenings) shown on the case page;
+  case file, referrals, screenings), each a tab of the case page loaded on demand;
+- case glances (`register_case_glance`): what a part of a case adds to the case page's overview (a few
+  facts, the actions of the current stage, what is missing), read with as few queries as it can;
 - timeline sources (`register_timeline_source`): what a part of a case adds to the case's history;
 - dashboard panels (`register_dashboard_panel`): the home page's summaries;
 - worker jobs (`register_worker_job`): what each round of `strom worker` does;
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
@@ -52,6 +54,8 @@ class CaseSection:
     `context(user, case)` returns the keys its templates use, prefixed with the app's name so sections
     never clash; it must not audit (the case page records one read for the whole response).
     `templates` are included in this order; `order` places the section among the others (lower first).
+    `label` names its tab on the case page (the first link's label when empty); `name` is the tab's
+    address (cases/<ref>/parts/<name>/).
     """
 
     name: str
@@ -59,6 +63,11 @@ class CaseSection:
     context: Callable[[User, Case], dict[str, Any]]
     templates: tuple[str, ...] = ()
     links: tuple[SectionLink, ...] = ()
+    label: str | Promise = ""
+
+    @property
+    def tab_label(self) -> str | Promise:
+        return self.label or (self.links[0].label if self.links else self.name)
 
 
 _CASE_SECTIONS: dict[str, CaseSection] = {}
@@ -73,6 +82,20 @@ def case_sections() -> list[CaseSection]:
     return sorted(_CASE_SECTIONS.values(), key=lambda s: (s.order, s.name))
 
 
+def case_section(name: str) -> CaseSection | None:
+    return _CASE_SECTIONS.get(name)
+
+
+def case_section_context(user: User, case: Case, section: CaseSection) -> dict[str, Any]:
+    """One section's context for `user`, read alone (its tab), with `case_section_templates` and the
+    section's `case_section_links`. `case` must come from `get_case_for(user, ...)`."""
+    context = dict(section.context(user, case))
+    context["case_section_templates"] = list(section.templates)
+    links = [link for link in section.links if not link.when or context.get(link.when)]
+    context["case_section_links"] = links
+    return context
+
+
 def case_sections_context(user: User, case: Case) -> dict[str, Any]:
     """Every section's context for `user`, plus `case_section_templates` and `case_section_links` for
     the page to include and list. `case` must come from `get_case_for(user, ...)`."""
@@ -85,6 +108,65 @@ def case_sections_context(user: User, case: Case) -> dict[str, Any]:
         link for s in sections for link in s.links if not link.when or context.get(link.when)
     ]
     return context
+
+
+# --- the case page's overview ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlanceFact:
+    """One line of the overview: a label and its value in words. `tab` names the section tab that shows
+    more; `alert` marks a value that needs attention (said in words too, never by colour alone)."""
+
+    label: str | Promise
+    value: str
+    tab: str = ""
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A link to the next thing to do on the case, shown at the top of its page."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class CaseGlance:
+    facts: list[GlanceFact] = field(default_factory=list)
+    actions: list[CaseAction] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def extend(self, other: CaseGlance) -> None:
+        self.facts.extend(other.facts)
+        self.actions.extend(other.actions)
+        self.missing.extend(other.missing)
+
+
+GlanceSource = Callable[["User", "Case"], CaseGlance]
+_CASE_GLANCES: dict[str, tuple[int, GlanceSource]] = {}
+
+
+def register_case_glance(name: str, order: int) -> Callable[[GlanceSource], GlanceSource]:
+    """A decorator. A source reads only what its lines need (the sections load on demand) and shows only
+    what `user` may see, through its app's access functions. It must not audit: the case page records
+    one read for the whole response."""
+
+    def register(source: GlanceSource) -> GlanceSource:
+        _CASE_GLANCES[name] = (order, source)
+        return source
+
+    return register
+
+
+def case_glance(user: User, case: Case) -> CaseGlance:
+    """The overview of `case` for `user`, in the sources' order. `case` must come from
+    `get_case_for(user, ...)`."""
+    glance = CaseGlance()
+    for _name, (_order, source) in sorted(_CASE_GLANCES.items(), key=lambda kv: (kv[1][0], kv[0])):
+        glance.extend(source(user, case))
+    return glance
 
 
 # --- timeline sources --------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         # The inbox (strom/accounts) shows messages by key; referral keys are registered here.
+        from django.utils.translation import gettext_lazy as _
+
         from strom.core.notifications import register_messages
         from strom.core.registry import (
             CaseSection,
@@ -18,6 +20,7 @@ class ReferralsConfig(AppConfig):
             register_dashboard_panel,
             register_worker_job,
         )
+        from strom.referrals import glance  # noqa: F401  the case page overview's line
         from strom.referrals.notify import MESSAGES
         from strom.referrals.selectors import (
             live_referrals_notice,
@@ -42,6 +45,7 @@ class ReferralsConfig(AppConfig):
             CaseSection(
                 name="referrals",
                 order=50,
+                label=_("Referrals"),
                 context=referral_section_context,
                 templates=("referrals/_case_section.html",),
             )

@@ -40,10 +40,14 @@ class StagesConfig(AppConfig):
         retention.register_rules(in_force=country_rules.rules_for, every_country=country_rules.all_rules)
         register_messages(clocks.NOTIFICATION_MESSAGES)
         register_worker_job(WorkerJob(name="task reminders", order=10, run=reminders_job))
+        # The overview's lines on the case page register on import.
+        from strom.stages import glance  # noqa: F401
+
         register_case_section(
             CaseSection(
                 name="stages",
                 order=10,
+                label=_("Stage and tasks"),
                 context=stages_section_context,
                 templates=("stages/_stage_panel.html", "stages/_tasks.html"),
                 links=(

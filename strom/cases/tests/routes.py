@@ -26,6 +26,27 @@ def case_ref(cast: Cast) -> dict[str, Any]:
     return {"ref": make_case(cast).ref}
 
 
+def case_part(part: str) -> Any:
+    def kwargs(cast: Cast) -> dict[str, Any]:
+        return {"ref": make_case(cast).ref, "part": part}
+
+    return kwargs
+
+
+# The case page's tabs: the person, the timeline and every part an app registers.
+CASE_PARTS = (
+    "person",
+    "timeline",
+    "stages",
+    "practices",
+    "support",
+    "consent",
+    "referrals",
+    "casefile",
+    "screening",
+)
+
+
 def person_id(cast: Cast) -> dict[str, Any]:
     return {"person_id": make_case(cast).person_id}
 
@@ -34,6 +55,8 @@ ROUTES = [
     Route("cases:list", expect=expect(CASE_USERS)),
     Route("cases:open", expect=expect(CASE_USERS)),
     Route("cases:detail", kwargs=case_ref, expect=expect(CASE_A_MEMBERS)),
+    *(Route("cases:part", kwargs=case_part(part), expect=expect(CASE_A_MEMBERS)) for part in CASE_PARTS),
+    Route("cases:print", kwargs=case_ref, expect=expect(CASE_A_MEMBERS)),
     Route("cases:edit", kwargs=case_ref, expect=expect(CASE_A_MEMBERS)),
     Route("cases:person", kwargs=person_id, expect=expect(CASE_A_MEMBERS)),
     Route("cases:person_edit", kwargs=person_id, expect=expect(CASE_A_MEMBERS)),

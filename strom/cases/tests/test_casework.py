@@ -11,6 +11,7 @@ from django.urls import reverse
 from strom.audit.models import AuditEntry
 from strom.cases.models import Case, IdentityDocument, Person
 from strom.cases.tests.factories import hotline_supervisor, make_case, make_person
+from strom.cases.tests.pages import case_page_text, case_parts, case_tab_url
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +68,8 @@ def test_caseworker_opens_a_case_with_person_and_document(cast: Cast, as_persona
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"person.create", "person.document_add", "case.open"} <= actions
 
-    page = client.get(response["Location"])
-    assert page.status_code == 200
-    body = page.content.decode()
+    assert client.get(response["Location"]).status_code == 200
+    body = case_page_text(client, case.ref)
     assert "Jūlija Ivanova" in body
     assert "FX 123456" in body
     assert case.ref in body
@@ -237,7 +237,7 @@ def test_document_added_on_the_person_page(cast: Cast, as_persona: Any) -> None:
     )
     assert response.status_code == 302
     assert case.person.documents.get().number == "LT-77"
-    timeline = client.get(reverse("cases:detail", kwargs={"ref": case.ref})).content.decode()
+    timeline = client.get(case_tab_url(case.ref, "timeline")).content.decode()
     assert "Identity document added: Identity card" in timeline
 
 
@@ -364,34 +364,28 @@ def test_only_a_supervisor_can_reassign(cast: Cast, as_persona: Any) -> None:
 
 # --- query counts ------------------------------------------------------------------------------------
 
-# The case page gathers every part of the case (stages, tasks, support, consent, case file,
-# screenings, referrals, timeline); each part costs a fixed number of queries, never one per row. A
-# section that deliberately adds a query changes this number; one that adds a query per row breaks
-# the equality. (51: the practices library's link to the practices of the case's stage, one query.)
-CASE_PAGE_QUERIES = 48
+# The case page opens on its overview, which reads only what its lines need: the case with its person,
+# the open tasks, the decision the next move waits for, the consent records, the referrals counted,
+# the audit read. The single page it replaced read every part of the case and its timeline read most
+# of them again (48 queries); the parts now load with their tabs, when they are opened.
+CASE_OVERVIEW_QUERIES = 11
+SINGLE_CASE_PAGE_QUERIES = 48
 
 
-def _case_page_queries(client: Client, case: Case) -> int:
+def _queries(client: Client, url: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    url = reverse("cases:detail", kwargs={"ref": case.ref})
     client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
 
 
-def test_case_page_query_count_does_not_grow_with_rows(
-    cast: Cast, as_persona: Any, django_assert_num_queries: Any
-) -> None:
+def _case_with_many_rows(cast: Cast) -> Case:
     from strom.cases.services import identity_document_add, person_update
 
     worker = cast.users["caseworker_a"]
-    client = as_persona("caseworker_a")
-    small = make_case(cast)
-    baseline = _case_page_queries(client, small)
-
     big = make_case(cast)
     for i in range(5):
         identity_document_add(by=worker, person=big.person, doc_type="Passport", number=f"P{i}")
@@ -399,9 +393,32 @@ def test_case_page_query_count_does_not_grow_with_rows(
     person = big.person
     for i in range(3):
         person = person_update(by=worker, person=person, version=person.version, contact=f"+371 {i}")
-    assert _case_page_queries(client, big) == baseline
-    with django_assert_num_queries(CASE_PAGE_QUERIES):
-        client.get(reverse("cases:detail", kwargs={"ref": big.ref}))
+    return big
+
+
+def test_case_overview_reads_a_fixed_few_queries(
+    cast: Cast, as_persona: Any, django_assert_num_queries: Any
+) -> None:
+    client = as_persona("caseworker_a")
+    small = make_case(cast)
+    baseline = _queries(client, case_tab_url(small.ref))
+    big = _case_with_many_rows(cast)
+    assert _queries(client, case_tab_url(big.ref)) == baseline
+    with django_assert_num_queries(CASE_OVERVIEW_QUERIES):
+        client.get(case_tab_url(big.ref))
+    assert CASE_OVERVIEW_QUERIES * 4 < SINGLE_CASE_PAGE_QUERIES
+
+
+def test_each_tab_and_the_printed_file_read_a_fixed_number_of_queries(cast: Cast, as_persona: Any) -> None:
+    client = as_persona("caseworker_a")
+    small = make_case(cast)
+    big = _case_with_many_rows(cast)
+    for part in case_parts():
+        assert _queries(client, case_tab_url(big.ref, part)) == _queries(
+            client, case_tab_url(small.ref, part)
+        ), part
+    print_small = _queries(client, reverse("cases:print", kwargs={"ref": small.ref}))
+    assert _queries(client, reverse("cases:print", kwargs={"ref": big.ref})) == print_small
 
 
 # --- navigation and dashboard ------------------------------------------------------------------------
