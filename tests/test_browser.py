@@ -138,6 +138,11 @@ def test_case_worker_refers_a_case_and_the_shelter_sees_only_the_scope_then_comp
             expect(scope.get_by_role("checkbox", checked=True)).to_have_count(2)
             sender.get_by_label("Message to the receiver").fill(MESSAGE)
             sender.get_by_role("button", name="Send the referral").click()
+            # The review step says what the shelter will see before anything leaves.
+            expect(
+                sender.get_by_text(re.compile(r"will see: identity, needs and support plan\.$"))
+            ).to_be_visible()
+            sender.get_by_role("button", name="Send now").click()
 
             expect(sender.get_by_text("The referral is sent.")).to_be_visible()
             expect(sender.get_by_text("Sent", exact=True)).to_be_visible()

@@ -31,6 +31,7 @@ from strom.network.access import get_service_for
 from strom.network.models import NetworkService
 from strom.network.selectors import service_accepts, service_covers
 from strom.referrals import access, services
+from strom.referrals import review as referral_review
 from strom.referrals.forms import CompleteForm, DraftForm, ReasonForm, ReferralForm, SendForm
 from strom.referrals.models import Kind, Referral, Section, State
 from strom.referrals.selectors import (
@@ -171,18 +172,69 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         may_override=may_override,
         organisations=organisations,
     )
+    review = None
     if request.method == "POST" and form.is_valid():
-        referral = _create_from_form(request, form, case=case, service=service, transfer=transfer)
-        if referral is not None:
-            return redirect("referrals:detail", referral_uuid=referral.uuid)
+        review = _new_review(form, case=case, service=service, transfer=transfer)
+        if "send" not in request.POST or referral_review.reviewed(request.POST.get("reviewed"), review):
+            referral = _create_from_form(request, form, case=case, service=service, transfer=transfer)
+            if referral is not None:
+                return redirect("referrals:detail", referral_uuid=referral.uuid)
+            review = None
     fit: dict[str, Any] = {}
     if service is not None and case is not None:
         fit = {
             "covers": service_covers(service, case.municipality),
             "accepts": service_accepts(service, child=case.is_child),
         }
-    context = {"form": form, "service": service, "case": case, "transfer": transfer, "fit": fit}
+    context = {
+        "form": form,
+        "service": service,
+        "case": case,
+        "transfer": transfer,
+        "fit": fit,
+        "review": review,
+    }
     return render(request, "referrals/new.html", context)
+
+
+def _receiver_name(service: NetworkService | None, organisation: Organisation | None) -> str:
+    if service is not None:
+        return f"{service.name} ({service.organisation.name})"
+    return organisation.name if organisation is not None else ""
+
+
+def _new_review(
+    form: ReferralForm, *, case: Case | None, service: NetworkService | None, transfer: bool
+) -> referral_review.Review:
+    """What the sender checks before a new referral or transfer goes out."""
+    data = form.cleaned_data
+    organisation = data.get("to_organisation")
+    scope = None if transfer else sorted(data.get("scope", []))
+    values = {
+        "case": case.ref if case is not None else data.get("case_ref", ""),
+        "service": service.pk if service is not None else None,
+        "to": organisation.pk if organisation is not None else None,
+        "scope": scope,
+        "urgency": data["urgency"],
+        "message": data["message"],
+        "municipality": data["municipality"].pk if data.get("municipality") else None,
+        "override": bool(data.get("override")),
+        "override_reason": data.get("override_reason", ""),
+    }
+    return referral_review.review(
+        receiver=_receiver_name(service, organisation), scope=scope, message=data["message"], values=values
+    )
+
+
+def _draft_review(referral: Referral) -> referral_review.Review:
+    scope = None if referral.is_transfer else sorted(referral.scope)
+    values = {"referral": str(referral.uuid), "version": referral.version, "scope": scope}
+    return referral_review.review(
+        receiver=_receiver_name(referral.service, referral.to_organisation),
+        scope=scope,
+        message=referral.message,
+        values=values,
+    )
 
 
 def _detail_context(user: User, referral: Referral) -> dict[str, Any]:
@@ -297,6 +349,10 @@ def referral_send(request: AuthenticatedHttpRequest, referral_uuid: str) -> Http
     form = SendForm(request.POST, may_override=access.may_override(user, referral.case))
     form.is_valid()
     data = form.cleaned_data
+    review = _draft_review(referral)
+    if not referral_review.reviewed(request.POST.get("reviewed"), review):
+        context = {**_detail_context(user, referral), "send_form": form, "review": review}
+        return render(request, "referrals/review.html", context)
     try:
         services.referral_send(
             by=user,

@@ -87,7 +87,8 @@ ROUTES = [
     Route("referrals:detail", kwargs=sent, expect=expect(SENDERS + RECEIVER)),
     Route("referrals:print", kwargs=sent, expect=expect(RECEIVER)),
     Route("referrals:edit", kwargs=draft, expect=expect(SENDERS)),
-    Route("referrals:send", method="post", kwargs=draft, expect=expect(SENDERS, ok=302)),
+    # A send without the review's fingerprint shows the review step (referrals/review.html).
+    Route("referrals:send", method="post", kwargs=draft, expect=expect(SENDERS)),
     Route("referrals:withdraw", kwargs=sent, expect=expect(SENDERS)),
     Route(
         "referrals:withdraw",

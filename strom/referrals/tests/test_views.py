@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -19,16 +20,26 @@ def _new_url(cast: Cast, case: Any) -> str:
     return f"{reverse('referrals:new')}?service={shelter_c(cast).pk}&case={case.ref}"
 
 
+def _reviewed(response: Any) -> str:
+    """The review step's fingerprint, which the "Send now" button posts back."""
+    found = re.search(r'name="reviewed" value="([0-9a-f]+)"', response.content.decode())
+    assert found, "the page shows no review step"
+    return found.group(1)
+
+
 def test_a_worker_sends_a_referral_with_a_chosen_scope(cast: Cast, as_persona: Any) -> None:
     case = make_case(cast)
     give_disclosure_consent(cast, case)
     client = as_persona("caseworker_a")
     page = client.get(_new_url(cast, case)).content.decode()
     assert "What the receiver may see" in page
-    response = client.post(
-        _new_url(cast, case),
-        {"scope": ["identity", "needs"], "urgency": "emergency", "message": "Tonight.", "send": "1"},
-    )
+    data = {"scope": ["identity", "needs"], "urgency": "emergency", "message": "Tonight.", "send": "1"}
+    review = client.post(_new_url(cast, case), data)
+    assert review.status_code == 200
+    receiver = f"{shelter_c(cast).name} ({cast.org_c.name})"
+    assert f"{receiver} will see: identity, needs and support plan." in review.content.decode()
+    assert not Referral.objects.exists()
+    response = client.post(_new_url(cast, case), {**data, "reviewed": _reviewed(review)})
     referral = Referral.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("referrals:detail", kwargs={"referral_uuid": referral.uuid})
@@ -40,16 +51,15 @@ def test_a_worker_sends_a_referral_with_a_chosen_scope(cast: Cast, as_persona: A
 def test_a_contradiction_is_explained_on_the_form_and_nothing_is_saved(cast: Cast, as_persona: Any) -> None:
     case = make_case(cast)  # no consent recorded
     client = as_persona("supervisor_a")
-    response = client.post(
-        _new_url(cast, case),
-        {
-            "scope": ["needs", "documents"],
-            "urgency": "urgent",
-            "override": "on",
-            "override_reason": "Danger to life",
-            "send": "1",
-        },
-    )
+    data = {
+        "scope": ["needs", "documents"],
+        "urgency": "urgent",
+        "override": "on",
+        "override_reason": "Danger to life",
+        "send": "1",
+    }
+    review = client.post(_new_url(cast, case), data)
+    response = client.post(_new_url(cast, case), {**data, "reviewed": _reviewed(review)})
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body
@@ -70,7 +80,9 @@ def test_a_draft_is_sent_later_and_refused_while_consent_is_missing(cast: Cast, 
     referral = make_referral(cast, state="draft", consent=False)
     client = as_persona("caseworker_a")
     url = reverse("referrals:send", kwargs={"referral_uuid": referral.uuid})
-    response = client.post(url, {})
+    review = client.post(url, {})
+    assert "Check before sending" in review.content.decode()
+    response = client.post(url, {"reviewed": _reviewed(review)})
     assert response.status_code == 422
     assert "has not given" in response.content.decode()
     referral.refresh_from_db()
@@ -93,11 +105,11 @@ def test_the_network_search_offers_refer_links_for_a_case_the_user_may_refer(
 
 def test_the_case_page_lists_its_referrals(cast: Cast, as_persona: Any) -> None:
     referral = make_referral(cast)
-    page = (
-        as_persona("caseworker_a")
-        .get(reverse("cases:detail", kwargs={"ref": referral.case.ref}))
-        .content.decode()
-    )
+    client = as_persona("caseworker_a")
+    overview = client.get(reverse("cases:detail", kwargs={"ref": referral.case.ref})).content.decode()
+    assert "Refer to a service" in overview
+    tab = reverse("cases:part", kwargs={"ref": referral.case.ref, "part": "referrals"})
+    page = client.get(tab).content.decode()
     assert referral.short_ref in page
     assert "Refer to a service" in page
 
@@ -124,3 +136,64 @@ def test_closing_a_case_says_which_referrals_are_still_under_way(cast: Cast, as_
     )
     body = response.content.decode()
     assert "1 referral of this case is still under way" in body
+
+
+def test_the_review_warns_of_an_empty_scope_and_a_missing_message(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)
+    give_disclosure_consent(cast, case)
+    review = as_persona("caseworker_a").post(_new_url(cast, case), {"urgency": "urgent", "send": "1"})
+    body = review.content.decode()
+    assert "will see only the summary" in body
+    assert "You shared no part of the case" in body
+    assert "There is no message" in body
+    assert not Referral.objects.exists()
+
+
+def test_a_referral_changed_after_the_review_is_reviewed_again(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)
+    give_disclosure_consent(cast, case)
+    client = as_persona("caseworker_a")
+    data = {"scope": ["needs"], "urgency": "urgent", "message": "Tonight.", "send": "1"}
+    review = client.post(_new_url(cast, case), data)
+    widened = {**data, "scope": ["needs", "identity"], "reviewed": _reviewed(review)}
+    again = client.post(_new_url(cast, case), widened)
+    assert again.status_code == 200
+    assert "will see: identity, needs and support plan." in again.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_draft_is_sent_after_its_review(cast: Cast, as_persona: Any) -> None:
+    referral = make_referral(cast, state="draft", scope=["identity"], message="")
+    client = as_persona("caseworker_a")
+    url = reverse("referrals:send", kwargs={"referral_uuid": referral.uuid})
+    review = client.post(url, {})
+    body = review.content.decode()
+    assert "will see: identity." in body
+    assert "There is no message" in body
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
+    assert client.post(url, {"reviewed": _reviewed(review)}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == State.SENT
+
+
+def test_a_draft_changed_after_the_review_is_not_sent(cast: Cast, as_persona: Any) -> None:
+    from strom.referrals.services import referral_update
+
+    referral = make_referral(cast, state="draft", scope=["identity"], message="Tonight.")
+    client = as_persona("caseworker_a")
+    url = reverse("referrals:send", kwargs={"referral_uuid": referral.uuid})
+    fingerprint = _reviewed(client.post(url, {}))
+    referral_update(
+        by=cast.users["caseworker_a"],
+        referral=referral,
+        version=referral.version,
+        scope=["identity", "contact"],
+        urgency=referral.urgency,
+        message=referral.message,
+        municipality=referral.municipality,
+    )
+    again = client.post(url, {"reviewed": fingerprint})
+    assert "will see: identity, contact details." in again.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
