@@ -1,10 +1,11 @@
 """The case page shows each viewer only what they may see: its sections and its timeline alike.
 
-Every persona tries the case page of a case seeded with an entry of every kind (stage records, tasks,
-needs, services, consent, a screening, an event, a perpetrator, an open and a restricted note, a
-document). Wherever the page opens, entries every viewer of the case may see are all there, and the
-perpetrator record and another's restricted note appear exactly for those whose permissions allow
-them: no section, timeline entry, link or title names them otherwise.
+Every persona tries the case page (its overview, every tab and the printed case file) of a case
+seeded with an entry of every kind (stage records, tasks, needs, services, consent, a screening, an
+event, a perpetrator, an open and a restricted note, a document). Wherever the page opens, entries
+every viewer of the case may see are all there, and the perpetrator record and another's restricted
+note appear exactly for those whose permissions allow them: no section, timeline entry, link or
+title names them otherwise.
 
 Expectations follow the personas' permissions (tests/personas.py), not which organisation each sits
 in: one case is seeded in every organisation where a persona may open cases, held by the persona
@@ -25,6 +26,7 @@ from strom.accounts.models import Membership, User
 from strom.casefile.services import document_upload, event_record, note_add, perpetrator_add
 from strom.cases.models import Case
 from strom.cases.services import case_open, person_create
+from strom.cases.tests.pages import case_page, case_parts, case_tab_url
 from strom.consent.services import consent_record
 from strom.core.roles import Perm, Role
 from strom.directory.models import Municipality, Organisation
@@ -99,8 +101,35 @@ def _seed(cast: Cast, org: Organisation, holder: User) -> Case:
 
 
 def _page(client: Any, case: Case) -> tuple[int, str]:
-    response = client.get(reverse("cases:detail", kwargs={"ref": case.ref}))
-    return response.status_code, response.content.decode()
+    """The overview and every tab, or the overview's refusal, which every tab and the print repeat."""
+    status, text = case_page(client, case.ref)
+    printed = client.get(reverse("cases:print", kwargs={"ref": case.ref}))
+    assert printed.status_code == status
+    if status != 200:
+        for part in case_parts():
+            assert client.get(case_tab_url(case.ref, part)).status_code == status, part
+    return status, text
+
+
+def _printed(client: Any, case: Case) -> str:
+    return str(client.get(reverse("cases:print", kwargs={"ref": case.ref})).content.decode())
+
+
+def _check_marks(persona: str, user: User, case: Case, page: str, shown: dict[str, set[str]]) -> None:
+    missing = [entry for entry in EVERY_VIEWER_SEES if entry not in page]
+    assert not missing, f"{persona} misses {missing} on {case.ref}"
+    org = case.organisation_id
+    for key, marks, allowed in (
+        ("perpetrators", PERPETRATOR_MARKS, user.has_perm_in(Perm.CASE_EDIT, org)),
+        ("restricted", RESTRICTED_MARKS, user.has_perm_in(Perm.CASE_ASSIGN, org)),
+    ):
+        found = [mark for mark in marks if mark in page]
+        if allowed:
+            assert found == list(marks), f"{persona} should see {key} on {case.ref}: {found}"
+            shown[key].add(persona)
+        else:
+            assert found == [], f"{persona} must not see {key} on {case.ref}: {found}"
+            shown["denied"].add(persona)
 
 
 def test_case_page_shows_no_entry_of_a_section_the_viewer_may_not_see(cast: Cast, as_persona: Any) -> None:
@@ -121,20 +150,8 @@ def test_case_page_shows_no_entry_of_a_section_the_viewer_may_not_see(cast: Cast
                 continue
             assert user is not None
             opened += 1
-            missing = [entry for entry in EVERY_VIEWER_SEES if entry not in page]
-            assert not missing, f"{persona} misses {missing} on {case.ref}"
-            org = case.organisation_id
-            for key, marks, allowed in (
-                ("perpetrators", PERPETRATOR_MARKS, user.has_perm_in(Perm.CASE_EDIT, org)),
-                ("restricted", RESTRICTED_MARKS, user.has_perm_in(Perm.CASE_ASSIGN, org)),
-            ):
-                found = [mark for mark in marks if mark in page]
-                if allowed:
-                    assert found == list(marks), f"{persona} should see {key} on {case.ref}: {found}"
-                    shown[key].add(persona)
-                else:
-                    assert found == [], f"{persona} must not see {key} on {case.ref}: {found}"
-                    shown["denied"].add(persona)
+            for text in (page, _printed(client, case)):
+                _check_marks(persona, user, case, text, shown)
     assert opened >= len(cases)
     # The rules bite both ways: a case worker sees perpetrators but not the supervisor's restricted
     # note, the supervisor sees both, and the hotline operator who holds the case sees neither.

@@ -34,7 +34,7 @@ def test_a_case_worker_on_a_reflection_case_reaches_its_practice_in_one_click(
     make_practice(cast, state="published", title="Job fairs for survivors", stages=["assistance"])
     case = to_reflection(cast, opened_case(cast))
     client = as_persona("caseworker_a")
-    page = _page(client, reverse("cases:detail", kwargs={"ref": case.ref}))
+    page = _page(client, reverse("cases:part", kwargs={"ref": case.ref, "part": "practices"}))
     link = re.search(r'href="([^"]+\?stage=reflection)"[^>]*>Practices for this stage \(1\)<', page)
     assert link, "the case page links to the practices of its stage"
     assert "Shelter places for men during the reflection period" in page
@@ -46,7 +46,9 @@ def test_a_case_worker_on_a_reflection_case_reaches_its_practice_in_one_click(
 
 def test_the_section_says_so_when_no_practice_concerns_the_stage(cast: Cast, as_persona: Any) -> None:
     case = make_case(cast, owner=cast.caseworker_a)
-    page = _page(as_persona("caseworker_a"), reverse("cases:detail", kwargs={"ref": case.ref}))
+    page = _page(
+        as_persona("caseworker_a"), reverse("cases:part", kwargs={"ref": case.ref, "part": "practices"})
+    )
     assert "No published practice concerns this stage yet." in page
 
 
@@ -55,7 +57,7 @@ def test_the_section_records_no_read_of_its_own(cast: Cast, as_persona: Any) -> 
     case = make_case(cast, owner=cast.caseworker_a)
     client = as_persona("caseworker_a")
     before = AuditEntry.objects.count()
-    _page(client, reverse("cases:detail", kwargs={"ref": case.ref}))
+    _page(client, reverse("cases:part", kwargs={"ref": case.ref, "part": "practices"}))
     actions = list(AuditEntry.objects.order_by("seq")[before:].values_list("action", flat=True))
     assert actions == ["case.view"]
 
@@ -144,6 +146,17 @@ def test_where_the_hub_is_open_anyone_reads_public_practices_without_contacts(
     assert client.get(reverse("practices:detail", args=[members.pk])).status_code == 404
     assert client.get(reverse("practices:contacts", args=[public.pk])).status_code == 302
     assert client.get(reverse("practices:create")).status_code == 302
+    # The API reads the same, and writes nothing, without an account.
+    api = client.get(reverse("api:practices_list"))
+    assert api.status_code == 200
+    assert [p["title"] for p in api.json()["items"]] == ["A public practice"]
+    assert (
+        client.get(reverse("api:practices_detail", args=[public.pk])).json()["title"] == "A public practice"
+    )
+    assert client.get(reverse("api:practices_versions", args=[public.pk])).status_code == 200
+    assert client.get(reverse("api:practices_detail", args=[members.pk])).status_code == 404
+    assert client.get(reverse("api:practices_contacts", args=[public.pk])).status_code == 401
+    assert client.post(reverse("api:practices_list"), {}, content_type="application/json").status_code == 401
 
 
 def test_where_the_hub_is_closed_a_reader_without_an_account_is_sent_to_log_in(
