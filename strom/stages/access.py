@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from strom.core.errors import NotAllowed
-from strom.stages.models import CaseTask, Proceeding, ResidencePermit
+from strom.stages.models import CaseTask, DecisionRequest, Proceeding, ResidencePermit
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -48,3 +48,15 @@ def get_proceeding_for(user: User, case: Case, proceeding_id: int) -> Proceeding
     if proceeding is None:
         raise NotAllowed
     return proceeding
+
+
+def get_decision_request_for(user: User, case: Case, request_id: int) -> DecisionRequest:
+    request = (
+        DecisionRequest.objects.visible_to(user)
+        .select_related("case", "requested_by")
+        .filter(pk=request_id, case=case)
+        .first()
+    )
+    if request is None:
+        raise NotAllowed
+    return request

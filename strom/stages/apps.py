@@ -31,7 +31,7 @@ class StagesConfig(AppConfig):
             register_case_section,
             register_worker_job,
         )
-        from strom.stages import clocks, country_rules, timeline  # noqa: F401
+        from strom.stages import clocks, country_rules, services_requests, timeline  # noqa: F401
         from strom.stages.selectors import stages_section_context
         from strom.stages.services import clocks_on_case_opened
         from strom.stages.tasks import reminders_job
@@ -39,6 +39,7 @@ class StagesConfig(AppConfig):
         hooks.register("case_opened", clocks_on_case_opened)
         retention.register_rules(in_force=country_rules.rules_for, every_country=country_rules.all_rules)
         register_messages(clocks.NOTIFICATION_MESSAGES)
+        register_messages(services_requests.NOTIFICATION_MESSAGES)
         register_worker_job(WorkerJob(name="task reminders", order=10, run=reminders_job))
         # The overview's lines on the case page register on import.
         from strom.stages import glance  # noqa: F401

@@ -74,6 +74,19 @@ MANUAL_TASK_TITLES: dict[str, Any] = {
     "review_case": _("Review the case"),
 }
 TASK_TITLES.update(MANUAL_TASK_TITLES)
+# The task of someone asked for a decision (strom/stages/services_requests.py).
+TASK_TITLES.update(
+    {
+        "decision_request_reasonable_grounds": _(
+            "Record the reasonable-grounds decision a colleague asked for"
+        ),
+        "decision_request_formal_identification": _(
+            "Record the formal identification decision a colleague asked for"
+        ),
+    }
+)
+# Tasks only someone who may record decisions (case.decide) can do: never assigned to anyone else.
+DECISION_TASK_KINDS = frozenset({RG_DUE, IDENTIFICATION_DUE, "decision_request"})
 
 # Lazy plural messages, formatted with {"count": n} in the reader's language; registered with
 # strom.core.notifications by StagesConfig.ready().

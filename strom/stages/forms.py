@@ -172,3 +172,27 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = assignees  # type: ignore[attr-defined]
+
+
+class DecisionRequestForm(forms.Form):
+    addressed_to = forms.TypedChoiceField(label=_("Ask"), coerce=int)
+    note = forms.CharField(
+        label=_("Note for the one you ask (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What to look at, or by when it is needed. They see the case in STROM."),
+    )
+
+    def __init__(self, *args: Any, deciders: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].choices = deciders  # type: ignore[attr-defined]
+
+
+class DeclineRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your colleague reads this and the request closes; they can ask again later."),
+    )

@@ -17,9 +17,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strom.cases.choices import Stage
 from strom.cases.models import CasePartQuerySet
 from strom.core.countries import country_choices
-from strom.core.retention import Hold, Retention, Scrub
+from strom.core.retention import DELETE, Hold, Retention, Scrub
 from strom.crypto.fields import EncryptedTextField
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Decision",
     "DecisionKind",
     "DecisionMaker",
+    "DecisionRequest",
+    "DecisionRequestState",
     "Outcome",
     "PermitBasis",
     "PermitDecision",
@@ -127,6 +130,65 @@ class Decision(models.Model):
         return f"{self.kind} {self.outcome} on case {self.case_id}"
 
 
+class DecisionRequestState(models.TextChoices):
+    OPEN = "open", _("Waiting for a decision")
+    DECIDED = "decided", _("Decided")
+    DECLINED = "declined", _("Declined")
+
+
+class DecisionRequest(models.Model):
+    """Someone who may not decide (a case worker) asks those who may (the organisation's supervisors)
+    to record a decision on a case. The person asked gets a task; the answer goes back to the asker.
+
+    The note and the reason for declining are free text and may name someone: encrypted.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="decision_requests")
+    kind = models.CharField(_("decision"), max_length=24, choices=DecisionKind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DecisionRequestState.choices, default=DecisionRequestState.OPEN
+    )
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # The organisation whose deciders are asked: the case's own.
+    organisation = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, related_name="+")
+    # The one who gets the task; any decider of the organisation may answer.
+    addressed_to = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("asked")
+    )
+    task = models.ForeignKey("stages.CaseTask", on_delete=models.SET_NULL, null=True, related_name="+")
+    note = EncryptedTextField(_("note"), blank=True, default="", context_label="stages.decision_request")
+    decline_reason = EncryptedTextField(
+        _("reason for declining"), blank=True, default="", context_label="stages.decision_request"
+    )
+    decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
+    retention = Retention(on_anonymise=DELETE)
+
+    class Meta:
+        verbose_name = _("request for a decision")
+        verbose_name_plural = _("requests for a decision")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=models.Q(state="open"),
+                name="one_open_decision_request_per_kind",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["addressed_to", "state"], name="decision_request_addressed"),
+            models.Index(fields=["requested_by", "-created_at"], name="decision_request_by"),
+        ]
+
+    def __str__(self) -> str:
+        return f"decision request {self.pk} ({self.kind}, {self.state})"
+
+
 class ReflectionPeriod(models.Model):
     """The recovery and reflection period (CoE Convention Art. 13). `ends_on` is its last day."""
 
@@ -196,6 +258,19 @@ class CaseStageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage} -> {self.to_stage}"
+
+    @property
+    def from_stage_label(self) -> str:
+        return _stage_label(self.from_stage)
+
+    @property
+    def to_stage_label(self) -> str:
+        return _stage_label(self.to_stage)
+
+
+def _stage_label(code: str) -> str:
+    """A stage in words; a code no longer in the list (history outlives it) as stored."""
+    return str(dict(Stage.choices).get(code, code))
 
 
 class ReturnKind(models.TextChoices):
@@ -270,6 +345,11 @@ class ResidencePermit(models.Model):
 
     def __str__(self) -> str:
         return f"residence permit {self.pk}"
+
+    @property
+    def basis_labels(self) -> list[str]:
+        labels = dict(PermitBasis.choices)
+        return [str(labels.get(code, code)) for code in self.basis]
 
 
 class PermitRenewal(models.Model):

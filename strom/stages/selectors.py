@@ -124,6 +124,7 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
         if case.closure_reason in ClosureReason.values
         else "",
         "services_allowed": stages.services_allowed(case),
+        **decision_requests_context(user, case),
     }
 
 
@@ -148,3 +149,76 @@ def stages_section_context(user: User, case: Case) -> dict[str, Any]:
     """The case page's stage panel and task list (registered in apps.py); `has_tasks` lets the page's
     "What is due next" link to the full list."""
     return {**stage_panel_context(user, case), **tasks_context(user, case), "has_tasks": True}
+
+
+# --- who decides, and the requests for a decision ---------------------------------------------------------
+
+
+def deciders(case: Case) -> list[User]:
+    """The people of the case's organisation who may record its decisions (case.decide and case.edit
+    there), by name: who a case worker asks, and who a decision's clock is assigned to."""
+    from strom.accounts.models import User
+    from strom.core.roles import Role, perms_for
+
+    roles = [r.value for r in Role if {Perm.CASE_DECIDE, Perm.CASE_EDIT} <= perms_for(r)]
+    people = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=case.organisation_id,
+        memberships__organisation__is_active=True,
+        memberships__is_active=True,
+        memberships__role__in=roles,
+    ).distinct()
+    # Names are encrypted: sorted here, not by the database.
+    return sorted(people, key=lambda u: (u.get_full_name().casefold(), u.pk))
+
+
+def decision_due(case: Case) -> str:
+    """The decision the case's stage waits for ("" when none): reasonable grounds while screening,
+    formal identification during the reflection period."""
+    if case.stage == Stage.SCREENING:
+        return str(DecisionKind.REASONABLE_GROUNDS)
+    if case.stage == Stage.REFLECTION:
+        return str(DecisionKind.FORMAL_IDENTIFICATION)
+    return ""
+
+
+def decision_requests_context(user: User, case: Case) -> dict[str, Any]:
+    """What stages/_decision_requests.html needs: who may decide, the open request for the decision
+    due and the last answer to one. `case` must come from get_case_for(user, ...)."""
+    from strom.stages.models import DecisionRequest, DecisionRequestState
+
+    kind = decision_due(case)
+    requests = list(
+        DecisionRequest.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("requested_by", "addressed_to", "answered_by")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    may_ask = bool(kind) and access.can_edit_case(user, case) and not access.can_decide(user, case)
+    return {
+        "decision_kind": kind,
+        "decision_kind_label": DecisionKind(kind).label if kind else "",
+        "deciders": deciders(case) if may_ask else [],
+        "may_ask": may_ask,
+        "open_requests": [r for r in requests if r.state == DecisionRequestState.OPEN],
+        "answered_requests": [r for r in requests if r.state != DecisionRequestState.OPEN][:3],
+    }
+
+
+def decision_requests_for(user: User) -> dict[str, Any]:
+    """The requests asked of the user's organisations (for those who may decide there) and the ones
+    the user made, on cases the user may see."""
+    from strom.stages.models import DecisionRequest, DecisionRequestState
+
+    visible = DecisionRequest.objects.visible_to(user).select_related(
+        "case", "requested_by", "addressed_to", "answered_by", "task"
+    )
+    decide_orgs = user.org_ids_with(Perm.CASE_DECIDE)
+    return {
+        "asked_of_me": list(
+            visible.filter(organisation_id__in=decide_orgs, state=DecisionRequestState.OPEN).order_by(
+                "created_at", "pk"
+            )
+        ),
+        "asked_by_me": list(visible.filter(requested_by=user).order_by("-created_at", "-pk")[:50]),
+    }

@@ -162,6 +162,8 @@ def decision_record(
     Either way the country's rules must allow that kind of body to take the decision.
     A positive reasonable-grounds decision may start the reflection period (`start_reflection`).
     """
+    from strom.stages.services_requests import decision_requests_answer
+
     if not access.can_decide(by, case) or not access.can_edit_case(by, case):
         raise NotAllowed(_("You may not record decisions on this case."))
     if kind not in DecisionKind.values:
@@ -198,6 +200,7 @@ def decision_record(
             details={"kind": kind, "outcome": outcome, "decided_by_org_type": maker, "on_behalf": on_behalf},
         )
         _decision_effects(by=by, case=case, kind=kind, outcome=outcome)
+        decision_requests_answer(by=by, case=case, decision=decision)
         if start_reflection:
             stage_change(
                 by=by,
@@ -660,11 +663,29 @@ def proceeding_update(*, by: User, proceeding: Proceeding, **changes: Unpack[Pro
 # --- tasks ---------------------------------------------------------------------------------------------
 
 
-def _check_assignee(case: Case, assignee: User | None) -> None:
+def _check_assignee(case: Case, assignee: User | None, *, kind: str = clocks.MANUAL) -> None:
     if assignee is None:
         return
     if not assignee.is_active or not Case.objects.visible_to(assignee).filter(pk=case.pk).exists():
         raise ValidationError({"assignee": _("Tasks can only be assigned to someone who can see the case.")})
+    if kind in clocks.DECISION_TASK_KINDS and not access.can_decide(assignee, case):
+        raise ValidationError(
+            {"assignee": _("This task needs a decision: assign it to someone who may record decisions.")}
+        )
+
+
+def _clock_assignee_id(case: Case, kind: str) -> int | None:
+    """Who a clock's task goes to: the case's worker, unless the task is a decision the worker may not
+    record; then the first of the organisation's deciders, or nobody (the supervisors' overdue list
+    shows it) rather than someone who cannot do it."""
+    if kind not in clocks.DECISION_TASK_KINDS:
+        return case.owner_id
+    if case.owner is not None and access.can_decide(case.owner, case):
+        return case.owner_id
+    from strom.stages.selectors import deciders
+
+    people = deciders(case)
+    return people[0].pk if people else None
 
 
 def task_create(
@@ -707,7 +728,7 @@ def _lock_task(task: CaseTask) -> CaseTask:
 def task_assign(*, by: User, task: CaseTask, assignee: User) -> CaseTask:
     case = task.case
     _check_may_edit(by, case)
-    _check_assignee(case, assignee)
+    _check_assignee(case, assignee, kind=task.kind)
     with transaction.atomic():
         locked = _lock_task(task)
         locked.assignee = assignee
@@ -841,7 +862,7 @@ def clock_start(
         source=source,
         due_date=due,
         rule_version_id=rules.version_id,
-        assignee_id=case.owner_id,
+        assignee_id=_clock_assignee_id(case, kind),
         created_by=_user(by),
     )
     case_audit_record(

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,13 +35,16 @@ from strom.core.forms import form_saved
 from strom.core.htmx import render_htmx
 from strom.core.registry import case_closed_notices
 from strom.stages import access as stage_access
+from strom.stages import clocks, stages
 from strom.stages import selectors as sel
 from strom.stages import services as svc
-from strom.stages import stages
+from strom.stages import services_requests as req_svc
 from strom.stages.closing import closing_warnings
 from strom.stages.forms import (
     AssignForm,
     DecisionForm,
+    DecisionRequestForm,
+    DeclineRequestForm,
     ExtensionForm,
     PermitForm,
     ProceedingForm,
@@ -319,9 +324,12 @@ def task_assign_view(request: AuthenticatedHttpRequest, ref: str, task_id: int) 
     user = request.user
     case = access.get_case_for(user, ref, write=True)
     task = stage_access.get_task_for(user, case, task_id)
-    form = AssignForm(
-        request.POST or None, assignees=_visible_colleagues(case), initial={"assignee": task.assignee_id}
-    )
+    # A decision's task goes only to someone who may record it.
+    if task.kind in clocks.DECISION_TASK_KINDS:
+        assignees = [(str(u.pk), u.get_full_name()) for u in sel.deciders(case)]
+    else:
+        assignees = _visible_colleagues(case)
+    form = AssignForm(request.POST or None, assignees=assignees, initial={"assignee": task.assignee_id})
     saved = form_saved(
         request,
         form,
@@ -366,8 +374,6 @@ def task_action_view(request: AuthenticatedHttpRequest, ref: str, task_id: int, 
 @login_required
 @require_GET
 def overdue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from django.utils import timezone
-
     user = request.user
     tasks = sel.my_tasks(user)
     today = timezone.localdate()
@@ -410,3 +416,87 @@ def overdue_org_view(request: AuthenticatedHttpRequest, organisation_id: int) ->
 def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The notifications moved to the centre in the header; old links and e-mails still lead there."""
     return redirect("accounts:notifications", permanent=True)
+
+
+# --- asking for a decision ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_request_view(request: AuthenticatedHttpRequest, ref: str, kind: str) -> HttpResponse:
+    """A case worker asks the organisation's deciders for the decision the case waits for. Someone who
+    may decide is sent to the decision form instead."""
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
+    if kind not in DecisionKind.values:
+        raise Http404
+    if access.can_decide(user, case):
+        return redirect("cases:decision", ref=case.ref, kind=kind)
+    people = sel.deciders(case)
+    form = DecisionRequestForm(request.POST or None, deciders=[(u.pk, u.get_full_name()) for u in people])
+
+    def ask() -> None:
+        asked = next(u for u in people if u.pk == form.cleaned_data["addressed_to"])
+        req_svc.decision_request_create(
+            by=user, case=case, kind=kind, addressed_to=asked, note=form.cleaned_data["note"]
+        )
+
+    saved = form_saved(
+        request,
+        form,
+        ask,
+        then=_stages_url(case),
+        done=_("Your request is sent. You will be told the answer."),
+    )
+    if saved:
+        return saved
+    case_read_record(by=user, case=case, section="stages")
+    title = _("Ask for a decision: %(kind)s") % {"kind": DecisionKind(kind).label}
+    if people:
+        intro = _("Only someone who may record decisions can take it. They get a task and a notification.")
+    else:
+        intro = _(
+            "Nobody in your organisation may record this decision. Ask your organisation's admin to give "
+            "a colleague the supervisor role."
+        )
+    status = 422 if request.method == "POST" else 200
+    return _form_page(request, case, form, title, intro=intro, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_request_decline_view(
+    request: AuthenticatedHttpRequest, ref: str, request_id: int
+) -> HttpResponse:
+    user = request.user
+    case = access.get_case_for(user, ref, write=True)
+    if not access.can_decide(user, case):
+        raise Http404
+    asked = stage_access.get_decision_request_for(user, case, request_id)
+    form = DeclineRequestForm(request.POST or None)
+    saved = form_saved(
+        request,
+        form,
+        lambda: req_svc.decision_request_decline(by=user, request=asked, reason=form.cleaned_data["reason"]),
+        then=_stages_url(case),
+        done=_("The request is declined; your colleague is told why."),
+    )
+    if saved:
+        return saved
+    case_read_record(by=user, case=case, section="stages")
+    title = _("Decline the request: %(kind)s") % {"kind": asked.get_kind_display()}
+    intro = _("%(name)s asked on %(day)s.") % {
+        "name": asked.requested_by.get_full_name(),
+        "day": date_format(timezone.localtime(asked.created_at), "SHORT_DATE_FORMAT"),
+    }
+    status = 422 if request.method == "POST" else 200
+    return _form_page(request, case, form, title, intro=intro, status=status)
+
+
+@login_required
+@require_GET
+def decision_requests_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The decisions asked of the user's organisations and the ones the user asked for."""
+    user = request.user
+    access.check_casework(user)
+    return render(request, "stages/decision_requests.html", sel.decision_requests_for(user))

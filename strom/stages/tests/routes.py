@@ -28,6 +28,16 @@ from tests.personas import Cast
 VIEWERS = ("caseworker_a", "supervisor_a")
 EDITORS = VIEWERS
 DECIDERS = ("supervisor_a",)
+# Who has casework pages at all (case.view or case.create).
+CASEWORK = (
+    "caseworker_a",
+    "supervisor_a",
+    "hotline_a",
+    "caseworker_b",
+    "supervisor_b",
+    "hotline_b",
+    "recipient",
+)
 LOGGED_IN = (*ROLE_PERSONAS, "outsider")
 TODAY = timezone.localdate
 
@@ -84,6 +94,22 @@ def _task(c: Cast) -> dict[str, Any]:
     return {"ref": case.ref, "task_id": task.pk}
 
 
+def _asked(c: Cast) -> dict[str, Any]:
+    """A case whose worker asked supervisor_a for the reasonable-grounds decision."""
+    from strom.stages.services_requests import decision_request_create
+
+    case = _case(c, "asked")
+    key = "_stages_decision_request"
+    if key not in c.__dict__:
+        c.__dict__[key] = decision_request_create(
+            by=c.users["caseworker_a"],
+            case=case,
+            kind="reasonable_grounds",
+            addressed_to=c.users["supervisor_a"],
+        )
+    return {"ref": case.ref, "request_id": c.__dict__[key].pk}
+
+
 def _task_action(c: Cast) -> dict[str, Any]:
     return {**_task(c), "action": "complete"}
 
@@ -111,6 +137,28 @@ ROUTES = [
         "cases:overdue_org", kwargs=lambda c: {"organisation_id": c.org_a.pk}, expect=expect(["supervisor_a"])
     ),
     Route("cases:notifications", expect=expect(LOGGED_IN, ok=301)),
+    Route("cases:decision_requests", expect=expect(CASEWORK)),
+    # A case worker asks; whoever may decide is sent to the decision form instead.
+    Route(
+        "cases:decision_request",
+        kwargs=lambda c: {"ref": _case(c, "ask").ref, "kind": "reasonable_grounds"},
+        expect=expect(["caseworker_a"], overrides={"supervisor_a": 302}),
+    ),
+    Route(
+        "cases:decision_request",
+        method="post",
+        kwargs=lambda c: {"ref": _case(c, "ask").ref, "kind": "reasonable_grounds"},
+        data=lambda c: {"addressed_to": c.users["supervisor_a"].pk, "note": ""},
+        expect=expect(EDITORS, ok=302),
+    ),
+    Route("cases:decision_request_decline", kwargs=_asked, expect=expect(DECIDERS)),
+    Route(
+        "cases:decision_request_decline",
+        method="post",
+        kwargs=_asked,
+        data=lambda c: {"reason": "The interview is not done yet."},
+        expect=expect(DECIDERS, ok=302),
+    ),
     Route("cases:stages", kwargs=ref(), expect=expect(VIEWERS)),
     Route("cases:tasks", kwargs=ref(), expect=expect(VIEWERS)),
     Route(
