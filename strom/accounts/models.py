@@ -65,7 +65,8 @@ class User(AbstractBaseUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.email
+        # People are shown by name wherever a user is printed; the address only when they gave no name.
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

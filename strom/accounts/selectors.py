@@ -157,3 +157,12 @@ def notifications_latest(user: User, *, unread_only: bool = False) -> list[Notif
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return list(qs.order_by("-created_at", "-pk")[:NOTIFICATIONS_SHOWN])
+
+
+def display_names(user_ids: set[int]) -> dict[int, str]:
+    """The names people are shown by (their address when they gave no name), for entries that keep ids.
+
+    A user since erased has no row: callers fall back to what the entry itself stored.
+    """
+    users = User.objects.filter(pk__in=user_ids).only("pk", "email", "full_name")
+    return {user.pk: user.get_full_name() for user in users}

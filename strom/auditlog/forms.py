@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import User
+from strom.audit.actions import action_choices, object_type_choices
 from strom.auditlog.selectors import AuditFilters
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
@@ -24,10 +25,9 @@ class AuditFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Last day")
     )
     actor = forms.CharField(label=_("Who (e-mail address)"), max_length=254, required=False)
-    action = forms.CharField(
-        label=_("Action"), max_length=64, required=False, help_text=_("For example user.update")
-    )
-    object_type = forms.CharField(label=_("Object type"), max_length=64, required=False)
+    # Pick-lists in words that still accept any stored code (an action retired since, or the API's).
+    action = forms.CharField(label=_("Action"), max_length=64, required=False, widget=forms.Select)
+    object_type = forms.CharField(label=_("Object type"), max_length=64, required=False, widget=forms.Select)
     object_ref = forms.CharField(label=_("Object reference"), max_length=64, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All")
@@ -35,6 +35,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._pick_list("action", str(_("All actions")), action_choices())
+        self._pick_list("object_type", str(_("All kinds")), object_type_choices())
         if user.has_global(Perm.AUDIT_VIEW_ALL):
             orgs = Organisation.objects.all()
         else:
@@ -43,6 +45,12 @@ class AuditFilterForm(forms.Form):
         if not user.has_global(Perm.AUDIT_VIEW_ALL) and len(user.org_ids_with(Perm.AUDIT_VIEW_ORG)) < 2:
             # An admin of one organisation sees only it: nothing to choose.
             del self.fields["organisation"]
+
+    def _pick_list(self, name: str, everything: str, choices: list[tuple[str, str]]) -> None:
+        chosen = str(self.data.get(name) or "").strip() if self.is_bound else ""
+        known = {code for code, _label in choices}
+        extra = [(chosen, chosen)] if chosen and chosen not in known else []
+        self.fields[name].widget.choices = [("", everything), *choices, *extra]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

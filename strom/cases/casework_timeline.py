@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, Q
 from django.utils.translation import gettext as _
 
+from strom.accounts.selectors import display_names
 from strom.audit.models import AuditEntry
 from strom.cases.choices import DocumentType
 from strom.cases.models import Case, Person
@@ -63,7 +64,13 @@ def casework_items(user: User, case: Case) -> list[TimelineItem]:
         Q(visible_case, object_type="case", object_ref=case.ref, action__in=CASE_ACTIONS)
         | Q(visible_person, object_type="person", object_ref=str(case.person_id), action__in=PERSON_ACTIONS)
     ).order_by("-seq")[:100]
+    names = display_names({e.actor_id for e in entries if e.actor_id is not None})
     return [
-        TimelineItem(at=e.at, kind=e.action.replace(".", "_"), title=_title(e), actor=e.actor_label)
+        TimelineItem(
+            at=e.at,
+            kind=e.action.replace(".", "_"),
+            title=_title(e),
+            actor=names.get(e.actor_id or 0) or e.actor_display,
+        )
         for e in entries
     ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from strom.audit.actors import REFERRAL_EXPIRY, SystemActor
@@ -700,7 +701,8 @@ def referral_complete(
             _add(
                 errors,
                 "delivered_until",
-                _("The service cannot end before it started (%(date)s).") % {"date": start.isoformat()},
+                _("The service cannot end before it started (%(date)s).")
+                % {"date": date_format(start, "SHORT_DATE_FORMAT")},
             )
         if errors:
             raise ValidationError(errors)

@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.actors import CLOCKS, SystemActor
 from strom.cases import access, hooks
@@ -126,7 +128,7 @@ def _check_decision_timing(errors: dict[str, str], case: Case, *, kind: str, dec
         if rg is not None and decided_at and decided_at < rg.decided_at:
             errors["decided_at"] = _(
                 "The identification decision cannot be before the reasonable-grounds decision (%(day)s)."
-            ) % {"day": rg.decided_at.isoformat()}
+            ) % {"day": date_format(rg.decided_at, "SHORT_DATE_FORMAT")}
 
 
 def _decision_effects(*, by: User, case: Case, kind: str, outcome: str) -> None:
@@ -335,9 +337,12 @@ def reflection_extend(*, by: User, case: Case, days: int, reason: str) -> Reflec
     # shorten or lengthen what it may reach.
     last_possible = clocks.reflection_last_possible_day(case.country, period)
     if "days" not in errors and period.ends_on + dt.timedelta(days=days) > last_possible:
-        errors["days"] = _(
-            "The rules this period follows let it last until %(last)s at most; %(left)s days are left."
-        ) % {"last": last_possible.isoformat(), "left": clocks.reflection_days_left(case.country, period)}
+        left = clocks.reflection_days_left(case.country, period)
+        errors["days"] = ngettext(
+            "The rules this period follows let it last until %(last)s at most; %(left)d day is left.",
+            "The rules this period follows let it last until %(last)s at most; %(left)d days are left.",
+            left,
+        ) % {"last": date_format(last_possible, "SHORT_DATE_FORMAT"), "left": left}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -540,7 +545,7 @@ def permit_renew(
             errors["valid_until"] = _("“Valid until” must be after “valid from”.")
         if locked.valid_until is not None and valid_until <= locked.valid_until:
             errors["valid_until"] = _("A renewal must run beyond the current end of validity (%(day)s).") % {
-                "day": locked.valid_until.isoformat()
+                "day": date_format(locked.valid_until, "SHORT_DATE_FORMAT")
             }
         if errors:
             raise ValidationError(errors)

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from strom.cases.choices import Stage
@@ -127,7 +128,8 @@ def _legal_items(user: User, case: Case) -> list[TimelineItem]:
             TimelineItem(
                 at=renewal.created_at,
                 kind="permit",
-                title=_("Residence permit renewed until %(day)s") % {"day": renewal.valid_until.isoformat()},
+                title=_("Residence permit renewed until %(day)s")
+                % {"day": date_format(renewal.valid_until, "SHORT_DATE_FORMAT")},
                 actor=_actor(renewal.by),
             )
         )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -104,7 +105,10 @@ def rules_edit(request: AuthenticatedHttpRequest, country: str) -> HttpResponse:
                 messages.success(
                     request,
                     _("Version %(number)s is published and in force from %(day)s.")
-                    % {"number": version.number, "day": version.effective_from.isoformat()},
+                    % {
+                        "number": version.number,
+                        "day": date_format(version.effective_from, "SHORT_DATE_FORMAT"),
+                    },
                 )
                 return redirect(reverse("cases:country_rules_detail", kwargs={"country": code}))
         status = 422
