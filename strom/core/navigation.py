@@ -24,6 +24,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("My tasks"), "cases:overdue", Perm.CASE_VIEW),
     # case.create is held by everyone who works on cases (case workers, supervisors, hotline operators).
     NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
+    # Anonymous pre-screening: everyone who may open a case may screen (hotline operators too).
+    NavItem(_("New screening"), "screening:new", Perm.CASE_CREATE),
     NavItem(_("Directory"), "directory:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Referrals"), "referrals:list", Perm.REFERRAL_SEND),
     NavItem(_("Network"), "network:list", Perm.DIRECTORY_VIEW),

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext_lazy
 from strom.accounts.models import Notification
 from strom.core.mail import send_in_language
 from strom.core.roles import Perm, Role, perms_for
+from strom.referrals.models import State
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -32,9 +33,20 @@ MESSAGES: dict[str, Any] = {
         "Your organisation received %(count)s new referrals.",
         "count",
     ),
+    # Notifications written before accepted and declined were told apart still show.
     "referral_answered": ngettext_lazy(
         "%(count)s referral you sent was answered.",
         "%(count)s referrals you sent were answered.",
+        "count",
+    ),
+    "referral_accepted": ngettext_lazy(
+        "%(count)s referral you sent was accepted.",
+        "%(count)s referrals you sent were accepted.",
+        "count",
+    ),
+    "referral_declined": ngettext_lazy(
+        "%(count)s referral you sent was declined.",
+        "%(count)s referrals you sent were declined.",
         "count",
     ),
     "referral_completed": ngettext_lazy(
@@ -144,7 +156,8 @@ def new_referral(referral: Referral) -> None:
 
 
 def answered(referral: Referral) -> None:
-    send("referral_answered", senders(referral), referral)
+    key = "referral_declined" if referral.state == State.DECLINED else "referral_accepted"
+    send(key, senders(referral), referral)
 
 
 def completed(referral: Referral) -> None:

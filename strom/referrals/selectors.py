@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -266,11 +267,13 @@ def summary_rows(referral: Referral) -> list[Row]:
     )
 
 
-def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
+def inbox_for(user: User, *, state: str = "", urgency: str = "") -> QuerySet[Referral]:
     """Referrals the user's organisations received (not drafts)."""
     from strom.referrals import access
 
     qs = access.received_visible_to(user, Referral.objects.all())
+    if urgency:
+        qs = qs.filter(urgency=urgency)
     if state == "open":
         qs = qs.filter(state__in=LIVE_STATES)
     elif state:
@@ -278,11 +281,13 @@ def inbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
     return qs.select_related("from_organisation", "to_organisation", "service").order_by("-sent_at", "-id")
 
 
-def outbox_for(user: User, *, state: str = "") -> QuerySet[Referral]:
+def outbox_for(user: User, *, state: str = "", urgency: str = "") -> QuerySet[Referral]:
     """Referrals sent (or drafted) by the user's organisations, or of cases the user may see."""
     from strom.referrals import access
 
     qs = access.sent_visible_to(user, Referral.objects.all())
+    if urgency:
+        qs = qs.filter(urgency=urgency)
     if state == "open":
         qs = qs.filter(state__in=[State.DRAFT, *LIVE_STATES])
     elif state:
@@ -408,11 +413,6 @@ def _network_query(case: Case) -> str:
 
 def referral_counts(user: User) -> dict[str, int | None]:
     """For the dashboard: how many referrals wait for the user's organisations, and for others."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    from strom.core.roles import Perm
-
     now = timezone.now()
     counts: dict[str, int | None] = {"waiting": None, "overdue": None, "under_way": None}
     if user.has_any(Perm.REFERRAL_RESPOND):
@@ -422,8 +422,28 @@ def referral_counts(user: User) -> dict[str, int | None]:
             under_way=Count("pk", filter=Q(state__in=[State.ACCEPTED, State.IN_PROGRESS])),
         )
         counts.update(received)
-    counts["sent_unanswered"] = outbox_for(user, state=State.SENT).count()
+    since = now - dt.timedelta(days=ANSWERED_DAYS)
+    sent = outbox_for(user).aggregate(
+        sent_unanswered=Count("pk", filter=Q(state=State.SENT)),
+        sent_accepted=Count("pk", filter=Q(state__in=[State.ACCEPTED, State.IN_PROGRESS])),
+        sent_completed=Count("pk", filter=Q(state=State.COMPLETED, completed_at__gte=since)),
+    )
+    counts.update(sent)
     return counts
+
+
+# How far back the dashboard looks for the sender's completed and answered referrals.
+ANSWERED_DAYS = 30
+
+
+def sent_answered_latest(user: User, *, limit: int = 5) -> list[Referral]:
+    """The sender's referrals most recently accepted, started or completed: service, receiver, dates."""
+    since = timezone.now() - dt.timedelta(days=ANSWERED_DAYS)
+    return list(
+        outbox_for(user)
+        .filter(state__in=[State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED], responded_at__gte=since)
+        .order_by("-responded_at", "-id")[:limit]
+    )
 
 
 def referrals_panel(user: User) -> dict[str, Any] | None:
@@ -432,7 +452,7 @@ def referrals_panel(user: User) -> dict[str, Any] | None:
     if not (user.has_any(Perm.REFERRAL_RESPOND) or user.has_any(Perm.REFERRAL_SEND)):
         return None
     counts = referral_counts(user)
-    return {"referrals": counts} if counts else None
+    return {"referrals": counts, "referrals_answered": sent_answered_latest(user)} if counts else None
 
 
 def live_referrals_notice(case: Case) -> str:

@@ -4,6 +4,7 @@ answers, and the person's disclosure record."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +34,7 @@ from strom.network.selectors import service_accepts, service_covers
 from strom.referrals import access, services
 from strom.referrals import review as referral_review
 from strom.referrals.forms import CompleteForm, DraftForm, ReasonForm, ReferralForm, SendForm
-from strom.referrals.models import Kind, Referral, Section, State
+from strom.referrals.models import Kind, Referral, Section, State, Urgency
 from strom.referrals.selectors import (
     disclosure_record,
     inbox_for,
@@ -63,12 +64,18 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in ("", "open", *State.values):
         state = "open"
-    qs = inbox_for(user, state=state) if box == "received" else outbox_for(user, state=state)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    urgency = request.GET.get("urgency", "")
+    if urgency not in Urgency.values:
+        urgency = ""
+    select = inbox_for if box == "received" else outbox_for
+    page = Paginator(select(user, state=state, urgency=urgency), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "box": box,
         "state": state,
         "states": State.choices,
+        "urgency": urgency,
+        "urgencies": Urgency.choices,
+        "query": urlencode({"box": box, "state": state, "urgency": urgency}),
         "page": page,
         "may_receive": may_receive,
         "now": timezone.now(),

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -41,12 +42,34 @@ def set_language(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+def quick_actions(user: User) -> list[dict[str, str]]:
+    """The dashboard's first buttons: what the user may start from here, by the role matrix. Nobody is
+    offered a page they may not open."""
+    from strom.core.roles import Perm
+    from strom.screening.access import may_screen
+
+    # The same rules as cases.access.check_may_open_cases and check_casework.
+    may_open = user.has_any(Perm.CASE_CREATE)
+    actions: list[dict[str, str]] = []
+    if may_screen(user):
+        actions.append({"label": _("New screening"), "url": reverse("screening:new")})
+    if may_open:
+        actions.append({"label": _("New case"), "url": reverse("cases:open")})
+    if may_open or user.has_any(Perm.CASE_VIEW):
+        actions.append({"label": _("Requests for a decision"), "url": reverse("cases:decision_requests")})
+    return actions
+
+
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The home page: the panels the apps register (strom/core/registry.py), then the user's
-    organisations."""
+    """The home page: quick actions, the panels the apps register (strom/core/registry.py), then the
+    user's organisations."""
     user = request.user
-    context: dict[str, object] = {"memberships": user.active_memberships(), **dashboard_context(user)}
+    context: dict[str, object] = {
+        "memberships": user.active_memberships(),
+        "quick_actions": quick_actions(user),
+        **dashboard_context(user),
+    }
     return render(request, "site/dashboard.html", context)
 
 
