@@ -264,3 +264,27 @@ class Case(models.Model):
     def set_stage(self, stage: str) -> None:
         self.stage = stage
         self.status = STAGE_STATUS[stage]
+
+
+class SavedCaseFilter(models.Model):
+    """A set of case-list filters a user keeps under a name, for themselves only.
+
+    The query holds filter values and the sort, never the search text: a search is often a person's
+    name, and a saved filter outlives the case it was typed for.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="saved_case_filters")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_case_filter_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import DateField, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from strom.cases.choices import Stage
 from strom.cases.models import Case, CaseQuerySet, IdentityDocument, Person, PersonNameKey
 from strom.cases.refs import looks_like_ref, normalise_ref
 from strom.core.roles import Perm
@@ -139,17 +142,75 @@ def filtered_cases(user: User, filters: CaseFilters) -> CaseQuerySet:
     return search_cases(qs, filters.q)
 
 
-def make_cursor(case: Case, direction: str) -> str:
-    return signing.dumps([direction, case.opened_at.isoformat(), case.pk], salt=_CURSOR_SALT, compress=True)
+# --- sorting ------------------------------------------------------------------------------------------
+
+# The columns a list may be sorted by: a key in the address, never a field name, so a request cannot
+# order by something it may not see (an encrypted name, another table). "-" in front: descending.
+SORT_KEYS = ("opened", "ref", "stage", "due", "municipality")
+DEFAULT_SORT = "-opened"
+_STAGE_ORDER = Case_(
+    *(When(stage=value, then=Value(i)) for i, value in enumerate(Stage.values)),
+    default=Value(len(Stage.values)),
+    output_field=IntegerField(),
+)
+# Cases without a due date come last in both directions.
+_NO_DUE = {False: dt.date(9999, 12, 31), True: dt.date(1, 1, 1)}
 
 
-def read_cursor(token: str) -> tuple[str, dt.datetime, int] | None:
-    """(direction, opened_at, id) from a cursor, or None if it was not made here or was altered."""
+def parse_sort(value: str) -> str | None:
+    """The sort the address asks for, or None when it names no sortable column."""
+    key = value.removeprefix("-")
+    return value if key in SORT_KEYS and value.count("-") <= 1 else None
+
+
+def _sort_expression(sort: str) -> Any:
+    descending, key = sort.startswith("-"), sort.removeprefix("-")
+    if key == "opened":
+        return F("opened_at")
+    if key == "ref":
+        return F("ref")
+    if key == "stage":
+        return _STAGE_ORDER
+    if key == "due":
+        return Coalesce(F("next_due_at"), Value(_NO_DUE[descending]), output_field=DateField())
+    return F("municipality__name")
+
+
+def _sort_field(sort: str) -> str:
+    # Plain columns are ordered and compared by name, so PostgreSQL uses their indexes as before.
+    return {"opened": "opened_at", "ref": "ref", "municipality": "municipality__name"}.get(
+        sort.removeprefix("-"), "sort_value"
+    )
+
+
+def _encode(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _decode(sort: str, value: Any) -> Any:
+    key = sort.removeprefix("-")
+    if key == "opened":
+        return dt.datetime.fromisoformat(value)
+    if key == "due":
+        return dt.date.fromisoformat(value)
+    if key == "stage":
+        return int(value)
+    return str(value)
+
+
+def make_cursor(case: Case, direction: str, sort: str = DEFAULT_SORT) -> str:
+    value = getattr(case, "sort_value", case.opened_at)
+    return signing.dumps([direction, sort, _encode(value), case.pk], salt=_CURSOR_SALT, compress=True)
+
+
+def read_cursor(token: str, sort: str = DEFAULT_SORT) -> tuple[str, Any, int] | None:
+    """(direction, sort value, id) from a cursor, or None if it was not made here, was altered or was
+    made for another sort."""
     try:
-        direction, opened_at, pk = signing.loads(token, salt=_CURSOR_SALT)
-        if direction not in ("next", "prev"):
+        direction, made_for, value, pk = signing.loads(token, salt=_CURSOR_SALT)
+        if direction not in ("next", "prev") or made_for != sort:
             return None
-        return direction, dt.datetime.fromisoformat(opened_at), int(pk)
+        return direction, _decode(sort, value), int(pk)
     except (signing.BadSignature, ValueError, TypeError):
         return None
 
@@ -157,49 +218,55 @@ def read_cursor(token: str) -> tuple[str, dt.datetime, int] | None:
 LIST_UNSHOWN_PERSON_FIELDS = ("other_names", "birth_date", "contact", "address")
 
 
-def case_list(user: User, filters: CaseFilters, cursor: str = "", limit: int = PAGE_SIZE) -> CasePage:
-    """Newest first by (opened_at, id); keyset pages, no COUNT and no OFFSET.
+def sorted_cases(user: User, filters: CaseFilters, sort: str = DEFAULT_SORT) -> CaseQuerySet:
+    """The visible cases that pass the filters, each with its `sort_value`, in the order of `sort`
+    (the id breaks ties, so the order is stable and pages neither repeat nor skip a case)."""
+    descending = sort.startswith("-")
+    name = _sort_field(sort)
+    qs = filtered_cases(user, filters).annotate(sort_value=_sort_expression(sort))
+    return qs.order_by(*((f"-{name}", "-id") if descending else (name, "id")))
 
-    A bad or foreign cursor gives the first page.
+
+def _after(qs: CaseQuerySet, sort: str, value: Any, pk: int, *, ascending: bool) -> CaseQuerySet:
+    name, op = _sort_field(sort), "gt" if ascending else "lt"
+    return qs.filter(Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"id__{op}": pk}))
+
+
+def case_list(
+    user: User, filters: CaseFilters, cursor: str = "", limit: int = PAGE_SIZE, sort: str = DEFAULT_SORT
+) -> CasePage:
+    """Newest first by (opened_at, id) unless `sort` says otherwise; keyset pages, no COUNT and no OFFSET.
+
+    A bad or foreign cursor, or one made for another sort, gives the first page.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
+    descending = sort.startswith("-")
     # The lists show a person's name only: the other encrypted fields are not read, so not decrypted.
     # A page has a handful of case workers and municipalities: each is read (and a worker's name
     # decrypted) once, not once per row.
     qs = (
-        filtered_cases(user, filters)
+        sorted_cases(user, filters, sort)
         .select_related("person")
         .defer(*(f"person__{name}" for name in LIST_UNSHOWN_PERSON_FIELDS))
         .prefetch_related("owner", "municipality")
     )
-    position = read_cursor(cursor) if cursor else None
+    position = read_cursor(cursor, sort) if cursor else None
     if position is None:
-        rows = list(qs.order_by("-opened_at", "-id")[: limit + 1])
-        more_older, more_newer = len(rows) > limit, False
-        rows = rows[:limit]
+        rows = list(qs[: limit + 1])
+        more_later, more_earlier = len(rows) > limit, False
     elif position[0] == "next":
-        _, at, pk = position
-        rows = list(
-            qs.filter(Q(opened_at__lt=at) | Q(opened_at=at, id__lt=pk)).order_by("-opened_at", "-id")[
-                : limit + 1
-            ]
-        )
-        more_older, more_newer = len(rows) > limit, True
-        rows = rows[:limit]
+        rows = list(_after(qs, sort, position[1], position[2], ascending=not descending)[: limit + 1])
+        more_later, more_earlier = len(rows) > limit, True
     else:
-        _, at, pk = position
-        rows = list(
-            qs.filter(Q(opened_at__gt=at) | Q(opened_at=at, id__gt=pk)).order_by("opened_at", "id")[
-                : limit + 1
-            ]
-        )
-        more_newer, more_older = len(rows) > limit, True
-        rows = rows[:limit]
+        rows = list(_after(qs, sort, position[1], position[2], ascending=descending).reverse()[: limit + 1])
+        more_earlier, more_later = len(rows) > limit, True
+    rows = rows[:limit]
+    if position is not None and position[0] == "prev":
         rows.reverse()
     return CasePage(
         rows=rows,
-        next_cursor=make_cursor(rows[-1], "next") if rows and more_older else "",
-        prev_cursor=make_cursor(rows[0], "prev") if rows and more_newer else "",
+        next_cursor=make_cursor(rows[-1], "next", sort) if rows and more_later else "",
+        prev_cursor=make_cursor(rows[0], "prev", sort) if rows and more_earlier else "",
         refs=[c.ref for c in rows],
     )
 

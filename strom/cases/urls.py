@@ -1,10 +1,13 @@
 from django.urls import URLPattern, URLResolver, path
 
-from strom.cases import views, views_page
+from strom.cases import views, views_list, views_page
 
 app_name = "cases"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.case_list_view, name="list"),
+    path("", views_list.case_list_view, name="list"),
+    path("export/<str:fmt>/", views_list.case_list_export_view, name="list_export"),
+    path("filters/", views_list.saved_filter_save_view, name="filter_save"),
+    path("filters/<int:saved_id>/delete/", views_list.saved_filter_delete_view, name="filter_delete"),
     path("new/", views.case_open_view, name="open"),
     path("persons/<int:person_id>/", views.person_detail_view, name="person"),
     path("persons/<int:person_id>/edit/", views.person_edit_view, name="person_edit"),

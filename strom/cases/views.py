@@ -1,5 +1,5 @@
-"""Everyday casework pages: the case list, opening a case, the person page, edits (the case page and its
-tabs: views_page.py).
+"""Everyday casework pages: opening a case, the person page, edits (the case list: views_list.py; the
+case page and its tabs: views_page.py).
 
 Every page that shows a person's data records one audit read; writes go through strom.cases.services.
 """
@@ -25,7 +25,6 @@ from strom.audit.services import audit_read
 from strom.cases import access
 from strom.cases.forms import (
     CaseEditForm,
-    CaseFilterForm,
     CaseOpenForm,
     DocumentForm,
     LegalHoldForm,
@@ -33,8 +32,8 @@ from strom.cases.forms import (
     PersonEditForm,
 )
 from strom.cases.models import Case, Person
-from strom.cases.reads import audit_case_list, case_read_record
-from strom.cases.selectors import case_list, possible_duplicates
+from strom.cases.reads import case_read_record
+from strom.cases.selectors import possible_duplicates
 from strom.cases.services import (
     EditConflict,
     FieldChange,
@@ -46,31 +45,7 @@ from strom.cases.services import (
 )
 from strom.cases.services_casework import case_open_with_person
 from strom.core.forms import validation_error_to_form
-from strom.core.htmx import render_htmx
 from strom.core.roles import Perm
-
-# --- list --------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    access.check_casework(user)
-    form = CaseFilterForm(request.GET or None, user=user)
-    page = case_list(user, form.filters(), cursor=request.GET.get("cursor", ""))
-    audit_case_list(user, page.rows)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode() + "&" if query else "",
-        "today": timezone.localdate(),
-        "may_open": user.has_any(Perm.CASE_CREATE),
-    }
-    return render_htmx(request, "cases/case_list.html", "cases/_case_results.html", context)
-
 
 # --- opening a case ----------------------------------------------------------------------------------
 

@@ -132,3 +132,28 @@ ROUTES += [
         expect=expect(["supervisor_a"], anonymous=401),
     ),
 ]
+
+
+def _saved_filter(cast: Cast) -> dict[str, Any]:
+    from strom.cases.models import SavedCaseFilter
+
+    saved = SavedCaseFilter.objects.create(
+        user=cast.users["caseworker_a"], name="Mine", query="stage=screening"
+    )
+    return {"saved_id": saved.pk}
+
+
+# The case list's file and saved filters: whoever has the list; a saved filter is its owner's alone.
+ROUTES += [
+    Route("cases:list_export", kwargs=lambda c: {"fmt": "csv"}, expect=expect(CASE_USERS)),
+    Route("cases:list_export", kwargs=lambda c: {"fmt": "xlsx"}, expect=expect(CASE_USERS)),
+    Route(
+        "cases:filter_save",
+        method="post",
+        data=lambda c: {"name": "Reflection", "stage": "reflection"},
+        expect=expect(CASE_USERS, ok=302),
+    ),
+    Route(
+        "cases:filter_delete", method="post", kwargs=_saved_filter, expect=expect(["caseworker_a"], ok=302)
+    ),
+]
