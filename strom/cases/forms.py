@@ -19,6 +19,7 @@ from strom.cases.models import Case, Person
 from strom.cases.selectors import case_workers_for
 from strom.cases.services_casework import person_consistency_errors
 from strom.core.countries import country_choices
+from strom.core.datefields import TypedDateField
 from strom.core.roles import Perm
 from strom.directory.models import Municipality, Organisation
 
@@ -128,10 +129,9 @@ class PersonFields(forms.Form):
         help_text=_("One per line: aliases, earlier names, spellings seen on documents or in other scripts."),
     )
     gender = forms.ChoiceField(label=_("Sex/gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    birth_date = forms.DateField(
+    birth_date = TypedDateField(
         label=_("Date of birth"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("If the date is not known, give an estimated age instead."),
     )
     age_estimate = forms.IntegerField(label=_("Estimated age"), required=False, min_value=0, max_value=120)
@@ -139,7 +139,8 @@ class PersonFields(forms.Form):
         label=_("Age uncertain"),
         required=False,
         help_text=_(
-            "The person's age is not established (no reliable document, or the document is doubted)."
+            "The person's age is not known or not established (no reliable document, or the document "
+            "is doubted)."
         ),
     )
     believed_child = forms.BooleanField(
@@ -203,11 +204,7 @@ class DocumentFields(forms.Form):
     issuing_country = forms.ChoiceField(
         label=_("Issuing country"), choices=_blank(_("Not known")) + country_choices(), required=False
     )
-    expiry_date = forms.DateField(
-        label=_("Expiry date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    expiry_date = TypedDateField(label=_("Expiry date"), required=False)
     held_by_person = forms.TypedChoiceField(
         label=_("Does the person hold this document?"),
         choices=[("yes", _("Yes, the person has it")), ("no", _("No, someone else holds it or it is lost"))],
@@ -301,6 +298,23 @@ class CaseOpenForm(PersonFields, DocumentFields, CaseFields):
         super().__init__(*args, **kwargs)
         self.setup_case_fields(user)
         self.set_duplicates(duplicates or [])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A case needs an age to follow the right path (a child's case differs from the start); "not
+        # known" must be said, not left blank. A date typed wrong is already an error of its own.
+        age_given = (
+            data.get("birth_date") or data.get("age_estimate") is not None or data.get("age_uncertain")
+        )
+        if not age_given and not self.has_error("birth_date") and not self.has_error("age_estimate"):
+            self.add_error(
+                "age_estimate",
+                _(
+                    "Give the date of birth or an estimated age, or tick “age uncertain” when the "
+                    "age is not known."
+                ),
+            )
+        return data
 
     def set_duplicates(self, duplicates: list[Person]) -> None:
         choices: list[tuple[str, Any]] = [(str(p.pk), _duplicate_label(p)) for p in duplicates]
