@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from strom.accounts.public import HUB_READ_AUTH, api_reader
 from strom.api.auth import api_user
 from strom.api.pagination import PageNumberPagination
 from strom.audit.services import audit_read
@@ -277,12 +278,13 @@ class PracticeFilters(Schema):
     step: int | None = Field(None, description="A referral pathway step the practice concerns")
 
 
-@router.get("/", response=list[PracticeSummaryOut], url_name="practices_list")
+@router.get("/", response=list[PracticeSummaryOut], url_name="practices_list", auth=HUB_READ_AUTH)
 @paginate(PageNumberPagination)
 def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> PracticeVersionQuerySet:
-    """The library: current published versions, filtered."""
+    """The library: current published versions, filtered (public ones without an account where the
+    instance opens its hub, STROM_HUB_PUBLIC)."""
     return library(
-        api_user(request),
+        api_reader(request),
         LibraryFilters(
             country=filters.country,
             stage=filters.stage.value if filters.stage else "",
@@ -306,9 +308,9 @@ def create_practice(request: HttpRequest, payload: PracticeCreateIn) -> Status[d
     return Status(201, _record(user, practice))
 
 
-@router.get("/{practice_id}", response=PracticeRecordOut, url_name="practices_detail")
+@router.get("/{practice_id}", response=PracticeRecordOut, url_name="practices_detail", auth=HUB_READ_AUTH)
 def get_practice(request: HttpRequest, practice_id: int) -> dict[str, Any]:
-    user = api_user(request)
+    user = api_reader(request)
     return _record(user, get_practice_for(user, practice_id))
 
 
@@ -337,9 +339,14 @@ def list_contacts(request: HttpRequest, practice_id: int) -> list[PracticeContac
     return contacts
 
 
-@router.get("/{practice_id}/versions", response=list[PracticeVersionOut], url_name="practices_versions")
+@router.get(
+    "/{practice_id}/versions",
+    response=list[PracticeVersionOut],
+    url_name="practices_versions",
+    auth=HUB_READ_AUTH,
+)
 def list_versions(request: HttpRequest, practice_id: int) -> list[PracticeVersion]:
-    user = api_user(request)
+    user = api_reader(request)
     return versions_of(user, get_practice_for(user, practice_id))
 
 
