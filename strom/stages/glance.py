@@ -20,7 +20,7 @@ from strom.cases.choices import Stage
 from strom.core.registry import CaseAction, CaseGlance, GlanceFact, register_case_glance
 from strom.stages import stages
 from strom.stages.models import CaseTask, DecisionKind, ReflectionPeriod
-from strom.stages.selectors import open_tasks_q
+from strom.stages.selectors import decision_due, open_tasks_q
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -67,26 +67,21 @@ def _reflection_fact(user: User, case: Case) -> list[GlanceFact]:
     return [GlanceFact(_("Reflection and recovery period"), value, tab=TAB)]
 
 
-def _decision_due(case: Case) -> str:
-    """The decision the case's stage waits for ("" when none)."""
-    if case.stage == Stage.SCREENING:
-        return str(DecisionKind.REASONABLE_GROUNDS)
-    if case.stage == Stage.REFLECTION:
-        return str(DecisionKind.FORMAL_IDENTIFICATION)
-    return ""
-
-
 def _actions(user: User, case: Case) -> tuple[list[CaseAction], list[str]]:
     """The moves the case may make now and the decision it waits for; what a move still needs."""
     actions: list[CaseAction] = []
     missing: list[str] = []
     if not access.can_edit_case(user, case):
         return actions, missing
-    kind = _decision_due(case)
+    kind = decision_due(case)
     if kind and access.can_decide(user, case):
         url = reverse("cases:decision", kwargs={"ref": case.ref, "kind": kind})
         label = _("Record the decision: %(kind)s") % {"kind": DecisionKind(kind).label}
         actions.append(CaseAction(label, url))
+    elif kind:
+        # Someone who may not decide asks those who may (strom/stages/services_requests.py).
+        url = reverse("cases:decision_request", kwargs={"ref": case.ref, "kind": kind})
+        actions.append(CaseAction(_("Ask for a decision"), url))
     move_url = reverse("cases:stage_change", kwargs={"ref": case.ref})
     for target in stages.next_stages(case.stage):
         refusal = stages.refusal(case, target)
