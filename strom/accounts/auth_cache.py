@@ -16,6 +16,7 @@ instead of three.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -27,6 +28,18 @@ if TYPE_CHECKING:
     from strom.accounts.models import User
 
 TTL = 300
+
+
+@dataclass(frozen=True)
+class DeviceRef:
+    """What a request needs of a confirmed second-factor device: which one verified the session. Not
+    the device itself, which carries its secret key: that stays in the database."""
+
+    persistent_id: str
+    user_id: int
+    confirmed: bool
+
+
 _NAME_CONTEXT = "accounts.user.full_name.cached"
 _EVERYONE = "strom:auth:everyone"
 
@@ -85,7 +98,10 @@ def cached_user(user_id: Any) -> User | None:
     if loaded is None:
         return None
     loaded.active_memberships()
-    loaded.otp_devices = {device.persistent_id: device for device in devices_for_user(loaded, confirmed=True)}
+    loaded.otp_devices = {
+        device.persistent_id: DeviceRef(device.persistent_id, device.user_id, device.confirmed)
+        for device in devices_for_user(loaded, confirmed=True)
+    }
     # A staff member's name is encrypted at rest in the database, and so it is in the cache.
     name, loaded.full_name = loaded.full_name, ""
     try:

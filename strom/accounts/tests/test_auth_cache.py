@@ -129,7 +129,7 @@ def test_a_second_factor_removed_takes_effect_on_the_next_request(
 def test_the_cache_holds_no_staff_name_in_clear(cache_backend: str, cast: Cast, as_persona: Any) -> None:
     from django.core.cache import cache
 
-    from strom.accounts.auth_cache import cached_user
+    from strom.accounts.auth_cache import DeviceRef, cached_user
 
     user = cast.users["caseworker_a"]
     user.full_name = "Ilze Paraugs"
@@ -140,4 +140,11 @@ def test_the_cache_holds_no_staff_name_in_clear(cache_backend: str, cast: Cast, 
     assert entry[1].full_name == ""
     assert entry[2].startswith("v1$")  # the name, encrypted
     assert b"Ilze" not in pickle.dumps(entry)
+    # The second factor's secret stays in the database.
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    assert device.key.encode() not in pickle.dumps(cache.get(f"strom:auth:user:{user.pk}") or ())
+    assert cached_user(user.pk).otp_devices == {  # type: ignore[union-attr]
+        device.persistent_id: DeviceRef(device.persistent_id, user.pk, True)
+    }
+    assert device.key.encode() not in pickle.dumps(cache.get(f"strom:auth:user:{user.pk}"))
     assert cached_user(user.pk).full_name == "Ilze Paraugs"  # type: ignore[union-attr]  # from the cache
