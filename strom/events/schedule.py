@@ -32,6 +32,9 @@ GENERATOR = "STROM"
 ACRONYM_RE = re.compile(r"^[a-z0-9_][a-z0-9_-]{3,59}$")
 DURATION_RE = re.compile(r"^(?:([0-9]{1,2}):)?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+# The hour a conference day turns into the next one: a session of the last evening may run until then.
+# pretalx starts its days at 04:00.
+NIGHT_ENDS = dt.time(4)
 
 # Words frab and pretalx put in an event's <type>, lower-cased, to STROM's session types.
 KIND_BY_TYPE = {
@@ -468,7 +471,9 @@ class _Reader:
             people=people,
             links=links,
         )
-        if (window.start and starts_at < window.start) or (window.end and session.ends_at > window.end):
+        # A day's window holds the sessions that start in it; pretalx days run from 04:00 to 03:59 and a
+        # night session may end after that, so only the start is checked against the window.
+        if (window.start and starts_at < window.start) or (window.end and starts_at > window.end):
             self.problem(
                 where, _("time"), _("the session lies outside its day (%(where)s)") % {"where": window.where}
             )
@@ -521,10 +526,13 @@ class _Reader:
         )
 
     def check_times(self, sessions: list[SessionData], tz: ZoneInfo, first: dt.date, last: dt.date) -> None:
+        """Each session starts on one of the event's days; after the last one it may run past midnight
+        until NIGHT_ENDS, as pretalx's days do."""
+        latest_end = dt.datetime.combine(last + dt.timedelta(days=1), NIGHT_ENDS, tzinfo=tz)
         for session in sessions:
             starts = session.starts_at.astimezone(tz)
             ends = session.ends_at.astimezone(tz)
-            if not first <= starts.date() <= last or (ends.date() > last and ends.time() != dt.time(0)):
+            if not first <= starts.date() <= last or ends > latest_end:
                 self.problem(
                     session.where,
                     _("time"),
@@ -583,9 +591,11 @@ def _room_of(event: Event, session: Session) -> str:
     return session.room.name if session.room else (event.place or event.title)
 
 
-def _day_bounds(event: Event, date: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def _day_bounds(event: Event, date: dt.date, sessions: list[Session]) -> tuple[dt.datetime, dt.datetime]:
+    """Midnight to 23:59, or to the end of the day's last session when one runs into the night."""
     start = dt.datetime.combine(date, dt.time(0), tzinfo=event.tz)
-    return start, start + dt.timedelta(days=1) - dt.timedelta(minutes=1)
+    ends = [s.ends_at(event.tz) for s in sessions if s.day.date == date]
+    return start, max([start + dt.timedelta(days=1) - dt.timedelta(minutes=1), *ends])
 
 
 def _days(event: Event) -> list[dt.date]:
@@ -618,7 +628,7 @@ def export_xml(event: Event, *, base_url: str, event_url: str) -> bytes:
     SubElement(conference, "time_zone_name").text = event.timezone
     sessions = _sessions(event)
     for index, date in enumerate(_days(event), start=1):
-        day_start, day_end = _day_bounds(event, date)
+        day_start, day_end = _day_bounds(event, date, sessions)
         day = SubElement(
             root,
             "day",
@@ -672,7 +682,7 @@ def export_json(event: Event, *, base_url: str, event_url: str) -> bytes:
     days = []
     rooms_seen: dict[str, str] = {}
     for index, date in enumerate(_days(event), start=1):
-        day_start, day_end = _day_bounds(event, date)
+        day_start, day_end = _day_bounds(event, date, sessions)
         rooms: dict[str, list[dict[str, Any]]] = {}
         for session in sessions:
             if session.day.date != date:

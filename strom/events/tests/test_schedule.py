@@ -93,6 +93,185 @@ def test_a_pretalx_xml_schedule_imports(cast: Cast) -> None:
     assert str(sessions[0].guid) == "b3e1f0a2-6c4d-5e8f-9a1b-2c3d4e5f6a7b"
 
 
+# Real exports of pretalx 2025.2.2 from a synthetic event (data/README.md says how they were made):
+# (day, start, minutes, kind, room, title, speakers, language), in Europe/Riga (UTC+03:00 in May).
+PRETALX_EXPORT = [
+    (
+        19,
+        dt.time(9, 30),
+        30,
+        "talk",
+        "Sēžu zāle",
+        "Opening: municipalities in the chain of assistance",
+        ["Ilze Bērziņa"],
+        "en",
+    ),
+    (
+        19,
+        dt.time(10, 15),
+        90,
+        "training_module",
+        "Room 2",
+        "Screening with indicators",
+        ["Kārlis Ozoliņš"],
+        "en",
+    ),
+    (
+        19,
+        dt.time(10, 15),
+        90,
+        "round_table",
+        "Sēžu zāle",
+        "Shelters and social services",
+        ["Jonas Petraitis", "Anna Kalniņa"],
+        "en",
+    ),
+    (
+        20,
+        dt.time(9, 30),
+        30,
+        "talk",
+        "Room 2",
+        "Darba ekspluatācijas pazīmes būvniecībā",
+        ["Anna Kalniņa"],
+        "lv",
+    ),
+    (
+        20,
+        dt.time(10),
+        90,
+        "round_table",
+        "Sēžu zāle",
+        "Cooperation with the police & labour inspectorate",
+        ["Ilze Bērziņa", "Kadri Tamm"],
+        "en",
+    ),
+    (
+        20,
+        dt.time(23, 30),
+        60,
+        "training_module",
+        "Room 2",
+        "Night outreach walk in the old town",
+        ["Jonas Petraitis"],
+        "en",
+    ),
+]
+RIGA = ZoneInfo("Europe/Riga")
+
+
+def _import_pretalx_export(cast: Cast, fmt: str) -> Event:
+    return programme_import(
+        by=cast.coordinator_a,
+        programme=parse_schedule((DATA / f"pretalx-export.{fmt}").read_bytes()),
+        organisation=cast.orgs["coordinator_lv"],
+    )
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_real_pretalx_export_imports(cast: Cast, fmt: str) -> None:
+    event = _import_pretalx_export(cast, fmt)
+    assert (event.title, event.acronym, event.timezone, event.start_date, event.end_date) == (
+        "Round table: local action against human trafficking",
+        "riga-2026-roundtable",
+        "Europe/Riga",
+        dt.date(2026, 5, 19),
+        dt.date(2026, 5, 20),
+    )
+    sessions = list(
+        event.sessions.select_related("day", "room")
+        .prefetch_related("people")
+        .order_by("day__date", "start", "room__name")
+    )
+    # pretalx leaves the lunch break out of both exports; its types become STROM's kinds, its tracks
+    # have no place in STROM and are not kept.
+    assert [
+        (
+            s.day.date.day,
+            s.start,
+            s.duration_minutes,
+            s.kind,
+            s.room.name if s.room else "",
+            s.title,
+            [p.name for p in s.people.all()],
+            s.language,
+        )
+        for s in sessions
+    ] == PRETALX_EXPORT
+    assert {p.role for s in sessions for p in s.people.all()} == {"speaker"}
+    opening, night = sessions[0], sessions[-1]
+    assert opening.starts_at(event.tz).astimezone(dt.UTC) == dt.datetime(2026, 5, 19, 6, 30, tzinfo=dt.UTC)
+    assert night.ends_at(event.tz) == dt.datetime(2026, 5, 21, 0, 30, tzinfo=RIGA)
+    assert str(opening.guid) == "7a0428d2-2b54-52cd-a173-10151bcd88cd"
+    assert opening.description == "Why the municipal level matters in the national referral mechanism."
+    assert sessions[4].description == "Sharing what the case allows <and nothing more>."
+    assert set(event.rooms.values_list("name", flat=True)) == {"Sēžu zāle", "Room 2"}
+    # pretalx's XML template leaves a talk's links out; its JSON carries them.
+    links = list(opening.materials.values_list("title", "url"))
+    assert links == (
+        [("Background paper", "https://example.org/riga-2026/background.pdf")] if fmt == "json" else []
+    )
+
+
+def test_both_real_pretalx_exports_give_the_same_programme(cast: Cast) -> None:
+    xml, json_ = (parse_schedule((DATA / f"pretalx-export.{fmt}").read_bytes()) for fmt in ("xml", "json"))
+    assert [(s.guid, s.starts_at, s.ends_at, s.room, s.kind) for s in xml.sessions] == [
+        (s.guid, s.starts_at, s.ends_at, s.room, s.kind) for s in json_.sessions
+    ]
+
+
+def _pretalx_night_session(starts: str, duration: str) -> bytes:
+    document = json.loads((DATA / "pretalx-export.json").read_text())
+    night = document["schedule"]["conference"]["days"][1]["rooms"]["Room 2"][1]
+    assert night["title"] == "Night outreach walk in the old town"
+    night["date"], night["duration"] = starts, duration
+    return json.dumps(document).encode()
+
+
+def test_a_night_session_may_end_after_midnight_of_the_last_day_but_not_in_the_morning(cast: Cast) -> None:
+    """pretalx's days run from 04:00 to 03:59, so its last day's night sessions end after the event's last
+    date; STROM once refused the real export for it."""
+    programme = parse_schedule(_pretalx_night_session("2026-05-20T23:30:00+03:00", "04:30"))
+    assert programme.sessions[-1].ends_at == dt.datetime(2026, 5, 21, 4, tzinfo=RIGA)
+    where = 'schedule.conference.days[1].rooms["Room 2"][1]'
+    assert _refused(cast, _pretalx_night_session("2026-05-20T23:30:00+03:00", "04:31")) == [
+        f"{where}: time: 2026-05-20 23:30 to 04:01 is outside the event's days (2026-05-19 to 2026-05-20)"
+    ]
+    # pretalx files a session starting before 03:00 under the day before; STROM keeps a session on the
+    # day it starts, and the event has no 21 May.
+    assert _refused(cast, _pretalx_night_session("2026-05-21T00:30:00+03:00", "01:00")) == [
+        f"{where}: time: 2026-05-21 00:30 to 01:30 is outside the event's days (2026-05-19 to 2026-05-20)"
+    ]
+
+
+def test_a_session_starting_after_its_day_is_refused(cast: Cast) -> None:
+    where = 'schedule.conference.days[1].rooms["Room 2"][1]'
+    problems = _refused(cast, _pretalx_night_session("2026-05-21T04:30:00+03:00", "00:30"))
+    assert f"{where}: time: the session lies outside its day (schedule.conference.days[1])" in problems
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_strom_exports_an_imported_pretalx_programme_validly_and_reads_it_back(cast: Cast, fmt: str) -> None:
+    event = _import_pretalx_export(cast, "json")
+    body, _content_type, _name = export_event(event, fmt, site_url=SITE)
+    if fmt == "xml":
+        schema = etree.XMLSchema(etree.parse(str(DATA / "schedule.xml.xsd")))
+        document = etree.fromstring(body)
+        assert schema.validate(document), schema.error_log
+        # The last day lasts until its night session ends.
+        assert document.find("day[@index='2']").get("end") == "2026-05-21T00:30:00+03:00"
+    else:
+        schema = json.loads((DATA / "schedule.schema.json").read_text())
+        errors = [str(e) for e in jsonschema_rs.validator_for(schema).iter_errors(json.loads(body))]
+        assert errors == []
+        assert json.loads(body)["schedule"]["conference"]["days"][1]["day_end"] == "2026-05-21T00:30:00+03:00"
+    again = parse_schedule(body.replace(b"riga-2026-roundtable", b"riga-2026-again"))
+    assert [(s.title, s.starts_at, s.duration_minutes, s.room) for s in again.sessions] == [
+        (s.title, s.starts_at(event.tz), s.duration_minutes, s.room.name if s.room else "")
+        for s in event.sessions.select_related("day", "room").order_by("day__date", "start", "room__name")
+    ]
+
+
 XML_HEAD = b"""<?xml version="1.0" encoding="utf-8"?>
 <schedule>
   <version>1</version>
