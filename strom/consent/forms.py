@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.consent.models import HowRecorded, Purpose
 from strom.core.countries import country_choices
+from strom.core.help import help_with_link
 
 
 def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
@@ -27,7 +28,18 @@ class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", _("Choose a purpose")), *Purpose.choices])
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[("", _("Choose a purpose")), *Purpose.choices],
+        help_text=help_with_link(
+            _(
+                "Consent covers one purpose (and, for a disclosure, one recipient). The person may refuse "
+                "or withdraw it at any time without losing assistance; tell them so in a language they "
+                "understand."
+            ),
+            "consent",
+        ),
+    )
     recipient_organisation = OrganisationChoiceField(
         label=_("Receiving organisation"),
         queryset=None,

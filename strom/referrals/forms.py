@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.help import help_with_link
 from strom.directory.models import Municipality, Organisation
 from strom.referrals.models import Section, Urgency
 
@@ -47,7 +48,7 @@ class ReferralForm(forms.Form):
         choices=Section.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_SCOPE_HELP,
+        help_text=help_with_link(_SCOPE_HELP, "referral-scope"),
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.URGENT, widget=forms.RadioSelect

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.cases.choices import Stage
 from strom.core.countries import country_choices
+from strom.core.help import help_with_link
 from strom.stages import clocks
 from strom.stages.models import (
     ClosureReason,
@@ -39,6 +40,31 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# What each decision means in law, said beside its outcome (strom/core/help.py links to the hub).
+DECISION_HELP = {
+    "reasonable_grounds": (
+        _(
+            "Reasonable grounds: there is reason to believe the person is a victim of trafficking; proof "
+            "is not needed. Assistance starts with a positive decision and does not depend on the "
+            "person's cooperation with an investigation (Directive 2011/36/EU, Art. 11)."
+        ),
+        "reasonable-grounds",
+    ),
+    "formal_identification": (
+        _(
+            "Formal identification: the competent body concludes that the person is a victim of "
+            "trafficking. Record who decided (below) and the date of their decision."
+        ),
+        "identification",
+    ),
+}
+REFLECTION_HELP = _(
+    "At least 30 days (Council of Europe Convention, Art. 13; the country's rules may grant more) to "
+    "recover and decide about cooperating with the authorities; the person may not be removed from the "
+    "country meanwhile."
+)
+
+
 class DecisionForm(VersionForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
     decided_at = forms.DateField(
@@ -55,7 +81,14 @@ class DecisionForm(VersionForm):
         label=_("Start the reflection and recovery period now (positive decisions)"),
         required=False,
         initial=True,
+        help_text=help_with_link(REFLECTION_HELP, "reflection-period"),
     )
+
+    def __init__(self, *args: Any, kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind in DECISION_HELP:
+            text, topic = DECISION_HELP[kind]
+            self.fields["outcome"].help_text = help_with_link(text, topic)
 
 
 class StageChangeForm(VersionForm):
@@ -101,7 +134,16 @@ class StageChangeForm(VersionForm):
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=_("Extend by (days)"))
+    days = forms.IntegerField(
+        label=_("Extend by (days)"),
+        help_text=help_with_link(
+            _(
+                "The period may be extended up to the longest the country's rules allow, for a reason "
+                "recorded below (recovery not complete, a pending decision)."
+            ),
+            "reflection-period",
+        ),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -99,7 +99,7 @@ def decision_view(request: AuthenticatedHttpRequest, ref: str, kind: str) -> Htt
     case = access.get_case_for(user, ref, write=True)
     if kind not in DecisionKind.values or not access.can_decide(user, case):
         raise Http404
-    form = DecisionForm(request.POST or None, initial={"version": case.version})
+    form = DecisionForm(request.POST or None, initial={"version": case.version}, kind=kind)
     if kind == DecisionKind.FORMAL_IDENTIFICATION:
         del form.fields["start_reflection"]
     status = 200

@@ -27,3 +27,10 @@ ROUTES += [
     Route("api:hub_search", expect=expect(_SEARCHERS, anonymous=401)),
 ]
 # --- end of search ---------------------------------------------------------------------------------
+
+# --- Guidance a form's help links to (strom/hub/guidance.py) ----------------------------------------
+# The same readers as the search; every reader is sent on, to a guideline or to the search.
+ROUTES += [
+    Route("hub:help", kwargs=lambda c: {"topic": "reflection-period"}, expect=expect(_SEARCHERS, ok=302)),
+]
+# --- end of guidance -------------------------------------------------------------------------------
