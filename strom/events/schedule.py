@@ -492,12 +492,14 @@ class _Reader:
     ) -> Programme:
         if not title:
             self.problem(where, _("title"), _("the conference needs a title"))
+        # pretalx's acronym is its event slug, which may hold capitals and dots; the format's may not.
+        given, acronym = acronym, acronym.lower().replace(".", "-")
         if not ACRONYM_RE.match(acronym):
             self.problem(
                 where,
                 _("acronym"),
                 _("“%(value)s” is not an acronym of at least 4 lower-case letters, digits, - or _")
-                % {"value": acronym},
+                % {"value": given},
             )
         start_date = _date_of(start, tz) if start else None
         end_date = _date_of(end, tz) if end else None

@@ -250,6 +250,27 @@ def test_a_session_starting_after_its_day_is_refused(cast: Cast) -> None:
     assert f"{where}: time: the session lies outside its day (schedule.conference.days[1])" in problems
 
 
+@pytest.mark.parametrize(("slug", "acronym"), [("Riga.THB-2026", "riga-thb-2026"), ("RTHB", "rthb")])
+def test_a_pretalx_event_slug_with_capitals_and_dots_becomes_the_acronym_in_lower_case(
+    cast: Cast, slug: str, acronym: str
+) -> None:
+    """pretalx allows letters of either case, digits, dots and dashes in the event slug it exports as the
+    acronym; the schedule format allows only lower case, digits, "-" and "_"."""
+    data = (DATA / "pretalx-export.xml").read_bytes().replace(b"riga-2026-roundtable", slug.encode())
+    event = programme_import(
+        by=cast.coordinator_a, programme=parse_schedule(data), organisation=cast.orgs["coordinator_lv"]
+    )
+    assert event.acronym == acronym
+
+
+def test_an_acronym_too_short_is_refused_as_given(cast: Cast) -> None:
+    data = (DATA / "pretalx-export.xml").read_bytes().replace(b"riga-2026-roundtable", b"R.1")
+    assert _refused(cast, data) == [
+        "line 6, <conference>: acronym: "
+        "“R.1” is not an acronym of at least 4 lower-case letters, digits, - or _"
+    ]
+
+
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_strom_exports_an_imported_pretalx_programme_validly_and_reads_it_back(cast: Cast, fmt: str) -> None:
     event = _import_pretalx_export(cast, "json")
