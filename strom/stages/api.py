@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -24,12 +25,14 @@ from strom.cases.services import EditConflict
 from strom.stages import access as stage_access
 from strom.stages import selectors as sel
 from strom.stages import services as svc
+from strom.stages import services_requests as req_svc
 from strom.stages import stages
 from strom.stages.models import (
     CaseTask,
     ClosureReason,
     Decision,
     DecisionMaker,
+    DecisionRequest,
     Outcome,
     PermitBasis,
     PermitDecision,
@@ -378,6 +381,74 @@ def decide_reasonable_grounds(request: HttpRequest, ref: str, payload: Reasonabl
 )
 def decide_identification(request: HttpRequest, ref: str, payload: DecisionIn) -> Any:
     return _decide(request, ref, "formal_identification", payload)
+
+
+# --- asking for a decision ------------------------------------------------------------------------------
+
+
+class DecisionRequestIn(Schema):
+    kind: Literal["reasonable_grounds", "formal_identification"]
+    addressed_to: int | None = Field(
+        None,
+        description="The user asked; by default the first who may decide in the case's organisation",
+    )
+    note: str = Field("", max_length=2000)
+
+
+class DeclineIn(Schema):
+    reason: str = Field(..., max_length=2000, description="Why, for the colleague who asked")
+
+
+class DecisionRequestOut(Schema):
+    id: int
+    kind: str
+    state: str
+    addressed_to: int
+    created_at: dt.datetime
+    answered_at: dt.datetime | None
+
+
+def _request_out(r: DecisionRequest) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "state": r.state,
+        "addressed_to": r.addressed_to_id,
+        "created_at": r.created_at,
+        "answered_at": r.answered_at,
+    }
+
+
+@router.post("/{ref}/decision-requests", response={201: DecisionRequestOut}, url_name="case_decision_request")
+def ask_for_decision(request: HttpRequest, ref: str, payload: DecisionRequestIn) -> Any:
+    """Ask the case's organisation for the decision its stage waits for (for those who may not decide)."""
+    user = api_user(request)
+    case = get_case_for(user, ref, write=True)
+    asked = None
+    if payload.addressed_to is not None:
+        asked = next((u for u in sel.deciders(case) if u.pk == payload.addressed_to), None)
+        if asked is None:
+            raise ValidationError({"addressed_to": _("Choose someone who may record this decision.")})
+    made = req_svc.decision_request_create(
+        by=user, case=case, kind=payload.kind, addressed_to=asked, note=payload.note
+    )
+    return Status(201, _request_out(made))
+
+
+@router.post(
+    "/{ref}/decision-requests/{request_id}/decline",
+    response=DecisionRequestOut,
+    url_name="case_decision_request_decline",
+)
+def decline_decision_request(
+    request: HttpRequest, ref: str, request_id: int, payload: DeclineIn
+) -> dict[str, Any]:
+    user = api_user(request)
+    case = get_case_for(user, ref, write=True)
+    if not can_decide(user, case):
+        raise Http404
+    asked = stage_access.get_decision_request_for(user, case, request_id)
+    return _request_out(req_svc.decision_request_decline(by=user, request=asked, reason=payload.reason))
 
 
 @router.post("/{ref}/reflection/extensions", response=ReflectionOut, url_name="case_reflection_extend")

@@ -277,6 +277,23 @@ ROUTES = [
         expect=api(DECIDERS, ok=201),
     ),
     Route(
+        "api:case_decision_request",
+        method="post",
+        json=True,
+        kwargs=lambda c: {"ref": _case(c, "ask").ref},
+        data=lambda c: {"kind": "reasonable_grounds", "addressed_to": c.users["supervisor_a"].pk},
+        # Whoever may decide is told to record the decision instead.
+        expect=api(["caseworker_a"], ok=201) | {"supervisor_a": 422},
+    ),
+    Route(
+        "api:case_decision_request_decline",
+        method="post",
+        json=True,
+        kwargs=_asked,
+        data=lambda c: {"reason": "The interview is not done yet."},
+        expect=api(DECIDERS),
+    ),
+    Route(
         "api:case_decision_identification",
         method="post",
         json=True,

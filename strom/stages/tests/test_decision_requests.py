@@ -182,3 +182,25 @@ def test_the_supervisor_sees_the_request_and_declines_it(cast: Any, as_persona: 
     assert client.post(url, {"reason": "Talk to the police first."}).status_code == 302
     text = as_persona("caseworker_a").get(reverse("cases:stages", args=[case.ref])).content.decode()
     assert "Talk to the police first." in text
+
+
+# --- API -------------------------------------------------------------------------------------------------
+
+
+def test_asking_and_declining_through_the_api(cast: Any, as_persona: Any) -> None:
+    case = opened_case(cast)
+    base = f"/api/v1/cases/{case.ref}/decision-requests"
+    worker = as_persona("caseworker_a")
+    refused = worker.post(
+        base, {"kind": RG, "addressed_to": cast.caseworker_a.pk}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert not DecisionRequest.objects.exists()
+    made = worker.post(base, {"kind": RG}, content_type="application/json")
+    assert made.status_code == 201
+    assert made.json()["addressed_to"] == cast.supervisor_a.pk
+    request_id = made.json()["id"]
+    url = f"{base}/{request_id}/decline"
+    assert worker.post(url, {"reason": "no"}, content_type="application/json").status_code == 404
+    declined = as_persona("supervisor_a").post(url, {"reason": "Not yet."}, content_type="application/json")
+    assert declined.json()["state"] == "declined"
