@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.screening_list, name="list"),
     path("new/", views.screening_new, name="new"),
     path("preview/", views.screening_preview, name="preview"),
+    path("docs/", views.screening_docs, name="docs"),
     path("<int:screening_id>/", views.screening_detail, name="detail"),
     path("<int:screening_id>/convert/", views.screening_convert_view, name="convert"),
     path("sets/", views_sets.set_list, name="sets"),

@@ -17,6 +17,7 @@ from strom.audit.services import audit_read
 from strom.cases.access import get_case_for
 from strom.cases.choices import Exploitation
 from strom.cases.models import Case
+from strom.core import markdown_lite
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
 from strom.core.numbers import whole_number
@@ -29,6 +30,7 @@ from strom.screening.access import (
     may_screen,
     may_see_rechecks,
 )
+from strom.screening.docs import DOC_PATH
 from strom.screening.forms import ConvertForm, ScreeningForm
 from strom.screening.indicators import IndicatorSet, current_sets, get_set
 from strom.screening.presenters import checklist, result_rows, rule_note, to_check_label
@@ -240,3 +242,14 @@ def screening_convert_view(request: AuthenticatedHttpRequest, screening_id: int)
             )
             return redirect("cases:detail", ref=case.ref)
     return render(request, "screening/convert.html", {"form": form, "screening": screening})
+
+
+@login_required
+@require_GET
+def screening_docs(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """docs/screening.md as a page, so the people who screen can read how it works where they work."""
+    try:
+        text = DOC_PATH.read_text(encoding="utf-8")
+    except OSError as exc:  # an installation without the docs folder
+        raise Http404 from exc
+    return render(request, "screening/docs.html", {"body": markdown_lite.render(text)})

@@ -23,3 +23,7 @@ NO_PERSONAL_DATA.update(
 _SEARCH = "the search index: titles, summaries and facets of published hub records, no person's data"
 NO_PERSONAL_DATA.update({"hub:home": _SEARCH, "api:hub_search": _SEARCH})
 # --- end of search --------------------------------------------------------------------------------
+
+# --- Guidance a form's help links to ----------------------------------------------------------------
+NO_PERSONAL_DATA.update({"hub:help": "a redirect to a published guideline or to the hub search"})
+# --- end of guidance -------------------------------------------------------------------------------

@@ -131,6 +131,8 @@ ROUTES = [
         note="the creator may convert for the hotline (hotline operators hold case.create); org A may not",
     ),
     Route("screening:sets", expect=everyone_logged_in()),
+    # docs/screening.md as a page: no personal data, for everyone who works in STROM.
+    Route("screening:docs", expect=everyone_logged_in()),
     Route("screening:set_detail", kwargs=_shared_set, expect=everyone_logged_in()),
     Route(
         "screening:set_detail",
