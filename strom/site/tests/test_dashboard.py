@@ -44,3 +44,9 @@ def test_the_dashboard_reads_as_cards_on_a_phone(as_persona: Any) -> None:
     text = as_persona("caseworker_a").get(reverse("core:dashboard")).content.decode()
     assert 'class="table table--cards"' in text
     assert 'data-label="Organisation"' in text
+
+
+def test_the_case_list_offers_a_new_screening_and_a_new_case(as_persona: Any) -> None:
+    text = as_persona("hotline_a").get(reverse("cases:list")).content.decode()
+    assert f'class="button" href="{reverse("screening:new")}"' in text
+    assert f'href="{reverse("cases:open")}"' in text
