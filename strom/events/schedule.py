@@ -171,6 +171,11 @@ def _date_of(value: str, tz: ZoneInfo) -> dt.date | None:
     return moment.astimezone(tz).date() if moment else None
 
 
+def _abstract_and_description(abstract: str, description: str) -> str:
+    """pretalx fills both, the abstract short and the description long; STROM has one description."""
+    return "\n\n".join(part.strip() for part in (abstract, description) if part.strip())
+
+
 def _kind(value: str) -> str:
     return KIND_BY_TYPE.get(" ".join(value.lower().split()), SessionKind.TALK)
 
@@ -292,7 +297,9 @@ class _Reader:
             duration=self.text(event, "duration"),
             kind=self.text(event, "type"),
             room=self.text(event, "room") or room_name,
-            description=self.text(event, "abstract") or self.text(event, "description"),
+            description=_abstract_and_description(
+                self.text(event, "abstract"), self.text(event, "description")
+            ),
             language=self.text(event, "language"),
             people=people,
             links=links,
@@ -405,7 +412,9 @@ class _Reader:
             duration=str(event.get("duration") or ""),
             kind=str(event.get("type") or ""),
             room=str(event.get("room") or room_name),
-            description=str(event.get("abstract") or event.get("description") or ""),
+            description=_abstract_and_description(
+                str(event.get("abstract") or ""), str(event.get("description") or "")
+            ),
             language=str(event.get("language") or ""),
             people=people,
             links=links,

@@ -202,9 +202,14 @@ def test_a_real_pretalx_export_imports(cast: Cast, fmt: str) -> None:
     opening, night = sessions[0], sessions[-1]
     assert opening.starts_at(event.tz).astimezone(dt.UTC) == dt.datetime(2026, 5, 19, 6, 30, tzinfo=dt.UTC)
     assert night.ends_at(event.tz) == dt.datetime(2026, 5, 21, 0, 30, tzinfo=RIGA)
-    assert str(opening.guid) == "7a0428d2-2b54-52cd-a173-10151bcd88cd"
+    assert str(opening.guid) == "1b8d7f38-3bb3-52a1-91e3-21b96eada943"
     assert opening.description == "Why the municipal level matters in the national referral mechanism."
     assert sessions[4].description == "Sharing what the case allows <and nothing more>."
+    # pretalx's abstract and description both become the session's description.
+    assert sessions[1].description == (
+        "Hands-on: the ILO indicators, adults and children.\n\n"
+        "Bring a case you met.\n\nWe work in pairs: one screens, one observes."
+    )
     assert set(event.rooms.values_list("name", flat=True)) == {"Sēžu zāle", "Room 2"}
     # pretalx's XML template leaves a talk's links out; its JSON carries them.
     links = list(opening.materials.values_list("title", "url"))
