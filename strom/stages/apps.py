@@ -26,13 +26,15 @@ class StagesConfig(AppConfig):
         from strom.core.notifications import register_messages
         from strom.core.registry import (
             CaseSection,
+            DashboardPanel,
             SectionLink,
             WorkerJob,
             register_case_section,
+            register_dashboard_panel,
             register_worker_job,
         )
         from strom.stages import clocks, country_rules, services_requests, timeline  # noqa: F401
-        from strom.stages.selectors import stages_section_context
+        from strom.stages.selectors import decision_requests_panel, stages_section_context
         from strom.stages.services import clocks_on_case_opened
         from strom.stages.tasks import reminders_job
 
@@ -41,6 +43,14 @@ class StagesConfig(AppConfig):
         register_messages(clocks.NOTIFICATION_MESSAGES)
         register_messages(services_requests.NOTIFICATION_MESSAGES)
         register_worker_job(WorkerJob(name="task reminders", order=10, run=reminders_job))
+        register_dashboard_panel(
+            DashboardPanel(
+                name="decision_requests",
+                order=15,
+                template="stages/_dashboard_panel.html",
+                context=decision_requests_panel,
+            )
+        )
         # The overview's lines on the case page register on import.
         from strom.stages import glance  # noqa: F401
 

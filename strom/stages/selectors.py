@@ -222,3 +222,25 @@ def decision_requests_for(user: User) -> dict[str, Any]:
         ),
         "asked_by_me": list(visible.filter(requested_by=user).order_by("-created_at", "-pk")[:50]),
     }
+
+
+def decision_requests_panel(user: User) -> dict[str, Any] | None:
+    """The dashboard's requests for a decision (stages/_dashboard_panel.html): counts only, shown when
+    something waits, for whoever has casework."""
+    from django.db.models import Count, Q
+
+    from strom.stages.models import DecisionRequest, DecisionRequestState
+
+    if not (user.has_any(Perm.CASE_VIEW) or user.has_any(Perm.CASE_CREATE)):
+        return None
+    counts = (
+        DecisionRequest.objects.visible_to(user)
+        .filter(state=DecisionRequestState.OPEN)
+        .aggregate(
+            asked_of_me=Count("pk", filter=Q(organisation_id__in=user.org_ids_with(Perm.CASE_DECIDE))),
+            asked_by_me=Count("pk", filter=Q(requested_by_id=user.pk)),
+        )
+    )
+    if not (counts["asked_of_me"] or counts["asked_by_me"]):
+        return None
+    return {"decision_requests": counts}

@@ -204,3 +204,14 @@ def test_asking_and_declining_through_the_api(cast: Any, as_persona: Any) -> Non
     assert worker.post(url, {"reason": "no"}, content_type="application/json").status_code == 404
     declined = as_persona("supervisor_a").post(url, {"reason": "Not yet."}, content_type="application/json")
     assert declined.json()["state"] == "declined"
+
+
+def test_the_dashboards_count_the_requests_both_ways(cast: Any, as_persona: Any) -> None:
+    dashboard = reverse("core:dashboard")
+    assert "Requests for a decision</h2>" not in as_persona("supervisor_a").get(dashboard).content.decode()
+    _ask(cast, opened_case(cast))
+    supervisor = as_persona("supervisor_a").get(dashboard).content.decode()
+    assert "1 decision is asked of you and your organisation" in supervisor
+    worker = as_persona("caseworker_a").get(dashboard).content.decode()
+    assert "1 decision you asked for is waiting" in worker
+    assert "Requests for a decision</h2>" not in as_persona("caseworker_b").get(dashboard).content.decode()
