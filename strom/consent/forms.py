@@ -10,16 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.consent.models import HowRecorded, Purpose
 from strom.core.countries import country_choices
+from strom.core.datefields import TypedDateField
 from strom.core.help import help_with_link
 
 
 def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    # Typed, not picked: a picker sends nothing for 31.02. (strom/core/datefields.py).
+    return TypedDateField(label=label, required=required, help_text=help_text)
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strom.cases.choices import Exploitation, Gender
+from strom.core.datefields import TypedDateField
 from strom.directory.models import Municipality, Organisation
 from strom.screening.access import screening_org_ids
 from strom.screening.models import AgeBand
@@ -100,10 +101,9 @@ class ConvertForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
     gender = forms.ChoiceField(label=_("Sex/gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    birth_date = forms.DateField(
+    birth_date = TypedDateField(
         label=_("Date of birth"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("If the date is not known, give an estimated age instead."),
     )
     age_estimate = forms.IntegerField(label=_("Estimated age"), required=False, min_value=0, max_value=120)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.cases.choices import Stage
 from strom.core.countries import country_choices
+from strom.core.datefields import TypedDateField
 from strom.core.help import help_with_link
 from strom.stages import clocks
 from strom.stages.models import (
@@ -23,13 +24,6 @@ from strom.stages.models import (
     ProceedingStatus,
     ReturnKind,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _with_blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
@@ -67,9 +61,7 @@ REFLECTION_HELP = _(
 
 class DecisionForm(VersionForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
-    decided_at = forms.DateField(
-        label=_("Date of the decision"), initial=timezone.localdate, widget=DateInput()
-    )
+    decided_at = TypedDateField(label=_("Date of the decision"), initial=timezone.localdate)
     decided_by_org_type = forms.ChoiceField(
         label=_("Who decided"),
         required=False,
@@ -155,26 +147,24 @@ class ReturnPlanForm(forms.Form):
         choices=lambda: _with_blank(list(country_choices()), "—"),
     )
     risk_assessment_done = forms.BooleanField(label=_("Risk assessment done"), required=False)
-    risk_assessment_on = forms.DateField(
-        label=_("Date of the risk assessment"), required=False, widget=DateInput()
-    )
-    planned_on = forms.DateField(label=_("Planned date"), required=False, widget=DateInput())
+    risk_assessment_on = TypedDateField(label=_("Date of the risk assessment"), required=False)
+    planned_on = TypedDateField(label=_("Planned date"), required=False)
 
 
 class PermitForm(forms.Form):
     basis = forms.MultipleChoiceField(
         label=_("Basis"), choices=PermitBasis.choices, widget=forms.CheckboxSelectMultiple
     )
-    applied_on = forms.DateField(label=_("Applied"), widget=DateInput())
+    applied_on = TypedDateField(label=_("Applied"))
     decision = forms.ChoiceField(label=_("Decision"), choices=PermitDecision.choices)
-    decided_on = forms.DateField(label=_("Decided"), required=False, widget=DateInput())
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
+    decided_on = TypedDateField(label=_("Decided"), required=False)
+    valid_from = TypedDateField(label=_("Valid from"), required=False)
+    valid_until = TypedDateField(label=_("Valid until"), required=False)
 
 
 class RenewalForm(forms.Form):
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
-    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
+    valid_from = TypedDateField(label=_("Valid from"))
+    valid_until = TypedDateField(label=_("Valid until"))
 
 
 class ProceedingForm(forms.Form):
@@ -200,7 +190,7 @@ class TaskForm(forms.Form):
     title_key = forms.ChoiceField(
         label=_("What is to be done"), choices=[(k, v) for k, v in clocks.MANUAL_TASK_TITLES.items()]
     )
-    due_date = forms.DateField(label=_("Due"), widget=DateInput())
+    due_date = TypedDateField(label=_("Due"))
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
 
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:

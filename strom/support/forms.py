@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.datefields import TypedDateField
 from strom.directory.models import Organisation
 from strom.support.choices import Priority, ServiceStatus, ServiceType
 from strom.support.currencies import DEFAULT_CURRENCY, currency_choices
@@ -15,12 +16,8 @@ from strom.support.models import NeedsAssessment, Service, SupportPlan
 
 
 def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    # Typed, not picked: a picker sends nothing for 31.02. (strom/core/datefields.py).
+    return TypedDateField(label=label, required=required, help_text=help_text)
 
 
 def _text(label: Any, *, help_text: Any = "", rows: int = 4) -> forms.CharField:

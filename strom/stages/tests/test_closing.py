@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from strom.cases.choices import Stage
+from strom.core.datefields import typed_format
 from strom.stages.closing import closing_warnings
 from strom.stages.tests.stage_helpers import fresh, opened_case, to_reflection
 
@@ -52,4 +53,16 @@ def test_the_decision_date_is_today_unless_changed(cast: Any, as_persona: Any) -
     case = opened_case(cast)
     url = reverse("cases:decision", kwargs={"ref": case.ref, "kind": "reasonable_grounds"})
     body = as_persona("supervisor_a").get(url).content.decode()
-    assert f'value="{timezone.localdate().isoformat()}"' in body
+    assert f'value="{timezone.localdate().strftime(typed_format())}"' in body
+
+
+def test_an_impossible_decision_date_is_said_and_nothing_is_recorded(cast: Any, as_persona: Any) -> None:
+    case = opened_case(cast)
+    url = reverse("cases:decision", kwargs={"ref": case.ref, "kind": "reasonable_grounds"})
+    data = {"version": str(case.version), "outcome": "positive", "decided_at": "31.02.2026", "reason": "Seen"}
+    response = as_persona("supervisor_a").post(url, data)
+    body = response.content.decode()
+    assert "“31.02.2026” is not a date that exists" in body
+    assert 'value="31.02.2026"' in body
+    assert "Seen</textarea>" in body
+    assert fresh(case).stage == case.stage
