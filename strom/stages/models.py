@@ -553,3 +553,16 @@ class CountryRuleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} rules v{self.number}"
+
+
+class DeadlineFeed(models.Model):
+    """A worker's secret link to their deadlines as an iCalendar feed: calendar apps cannot log in, so
+    the link itself is the key. Only a hash of the token is kept; a new link replaces the old one and
+    revoking deletes it. The feed carries case references and what is due, never a name."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="deadline_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"deadline feed:{self.user_id}"

@@ -1,13 +1,14 @@
 """URL patterns for stages, decisions, permits, proceedings, tasks and the countries' rules.
 
 They live under cases/ in the `cases` namespace (URL names such as `cases:stages` stay as they were);
-strom/site/urls.py puts them before the case patterns, so "tasks/...", "notifications/" and "rules/"
-are not taken for a case reference. No `app_name` here for that reason.
+strom/site/urls.py puts them before the case patterns, so "tasks/...", "notifications/", "deadlines/",
+"workload/" and "rules/" are not taken for a case reference. No `app_name` here for that reason.
 """
 
 from django.urls import URLPattern, path
 
 from strom.stages import views as v
+from strom.stages import views_calendar as vc
 from strom.stages import views_rules as vr
 
 urlpatterns: list[URLPattern] = [
@@ -15,6 +16,10 @@ urlpatterns: list[URLPattern] = [
     path("tasks/overdue/org/<int:organisation_id>/", v.overdue_org_view, name="overdue_org"),
     path("notifications/", v.notifications_view, name="notifications"),
     path("decision-requests/", v.decision_requests_view, name="decision_requests"),
+    path("deadlines/", vc.deadline_calendar_view, name="deadlines"),
+    path("deadlines/link/", vc.deadline_feed_link_view, name="deadline_feed_link"),
+    path("deadlines/feed/<str:token>.ics", vc.deadline_feed_view, name="deadline_feed"),
+    path("workload/", vc.workload_view, name="workload"),
     path("<str:ref>/stages/", v.stage_page, name="stages"),
     path("<str:ref>/stages/decisions/<str:kind>/", v.decision_view, name="decision"),
     path("<str:ref>/stages/decisions/<str:kind>/ask/", v.decision_request_view, name="decision_request"),

@@ -10,6 +10,10 @@ PERSONAL: dict[str, Read] = {
     "cases:decision_request_decline": Read(persona="supervisor_a"),
 }
 NO_PERSONAL_DATA: dict[str, str] = {
+    "cases:deadlines": "a work list: case references, what is due and when, like my tasks",
+    "cases:deadline_feed_link": "the user's own secret link, nothing about a case",
+    "cases:deadline_feed": "case references and what is due, never a name (strom/stages/ical_deadlines.py)",
+    "cases:workload": "colleagues' names with counts of their cases and tasks",
     "cases:decision_requests": (
         "a work list: case references, kinds of decision, colleagues' names and dates, like my tasks"
     ),

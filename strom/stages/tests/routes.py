@@ -22,7 +22,7 @@ from strom.stages.services import (
     task_create,
 )
 from strom.stages.tests.stage_helpers import to_assistance, to_reflection
-from tests.authz import ROLE_PERSONAS, Route, expect
+from tests.authz import ROLE_PERSONAS, Route, expect, public
 from tests.personas import Cast
 
 VIEWERS = ("caseworker_a", "supervisor_a")
@@ -393,3 +393,27 @@ ROUTES = [
 from strom.stages.tests.routes_rules import ROUTES as _RULE_ROUTES  # noqa: E402
 
 ROUTES += _RULE_ROUTES
+
+
+def _deadline_feed(cast: Cast) -> dict[str, Any]:
+    from strom.stages.services_calendar import deadline_feed_create
+
+    return {"token": deadline_feed_create(by=cast.caseworker_a)}
+
+
+# The calendar of deadlines and its feed link: whoever has casework pages. The feed itself answers
+# anyone holding the secret link (calendar apps cannot log in); an unknown link is 404. The workload
+# view: supervisors of an organisation.
+ROUTES += [
+    Route("cases:deadlines", expect=expect(CASEWORK)),
+    Route("cases:deadline_feed_link", expect=expect(CASEWORK)),
+    Route("cases:deadline_feed_link", method="post", expect=expect(CASEWORK, ok=200)),
+    Route("cases:deadline_feed", kwargs=_deadline_feed, expect=public()),
+    Route(
+        "cases:deadline_feed",
+        kwargs=lambda c: {"token": "not-a-token"},
+        expect=public(ok=404),
+        note="unknown",
+    ),
+    Route("cases:workload", expect=expect(("supervisor_a", "supervisor_b"))),
+]
