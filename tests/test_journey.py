@@ -169,10 +169,12 @@ def test_screening_to_closure_in_the_browser(cast: Any, as_persona: Any) -> None
         reverse("cases:stage_change", kwargs={"ref": ref}),
         {"version": version(), "to_stage": "return_reintegration"},
     )
-    post(
-        reverse("cases:stage_change", kwargs={"ref": ref}),
-        {"version": version(), "to_stage": "closed", "closure_reason": "GoalsAchieved"},
-    )
+    closing = {"version": version(), "to_stage": "closed", "closure_reason": "GoalsAchieved"}
+    # The reflection period still runs: closing first says so and waits for a confirmation.
+    warned = worker.post(reverse("cases:stage_change", kwargs={"ref": ref}), closing)
+    assert warned.status_code == 200
+    assert "The reflection and recovery period runs until" in warned.content.decode()
+    post(reverse("cases:stage_change", kwargs={"ref": ref}), {**closing, "confirm_close": "on"})
     post(reverse("cases:stage_change", kwargs={"ref": ref}), {"version": version(), "to_stage": "follow_up"})
     case = Case.objects.get(ref=ref)
     assert (case.stage, case.trafficking_status) == ("follow_up", "ActualVictimOfTrafficking")
