@@ -30,6 +30,8 @@ ACTIONS: dict[str, Promise] = {
     "case.decision_request": _("Asked for a decision"),
     "case.decision_request_answer": _("Answered a request for a decision"),
     "case.decision_request_decline": _("Declined a request for a decision"),
+    "case.deadline_feed_create": _("Made a calendar link for deadlines"),
+    "case.deadline_feed_revoke": _("Revoked a calendar link for deadlines"),
     "case.erase": _("Erased a case"),
     "case.legal_hold": _("Put a case on legal hold"),
     "case.legal_hold_release": _("Released a case from legal hold"),
@@ -46,6 +48,8 @@ ACTIONS: dict[str, Promise] = {
     "case.transfer_out": _("Transferred a case"),
     "case.update": _("Changed a case"),
     "case.view": _("Viewed a case"),
+    "case_filter.delete": _("Deleted a saved filter of the case list"),
+    "case_filter.save": _("Saved a filter of the case list"),
     "consent.record": _("Recorded consent"),
     "consent.withdraw": _("Recorded a withdrawal of consent"),
     "country_profile.save": _("Saved a country profile"),
@@ -209,6 +213,7 @@ ACTIONS: dict[str, Promise] = {
 # The kinds of object an entry names, as its object column shows them.
 OBJECT_TYPES: dict[str, Promise] = {
     "case": pgettext_lazy("audited object", "case"),
+    "case_filter": pgettext_lazy("audited object", "saved filter"),
     "person": pgettext_lazy("audited object", "person"),
     "referral": pgettext_lazy("audited object", "referral"),
     "screening": pgettext_lazy("audited object", "screening"),
