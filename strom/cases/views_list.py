@@ -173,6 +173,7 @@ def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "saved_filters": [] if is_htmx_partial(request) else list(SavedCaseFilter.objects.filter(user=user)),
         "today": timezone.localdate(),
         "may_open": user.has_any(Perm.CASE_CREATE),
+        "may_supervise": user.has_any(Perm.CASE_ASSIGN),
     }
     return render_htmx(request, "cases/case_list.html", "cases/_case_results.html", context)
 
