@@ -151,6 +151,14 @@ def notifications_unread_count(user: User) -> int:
     return int(Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count())
 
 
+def notification_url(user: User, notification_id: int) -> str:
+    """The link of one of the user's own notifications ("" for anyone else's)."""
+    url = (
+        Notification.objects.filter(user_id=user.pk, pk=notification_id).values_list("url", flat=True).first()
+    )
+    return url or ""
+
+
 def notifications_latest(user: User, *, unread_only: bool = False) -> list[Notification]:
     """The user's own notifications, newest first: nobody reads another's."""
     qs = Notification.objects.filter(user_id=user.pk)

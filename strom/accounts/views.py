@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.cache import never_cache
@@ -752,6 +752,13 @@ def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -
     from strom.accounts.services_notifications import notification_mark_read
 
     notification_mark_read(user_id=request.user.pk, notification_id=notification_id)
+    if request.POST.get("open"):
+        # "Open" marks the message read and follows its link: the user's own, and only within STROM.
+        from strom.accounts.selectors import notification_url
+
+        url = notification_url(request.user, notification_id)
+        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+            return redirect(url)
     return _after_marking(request)
 
 

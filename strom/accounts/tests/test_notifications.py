@@ -76,3 +76,19 @@ def test_mark_all_read_with_htmx_redraws_the_list_and_the_count(cast: Any, as_pe
     assert not Notification.objects.filter(user=cast.caseworker_a, read_at__isnull=True).exists()
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.django_db
+def test_opening_an_unread_message_marks_it_read_and_follows_its_link(cast: Any, as_persona: Any) -> None:
+    mine = _note(cast.caseworker_a)
+    elsewhere = Notification.objects.create(
+        user=cast.caseworker_a, message_key="referral_new", params={"count": 1}, url="https://example.test/"
+    )
+    client = as_persona("caseworker_a")
+    response = client.post(reverse("accounts:notification_read", args=[mine.pk]), {"open": "1"})
+    assert response.url == "/referrals/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    # A link that leads out of STROM is not followed.
+    response = client.post(reverse("accounts:notification_read", args=[elsewhere.pk]), {"open": "1"})
+    assert response.url == reverse("accounts:notifications")
