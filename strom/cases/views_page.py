@@ -24,6 +24,7 @@ from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.models import User
 from strom.cases import access
 from strom.cases.choices import Exploitation
+from strom.cases.loader import one_read_per_part
 from strom.cases.models import Case
 from strom.cases.reads import case_read_record
 from strom.cases.selectors import case_page_data
@@ -152,11 +153,13 @@ def case_print_view(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse
     if case.ref != ref:
         return redirect("cases:print", ref=case.ref)
     context: dict[str, Any] = {"printed_at": timezone.now()}
-    context.update(overview_context(user, case))
-    context.update(_person_context(user, case))
-    context.update(case_sections_context(user, case))
-    context.update(_page_context(user, case, "print"))
-    context["timeline"] = timeline_for(user, case)
+    # The sections and the timeline show the same rows: each part is read once for both.
+    with one_read_per_part():
+        context.update(overview_context(user, case))
+        context.update(_person_context(user, case))
+        context.update(case_sections_context(user, case))
+        context.update(_page_context(user, case, "print"))
+        context["timeline"] = timeline_for(user, case)
     # A printed file is read, not worked on: the sections leave out their buttons and edit links.
     context["may_edit"] = False
     case_read_record(by=user, case=case, section="print")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strom.cases import access
+from strom.cases.loader import case_rows
 from strom.cases.models import Case, Person
 from strom.consent.models import ConsentRecord, ConsentRecordQuerySet, Purpose
 from strom.directory.models import Organisation
@@ -118,12 +119,19 @@ class OverviewRow:
 
 
 def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
-    """Every record that applies to the case and `user` may see, newest answer first (the full history)."""
-    return list(
-        applying(case)
-        .visible_to(user)
-        .select_related("recipient_organisation", "recorded_by", "withdrawn_by", "case")
-        .order_by("-given_at", "-recorded_at", "-id")
+    """Every record that applies to the case and `user` may see, newest answer first (the full history).
+    The consent section, its line on the overview and the timeline share one read on a page with all
+    three (strom/cases/loader.py)."""
+    return case_rows(
+        user,
+        case,
+        "consent.records",
+        lambda: list(
+            applying(case)
+            .visible_to(user)
+            .select_related("recipient_organisation", "recorded_by", "withdrawn_by", "case")
+            .order_by("-given_at", "-recorded_at", "-id")
+        ),
     )
 
 

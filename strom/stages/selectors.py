@@ -16,17 +16,12 @@ from strom.cases.choices import Stage
 from strom.cases.models import Case
 from strom.core.errors import NotAllowed
 from strom.core.roles import Perm
-from strom.stages import clocks, stages
+from strom.stages import clocks, rows, stages
 from strom.stages.models import (
-    CaseStageChange,
     CaseTask,
     ClosureReason,
-    Decision,
     DecisionKind,
-    Proceeding,
     ReflectionPeriod,
-    ResidencePermit,
-    ReturnPlan,
 )
 
 if TYPE_CHECKING:
@@ -82,12 +77,7 @@ def org_overdue(user: User, organisation_id: int, *, today: dt.date | None = Non
 
 def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
     """Everything stages/_stage_panel.html needs. `case` must come from get_case_for(user, ...)."""
-    decisions = list(
-        Decision.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("decided_by", "recorded_by")
-        .order_by("-decided_at", "-id")
-    )
+    decisions = rows.decisions(user, case)
     may_edit = access.can_edit_case(user, case)
     moves = []
     for target in stages.next_stages(case.stage):
@@ -109,17 +99,10 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
         "reflection": reflection,
         "extension_left": clocks.reflection_days_left(case.country, reflection) if reflection else 0,
         "reflection_rule": clocks.reflection_rule(case, reflection) if reflection else None,
-        "return_plans": list(ReturnPlan.objects.visible_to(user).filter(case=case)),
-        "permits": list(
-            ResidencePermit.objects.visible_to(user)
-            .filter(case=case)
-            .prefetch_related("renewals")
-            .order_by("-applied_on")
-        ),
-        "proceedings": list(Proceeding.objects.visible_to(user).filter(case=case).order_by("-created_at")),
-        "history": list(
-            CaseStageChange.objects.visible_to(user).filter(case=case).select_related("by").order_by("-at")
-        ),
+        "return_plans": rows.return_plans(user, case),
+        "permits": rows.permits(user, case),
+        "proceedings": rows.proceedings(user, case),
+        "history": rows.stage_changes(user, case),
         "closure_reason_label": ClosureReason(case.closure_reason).label
         if case.closure_reason in ClosureReason.values
         else "",
@@ -130,7 +113,7 @@ def stage_panel_context(user: User, case: Case) -> dict[str, Any]:
 
 def tasks_context(user: User, case: Case) -> dict[str, Any]:
     """Everything stages/_tasks.html needs."""
-    tasks = list(case_tasks(user, case))
+    tasks = rows.tasks(user, case)
     today = timezone.localdate()
     open_tasks = [t for t in tasks if t.is_open]
     return {

@@ -1,7 +1,8 @@
 """The case timeline's entries for stages, decisions, the reflection period, plans, permits,
 proceedings and tasks, read from the tables that record them (strom/core/registry.py). Everyone who
 may see the case sees its stage panel and tasks, so these entries follow the case: every row is read
-through `visible_to(user)`, the case's own rule."""
+through `visible_to(user)`, the case's own rule, and the rows the stage panel also shows come from
+strom/stages/rows.py, read once on a page that shows both."""
 
 from __future__ import annotations
 
@@ -14,20 +15,14 @@ from django.utils.translation import gettext as _
 
 from strom.cases.choices import Stage
 from strom.core.registry import TimelineItem, register_timeline_source
+from strom.stages import rows
 from strom.stages.models import (
-    CaseStageChange,
-    CaseTask,
-    Decision,
     DecisionKind,
     DecisionMaker,
     Outcome,
-    PermitRenewal,
-    Proceeding,
     ProceedingKind,
     ReflectionExtension,
-    ResidencePermit,
     ReturnKind,
-    ReturnPlan,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +48,7 @@ def _at(day: dt.date) -> dt.datetime:
 def _stage_items(user: User, case: Case) -> list[TimelineItem]:
     """Stage changes and the decisions that move a case along."""
     items: list[TimelineItem] = []
-    for change in CaseStageChange.objects.visible_to(user).filter(case=case).select_related("by"):
+    for change in rows.stage_changes(user, case):
         items.append(
             TimelineItem(
                 at=change.at,
@@ -63,7 +58,7 @@ def _stage_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(change.by),
             )
         )
-    for decision in Decision.objects.visible_to(user).filter(case=case).select_related("recorded_by"):
+    for decision in rows.decisions(user, case):
         what = (
             _("Reasonable-grounds decision")
             if decision.kind == DecisionKind.REASONABLE_GROUNDS
@@ -99,7 +94,7 @@ def _plan_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(extension.by),
             )
         )
-    for plan in ReturnPlan.objects.visible_to(user).filter(case=case).select_related("created_by"):
+    for plan in rows.return_plans(user, case):
         items.append(
             TimelineItem(
                 at=plan.created_at,
@@ -114,7 +109,8 @@ def _plan_items(user: User, case: Case) -> list[TimelineItem]:
 def _legal_items(user: User, case: Case) -> list[TimelineItem]:
     """Residence permits, their renewals and proceedings."""
     items: list[TimelineItem] = []
-    for permit in ResidencePermit.objects.visible_to(user).filter(case=case).select_related("created_by"):
+    permits = rows.permits(user, case)
+    for permit in permits:
         items.append(
             TimelineItem(
                 at=permit.created_at,
@@ -123,7 +119,8 @@ def _legal_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(permit.created_by),
             )
         )
-    for renewal in PermitRenewal.objects.visible_to(user).filter(permit__case=case).select_related("by"):
+    # A permit's renewals are visible exactly when the permit is (PermitPartQuerySet).
+    for renewal in (r for permit in permits for r in permit.renewals.all()):
         items.append(
             TimelineItem(
                 at=renewal.created_at,
@@ -133,7 +130,7 @@ def _legal_items(user: User, case: Case) -> list[TimelineItem]:
                 actor=_actor(renewal.by),
             )
         )
-    for proceeding in Proceeding.objects.visible_to(user).filter(case=case).select_related("created_by"):
+    for proceeding in rows.proceedings(user, case):
         items.append(
             TimelineItem(
                 at=proceeding.created_at,
@@ -148,10 +145,9 @@ def _legal_items(user: User, case: Case) -> list[TimelineItem]:
 def _task_items(user: User, case: Case) -> list[TimelineItem]:
     """Tasks done (open tasks are on the stage panel, not in the history)."""
     items: list[TimelineItem] = []
-    for task in (
-        CaseTask.objects.visible_to(user).filter(case=case, done_at__isnull=False).select_related("done_by")
-    ):
-        assert task.done_at is not None
+    for task in rows.tasks(user, case):
+        if task.done_at is None:
+            continue
         items.append(
             TimelineItem(
                 at=task.done_at,

@@ -128,3 +128,35 @@ def test_the_printed_case_file_holds_every_part_and_no_controls(cast: Cast, as_p
     assert reverse("cases:permit_create", kwargs={"ref": case.ref}) not in page
     assert reverse("cases:edit", kwargs={"ref": case.ref}) not in page
     assert 'class="case-print"' in page
+
+
+# Parts of a case that the sections and the timeline both show; the printed file reads each once.
+READ_ONCE = (
+    "cases_casestagechange",
+    "cases_returnplan",
+    "cases_residencepermit",
+    "cases_permitrenewal",
+    "cases_proceeding",
+    "consent_consentrecord",
+)
+
+
+def test_the_printed_case_file_reads_each_shared_part_once(cast: Cast, as_persona: Any) -> None:
+    import re
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.test_case_page_visibility import _seed
+
+    case = _seed(cast, cast.org_a, cast.users["caseworker_a"])
+    client = as_persona("supervisor_a")
+    url = reverse("cases:print", kwargs={"ref": case.ref})
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = _text(client.get(url))
+    tables = Counter(m.group(1) for q in captured if (m := re.search(r'FROM "(\w+)"', q["sql"])))
+    assert {table: tables[table] for table in READ_ONCE} == dict.fromkeys(READ_ONCE, 1)
+    assert "Residence permit recorded" in page
+    assert "Consent given: Receiving assistance and services" in page
