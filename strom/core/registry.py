@@ -116,12 +116,14 @@ def case_sections_context(user: User, case: Case) -> dict[str, Any]:
 @dataclass(frozen=True)
 class GlanceFact:
     """One line of the overview: a label and its value in words. `tab` names the section tab that shows
-    more; `alert` marks a value that needs attention (said in words too, never by colour alone)."""
+    more, or `url` the page; `alert` marks a value that needs attention (said in words too, never by
+    colour alone)."""
 
     label: str | Promise
     value: str
     tab: str = ""
     alert: bool = False
+    url: str = ""
 
 
 @dataclass(frozen=True)

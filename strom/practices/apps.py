@@ -12,6 +12,7 @@ class PracticesConfig(AppConfig):
 
         from strom.core.registry import CaseSection, SectionLink, register_case_section
         from strom.core.search import SearchSource, register_search_source
+        from strom.practices import glance  # noqa: F401  the case page overview's line
         from strom.practices.models import Practice
         from strom.practices.search import practice_document
         from strom.practices.selectors import practices_section_context

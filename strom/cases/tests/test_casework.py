@@ -365,10 +365,10 @@ def test_only_a_supervisor_can_reassign(cast: Cast, as_persona: Any) -> None:
 # --- query counts ------------------------------------------------------------------------------------
 
 # The case page opens on its overview, which reads only what its lines need: the case with its person,
-# the open tasks, the decision the next move waits for, the consent records, the referrals counted,
-# the audit read. The single page it replaced read every part of the case and its timeline read most
-# of them again (48 queries); the parts now load with their tabs, when they are opened.
-CASE_OVERVIEW_QUERIES = 11
+# the open tasks, the decision the next move waits for, the practices for the stage, the consent
+# records, the referrals counted, the audit read. The single page it replaced read every part of the
+# case and its timeline read most of them again (48 queries); the parts now load with their tabs.
+CASE_OVERVIEW_QUERIES = 12
 SINGLE_CASE_PAGE_QUERIES = 48
 
 
@@ -406,7 +406,7 @@ def test_case_overview_reads_a_fixed_few_queries(
     assert _queries(client, case_tab_url(big.ref)) == baseline
     with django_assert_num_queries(CASE_OVERVIEW_QUERIES):
         client.get(case_tab_url(big.ref))
-    assert CASE_OVERVIEW_QUERIES * 4 < SINGLE_CASE_PAGE_QUERIES
+    assert CASE_OVERVIEW_QUERIES * 3 < SINGLE_CASE_PAGE_QUERIES
 
 
 def test_each_tab_and_the_printed_file_read_a_fixed_number_of_queries(cast: Cast, as_persona: Any) -> None:

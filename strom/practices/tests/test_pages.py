@@ -39,6 +39,8 @@ def test_a_case_worker_on_a_reflection_case_reaches_its_practice_in_one_click(
     assert link, "the case page links to the practices of its stage"
     assert "Shelter places for men during the reflection period" in page
     assert "Job fairs for survivors" not in page
+    overview = _page(client, reverse("cases:detail", kwargs={"ref": case.ref}))
+    assert re.search(r'href="[^"]+\?stage=reflection">1 published practice<', overview), "one click away"
     listing = _page(client, link.group(1).replace("&amp;", "&"))
     assert "Shelter places for men during the reflection period" in listing
     assert "Job fairs for survivors" not in listing
