@@ -27,10 +27,25 @@ class StatsConfig(AppConfig):
     label = "stats"
 
     def ready(self) -> None:
-        from strom.core.registry import WorkerJob, register_worker_job
+        from strom.core.registry import (
+            DashboardPanel,
+            WorkerJob,
+            register_dashboard_panel,
+            register_worker_job,
+        )
+        from strom.stats.panels import coordinator_panel
         from strom.stats.tasks import stats_job
 
         checks.register(check_perturbation)
 
         # Statistics imports and refreshes: after the reminders, so a long import does not delay them.
         register_worker_job(WorkerJob(name="statistics round", order=30, run=stats_job))
+        # The coordinator's home page is their dashboard: its figures come first.
+        register_dashboard_panel(
+            DashboardPanel(
+                name="coordinator",
+                order=0,
+                template="stats/_coordinator_panel.html",
+                context=coordinator_panel,
+            )
+        )

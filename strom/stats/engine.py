@@ -103,7 +103,7 @@ def key_of(dimension: Dimension, name: str) -> Hashable:
     """The stored key of a value name; ValidationError when the dimension has no such value."""
     name = name.strip()
     unknown = ValidationError(
-        _("%(dimension)s has no value %(value)s.") % {"dimension": dimension.name, "value": name}
+        _("%(dimension)s has no value %(value)s.") % {"dimension": dimension.label, "value": name}
     )
     if dimension.kind in (dims.CODED, dims.MULTI, dims.DAYS):
         code = dims.code_of(dimension, name)
@@ -158,12 +158,29 @@ def _bound(dimension: Dimension, text: str) -> int | None:
         if number is None:
             raise ValidationError(
                 _("%(dimension)s ranges take whole numbers, not %(value)s.")
-                % {"dimension": dimension.name, "value": text}
+                % {"dimension": dimension.label, "value": text}
             )
         return number
     key = key_of(dimension, text)
     assert isinstance(key, int)
     return key
+
+
+def filter_words(item: Filter) -> str:
+    """A filter as people read it: "Sex/gender: Female, Male" or "Year of registration: 2020 to 2024"."""
+    dimension = item.dimension
+    if item.values:
+        shown = ", ".join(value_label(dimension, key) for key in item.values)
+    else:
+
+        def bound(key: int | None) -> str:
+            if key is None:
+                return "…"
+            # Years and days are bounded by number (_bound), ordered value lists by position.
+            return str(key) if dimension.kind in (dims.YEAR, dims.DAYS) else value_label(dimension, key)
+
+        shown = _("%(low)s to %(high)s") % {"low": bound(item.low), "high": bound(item.high)}
+    return f"{dimension.label}: {shown}"
 
 
 def parse_filter(text: str) -> Filter:
@@ -179,7 +196,7 @@ def parse_filter(text: str) -> Filter:
     if match:
         if not dimension.rangeable:
             raise ValidationError(
-                _("%(dimension)s cannot be filtered by a range.") % {"dimension": dimension.name}
+                _("%(dimension)s cannot be filtered by a range.") % {"dimension": dimension.label}
             )
         low, high = _bound(dimension, match["low"]), _bound(dimension, match["high"])
         if low is None and high is None:

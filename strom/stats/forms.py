@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
 from strom.stats.models import Dataset, ImportFormat
@@ -15,9 +17,31 @@ FILTERS = 2
 ROUNDING = [("", _("No rounding")), ("5", _("To a multiple of 5")), ("10", _("To a multiple of 10"))]
 
 
-def _dimension_choices(blank: str | None) -> list[tuple[str, Any]]:
+def _dimension_choices(blank: Promise | None) -> list[tuple[str, Any]]:
+    # Lazy labels: the choices are made once, and are shown in each reader's language.
     choices: list[tuple[str, Any]] = [(d.name, d.label) for d in dims.DIMENSIONS]
     return [("", blank), *choices] if blank else choices
+
+
+def _value_choices() -> list[tuple[Any, Any]]:
+    """Every value a filter can pick, grouped by dimension, shown by its label and sent by its name."""
+    municipalities = [
+        (f"{m.country}-{m.code}", f"{m.name} ({m.country})")
+        for m in Municipality.objects.order_by("country", "name")
+        if m.code
+    ]
+    groups: list[tuple[Any, Any]] = [("", _("(choose a value)"))]
+    for dimension in dims.DIMENSIONS:
+        if dimension.kind == dims.YEAR:
+            continue  # years are typed: one year or a range
+        if dimension.kind == dims.COUNTRY:
+            values = sorted(((v.name, str(v.label)) for v in dims.country_values()), key=lambda v: v[1])
+        elif dimension.kind == dims.MUNICIPALITY:
+            values = municipalities
+        else:
+            values = [(v.name, str(v.label)) for v in dimension.values]
+        groups.append((str(dimension.label), [*values, (dims.UNKNOWN, str(dims.UNKNOWN_LABEL))]))
+    return groups
 
 
 class TableForm(forms.Form):
@@ -28,23 +52,31 @@ class TableForm(forms.Form):
         help_text=_("None ticked: STROM's own cases."),
     )
     by1 = forms.ChoiceField(label=_("Rows"), choices=_dimension_choices(None))
-    by2 = forms.ChoiceField(label=_("Columns"), choices=_dimension_choices(str(_("(none)"))), required=False)
+    by2 = forms.ChoiceField(label=_("Columns"), choices=_dimension_choices(_("(none)")), required=False)
     by3 = forms.ChoiceField(
-        label=_("One table for each"), choices=_dimension_choices(str(_("(none)"))), required=False
+        label=_("One table for each"), choices=_dimension_choices(_("(none)")), required=False
     )
     filter1_dimension = forms.ChoiceField(
-        label=_("Only where"), choices=_dimension_choices(str(_("(no filter)"))), required=False
+        label=_("Only where"), choices=_dimension_choices(_("(no filter)")), required=False
     )
-    filter1_value = forms.CharField(
-        label=_("is"),
+    # A pick-list of labels; a typed list of names ("A,B") from an older link is still read.
+    filter1_value = forms.CharField(label=_("is"), required=False, max_length=200, widget=forms.Select)
+    filter1_range = forms.CharField(
+        label=_("or from … to …"),
         required=False,
-        max_length=200,
-        help_text=_("A value name, several with commas, or FROM..TO"),
+        max_length=40,
+        help_text=_("For years, age groups and days: one year, or a range such as 2020..2024"),
     )
     filter2_dimension = forms.ChoiceField(
-        label=_("and where"), choices=_dimension_choices(str(_("(no filter)"))), required=False
+        label=_("and where"), choices=_dimension_choices(_("(no filter)")), required=False
     )
-    filter2_value = forms.CharField(label=_("is"), required=False, max_length=200)
+    filter2_value = forms.CharField(label=_("is"), required=False, max_length=200, widget=forms.Select)
+    filter2_range = forms.CharField(
+        label=_("or from … to …"),
+        required=False,
+        max_length=40,
+        help_text=_("For years, age groups and days: one year, or a range such as 2020..2024"),
+    )
     rounding = forms.ChoiceField(label=_("Rounding"), choices=ROUNDING, required=False)
 
     def __init__(self, *args: Any, datasets: list[Dataset], **kwargs: Any) -> None:
@@ -52,6 +84,9 @@ class TableForm(forms.Form):
         field = self.fields["datasets"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(d.name, f"{d.name} ({d.get_kind_display()})") for d in datasets]
+        values = _value_choices()
+        for i in range(1, FILTERS + 1):
+            self.fields[f"filter{i}_value"].widget.choices = values
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -61,10 +96,8 @@ class TableForm(forms.Form):
             by = parse_by([data.get(f"by{i}") or "" for i in (1, 2, 3)])
             filters = []
             for i in range(1, FILTERS + 1):
-                dimension, value = (
-                    data.get(f"filter{i}_dimension"),
-                    (data.get(f"filter{i}_value") or "").strip(),
-                )
+                dimension = data.get(f"filter{i}_dimension")
+                value = (data.get(f"filter{i}_range") or data.get(f"filter{i}_value") or "").strip()
                 if dimension and value:
                     filters.append(parse_filter(f"{dimension}={value}"))
                 elif dimension:

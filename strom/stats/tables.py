@@ -139,6 +139,33 @@ class Published:
             out.write("# " + " ".join(note.split()) + "\n")
         return out.getvalue()
 
+    def labelled_rows(self) -> list[list[Any]]:
+        """The table as people read it: labels for dimensions and values, every cell, then the totals
+        ("Total" where a dimension is added up), and "withheld" written out where a count is withheld."""
+        labels = self.labels()
+        header: list[Any] = [str(d.label) for d in self.spec.by] + [_("Number of people")]
+        margins = [key for key in self.controlled.counts if any(part is None for part in key)]
+        # The finest margins first, the grand total last.
+        margins.sort(key=lambda key: sum(part is None for part in key))
+        rows = [header]
+        for key in [*self.cell_keys(), *margins]:
+            words: list[Any] = [
+                _("Total") if part is None else labels[i].get(part, str(part)) for i, part in enumerate(key)
+            ]
+            count = self.count(key)
+            rows.append([*words, _("withheld") if count is None else count])
+        return rows
+
+    def labelled_csv_text(self) -> str:
+        """The download for people; `csv_text` stays the machine-readable form the command line writes."""
+        out = io.StringIO()
+        writer = CsvWriter(out)
+        for row in self.labelled_rows():
+            writer.writerow(row)
+        for note in self.notes():
+            out.write("# " + " ".join(note.split()) + "\n")
+        return out.getvalue()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             **self.spec.describe(),

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.stats.ctdc import ERRORS_KEPT, ImportRejected, RowError
 from strom.stats.models import ImportFormat, ImportJob, ImportState
@@ -37,6 +40,13 @@ def _claim() -> ImportJob | None:
 
 
 def run_import_job(job: ImportJob) -> None:
+    # The problems found are kept with the job and read by the person who uploaded the file: in their
+    # language, not the worker's.
+    with translation.override(job.created_by.language or settings.LANGUAGE_CODE):
+        _run_import_job(job)
+
+
+def _run_import_job(job: ImportJob) -> None:
     data = bytes(job.content)
 
     def progress(done: int, total: int) -> None:
@@ -59,11 +69,16 @@ def run_import_job(job: ImportJob) -> None:
         job.state = ImportState.FAILED
         job.errors = [e.as_dict() for e in exc.errors[:ERRORS_KEPT]]
         if len(exc.errors) > ERRORS_KEPT:
-            job.errors.append(RowError(0, "", "", f"+{len(exc.errors) - ERRORS_KEPT}").as_dict())
+            more = len(exc.errors) - ERRORS_KEPT
+            why = ngettext(
+                "%(count)d more problem is not shown.", "%(count)d more problems are not shown.", more
+            ) % {"count": more}
+            job.errors.append(RowError(0, "", "", why).as_dict())
     except Exception:  # a crash must not leave the job "running" for ever
         logger.exception("statistics import %s failed", job.pk)
         job.state = ImportState.FAILED
-        job.errors = [RowError(0, "", "", "internal error").as_dict()]
+        why = _("STROM could not read this file because of an error of its own, which has been logged.")
+        job.errors = [RowError(0, "", "", why).as_dict()]
     else:
         job.state = ImportState.DONE
         job.dataset = dataset

@@ -30,10 +30,12 @@ from strom.stats.access import (
     may_import,
     may_see_dashboard,
 )
+from strom.stats.engine import filter_words
 from strom.stats.exchange import exchange_document
 from strom.stats.forms import ImportForm, TableForm
 from strom.stats.models import ImportJob, ImportState
-from strom.stats.selectors import dashboard_for, dataset_records, datasets_for
+from strom.stats.panels import coordinator_board
+from strom.stats.selectors import dataset_records, datasets_for
 from strom.stats.services import import_queue, table_publish
 from strom.stats.tables import Published
 
@@ -100,7 +102,7 @@ def table_view(published: Published) -> dict[str, Any]:
         "chart": chart,
         "rule": published.rule,
         "datasets": [d.name for d in published.spec.datasets],
-        "filters": [f.text for f in published.spec.filters],
+        "filters": [filter_words(f) for f in published.spec.filters],
         "multiple": [d.label for d in by if d.kind == dims.MULTI],
     }
 
@@ -152,7 +154,7 @@ def table_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, published = _published(request)
     if published is None:
         return redirect("stats:index")
-    response = HttpResponse(published.csv_text(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(published.labelled_csv_text(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(published, "csv")}"'
     return response
 
@@ -165,9 +167,8 @@ def table_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("stats:index")
     book = XlsxWriter()
     sheet = book.sheet("table")
-    sheet.writerow([d.name for d in published.spec.by] + ["count"])
-    for row in published.cells():
-        sheet.writerow([row[d.name] for d in published.spec.by] + [row["count"]])
+    for row in published.labelled_rows():
+        sheet.writerow(row)
     sheet.writerow([])
     for note in published.notes():
         sheet.writerow([note])
@@ -225,13 +226,7 @@ def table_exchange(request: AuthenticatedHttpRequest) -> HttpResponse:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     check_dashboard_allowed(user)
-    board = dashboard_for(user)
-    context = {
-        "board": board,
-        "stage_chart": charts.bars(list(board.open_by_stage)),
-        "clock_chart": charts.bars(list(board.overdue_by_clock)),
-    }
-    return render(request, "stats/dashboard.html", context)
+    return render(request, "stats/dashboard.html", coordinator_board(user))
 
 
 def _listing(user: User) -> list[tuple[Any, int | None]]:

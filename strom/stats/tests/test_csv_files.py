@@ -55,6 +55,9 @@ def hostile_names(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (tables, synthetic):
         original: Callable[..., str] = module.value_name
         monkeypatch.setattr(module, "value_name", lambda *a, _o=original, **k: HOSTILE + _o(*a, **k))
+    # The downloads for people show labels.
+    label: Callable[..., str] = tables.value_label
+    monkeypatch.setattr(tables, "value_label", lambda *a, _o=label, **k: HOSTILE + _o(*a, **k))
 
 
 @pytest.fixture

@@ -73,15 +73,16 @@ def test_csv_and_xlsx_downloads_hold_the_same_controlled_cells(cast: Cast, exact
     client = login_client(cast.users["supervisor_a"])
     csv_text = client.get("/stats/table.csv", {"by1": "gender", "rounding": "5"}).content.decode()
     table, notes = csv_text.split("\n#", 1)
-    assert table.splitlines() == ["gender,count", "Feminine,20"]
+    # Labels, not codes, and the total under the cells (STROM_STATS_NOISE_MAX = 0 here).
+    assert table.splitlines() == ["Sex/gender,Number of people", "Female,20", "Total,20"]
     assert "Counted exactly, without noise: strom." in notes  # STROM_STATS_NOISE_MAX = 0 here
     assert "rounded to a multiple of 5" in notes
     xlsx = client.get("/stats/table.xlsx", {"by1": "gender"})
     book = load_workbook(io.BytesIO(xlsx.content))
     rows = [list(r) for r in book["table"].iter_rows(values_only=True)]
-    assert rows[:2] == [["gender", "count"], ["Feminine", 20]]
-    assert rows[2] == [None, None]  # an empty row, then the method
-    assert rows[3][0].startswith("Disclosure control: counts under 11")
+    assert rows[:3] == [["Sex/gender", "Number of people"], ["Female", 20], ["Total", 20]]
+    assert rows[3] == [None, None]  # an empty row, then the method
+    assert rows[4][0].startswith("Disclosure control: counts under 11")
     rule = {row[0]: row[1] for row in book["rule"].iter_rows(values_only=True)}
     assert rule["threshold"] == 11
     assert rule["perturbation.method"] == "none"
