@@ -65,7 +65,7 @@ def _choices(form: CaseFilterForm, name: str) -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in form.fields[name].choices]  # type: ignore[attr-defined]
 
 
-def _control(form: CaseFilterForm, bound: BoundField) -> Control:
+def _control(form: CaseFilterForm, bound: BoundField, *, options: bool) -> Control:
     widget = bound.widget_type
     kind = "checkbox" if widget == "checkbox" else "select" if widget == "select" else "text"
     raw = bound.value()
@@ -80,13 +80,15 @@ def _control(form: CaseFilterForm, bound: BoundField) -> Control:
         errors=[str(e) for e in bound.errors],
         max_length=getattr(bound.field, "max_length", None),
     )
-    if kind == "select":
+    if kind == "select" and options:
         control.options = [(v, label, v == value) for v, label in _choices(form, bound.name)]
     return control
 
 
-def filter_controls(form: CaseFilterForm) -> list[Control]:
-    return [_control(form, bound) for bound in form.visible_fields()]
+def filter_controls(form: CaseFilterForm, *, options: bool = True) -> list[Control]:
+    """The filters with their values; with `options`, each pick-list's choices too (read here, once).
+    The results alone (an htmx update) need the values only, for the "save these filters" form."""
+    return [_control(form, bound, options=options) for bound in form.visible_fields()]
 
 
 # --- sorting -------------------------------------------------------------------------------------------
@@ -156,13 +158,14 @@ def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     sort, sort_error = _sort_from(request)
     page = case_list(user, form.filters(), cursor=request.GET.get("cursor", ""), sort=sort)
     audit_case_list(user, page.rows)
+    partial = is_htmx_partial(request)
     query = request.GET.copy()
     query.pop("cursor", None)
     if sort == DEFAULT_SORT:
         query.pop("sort", None)
     context = {
         "form": form,
-        "controls": filter_controls(form),
+        "controls": filter_controls(form, options=not partial),
         "page": page,
         "query": query.urlencode() + "&" if query else "",
         "export_query": query.urlencode(),
@@ -170,7 +173,7 @@ def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sort_error": sort_error,
         "columns": columns(query, sort),
         # Shown above the filters: a partial update of the results does not need them.
-        "saved_filters": [] if is_htmx_partial(request) else list(SavedCaseFilter.objects.filter(user=user)),
+        "saved_filters": [] if partial else list(SavedCaseFilter.objects.filter(user=user)),
         "today": timezone.localdate(),
         "may_open": user.has_any(Perm.CASE_CREATE),
         "may_supervise": user.has_any(Perm.CASE_ASSIGN),

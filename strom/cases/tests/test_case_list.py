@@ -253,3 +253,21 @@ def test_saved_filters_are_their_owners_alone(cast: Cast, as_persona: Any) -> No
     assert as_persona("caseworker_a").post(url).status_code == 302
     assert not SavedCaseFilter.objects.filter(pk=saved.pk).exists()
     assert AuditEntry.objects.filter(action="case_filter.delete", object_ref=str(saved.pk)).exists()
+
+
+def test_the_results_alone_read_no_choices_and_no_saved_filters(
+    cast: Cast, as_persona: Any, django_assert_num_queries: Any
+) -> None:
+    from strom.cases.tests.test_search import LIST_QUERIES
+
+    make_case(cast, family_name="Ivanova")
+    client = as_persona("caseworker_a")
+    client.get(reverse("cases:list"))  # warm the session
+    # The full page less the worker and municipality choices and the saved filters.
+    with django_assert_num_queries(LIST_QUERIES - 3):
+        response = client.get(
+            reverse("cases:list"), {"q": "Ivanova", "stage": "screening"}, headers={"HX-Request": "true"}
+        )
+    html = response.content.decode()
+    assert "<option" not in html
+    assert '<input type="hidden" name="stage" value="screening">' in html  # the save form keeps the filter
