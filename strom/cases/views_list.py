@@ -216,12 +216,20 @@ def saved_filter_save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     access.check_casework(user)
     params = {key: request.POST.get(key, "") for key in request.POST}
+    query = saved_query(params)
+    back = reverse("cases:list") + (f"?{query}" if query else "")
+    # A saved filter holds values the list accepts, and a sort it knows, or nothing is saved.
+    if (
+        not CaseFilterForm(request.POST, user=user).is_valid()
+        or parse_sort(params.get("sort") or DEFAULT_SORT) is None
+    ):
+        messages.error(request, _("Correct the filters before saving them."))
+        return redirect(back)
     try:
         saved = saved_filter_save(by=user, name=request.POST.get("name", ""), params=params)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        query = saved_query(params)
-        return redirect(reverse("cases:list") + (f"?{query}" if query else ""))
+        return redirect(back)
     messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
     return redirect(reverse("cases:list") + f"?{saved.query}")
 

@@ -271,3 +271,12 @@ def test_the_results_alone_read_no_choices_and_no_saved_filters(
     html = response.content.decode()
     assert "<option" not in html
     assert '<input type="hidden" name="stage" value="screening">' in html  # the save form keeps the filter
+
+
+@pytest.mark.parametrize("bad", [{"stage": "nonsense"}, {"sort": "person"}, {"owner": "999999"}])
+def test_a_filter_the_list_refuses_is_not_saved(cast: Cast, as_persona: Any, bad: dict[str, str]) -> None:
+    response = as_persona("caseworker_a").post(
+        reverse("cases:filter_save"), {"name": "Bad", **bad}, follow=True
+    )
+    assert "Correct the filters before saving them." in response.content.decode()
+    assert not SavedCaseFilter.objects.exists()
