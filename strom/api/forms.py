@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from strom.api.models import Scope
 
@@ -50,7 +51,11 @@ class ApiTokenForm(forms.Form):
             raise forms.ValidationError(_("Choose a day after today."))
         if day > today + timedelta(days=settings.STROM_API_TOKEN_MAX_DAYS):
             raise forms.ValidationError(
-                _("A token can be valid for at most %(days)d days.")
+                ngettext(
+                    "A token can be valid for at most %(days)d day.",
+                    "A token can be valid for at most %(days)d days.",
+                    settings.STROM_API_TOKEN_MAX_DAYS,
+                )
                 % {"days": settings.STROM_API_TOKEN_MAX_DAYS}
             )
         return timezone.make_aware(datetime.combine(day, time.min))

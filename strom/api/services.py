@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.api.access import check_api_tokens_allowed
 from strom.api.auth import hash_token
@@ -41,7 +42,12 @@ def api_token_create(
         errors.setdefault("name", []).append(_("Give the token a name, so you can recognise it later."))
     elif len(name) > NAME_MAX_LENGTH:
         errors.setdefault("name", []).append(
-            _("The name can be at most %(max)d characters long.") % {"max": NAME_MAX_LENGTH}
+            ngettext(
+                "The name can be at most %(max)d character long.",
+                "The name can be at most %(max)d characters long.",
+                NAME_MAX_LENGTH,
+            )
+            % {"max": NAME_MAX_LENGTH}
         )
     clean_scopes = sorted(set(scopes or []))
     if not clean_scopes:
@@ -54,7 +60,12 @@ def api_token_create(
         errors.setdefault("expires_at", []).append(_("The expiry must be in the future."))
     elif expires_at > now + timedelta(days=max_days):
         errors.setdefault("expires_at", []).append(
-            _("A token can be valid for at most %(days)d days.") % {"days": max_days}
+            ngettext(
+                "A token can be valid for at most %(days)d day.",
+                "A token can be valid for at most %(days)d days.",
+                max_days,
+            )
+            % {"days": max_days}
         )
     if by.requires_two_factor and not second_factor_verified:
         errors.setdefault("__all__", []).append(

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.casefile.choices import (
     DocumentKind,
@@ -103,7 +104,12 @@ class EventForm(VersionedForm):
 
 
 class PerpetratorForm(VersionedForm):
-    name = forms.CharField(label=_("Name"), required=False, max_length=300, help_text=_("Stored encrypted."))
+    name = forms.CharField(
+        label=pgettext_lazy("of a person", "Name"),
+        required=False,
+        max_length=300,
+        help_text=_("Stored encrypted."),
+    )
     aliases = forms.CharField(
         label=_("Aliases and other spellings"),
         required=False,

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.actors import CASE_FILES
 from strom.audit.services import audit_record
@@ -120,7 +121,9 @@ def _unknown_values(values: Iterable[str], choices: type[models.TextChoices]) ->
 def _text_too_long(errors: dict[str, str], data: dict[str, Any], fields: Iterable[str], limit: int) -> None:
     for name in fields:
         if len(data.get(name) or "") > limit:
-            errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
+            errors[name] = ngettext(
+                "At most %(limit)d character.", "At most %(limit)d characters.", limit
+            ) % {"limit": limit}
 
 
 # --- trafficking events ------------------------------------------------------------------------------
@@ -311,7 +314,12 @@ def _validate_body(body: str) -> str:
     if not body:
         raise ValidationError({"body": _("Write the note.")})
     if len(body) > MAX_TEXT:
-        raise ValidationError({"body": _("At most %(limit)d characters.") % {"limit": MAX_TEXT}})
+        raise ValidationError(
+            {
+                "body": ngettext("At most %(limit)d character.", "At most %(limit)d characters.", MAX_TEXT)
+                % {"limit": MAX_TEXT}
+            }
+        )
     return body
 
 
@@ -374,7 +382,9 @@ def document_upload(*, by: User, case: Case, file: UploadedFile, title: str, kin
     if not title:
         errors["title"] = _("Give the document a title.")
     elif len(title) > 300:
-        errors["title"] = _("At most %(limit)d characters.") % {"limit": 300}
+        errors["title"] = ngettext("At most %(limit)d character.", "At most %(limit)d characters.", 300) % {
+            "limit": 300
+        }
     if kind not in DocumentKind.values:
         errors["kind"] = _("Choose a kind from the list.")
     limit = settings.STROM_UPLOAD_MAX_BYTES

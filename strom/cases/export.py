@@ -29,8 +29,11 @@ from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from strom.accounts.selectors import display_names
+from strom.audit.actions import action_label, channel_label, object_type_label
 from strom.audit.models import AuditEntry
 from strom.audit.services import audit_record
 from strom.cases import related
@@ -210,19 +213,27 @@ def _disclosures(person: Person, refs: list[str]) -> list[dict[str, Any]]:
     for object_type, object_refs in case_audit_objects(refs):
         condition |= Q(object_type=object_type, object_ref__in=object_refs)
     entries = AuditEntry.objects.filter(condition).order_by("seq")
+    rows = list(entries)
     org_names = dict(Organisation.objects.values_list("pk", "name"))
+    names = display_names({e.actor_id for e in rows if e.actor_id is not None})
+    # The codes and the ISO time for programs reading the JSON; the words and the local time for people.
     return [
         {
             "at": e.at.isoformat(),
+            "when": date_format(timezone.localtime(e.at), "SHORT_DATETIME_FORMAT"),
             "who": e.actor_label or _("system"),
+            "who_name": names.get(e.actor_id or 0) or e.actor_label or _("system"),
             "organisation": org_names.get(e.organisation_id) if e.organisation_id else None,
             "action": e.action,
+            "what": action_label(e.action),
             "object_type": e.object_type,
+            "record": object_type_label(e.object_type),
             "object": e.object_ref,
             "channel": e.channel,
+            "channel_label": channel_label(e.channel),
             "reason": e.reason,
         }
-        for e in entries
+        for e in rows
     ]
 
 

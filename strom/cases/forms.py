@@ -11,7 +11,9 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms import BoundField
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from strom.accounts.models import User
 from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationStatus, Stage
@@ -325,8 +327,11 @@ class CaseOpenForm(PersonFields, DocumentFields, CaseFields):
 
 def _duplicate_label(person: Person) -> str:
     refs = ", ".join(c.ref for c in getattr(person, "visible_cases", []))
-    birth = person.birth_date or (
-        _("about %(age)s years") % {"age": person.age_estimate} if person.age_estimate is not None else "—"
+    birth = (date_format(person.birth_date, "SHORT_DATE_FORMAT") if person.birth_date else "") or (
+        ngettext("about %(age)d year", "about %(age)d years", person.age_estimate)
+        % {"age": person.age_estimate}
+        if person.age_estimate is not None
+        else "—"
     )
     return str(
         _("%(name)s, born %(birth)s — cases %(refs)s")

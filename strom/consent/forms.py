@@ -12,6 +12,7 @@ from strom.consent.models import HowRecorded, Purpose
 from strom.core.countries import country_choices
 from strom.core.datefields import TypedDateField
 from strom.core.help import help_with_link
+from strom.directory.models import with_country
 
 
 def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
@@ -21,7 +22,7 @@ def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.D
 
 class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.country})"
+        return with_country(obj.name, obj.country)
 
 
 class ConsentForm(forms.Form):

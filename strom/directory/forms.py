@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.core.countries import country_choices
 from strom.core.roles import OrgType
-from strom.directory.models import Municipality, Organisation
+from strom.directory.models import Municipality, Organisation, with_country
 
 
 def _any_country() -> list[tuple[str, str]]:
@@ -20,7 +20,7 @@ def _choose_country() -> list[tuple[str, str]]:
 
 class MunicipalityChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.country})"
+        return with_country(obj.name, obj.country)
 
 
 class DirectoryFilterForm(forms.Form):

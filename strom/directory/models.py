@@ -26,6 +26,13 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
         return self
 
 
+def with_country(name: str, country: str) -> str:
+    """ "Name (LV)" for a list that mixes countries, but never "Name (LV) (LV)": many organisations
+    already carry their country in their name."""
+    suffix = f"({country})"
+    return name if not country or name.rstrip().endswith(suffix) else f"{name} {suffix}"
+
+
 class Municipality(models.Model):
     country = models.CharField(
         _("country"), max_length=2, choices=country_choices, validators=[validate_country]
@@ -49,7 +56,7 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country})"
+        return with_country(self.name, self.country)
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

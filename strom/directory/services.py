@@ -35,7 +35,12 @@ def _clean_name(name: str, errors: dict[str, list[str]]) -> str:
         errors.setdefault("name", []).append(_("Enter a name."))
     elif len(name) > NAME_MAX_LENGTH:
         errors.setdefault("name", []).append(
-            _("The name can be at most %(max)d characters long.") % {"max": NAME_MAX_LENGTH}
+            ngettext(
+                "The name can be at most %(max)d character long.",
+                "The name can be at most %(max)d characters long.",
+                NAME_MAX_LENGTH,
+            )
+            % {"max": NAME_MAX_LENGTH}
         )
     return name
 

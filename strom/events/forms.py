@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.core.countries import country_choices
 from strom.core.vocabulary import Sector
@@ -106,7 +107,7 @@ class ImportForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("of a person", "Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"))
     organisation_name = forms.CharField(label=_("Organisation"), max_length=300, required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)

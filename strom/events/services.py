@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
@@ -95,7 +96,12 @@ def _clean_event(
     if end_date < start_date:
         errors["end_date"] = [_("The last day cannot be before the first.")]
     elif (end_date - start_date).days >= MAX_DAYS:
-        errors["end_date"] = [_("An event lasts at most %(days)d days.") % {"days": MAX_DAYS}]
+        errors["end_date"] = [
+            ngettext(
+                "An event lasts at most %(days)d day.", "An event lasts at most %(days)d days.", MAX_DAYS
+            )
+            % {"days": MAX_DAYS}
+        ]
     try:
         ZoneInfo(timezone_name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
@@ -109,7 +110,12 @@ def _validate(data: dict[str, Any], *, organisation: Organisation, exclude_pk: i
         errors.setdefault("name", []).append(_("Enter a name."))
     elif len(name) > NAME_MAX_LENGTH:
         errors.setdefault("name", []).append(
-            _("The name can be at most %(max)d characters long.") % {"max": NAME_MAX_LENGTH}
+            ngettext(
+                "The name can be at most %(max)d character long.",
+                "The name can be at most %(max)d characters long.",
+                NAME_MAX_LENGTH,
+            )
+            % {"max": NAME_MAX_LENGTH}
         )
     else:
         clash = NetworkService.objects.filter(organisation=organisation, name__iexact=name)
@@ -149,7 +155,9 @@ def _validate(data: dict[str, Any], *, organisation: Organisation, exclude_pk: i
         limit = getattr(model_field, "max_length", None)
         value = data.get(model_field.name)
         if limit and isinstance(value, str) and len(value) > limit and model_field.name != "name":
-            errors.setdefault(model_field.name, []).append(_("At most %(max)d characters.") % {"max": limit})
+            errors.setdefault(model_field.name, []).append(
+                ngettext("At most %(max)d character.", "At most %(max)d characters.", limit) % {"max": limit}
+            )
     capacity = data.get("capacity")
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
         errors.setdefault("capacity", []).append(_("The number of places cannot be negative."))

@@ -8,18 +8,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.help import help_with_link
-from strom.directory.models import Municipality, Organisation
+from strom.directory.models import Municipality, Organisation, with_country
 from strom.referrals.models import Section, Urgency
 
 
 class MunicipalityField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.country})"
+        return with_country(obj.name, obj.country)
 
 
 class OrganisationField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.municipality.name if obj.municipality_id else obj.country})"
+        if obj.municipality_id:
+            return f"{obj.name} ({obj.municipality.name})"
+        return with_country(obj.name, obj.country)
 
 
 _SCOPE_HELP = _(

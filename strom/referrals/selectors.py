@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from strom.cases.choices import Exploitation
 from strom.core.countries import countries
@@ -193,7 +193,7 @@ def _perpetrators(case: Case) -> SharedSection:
     for perpetrator in case.perpetrators.order_by("created_at", "pk"):
         section.items.append(
             _rows(
-                ("name", _("Name"), perpetrator.name),
+                ("name", pgettext("of a person", "Name"), perpetrator.name),
                 ("aliases", _("Aliases"), perpetrator.aliases),
                 ("gender", _("Sex/gender"), perpetrator.get_gender_display()),
                 ("nationality", _("Nationality"), _country(perpetrator.nationality)),

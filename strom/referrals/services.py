@@ -19,6 +19,7 @@ from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.actors import REFERRAL_EXPIRY, SystemActor
 from strom.audit.services import audit_record
@@ -147,7 +148,12 @@ def _clean_scope(errors: Errors, scope: Iterable[str]) -> list[str]:
 def _text(errors: Errors, field: str, value: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        _add(errors, field, _("Write at most %(max)d characters.") % {"max": limit})
+        _add(
+            errors,
+            field,
+            ngettext("Write at most %(max)d character.", "Write at most %(max)d characters.", limit)
+            % {"max": limit},
+        )
     return value
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.services import audit_record
 from strom.cases.access import can_edit_case
@@ -76,7 +77,9 @@ def screening_create(
     if exploitation and exploitation not in Exploitation.values:
         errors["exploitation"] = _("Choose a form of exploitation from the list.")
     if len(notes) > NOTES_MAX:
-        errors["notes"] = _("Notes can be at most %(max)d characters.") % {"max": NOTES_MAX}
+        errors["notes"] = ngettext(
+            "Notes can be at most %(max)d character.", "Notes can be at most %(max)d characters.", NOTES_MAX
+        ) % {"max": NOTES_MAX}
     if errors:
         raise ValidationError(errors)
     result = score(indicator_set, observed, child=child)  # raises for ids not in this version

@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.audit.services import audit_record
 from strom.core.errors import NotAllowed
@@ -88,14 +89,18 @@ def _check_source(source: SetSource) -> dict[str, str]:
     if not source.document.strip():
         errors["source_document"] = _("Name the act or document this version was checked against.")
     elif len(source.document) > SOURCE_MAX:
-        errors["source_document"] = _("At most %(max)d characters.") % {"max": SOURCE_MAX}
+        errors["source_document"] = ngettext(
+            "At most %(max)d character.", "At most %(max)d characters.", SOURCE_MAX
+        ) % {"max": SOURCE_MAX}
     if source.url:
         try:
             URLValidator(schemes=["http", "https"])(source.url)
         except ValidationError:
             errors["source_url"] = _("Give a link that starts with https:// or http://.")
         if len(source.url) > SOURCE_MAX:
-            errors["source_url"] = _("At most %(max)d characters.") % {"max": SOURCE_MAX}
+            errors["source_url"] = ngettext(
+                "At most %(max)d character.", "At most %(max)d characters.", SOURCE_MAX
+            ) % {"max": SOURCE_MAX}
     if source.checked_on is not None and source.checked_on > timezone.localdate():
         errors["checked_on"] = _("The date checked cannot be in the future.")
     if source.verified and source.checked_on is None:
@@ -103,11 +108,15 @@ def _check_source(source: SetSource) -> dict[str, str]:
     if source.verified and not source.verified_by.strip():
         errors["verified_by"] = _("A verified version needs the person or office who checked it.")
     if len(source.verified_by) > 200:
-        errors["verified_by"] = _("At most %(max)d characters.") % {"max": 200}
+        errors["verified_by"] = ngettext("At most %(max)d character.", "At most %(max)d characters.", 200) % {
+            "max": 200
+        }
     if not source.note.strip():
         errors["change_note"] = _("Say what changed or what was checked in this version.")
     elif len(source.note) > NOTE_MAX:
-        errors["change_note"] = _("At most %(max)d characters.") % {"max": NOTE_MAX}
+        errors["change_note"] = ngettext(
+            "At most %(max)d character.", "At most %(max)d characters.", NOTE_MAX
+        ) % {"max": NOTE_MAX}
     return errors
 
 

@@ -151,7 +151,7 @@ def rule_shown(
         "source": country_rules.source_text(item["source"]),
         "verified": item["status"] == country_rules.VERIFIED,
         "verified_by": item["verified_by"],
-        "verified_on": item["verified_on"],
+        "verified_on": country_rules.day_text(item["verified_on"]) if item["verified_on"] else "",
     }
 
 

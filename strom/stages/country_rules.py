@@ -27,8 +27,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from strom.stages.periods import DAYS, MONTHS, Period
 
@@ -477,18 +478,32 @@ def value_text(key: str, value: Any) -> str:
         return ", ".join(str(DecisionMaker(m).label) for m in value)
     if kind == RETENTION:
         action = _("anonymise") if value["action"] == "anonymise" else _("erase")
-        return _("%(years)s years, then %(action)s") % {"years": value["years"], "action": action}
+        years = int(value["years"])
+        return ngettext("%(years)d year, then %(action)s", "%(years)d years, then %(action)s", years) % {
+            "years": years,
+            "action": action,
+        }
     return str(value)
 
 
-def source_text(source: dict[str, Any]) -> str:
-    """A source in one line: act, section, link, date checked, note."""
+def day_text(iso_day: str) -> str:
+    """A day the rules store as YYYY-MM-DD, in the reader's short date format (as stored if unreadable)."""
+    try:
+        return date_format(dt.date.fromisoformat(iso_day), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return iso_day
+
+
+def source_text(source: dict[str, Any], *, iso_dates: bool = False) -> str:
+    """A source in one line: act, section, link, date checked, note. Dates in the reader's format on
+    pages; `iso_dates` for the generated documentation, which is the same in every language."""
     parts = [source.get(name, "") for name in ("act", "section")]
     text = ", ".join(p for p in parts if p)
     if source.get("url"):
         text = f"{text} ({source['url']})" if text else source["url"]
     if source.get("checked_on"):
-        text = f"{text}; " + _("checked %(day)s") % {"day": source["checked_on"]}
+        day = source["checked_on"] if iso_dates else day_text(source["checked_on"])
+        text = f"{text}; " + _("checked %(day)s") % {"day": day}
     if source.get("note"):
         text = f"{text}. {source['note']}" if text else source["note"]
     return text.strip("; ")

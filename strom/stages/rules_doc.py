@@ -45,7 +45,7 @@ def rules_markdown() -> str:
                 item = rules.items[key]
                 lines.append(
                     f"| {_cell(str(cr.ITEMS[key].label))} | {_cell(cr.value_text(key, item['value']))} "
-                    f"| {_cell(cr.source_text(item['source']))} | {_status(item)} |"
+                    f"| {_cell(cr.source_text(item['source'], iso_dates=True))} | {_status(item)} |"
                 )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -32,7 +32,7 @@ def item_rows(rules_items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "url": item["source"].get("url", ""),
                 "verified": item["status"] == cr.VERIFIED,
                 "verified_by": item["verified_by"],
-                "verified_on": item["verified_on"],
+                "verified_on": cr.day_text(item["verified_on"]) if item["verified_on"] else "",
             }
         )
     return rows

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.cases.choices import Stage
 from strom.core.registry import TimelineItem, register_timeline_source
@@ -90,7 +91,12 @@ def _plan_items(user: User, case: Case) -> list[TimelineItem]:
             TimelineItem(
                 at=extension.created_at,
                 kind="reflection",
-                title=_("Reflection period extended by %(days)s days") % {"days": extension.days},
+                title=ngettext(
+                    "Reflection period extended by %(days)d day",
+                    "Reflection period extended by %(days)d days",
+                    extension.days,
+                )
+                % {"days": extension.days},
                 actor=_actor(extension.by),
             )
         )

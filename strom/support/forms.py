@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strom.core.datefields import TypedDateField
-from strom.directory.models import Organisation
+from strom.directory.models import Organisation, with_country
 from strom.support.choices import Priority, ServiceStatus, ServiceType
 from strom.support.currencies import DEFAULT_CURRENCY, currency_choices
 from strom.support.models import NeedsAssessment, Service, SupportPlan
@@ -108,7 +108,7 @@ class PlanReviewForm(forms.Form):
 
 class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.country})"
+        return with_country(obj.name, obj.country)
 
 
 class ServiceForm(forms.Form):

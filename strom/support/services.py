@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, ForeignKey, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from strom.cases import access
 from strom.cases.choices import CaseStatus
@@ -353,7 +354,12 @@ def _validate_service(data: dict[str, Any], *, creating: bool, changed: Iterable
         _add(
             errors,
             "provider_name",
-            _("The provider's name can be at most %(max)d characters long.") % {"max": PROVIDER_NAME_MAX},
+            ngettext(
+                "The provider's name can be at most %(max)d character long.",
+                "The provider's name can be at most %(max)d characters long.",
+                PROVIDER_NAME_MAX,
+            )
+            % {"max": PROVIDER_NAME_MAX},
         )
     if org is not None and "provider_organisation" in changed and not org.is_active:
         _add(errors, "provider_organisation", _("This organisation is no longer active."))
