@@ -13,6 +13,8 @@ from strom.auditlog.selectors import AuditFilters
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
 
+PEOPLE_PICK_LIST_MAX = 300
+
 
 class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
@@ -37,6 +39,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._pick_list("action", str(_("All actions")), action_choices())
         self._pick_list("object_type", str(_("All kinds")), object_type_choices())
+        self._people(user)
         if user.has_global(Perm.AUDIT_VIEW_ALL):
             orgs = Organisation.objects.all()
         else:
@@ -45,6 +48,17 @@ class AuditFilterForm(forms.Form):
         if not user.has_global(Perm.AUDIT_VIEW_ALL) and len(user.org_ids_with(Perm.AUDIT_VIEW_ORG)) < 2:
             # An admin of one organisation sees only it: nothing to choose.
             del self.fields["organisation"]
+
+    def _people(self, user: User) -> None:
+        """Who acted, as a pick-list of the colleagues the viewer sees, by name; typed when too many."""
+        people = User.visible.visible_to(user).order_by("email")[: PEOPLE_PICK_LIST_MAX + 1]
+        if len(people) > PEOPLE_PICK_LIST_MAX:
+            return
+        choices = sorted(((u.email, u.get_full_name()) for u in people), key=lambda c: c[1].casefold())
+        field = self.fields["actor"]
+        field.label = _("Who")
+        field.widget = forms.Select()
+        self._pick_list("actor", str(_("Everyone")), choices)
 
     def _pick_list(self, name: str, everything: str, choices: list[tuple[str, str]]) -> None:
         chosen = str(self.data.get(name) or "").strip() if self.is_bound else ""
