@@ -114,11 +114,17 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
+        pending = bool(
             isinstance(user, User)
             and user.is_authenticated
             and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's middleware
             and (request.session.get(keys.SECOND_FACTOR) or user.requires_two_factor)
+        )
+        # The page frame leaves out what it would fetch (the notifications count): on the two-factor
+        # pages that request is sent back to them, and the page would reload itself without end.
+        request.second_factor_pending = pending  # type: ignore[attr-defined]
+        if (
+            pending
             and not _is_api(request)
             and not request.path_info.startswith(settings.STATIC_URL)
             and request.path not in self.open_paths()

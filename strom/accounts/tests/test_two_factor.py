@@ -56,6 +56,21 @@ def test_before_the_second_factor_only_the_two_factor_pages_open(cast: Any) -> N
     assert client.get("/api/v1/me").status_code == 401
 
 
+def test_the_two_factor_page_asks_for_nothing_that_sends_it_back_to_itself(cast: Any) -> None:
+    """The header's notification count is fetched after the page; before the second factor that request
+    is answered with a redirect to the two-factor page, which then reloaded itself without end and
+    emptied the code field."""
+    _enrolled(cast.caseworker_a)
+    client = Client()
+    post_login(client, "caseworker_a@example.test")
+    page = client.get(VERIFY)
+    assert page.status_code == 200
+    assert reverse("accounts:notifications_badge") not in page.content.decode()
+    code = totp_code(TOTPDevice.objects.get(user=cast.caseworker_a))
+    assert client.post(VERIFY, {"otp_token": code})["Location"] == reverse("core:dashboard")
+    assert reverse("accounts:notifications_badge") in client.get(reverse("core:dashboard")).content.decode()
+
+
 def test_enrolment_page_shows_an_inline_svg_qr_code_without_style_and_the_secret(cast: Any) -> None:
     client = Client()
     post_login(client, "caseworker_a@example.test")
