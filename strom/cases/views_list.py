@@ -7,6 +7,7 @@ includes and each option through a widget template (issue 13: 58 % of the list's
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -149,6 +151,60 @@ def _sort_from(request: AuthenticatedHttpRequest) -> tuple[str, str]:
 # --- the list ------------------------------------------------------------------------------------------
 
 
+# --- the rows, written once ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What a row of the list shows, as text: the template only writes it out (each lookup and filter
+    in a template costs more than the same work done once here, fifty rows a page)."""
+
+    url: str
+    ref: str
+    is_child: bool
+    person: str
+    stage: str
+    due_iso: str
+    due: str
+    overdue: bool
+    owner: str
+    municipality: str
+    opened_iso: str
+    opened: str
+
+
+def case_rows(cases: list[Any]) -> list[CaseRow]:
+    today = timezone.localdate()
+    shown: dict[dt.date, str] = {}
+
+    def short(day: dt.date) -> str:
+        if day not in shown:
+            shown[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return shown[day]
+
+    detail = reverse("cases:detail", kwargs={"ref": "REF"}).removesuffix("REF/")
+    rows = []
+    for case in cases:
+        due, opened = case.next_due_at, timezone.localtime(case.opened_at).date()
+        rows.append(
+            CaseRow(
+                url=f"{detail}{case.ref}/",
+                ref=case.ref,
+                is_child=case.is_child,
+                person=case.person.display_name,
+                stage=case.get_stage_display(),
+                due_iso=due.isoformat() if due else "",
+                due=short(due) if due else "",
+                overdue=bool(due and due < today),
+                owner=case.owner.get_full_name() if case.owner else "",
+                municipality=case.municipality.name,
+                opened_iso=opened.isoformat(),
+                opened=short(opened),
+            )
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -167,6 +223,7 @@ def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "controls": filter_controls(form, options=not partial),
         "page": page,
+        "rows": case_rows(page.rows),
         "query": query.urlencode() + "&" if query else "",
         "export_query": query.urlencode(),
         "sort": "" if sort == DEFAULT_SORT else sort,

@@ -28,7 +28,7 @@ def _dated(cast: Cast, n: int) -> list[Case]:
     for i, case in enumerate(cases):
         due = dt.date(2026, 1, 1) + dt.timedelta(days=(7 * i) % 11) if i % 2 else None
         Case.objects.filter(pk=case.pk).update(next_due_at=due)
-    return list(Case.objects.filter(pk__in=[c.pk for c in cases]))
+    return list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
 
 
 # --- sorting -------------------------------------------------------------------------------------------
