@@ -194,13 +194,17 @@ def _no_sideways_scroll(page: Page, what: str) -> None:
 
 
 def _screen_and_open_a_case(page: Page, journey: Journey) -> str:
-    """From the dashboard's quick action: an anonymous pre-screening, saved, converted into a case."""
+    """From the case list's quick action: an anonymous pre-screening, saved, converted into a case."""
     from playwright.sync_api import expect
 
+    # Offered in the menu, among the dashboard's quick actions and on the case list.
     menu = page.get_by_role("navigation", name=t("Main"))
     expect(menu.get_by_role("link", name=t("New screening"), exact=True)).to_be_visible()
     quick = page.get_by_role("navigation", name=t("Quick actions"))
-    quick.get_by_role("link", name=t("New screening"), exact=True).click()
+    expect(quick.get_by_role("link", name=t("New screening"), exact=True)).to_be_visible()
+    _menu(page, t("Cases"))
+    expect(_h1(page)).to_have_text(t("Cases"))
+    page.get_by_role("main").get_by_role("link", name=t("New screening"), exact=True).click()
     expect(_h1(page)).to_have_text(t("New screening"))
     page.get_by_role("link", name=journey.screening_set, exact=True).click()
     expect(_h1(page)).to_have_text(journey.screening_set)
