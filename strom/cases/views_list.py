@@ -20,6 +20,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -52,6 +54,14 @@ class Control:
     errors: list[str] = field(default_factory=list)
     options: list[tuple[str, str, bool]] = field(default_factory=list)
     max_length: int | None = None
+
+    @property
+    def options_html(self) -> SafeString:
+        """The <option> elements, escaped, written here in one go: a pick-list of a hundred
+        municipalities is a few hundred template nodes otherwise."""
+        selected = mark_safe(" selected")
+        rows = ((value, selected if chosen else "", label) for value, label, chosen in self.options)
+        return format_html_join("", '<option value="{}"{}>{}</option>', rows)
 
     @property
     def described_by(self) -> str:
