@@ -184,6 +184,8 @@ def test_case_worker_refers_a_case_and_the_shelter_sees_only_the_scope_then_comp
 
             # Back on the case, the support plan records the service as delivered by the shelter.
             sender.goto(case_url)
+            tabs = sender.get_by_role("navigation", name="Parts of this case")
+            tabs.get_by_role("link", name="Support", exact=True).click()
             support = sender.get_by_role("region", name="Support", exact=True)
             delivered = support.get_by_role("row").filter(
                 has=sender.get_by_role("cell", name=shelter, exact=True)
@@ -191,6 +193,7 @@ def test_case_worker_refers_a_case_and_the_shelter_sees_only_the_scope_then_comp
             expect(delivered).to_have_count(1)
             expect(delivered.get_by_role("rowheader")).to_have_text("Safe accommodation")
             expect(delivered.get_by_role("cell").first).to_have_text("Delivered")
+            tabs.get_by_role("link", name="Referrals", exact=True).click()
             referrals = sender.get_by_role("region", name="Referrals", exact=True)
             expect(referrals.get_by_role("row", name=short_ref)).to_contain_text("Completed")
             assert blocked == [], f"the Content-Security-Policy blocked something: {blocked}"
