@@ -135,6 +135,8 @@ def _create_from_form(
                         override_reason=data.get("override_reason", ""),
                     )
         except ValidationError as exc:
+            # The page then leads to where the person's answer is recorded: no dead end.
+            form.consent_missing = "basis" in getattr(exc, "error_dict", {})  # type: ignore[attr-defined]
             validation_error_to_form(
                 form, exc, prefix_map={"basis": "__all__", "kind": "__all__", "service": "__all__"}
             )

@@ -197,3 +197,15 @@ def test_a_draft_changed_after_the_review_is_not_sent(cast: Cast, as_persona: An
     assert "will see: identity, contact details." in again.content.decode()
     referral.refresh_from_db()
     assert referral.state == State.DRAFT
+
+
+def test_a_referral_refused_for_want_of_consent_leads_to_recording_it(cast: Cast, as_persona: Any) -> None:
+    case = make_case(cast)  # no consent recorded
+    client = as_persona("caseworker_a")
+    data = {"scope": ["needs"], "urgency": "urgent", "message": "Tonight.", "send": "1"}
+    review = client.post(_new_url(cast, case), data)
+    response = client.post(_new_url(cast, case), {**data, "reviewed": _reviewed(review)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("consent:record", kwargs={"ref": case.ref}) in body
+    assert not Referral.objects.exists()
