@@ -6,6 +6,8 @@ reader's language. A new action adds its label here; an action without one is sh
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -271,3 +273,30 @@ def action_choices() -> list[tuple[str, str]]:
 
 def object_type_choices() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in OBJECT_TYPES.items()), key=lambda c: c[1].casefold())
+
+
+# The model whose field names an entry's details list ("fields"), by the entry's object type. Named by
+# label, not imported: the audit log sits below the apps whose changes it records.
+FIELD_MODELS: dict[str, str] = {
+    "case": "cases.Case",
+    "person": "cases.Person",
+    "user": "accounts.User",
+    "organisation": "directory.Organisation",
+    "membership": "accounts.Membership",
+    "referral": "referrals.Referral",
+}
+
+
+def field_labels(object_type: str, names: list[str]) -> list[str]:
+    """The changed fields an entry lists, by their labels; a name without a label as stored."""
+    label = FIELD_MODELS.get(object_type)
+    if label is None:
+        return list(names)
+    model = apps.get_model(label)
+    shown = []
+    for name in names:
+        try:
+            shown.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            shown.append(name)
+    return shown

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 from strom.accounts.http import AuthenticatedHttpRequest
 from strom.accounts.selectors import display_names
-from strom.audit.actions import action_label, channel_label, object_type_label
+from strom.audit.actions import action_label, channel_label, field_labels, object_type_label
 from strom.audit.models import AuditEntry
 from strom.auditlog.access import check_may_browse_audit
 from strom.auditlog.forms import AuditFilterForm
@@ -25,6 +25,11 @@ def _position(request: HttpRequest, name: str) -> int | None:
     return whole_number(request.GET.get(name, ""))
 
 
+def _fields(entry: AuditEntry) -> list[str]:
+    fields = entry.details.get("fields") if isinstance(entry.details, dict) else None
+    return [str(f) for f in fields] if isinstance(fields, list) else []
+
+
 def _row(entry: AuditEntry, organisations: dict[int, Organisation], names: dict[int, str]) -> dict[str, Any]:
     return {
         "entry": entry,
@@ -33,6 +38,7 @@ def _row(entry: AuditEntry, organisations: dict[int, Organisation], names: dict[
         "action": action_label(entry.action),
         "object_type": object_type_label(entry.object_type),
         "channel": channel_label(entry.channel),
+        "fields": field_labels(entry.object_type, _fields(entry)),
     }
 
 

@@ -80,3 +80,17 @@ def test_who_is_a_pick_list_of_colleagues_by_name(cast: Any, as_persona: Any) ->
         reverse("audit:list"), {"actor": "caseworker_a@example.test"}, headers={"HX-Request": "true"}
     )
     assert [e.action for e in page.context["page"].entries] == ["case.open"]
+
+
+def test_changed_fields_are_named_by_their_labels(cast: Any, as_persona: Any) -> None:
+    audit_record(
+        actor=cast.users["orgadmin_a"],
+        action="user.update_profile",
+        object_type="user",
+        object_ref=str(cast.users["caseworker_a"].pk),
+        organisation_id=cast.org_a.pk,
+        details={"fields": ["full_name", "language", "retired_field"]},
+    )
+    html = as_persona("orgadmin_a").get(reverse("audit:list")).content.decode()
+    assert "full name, language, retired_field" in html
+    assert "full_name" not in html.split("<tbody>", 1)[1]
