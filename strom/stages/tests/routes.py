@@ -283,7 +283,7 @@ ROUTES = [
         kwargs=lambda c: {"ref": _case(c, "ask").ref},
         data=lambda c: {"kind": "reasonable_grounds", "addressed_to": c.users["supervisor_a"].pk},
         # Whoever may decide is told to record the decision instead.
-        expect=api(["caseworker_a"], ok=201) | {"supervisor_a": 422},
+        expect=api(("caseworker_a",), ok=201) | {"supervisor_a": 422},
     ),
     Route(
         "api:case_decision_request_decline",

@@ -22,8 +22,8 @@ from conftest import login_client
 from strom.audit.actors import STATISTICS
 from strom.audit.models import AuditEntry
 from strom.core.tests.mutations import mutated, records_in
+from strom.stats import engine, htcds, synthetic, tables
 from strom.stats import export as stats_export
-from strom.stats import htcds, synthetic, tables
 from strom.stats.ctdc import ImportRejected
 from strom.stats.models import AggregateCell, Dataset, DatasetKind, Fact, ImportJob, ImportState
 from strom.stats.refresh import facts_refresh
@@ -56,7 +56,7 @@ def hostile_names(monkeypatch: pytest.MonkeyPatch) -> None:
         original: Callable[..., str] = module.value_name
         monkeypatch.setattr(module, "value_name", lambda *a, _o=original, **k: HOSTILE + _o(*a, **k))
     # The downloads for people show labels.
-    label: Callable[..., str] = tables.value_label
+    label: Callable[..., str] = engine.value_label
     monkeypatch.setattr(tables, "value_label", lambda *a, _o=label, **k: HOSTILE + _o(*a, **k))
 
 
