@@ -30,8 +30,9 @@ def _forget_cached_users_on_change() -> None:
     def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         auth_cache.forget_user(instance.pk if isinstance(instance, User) else instance.user_id)
 
-    def organisation_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-        auth_cache.forget_everyone()
+    def organisation_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+        if not created:  # a new organisation is in nobody's memberships yet
+            auth_cache.forget_everyone()
 
     for model in (User, Membership, TOTPDevice, StaticDevice):
         post_save.connect(
