@@ -77,7 +77,6 @@ def _validate_step(step: StepData) -> list[str]:
     return errors
 
 
-@transaction.atomic
 def _replace_steps(pathway: Pathway, steps: list[StepData]) -> None:
     """The pathway's steps become `steps`. A stage kept keeps its row, and so what refers to it (the
     guidelines that explain the step); a stage dropped loses its row, a new one gets one."""
@@ -96,6 +95,7 @@ def _replace_steps(pathway: Pathway, steps: list[StepData]) -> None:
     PathwayStep.objects.bulk_create(new)
 
 
+@transaction.atomic
 def pathway_save(
     *, by: User | SystemActor, municipality: Municipality, version: int, steps: list[StepData]
 ) -> Pathway:
