@@ -50,7 +50,7 @@ def test_a_superscript_notification_id_marks_nothing_and_is_no_server_error(as_p
 
 @pytest.mark.parametrize("text", ["year=²", "year=²..2020", "year=2019..\uff12\uff10\uff12\uff10"])
 def test_a_statistics_filter_with_other_digits_is_bad_input(text: str) -> None:
-    with pytest.raises(ValidationError, match="year"):
+    with pytest.raises(ValidationError, match="Year of registration"):
         parse_filter(text)
 
 
