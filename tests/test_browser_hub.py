@@ -16,7 +16,6 @@ tests/browser_support.py).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -453,10 +452,9 @@ def test_case_worker_on_a_reflection_stage_case_finds_a_practice_for_the_stage_i
         expect(_heading(page)).to_have_text(f"Case {ref}")
         stage_shown = page.get_by_role("definition").filter(has_text="Reflection and recovery period")
         expect(stage_shown.first).to_be_visible()
-        section = page.get_by_role("region", name="Practices for this stage")
-        expect(section).to_be_visible()
-
-        section.get_by_role("link", name=re.compile(r"^Practices for this stage \(1\)$")).click()
+        # The overview's "at a glance" names the practices for the stage: one click away.
+        expect(page.get_by_role("term").filter(has_text="Practices for this stage")).to_be_visible()
+        page.get_by_role("link", name="1 published practice", exact=True).click()
 
         expect(_heading(page)).to_have_text("Practices library")
         stage = page.get_by_label("Stage", exact=True)
