@@ -118,6 +118,15 @@ class OverviewRow:
     status: Status
 
 
+def _visible_for_case(user: User, case: Case) -> Q:
+    """`ConsentRecord.objects.visible_to(user)` for the records of one case: the same rule, asked of
+    this case and its person only. Asked of all cases and persons the user may see, PostgreSQL built
+    both sets for every case page (60-90 ms with a few thousand cases)."""
+    cases = Case.objects.visible_to(user).filter(pk=case.pk)
+    persons = Person.objects.visible_to(user).filter(pk=case.person_id)
+    return Q(case__in=cases) | Q(case__isnull=True, person__in=persons)
+
+
 def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
     """Every record that applies to the case and `user` may see, newest answer first (the full history).
     The consent section, its line on the overview and the timeline share one read on a page with all
@@ -128,7 +137,7 @@ def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
         "consent.records",
         lambda: list(
             applying(case)
-            .visible_to(user)
+            .filter(_visible_for_case(user, case))
             .select_related("recipient_organisation", "recorded_by", "withdrawn_by", "case")
             .order_by("-given_at", "-recorded_at", "-id")
         ),
