@@ -62,8 +62,10 @@ def test_a_date_is_typed_as_the_reader_writes_it() -> None:
     with translation.override("lv"):
         assert str(field.clean("24.12.1990")) == "1990-12-24"
         assert example_date() == "24.12.1990"
-        with pytest.raises(ValidationError, match=r"“31\.02\.1990” is not a date that exists"):
+        with pytest.raises(ValidationError, match=r"„31\.02\.1990” neeksistē"):
             field.clean("31.02.1990")
+    with pytest.raises(ValidationError, match=r"“31\.02\.2001” is not a date that exists"):
+        field.clean("31.02.2001")
     assert str(field.clean("1990-12-24")) == "1990-12-24"
 
 
