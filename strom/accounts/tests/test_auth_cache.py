@@ -6,6 +6,7 @@ Each test runs with the test settings' in-process cache and, where a Redis serve
 
 from __future__ import annotations
 
+import os
 import pickle
 import socket
 from collections.abc import Iterator
@@ -38,6 +39,11 @@ def _redis_answers() -> bool:
         return False
 
 
+def _redis_db() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return 8 + (int(worker) if worker.isdigit() else 0) % 8
+
+
 @pytest.fixture(params=["in-process", "redis"])
 def cache_backend(request: Any) -> Iterator[str]:
     if request.param == "in-process":
@@ -48,8 +54,9 @@ def cache_backend(request: Any) -> Iterator[str]:
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/15",
-            "KEY_PREFIX": f"strom-test-{socket.gethostname()}-{id(request)}",
+            # A database of its own per test process: clearing the cache empties the whole database.
+            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/{_redis_db()}",
+            "KEY_PREFIX": "strom-test",
         }
     }
     with override_settings(CACHES=caches):
