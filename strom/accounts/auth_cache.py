@@ -15,13 +15,12 @@ instead of three.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import transaction
 
+from strom.core import cache_tokens
 from strom.crypto.service import decrypt, encrypt
 
 if TYPE_CHECKING:
@@ -52,31 +51,13 @@ def _version_key(user_id: Any) -> str:
     return f"strom:auth:version:{user_id}"
 
 
-def _new_token(key: str) -> None:
-    cache.set(key, secrets.token_hex(8), None)
-
-
 def forget_user(user_id: Any) -> None:
     """Cached copies of this user stop being used, now and once the current transaction commits."""
-    key = _version_key(user_id)
-    _new_token(key)
-    transaction.on_commit(lambda: _new_token(key))
+    cache_tokens.renew(_version_key(user_id))
 
 
 def forget_everyone() -> None:
-    _new_token(_EVERYONE)
-    transaction.on_commit(lambda: _new_token(_EVERYONE))
-
-
-def _current_tokens(user_id: Any, found: dict[str, Any]) -> tuple[str, str]:
-    tokens = []
-    for key in (_version_key(user_id), _EVERYONE):
-        token = found.get(key)
-        if token is None:
-            cache.add(key, secrets.token_hex(8), None)
-            token = cache.get(key)
-        tokens.append(str(token))
-    return tokens[0], tokens[1]
+    cache_tokens.renew(_EVERYONE)
 
 
 def cached_user(user_id: Any) -> User | None:
@@ -88,7 +69,7 @@ def cached_user(user_id: Any) -> User | None:
     found = cache.get_many([_user_key(user_id), _version_key(user_id), _EVERYONE])
     # The tokens are read before the rows: a change after this point sets new tokens, so what is
     # built from older rows below is never taken for current.
-    tokens = _current_tokens(user_id, found)
+    tokens = (cache_tokens.current(_version_key(user_id), found), cache_tokens.current(_EVERYONE, found))
     entry = found.get(_user_key(user_id))
     if entry is not None and entry[0] == tokens:
         user: User = entry[1]

@@ -9,14 +9,13 @@ data: its writes are not audited, the change of the source record is.
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 
+from strom.core import cache_tokens
 from strom.core.search import SearchDocument, SearchSource, search_sources, source_for_model
 from strom.hub.models import SearchEntry
 
@@ -84,17 +83,13 @@ def entry_values(document: SearchDocument) -> dict[str, Any]:
     }
 
 
-# A new token whenever the index changes: search results cached under an older one are not used
-# (strom.hub.search). Set at once and again after the commit, as for the signed-in user's cache.
+# A new token whenever the index changes: search pages kept under an older one are not used
+# (strom.hub.search, strom.core.cache_tokens).
 RESULTS_GENERATION = "strom:hub:results-generation"
 
 
 def forget_search_results() -> None:
-    def new_token() -> None:
-        cache.set(RESULTS_GENERATION, secrets.token_hex(8), None)
-
-    new_token()
-    transaction.on_commit(new_token)
+    cache_tokens.renew(RESULTS_GENERATION)
 
 
 def index_row(source: SearchSource, row: models.Model) -> None:

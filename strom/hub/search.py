@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.db.models.functions import Cast, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from strom.core import cache_tokens
 from strom.hub.index import RESULTS_GENERATION, search_configs
 from strom.hub.models import SearchEntry
 
@@ -258,10 +258,7 @@ def search(
         return _search(query=query, filters=filters, public_only=public_only, page=page, per_page=per_page)
     key = _results_key(query, filters, public_only, page, per_page)
     found = cache.get_many([RESULTS_GENERATION, key])
-    generation = found.get(RESULTS_GENERATION)
-    if generation is None:
-        cache.add(RESULTS_GENERATION, secrets.token_hex(8), None)
-        generation = cache.get(RESULTS_GENERATION)
+    generation = cache_tokens.current(RESULTS_GENERATION, found)
     kept = found.get(key)
     if kept is not None and kept[0] == generation:
         results: SearchResults = kept[1]
