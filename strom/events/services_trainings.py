@@ -4,7 +4,6 @@ the access check and the audit entry inside; a system actor passes the organiser
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from strom.accounts.secret_links import secret_link_replace, secret_link_revoke
 from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.core.errors import NotAllowed
@@ -258,30 +258,13 @@ def certificates_issue(*, by: User | SystemActor, event: Event) -> int:
 # --- the secret calendar link --------------------------------------------------------------------
 
 
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def calendar_feed_create(*, by: User) -> str:
     """A new secret link for the user's calendar; the old one stops working. The token is returned once
     and only its hash is kept."""
-    token = secrets.token_urlsafe(32)
-    replaced = CalendarFeed.objects.filter(user=by).delete()[0] > 0
-    CalendarFeed.objects.create(user=by, token_hash=feed_token_hash(token))
-    audit_record(
-        actor=by,
-        action="event.calendar_link_create",
-        object_type="user",
-        object_ref=by.pk,
-        details={"replaced": replaced},
-    )
-    return token
+    return secret_link_replace(by=by, model=CalendarFeed, action="event.calendar_link_create")
 
 
 @transaction.atomic
 def calendar_feed_revoke(*, by: User) -> bool:
-    revoked = CalendarFeed.objects.filter(user=by).delete()[0] > 0
-    if revoked:
-        audit_record(actor=by, action="event.calendar_link_revoke", object_type="user", object_ref=by.pk)
-    return revoked
+    return secret_link_revoke(by=by, model=CalendarFeed, action="event.calendar_link_revoke")

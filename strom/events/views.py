@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
+from strom.accounts.secret_links import secret_hash
 from strom.audit.services import audit_read
 from strom.core.errors import NotAllowed
 from strom.core.forms import form_saved
@@ -74,7 +75,7 @@ from strom.events.services import (
     session_delete,
     session_update,
 )
-from strom.events.services_trainings import calendar_feed_create, calendar_feed_revoke, feed_token_hash
+from strom.events.services_trainings import calendar_feed_create, calendar_feed_revoke
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -498,7 +499,7 @@ def calendar_link(request: AuthenticatedHttpRequest) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A calendar app's fetch of someone's events, with the secret link as the only key. Holds only the
     programmes of that person's own registrations; a revoked or unknown link answers 404."""
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=feed_token_hash(token)).first()
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=secret_hash(token)).first()
     if feed is None or not feed.user.is_active:
         raise NotAllowed
     events = calendar_events_of(feed.user)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from strom.accounts.http import AuthenticatedHttpRequest
+from strom.accounts.secret_links import secret_hash
 from strom.cases import access
 from strom.core.errors import NotAllowed
 from strom.stages.ical_deadlines import deadline_calendar
@@ -29,7 +30,7 @@ from strom.stages.selectors_calendar import (
     week_range,
     workload,
 )
-from strom.stages.services_calendar import deadline_feed_create, deadline_feed_revoke, feed_token_hash
+from strom.stages.services_calendar import deadline_feed_create, deadline_feed_revoke
 
 
 def _anchor(request: AuthenticatedHttpRequest) -> tuple[dt.date, str]:
@@ -114,7 +115,7 @@ def deadline_feed_link_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def deadline_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """A calendar app's fetch of one worker's deadlines, with the secret link as the only key. A revoked
     or unknown link, or one of someone who can no longer do casework, answers 404."""
-    feed = DeadlineFeed.objects.select_related("user").filter(token_hash=feed_token_hash(token)).first()
+    feed = DeadlineFeed.objects.select_related("user").filter(token_hash=secret_hash(token)).first()
     if feed is None or not feed.user.is_active:
         raise NotAllowed
     access.check_casework(feed.user)
