@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from strom.core.errors import NotAllowed
+from strom.accounts.public import hub_page
 from strom.guidelines.models import Guideline
 from strom.hub.search import public_only_for
 
@@ -39,16 +38,12 @@ TOPICS = {
 
 
 @require_GET
+@hub_page
 def help_topic(request: HttpRequest, topic: str) -> HttpResponse:
     found = TOPICS.get(topic)
     if found is None:
         raise Http404
-    try:
-        public_only = public_only_for(request.user)
-    except NotAllowed:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
+    public_only = public_only_for(request.user)
     if found.guideline_slugs and not public_only:
         guideline = (
             Guideline.objects.visible_to(request.user)

@@ -3,14 +3,13 @@ the hub's areas."""
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from strom.accounts.public import hub_page
 from strom.core.countries import countries
-from strom.core.errors import NotAllowed
 from strom.core.htmx import render_htmx
 from strom.core.search import search_sources
 from strom.hub.forms_search import SearchForm
@@ -42,13 +41,9 @@ def hub_areas() -> list[dict[str, object]]:
 
 
 @require_GET
+@hub_page
 def hub_home(request: HttpRequest) -> HttpResponse:
-    try:
-        public_only = public_only_for(request.user)
-    except NotAllowed:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
+    public_only = public_only_for(request.user)
     form = SearchForm(request.GET or None)
     results = search(
         query=form.query(), filters=form.filters(), public_only=public_only, page=form.page_number()
