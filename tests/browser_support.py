@@ -100,3 +100,30 @@ def new_page(browser: Browser, blocked: list[str]) -> Page:
     page = browser.new_context(locale="en-GB").new_page()
     record_csp_blocks(page, blocked)
     return page
+
+
+# The page's width beyond the window's: 0 when nothing scrolls sideways.
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def session_of(user: User) -> str:
+    """The session cookie of `user` signed in as the Django test client is (the login form has a
+    browser test of its own); read before the browser starts."""
+    from django.conf import settings
+
+    from conftest import login_client
+
+    return login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def phone_page(browser: Browser, base_url: str, session: str, blocked: list[str]) -> Page:
+    """A page 375 px wide in a fresh context signed in with `session`, CSP blocks recorded."""
+    from django.conf import settings
+    from playwright._impl._api_structures import SetCookieParam
+    from playwright.sync_api import ViewportSize
+
+    context = browser.new_context(locale="en-GB", viewport=ViewportSize(width=375, height=812))
+    context.add_cookies([SetCookieParam(name=settings.SESSION_COOKIE_NAME, value=session, url=base_url)])
+    page = context.new_page()
+    record_csp_blocks(page, blocked)
+    return page

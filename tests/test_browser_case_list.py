@@ -6,24 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import login_client
 from strom.cases.tests.factories import make_case
 from strom.stages.services import task_create
-from tests.browser_support import BROWSER_TEST_MARKS, chromium, record_csp_blocks
+from tests.browser_support import BROWSER_TEST_MARKS, SIDEWAYS, chromium, phone_page, session_of
 from tests.personas import Cast
 
 pytestmark = BROWSER_TEST_MARKS
 
-SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
 
 def test_the_case_list_deadlines_and_workload_fit_a_phone(cast: Cast, live_server: Any) -> None:
-    from playwright._impl._api_structures import SetCookieParam
-    from playwright.sync_api import ViewportSize, expect
+    from playwright.sync_api import expect
 
     worker, supervisor = cast.users["caseworker_a"], cast.users["supervisor_a"]
     for i in range(3):
@@ -36,15 +31,11 @@ def test_the_case_list_deadlines_and_workload_fit_a_phone(cast: Cast, live_serve
             title_key="arrange_interpreter",
             due_date=timezone.localdate() + dt.timedelta(i),
         )
-    session = login_client(supervisor).cookies[settings.SESSION_COOKIE_NAME].value
+    session = session_of(supervisor)
 
     with chromium() as browser:
         blocked: list[str] = []
-        context = browser.new_context(locale="en-GB", viewport=ViewportSize(width=375, height=812))
-        cookie = SetCookieParam(name=settings.SESSION_COOKIE_NAME, value=session, url=live_server.url)
-        context.add_cookies([cookie])
-        page = context.new_page()
-        record_csp_blocks(page, blocked)
+        page = phone_page(browser, live_server.url, session, blocked)
         page.goto(live_server.url + reverse("cases:list") + "?stage=screening")
         assert page.evaluate(SIDEWAYS) == 0, "the case list scrolls sideways"
         # A row is a card: the column's name shows above the value.

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
-from conftest import login_client
 from strom.cases.tests.pages import case_parts
-from tests.browser_support import BROWSER_TEST_MARKS, chromium, record_csp_blocks
+from tests.browser_support import BROWSER_TEST_MARKS, SIDEWAYS, chromium, phone_page, session_of
 from tests.personas import Cast
 from tests.test_case_page_visibility import _seed
 
 pytestmark = BROWSER_TEST_MARKS
 
-SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
 
 def test_the_case_page_fits_a_phone_and_its_tabs_load_in_place(cast: Cast, live_server: Any) -> None:
-    from playwright._impl._api_structures import SetCookieParam
-    from playwright.sync_api import ViewportSize, expect
+    from playwright.sync_api import expect
 
     worker = cast.users["caseworker_a"]
     case = _seed(cast, cast.org_a, worker)
@@ -29,15 +24,11 @@ def test_the_case_page_fits_a_phone_and_its_tabs_load_in_place(cast: Cast, live_
     tabs = {part: reverse("cases:part", kwargs={"ref": case.ref, "part": part}) for part in case_parts()}
     # Signed in as the Django test client is (the login form has its own browser test): the browser
     # gets that session's cookie.
-    session = login_client(worker).cookies[settings.SESSION_COOKIE_NAME].value
+    session = session_of(worker)
 
     with chromium() as browser:
         blocked: list[str] = []
-        context = browser.new_context(locale="en-GB", viewport=ViewportSize(width=375, height=812))
-        cookie = SetCookieParam(name=settings.SESSION_COOKIE_NAME, value=session, url=live_server.url)
-        context.add_cookies([cookie])
-        page = context.new_page()
-        record_csp_blocks(page, blocked)
+        page = phone_page(browser, live_server.url, session, blocked)
         page.goto(live_server.url + overview)
         expect(page.get_by_role("heading", name="What you can do now")).to_be_visible()
         assert page.evaluate(SIDEWAYS) == 0, "the overview scrolls sideways"
