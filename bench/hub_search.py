@@ -44,6 +44,8 @@ sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BENCH_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strom.settings")
 
+from run_bench import strom_with  # noqa: E402 - after the paths above
+
 PAGE = 20
 KEY_PREFIX = "bench-"
 
@@ -255,25 +257,8 @@ def _bare_view(request: Any) -> Any:
     return JsonResponse({"results": rows})
 
 
-_wsgi: Callable[..., Any] | None = None
-_wsgi_lock = threading.Lock()
-
-
-def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-    global _wsgi
-    with _wsgi_lock:
-        if _wsgi is None:
-            import importlib
-
-            from django.urls import clear_url_caches, path
-
-            from strom.wsgi import application as strom_application
-
-            urls = importlib.import_module("strom.site.urls")
-            urls.urlpatterns.append(path(BARE_PATH.strip("/") + "/", _bare_view))
-            clear_url_caches()
-            _wsgi = strom_application
-    return _wsgi(environ, start_response)
+# STROM plus the bare view, as gunicorn serves `hub_search:application`.
+application = strom_with(lambda: [(BARE_PATH.strip("/") + "/", _bare_view)])
 
 
 def start_server(

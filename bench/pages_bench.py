@@ -35,8 +35,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -46,6 +44,8 @@ BASE_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BENCH_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strom.settings")
+
+from run_bench import strom_with  # noqa: E402 - after the paths above
 
 PAGES = ("case_list", "case_page", "name_search", "api_list")
 ROWS = 50
@@ -103,30 +103,15 @@ def bare_api(request: Any) -> Any:
     return JsonResponse({"items": _case_rows(), "count": ROWS})
 
 
-_wsgi: Callable[..., Any] | None = None
-_wsgi_lock = threading.Lock()
-
-
-def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-    global _wsgi
-    with _wsgi_lock:
-        if _wsgi is None:
-            import importlib
-
-            from django.urls import clear_url_caches, path
-
-            from strom.wsgi import application as strom_application
-
-            urls = importlib.import_module("strom.site.urls")
-            urls.urlpatterns[:0] = [
-                path("bench/bare/list/", bare_list),
-                path("bench/bare/case/<str:ref>/", bare_case),
-                path("bench/bare/search/", bare_search),
-                path("bench/bare/api/", bare_api),
-            ]
-            clear_url_caches()
-            _wsgi = strom_application
-    return _wsgi(environ, start_response)
+# STROM plus the bare views, as gunicorn serves `pages_bench:application`.
+application = strom_with(
+    lambda: [
+        ("bench/bare/list/", bare_list),
+        ("bench/bare/case/<str:ref>/", bare_case),
+        ("bench/bare/search/", bare_search),
+        ("bench/bare/api/", bare_api),
+    ]
+)
 
 
 # --- the load: wrk with a script of paths -----------------------------------------------------------------

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,30 @@ def drop_sessions(sessions: list[Session]) -> None:
 
 
 # --- the server -------------------------------------------------------------------------------------------
+
+
+def strom_with(views: Callable[[], list[tuple[str, Any]]]) -> Callable[..., Any]:
+    """STROM's WSGI application with bare benchmark views routed first (`views()` gives (route, view)
+    pairs), added on the first request, in the gunicorn worker, after Django is set up."""
+    app: list[Callable[..., Any]] = []
+    lock = threading.Lock()
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with lock:
+            if not app:
+                import importlib
+
+                from django.urls import clear_url_caches, path
+
+                from strom.wsgi import application as strom_application
+
+                urls = importlib.import_module("strom.site.urls")
+                urls.urlpatterns[:0] = [path(route, view) for route, view in views()]
+                clear_url_caches()
+                app.append(strom_application)
+        return app[0](environ, start_response)
+
+    return application
 
 
 def start_server(
