@@ -241,7 +241,6 @@ def case_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "columns": columns(query, sort),
         # Shown above the filters: a partial update of the results does not need them.
         "saved_filters": [] if partial else list(SavedCaseFilter.objects.filter(user=user)),
-        "today": timezone.localdate(),
         "may_open": user.has_any(Perm.CASE_CREATE),
         "may_supervise": user.has_any(Perm.CASE_ASSIGN),
     }
