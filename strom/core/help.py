@@ -1,6 +1,6 @@
 """Help beside a form field that has legal meaning, with a link to the knowledge hub.
 
-The link goes to the hub's help route (strom/hub/guidance.py), which opens the guideline on the topic
+The link goes to the hub's help route (strom/hub/views_guidance.py), which opens the guideline on the topic
 when one is published and the reader may see it, and the hub search for the topic otherwise; no
 form knows which guidelines an instance has, nor any database id.
 """

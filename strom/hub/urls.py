@@ -3,11 +3,11 @@ links to."""
 
 from django.urls import path
 
-from strom.hub import guidance, urls_countries, urls_search
+from strom.hub import urls_countries, urls_search, views_guidance
 
 app_name = "hub"
 urlpatterns = [
     *urls_search.urlpatterns,
     *urls_countries.urlpatterns,
-    path("help/<slug:topic>/", guidance.help_topic, name="help"),
+    path("help/<slug:topic>/", views_guidance.help_topic, name="help"),
 ]

@@ -28,7 +28,7 @@ ROUTES += [
 ]
 # --- end of search ---------------------------------------------------------------------------------
 
-# --- Guidance a form's help links to (strom/hub/guidance.py) ----------------------------------------
+# --- Guidance a form's help links to (strom/hub/views_guidance.py) ----------------------------------------
 # The same readers as the search; every reader is sent on, to a guideline or to the search.
 ROUTES += [
     Route("hub:help", kwargs=lambda c: {"topic": "reflection-period"}, expect=expect(_SEARCHERS, ok=302)),
