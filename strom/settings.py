@@ -81,7 +81,12 @@ INSTALLED_APPS = [
     "strom.practices",
     "strom.guidelines",
     "strom.actionplans",
+    "strom.assessments",
+    "strom.hotline",
+    "strom.linkage",
+    "strom.transnational",
     "strom.hub",
+    "strom.ops",
     # Synthetic and demo data: above every domain app, which it fills through their services.
     "strom.demo",
     # Composition: the root URLconf, the API root, error pages and the dashboard. Knows every app.

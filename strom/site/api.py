@@ -28,6 +28,7 @@ errors.register(api)
 def _register_routers() -> None:
     from strom.accounts.api import router as accounts_router
     from strom.actionplans.api import router as actionplans_router
+    from strom.assessments.api import router as assessments_router
     from strom.auditlog.api import router as audit_router
     from strom.casefile.api import router as casefile_router
     from strom.cases.api import router as cases_router
@@ -35,8 +36,11 @@ def _register_routers() -> None:
     from strom.directory.api import router as directory_router
     from strom.events.api import router as events_router
     from strom.guidelines.api import router as guidelines_router
+    from strom.hotline.api import router as hotline_router
     from strom.hub.api import router as hub_router
+    from strom.linkage.api import router as linkage_router
     from strom.network.api import router as network_router
+    from strom.ops.api import router as ops_router
     from strom.pathways.api import router as pathways_router
     from strom.practices.api import router as practices_router
     from strom.referrals.api import router as referrals_router
@@ -45,6 +49,7 @@ def _register_routers() -> None:
     from strom.stages.api_rules import router as country_rules_router
     from strom.stats.api import router as stats_router
     from strom.support.api import router as support_router
+    from strom.transnational.api import router as transnational_router
 
     api.add_router("/", accounts_router)
     api.add_router("/organisations", directory_router)
@@ -66,6 +71,11 @@ def _register_routers() -> None:
     api.add_router("/action-plans", actionplans_router)
     api.add_router("/hub", hub_router)
     api.add_router("/referrals", referrals_router)
+    api.add_router("/assessments", assessments_router)
+    api.add_router("/hotline", hotline_router)
+    api.add_router("/transnational", transnational_router)
+    api.add_router("/linkage", linkage_router)
+    api.add_router("/ops", ops_router)
 
 
 _register_routers()

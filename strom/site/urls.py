@@ -32,6 +32,11 @@ urlpatterns = [
     path("guidelines/", include("strom.guidelines.urls")),
     path("action-plans/", include("strom.actionplans.urls")),
     path("hub/", include("strom.hub.urls")),
+    path("assessments/", include("strom.assessments.urls")),
+    path("hotline/", include("strom.hotline.urls")),
+    path("transnational/", include("strom.transnational.urls")),
+    path("linkage/", include("strom.linkage.urls")),
+    path("ops/", include("strom.ops.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("strom.api.urls")),
 ]

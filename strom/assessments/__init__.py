@@ -1,0 +1,1 @@
+"""Baseline assessments: XLSForm questionnaires, rounds, answers compared across countries."""

@@ -1,0 +1,1 @@
+"""The hotline's contacts (signals), anonymous tips and the public front door."""

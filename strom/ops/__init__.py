@@ -1,0 +1,1 @@
+"""Backup and restore, upgrade checks and the metrics endpoint."""

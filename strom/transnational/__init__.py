@@ -1,0 +1,1 @@
+"""Partner instances and transnational referrals (BSR-TRM measures) in signed, encrypted messages."""
