@@ -69,6 +69,10 @@ class Perm(StrEnum):
     CASE_ASSIGN = "case.assign"
     CASE_DECIDE = "case.decide"
     HOTLINE_LOG = "hotline.log"
+    # Review the hotline's contacts and tips (a supervisor of the hotline), beside logging them.
+    HOTLINE_REVIEW = "hotline.review"
+    # Keep the public front door's "know your rights" pages of one's country.
+    HOTLINE_PUBLIC_EDIT = "hotline.public_edit"
     REFERRAL_SEND = "referral.send"
     REFERRAL_RESPOND = "referral.respond"
     # Refer without the person's consent, giving a reason (danger to life, a child at risk).
@@ -136,6 +140,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.STATS_VIEW,
             Perm.PRACTICES_EDIT,
             Perm.ACTION_PLANS_EDIT,
+            Perm.HOTLINE_REVIEW,
         }
     ),
     Role.HOTLINE_OPERATOR: frozenset(
@@ -155,6 +160,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.GUIDELINES_EDIT,
             Perm.RECOMMENDATIONS_EDIT,
             Perm.ACTION_PLANS_EDIT,
+            Perm.HOTLINE_PUBLIC_EDIT,
         }
     ),
     Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_VIEW, Perm.STATS_IMPORT}),
