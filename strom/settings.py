@@ -350,6 +350,18 @@ STROM_FIELD_KEYS_FILE_PATH = env("STROM_FIELD_KEYS_FILE") or env(
     "STROM_KEYS_FILE", str(VAR_DIR / "keys.json")
 )
 
+# --- Transnational referral (docs/transnational.md): this instance's signing and encryption keys. ---
+# STROM_INSTANCE_KEYS holds the key document itself; STROM_INSTANCE_KEYS_FILE a file holding it, which
+# `strom transnational rotate-keys` rewrites (outside production var/instance-keys.json is made).
+STROM_INSTANCE_KEYS = env("STROM_INSTANCE_KEYS")
+STROM_INSTANCE_KEYS_FILE_PATH = env("STROM_INSTANCE_KEYS_FILE") or str(VAR_DIR / "instance-keys.json")
+# Plain HTTP to a partner on a loopback address, for development and tests only: refused in production.
+STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP = env_bool("STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP", False)
+if PRODUCTION and STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP:
+    raise RuntimeError("STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP must not be set in production")
+# A message signed longer ago than this (or this far in the future) is refused as stale.
+STROM_TRANSNATIONAL_MAX_AGE_SECONDS = max(30, env_int("STROM_TRANSNATIONAL_MAX_AGE_SECONDS", 300))
+
 # --- Audit checkpoints (docs/security-audit-and-encryption.md): the chain anchored outside the database. ---
 # Signed with an Ed25519 key the database never holds: STROM_AUDIT_SIGNING_KEY is the key itself,
 # STROM_AUDIT_SIGNING_KEY_FILE a file holding it (outside production var/audit-signing.key is made).
