@@ -318,6 +318,15 @@ STROM_STATS_NOISE_SMALL = env_int("STROM_STATS_NOISE_SMALL", 0)
 # The knowledge hub: whether published practices, guidelines and event programmes may be read without
 # logging in. Off by default: an instance opens its hub to the public on purpose.
 STROM_HUB_PUBLIC = env_bool("STROM_HUB_PUBLIC", False)
+# The hotline's public front door (docs/hotline.md): know-your-rights pages, a self-check and an
+# anonymous tip or "contact me" form, without logging in. Off by default: an instance opens it on purpose.
+STROM_HOTLINE_PUBLIC = env_bool("STROM_HOTLINE_PUBLIC", False)
+# Where "Leave this site quickly" leads: a neutral site the hotline chooses.
+STROM_HOTLINE_LEAVE_URL = env("STROM_HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
+# Public form submissions accepted per hour from one address (counted by a salted hash, never stored),
+# and from all addresses together, so a flood cannot bury the operators' queue.
+STROM_HOTLINE_PUBLIC_LIMIT = env_int("STROM_HOTLINE_PUBLIC_LIMIT", 5)
+STROM_HOTLINE_PUBLIC_GLOBAL_LIMIT = env_int("STROM_HOTLINE_PUBLIC_GLOBAL_LIMIT", 600)
 STROM_STATS_RECORD_KEY = env_secret("STROM_STATS_RECORD_KEY")
 if not STROM_STATS_RECORD_KEY:
     if PRODUCTION:
