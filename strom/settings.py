@@ -380,6 +380,11 @@ STROM_AUDIT_CHECKPOINT_DIR = env("STROM_AUDIT_CHECKPOINT_DIR") or str(VAR_DIR / 
 # `strom worker` checkpoints the chain this often, when it has advanced; 0 means every round.
 STROM_AUDIT_CHECKPOINT_MINUTES = max(0, env_int("STROM_AUDIT_CHECKPOINT_MINUTES", 5))
 
+# --- Backups (docs/operations.md): encrypted to the operator's public key, never to the field keys. ---
+# The private key stays with the operator; outside production var/backup-key.pem and its public half
+# var/backup-key.pub.pem are made on first use, so `strom backup` and `strom restore` work on the demo.
+STROM_BACKUP_KEY_FILE = env("STROM_BACKUP_KEY_FILE") or str(VAR_DIR / "backup-key.pub.pem")
+
 # --- Logging: to stderr, never request bodies or personal data. ---
 LOGGING = {
     "version": 1,
