@@ -92,13 +92,19 @@ class Person(models.Model):
     migration_status = models.CharField(
         _("migration status"), max_length=40, choices=MigrationStatus.choices, default=MigrationStatus.UNKNOWN
     )
+    # The record's id in the system a bulk import brought it from (strom/linkage), so the old system's
+    # duplicates can be traced back; never a personal identity number.
+    source_id = models.CharField(_("id in the source system"), max_length=100, blank=True, default="")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonQuerySet.as_manager()
-    # The estimate is personal; age_at_opening on each case is the statistical figure.
-    retention = Retention(on_anonymise=Scrub(clear=("age_estimate", "languages"), keep=("age_uncertain",)))
+    # The estimate is personal; age_at_opening on each case is the statistical figure. The source id
+    # leads back to the old system's record, so it goes with the names.
+    retention = Retention(
+        on_anonymise=Scrub(clear=("age_estimate", "languages", "source_id"), keep=("age_uncertain",))
+    )
 
     class Meta:
         verbose_name = _("person")
