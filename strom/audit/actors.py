@@ -22,8 +22,10 @@ JOBS: dict[str, Promise] = {
     "clocks": _("legal clocks"),
     "command-line": _("command line"),
     "demo": _("demo data"),
+    "duplicate-detection": _("duplicate detection"),
     "keys": _("key management"),
     "network-import": _("network import"),
+    "person-import": _("person import"),
     "referral-expiry": _("referral expiry"),
     "retention": _("retention job"),
     "screening-recheck": _("screening re-check"),
@@ -59,8 +61,10 @@ CLOCK_REMINDERS = SystemActor("clock-reminders")
 CLOCKS = SystemActor("clocks")
 COMMAND_LINE = SystemActor("command-line")
 DEMO = SystemActor("demo")
+DUPLICATE_DETECTION = SystemActor("duplicate-detection")
 KEYS = SystemActor("keys")
 NETWORK_IMPORT = SystemActor("network-import")
+PERSON_IMPORT = SystemActor("person-import")
 REFERRAL_EXPIRY = SystemActor("referral-expiry")
 RETENTION = SystemActor("retention")
 SCREENING_RECHECK = SystemActor("screening-recheck")
