@@ -108,6 +108,9 @@ class Perm(StrEnum):
     RECOMMENDATIONS_EDIT = "recommendations.edit"
     # Keep one's organisation's action plans: measures, indicators and progress reports.
     ACTION_PLANS_EDIT = "action_plans.edit"
+    # Act as the transnational referral focal point of an organisation the network directory marks as
+    # one: send referrals to partner instances, answer those received, agree return plans.
+    TRM_FOCAL_POINT = "trm.focal_point"
 
 
 _EVERYONE = {Perm.DIRECTORY_VIEW, Perm.API_TOKENS, Perm.HUB_VIEW}
@@ -136,6 +139,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.REFERRAL_SEND,
             Perm.REFERRAL_RESPOND,
             Perm.REFERRAL_OVERRIDE,
+            Perm.TRM_FOCAL_POINT,
             Perm.ORG_USERS_VIEW,
             Perm.STATS_VIEW,
             Perm.PRACTICES_EDIT,
