@@ -22,6 +22,8 @@ JOBS: dict[str, Promise] = {
     "clocks": _("legal clocks"),
     "command-line": _("command line"),
     "demo": _("demo data"),
+    "hotline-minimise": _("hotline contact minimisation"),
+    "hotline-public-form": _("hotline public form"),
     "duplicate-detection": _("duplicate detection"),
     "keys": _("key management"),
     "network-import": _("network import"),
@@ -61,6 +63,9 @@ CLOCK_REMINDERS = SystemActor("clock-reminders")
 CLOCKS = SystemActor("clocks")
 COMMAND_LINE = SystemActor("command-line")
 DEMO = SystemActor("demo")
+HOTLINE_MINIMISE = SystemActor("hotline-minimise")
+# An anonymous visitor of the hotline's public front door: nobody is known, and no address is kept.
+HOTLINE_PUBLIC_FORM = SystemActor("hotline-public-form")
 DUPLICATE_DETECTION = SystemActor("duplicate-detection")
 KEYS = SystemActor("keys")
 NETWORK_IMPORT = SystemActor("network-import")
