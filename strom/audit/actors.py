@@ -32,6 +32,7 @@ JOBS: dict[str, Promise] = {
     "retention": _("retention job"),
     "screening-recheck": _("screening re-check"),
     "statistics": _("statistics command"),
+    "transnational": _("transnational messages"),
 }
 
 
@@ -74,3 +75,4 @@ REFERRAL_EXPIRY = SystemActor("referral-expiry")
 RETENTION = SystemActor("retention")
 SCREENING_RECHECK = SystemActor("screening-recheck")
 STATISTICS = SystemActor("statistics")
+TRANSNATIONAL = SystemActor("transnational")
