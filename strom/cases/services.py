@@ -121,8 +121,8 @@ def _validate_person(data: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _rebuild_name_keys(person: Person) -> None:
-    PersonNameKey.objects.filter(person=person).delete()
+def name_keys_for(person: Person) -> list[PersonNameKey]:
+    """The blind-index rows for every spelling of a person's names (unsaved); bulk imports write them too."""
     keys: set[tuple[str, str]] = set()
     for name in person.all_names():
         full = crypto.name_index(name)
@@ -130,7 +130,12 @@ def _rebuild_name_keys(person: Person) -> None:
             keys.add((PersonNameKey.Kind.FULL, full))
         for word_key in crypto.name_token_indexes(name):
             keys.add((PersonNameKey.Kind.WORD, word_key))
-    PersonNameKey.objects.bulk_create([PersonNameKey(person=person, kind=k, key=v) for k, v in keys])
+    return [PersonNameKey(person=person, kind=k, key=v) for k, v in sorted(keys)]
+
+
+def _rebuild_name_keys(person: Person) -> None:
+    PersonNameKey.objects.filter(person=person).delete()
+    PersonNameKey.objects.bulk_create(name_keys_for(person))
 
 
 def person_create(*, by: User, organisation: Organisation, **data: Unpack[PersonFields]) -> Person:
