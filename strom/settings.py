@@ -8,10 +8,10 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from strom.core import site_url
 from strom.core.env import env, env_bool, env_float, env_int, env_list, env_secret
+from strom.core.languages import offered_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("STROM_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -265,12 +265,10 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 # English dates day-first with a 24-hour clock (strom/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["strom.formats"]
-LANGUAGES = [
-    ("en", _("English")),
-    ("lv", _("Latvian")),
-    ("ru", _("Russian")),
-]
 LOCALE_PATHS = [BASE_DIR / "strom" / "locale"]
+# The region's thirteen languages (strom/core/languages.py), each offered once its catalogue is in
+# strom/locale: a complete catalogue switches a language on (docs/translating.md).
+LANGUAGES = offered_languages(LOCALE_PATHS[0])
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("STROM_TIME_ZONE", "Europe/Riga")
