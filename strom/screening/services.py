@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -128,8 +129,12 @@ def screening_convert(
     gender: str = "",
     birth_date: str = "",
     age_estimate: int | None = None,
+    opened_at: dt.datetime | None = None,
 ) -> Case:
-    """Open a person and a case from an anonymous pre-screening and link the screening, all or nothing."""
+    """Open a person and a case from an anonymous pre-screening and link the screening, all or nothing.
+
+    `opened_at`: when the person first reached us, if before now (a hotline contact's time): the case's
+    clocks count from it."""
     person: dict[str, Any] = {
         "given_name": given_name,
         "family_name": family_name,
@@ -162,6 +167,7 @@ def screening_convert(
             organisation=screening.organisation,
             municipality=municipality,
             forms_of_exploitation=[screening.exploitation] if screening.exploitation else [],
+            opened_at=opened_at,
         )
         locked.case = case
         locked.converted_at = timezone.now()
