@@ -123,6 +123,8 @@ ACTIONS: dict[str, Promise] = {
     "network.service_update": _("Changed a service"),
     "note.add": _("Added a note"),
     "note.edit": _("Changed a note"),
+    "ops.backup": _("Made a backup of the database and files"),
+    "ops.restore": _("Restored the database and files from a backup"),
     "organisation.create": _("Added an organisation"),
     "organisation.update": _("Changed an organisation"),
     "password.change": _("Changed their password"),
