@@ -108,6 +108,11 @@ class Perm(StrEnum):
     RECOMMENDATIONS_EDIT = "recommendations.edit"
     # Keep one's organisation's action plans: measures, indicators and progress reports.
     ACTION_PLANS_EDIT = "action_plans.edit"
+    # Baseline assessments: import questionnaires (XLSForm), open rounds for one's organisation, return
+    # responses, export them. Comparing submitted answers is every member's (hub.view).
+    ASSESSMENTS_MANAGE = "assessments.manage"
+    # Answer the assessments sent to one's organisation, with its colleagues who hold it.
+    ASSESSMENTS_ANSWER = "assessments.answer"
     # Act as the transnational referral focal point of an organisation the network directory marks as
     # one: send referrals to partner instances, answer those received, agree return plans.
     TRM_FOCAL_POINT = "trm.focal_point"
@@ -125,6 +130,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.CASE_EDIT,
             Perm.REFERRAL_SEND,
             Perm.REFERRAL_RESPOND,
+            Perm.ASSESSMENTS_ANSWER,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -145,6 +151,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.PRACTICES_EDIT,
             Perm.ACTION_PLANS_EDIT,
             Perm.HOTLINE_REVIEW,
+            Perm.ASSESSMENTS_ANSWER,
         }
     ),
     Role.HOTLINE_OPERATOR: frozenset(
@@ -165,13 +172,14 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.RECOMMENDATIONS_EDIT,
             Perm.ACTION_PLANS_EDIT,
             Perm.HOTLINE_PUBLIC_EDIT,
+            Perm.ASSESSMENTS_MANAGE,
         }
     ),
     Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_VIEW, Perm.STATS_IMPORT}),
     Role.KNOWLEDGE_EDITOR: frozenset(_EVERYONE | {Perm.PRACTICES_EDIT, Perm.GUIDELINES_EDIT}),
     Role.REVIEWER: frozenset(_EVERYONE | {Perm.PRACTICES_REVIEW}),
     Role.EVENT_ORGANISER: frozenset(_EVERYONE | {Perm.EVENTS_ORGANISE, Perm.RECOMMENDATIONS_EDIT}),
-    Role.ACTION_PLAN_OWNER: frozenset(_EVERYONE | {Perm.ACTION_PLANS_EDIT}),
+    Role.ACTION_PLAN_OWNER: frozenset(_EVERYONE | {Perm.ACTION_PLANS_EDIT, Perm.ASSESSMENTS_ANSWER}),
     Role.ORG_ADMIN: frozenset(
         _EVERYONE | {Perm.ORG_EDIT, Perm.ORG_USERS_VIEW, Perm.ORG_USERS_MANAGE, Perm.AUDIT_VIEW_ORG}
     ),
