@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 JOBS: dict[str, Promise] = {
     "action-plan-reminders": _("action plan reminders"),
+    "assessment-reminders": _("assessment reminders"),
     "audit-checkpoint": _("audit checkpoint"),
     "backup": _("backup and restore"),
     "case-files": _("case files command"),
@@ -59,6 +60,7 @@ def system_actor_label(name: str) -> str:
 
 
 ACTION_PLAN_REMINDERS = SystemActor("action-plan-reminders")
+ASSESSMENT_REMINDERS = SystemActor("assessment-reminders")
 AUDIT_CHECKPOINT = SystemActor("audit-checkpoint")
 BACKUP = SystemActor("backup")
 CASE_FILES = SystemActor("case-files")
