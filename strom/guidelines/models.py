@@ -22,6 +22,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.languages import REGION_LANGUAGES
 from strom.core.vocabulary import Sector, Theme
 from strom.directory.models import Organisation
 from strom.pathways.models import PathwayStage, PathwayStep
@@ -32,23 +33,9 @@ if TYPE_CHECKING:
 
     from strom.accounts.models import User
 
-# The languages of the region (DOMAIN.md): its members' languages, English as the common one, and
-# Russian and Ukrainian, which many victims and professionals speak.
-LANGUAGES: dict[str, StrOrPromise] = {
-    "en": _("English"),
-    "da": _("Danish"),
-    "de": _("German"),
-    "et": _("Estonian"),
-    "fi": _("Finnish"),
-    "is": _("Icelandic"),
-    "lv": _("Latvian"),
-    "lt": _("Lithuanian"),
-    "nb": _("Norwegian Bokmål"),
-    "pl": _("Polish"),
-    "sv": _("Swedish"),
-    "ru": _("Russian"),
-    "uk": _("Ukrainian"),
-}
+# The languages of the region (strom/core/languages.py): a guideline may be kept in any of them, also
+# one whose interface catalogue is not complete yet.
+LANGUAGES: dict[str, StrOrPromise] = dict(REGION_LANGUAGES)
 
 
 def language_choices() -> list[tuple[str, str]]:

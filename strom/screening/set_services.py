@@ -285,9 +285,11 @@ def indicator_set_adapt(*, by: User, set_id: str, country: str) -> IndicatorSetV
     from strom.core.countries import countries
 
     document = to_document(base)
-    name = countries().get(country, country)
-    # The country's copy is told apart from the shared set wherever sets are listed.
-    titles = {lang: f"{title} ({name})" for lang, title in base.titles.items()}
+    # The country's copy is told apart from the shared set wherever sets are listed, in each title's
+    # language.
+    titles = {
+        lang: f"{title} ({countries(lang).get(country, country)})" for lang, title in base.titles.items()
+    }
     document.update({"id": new_id, "version": 1, "country": country, "title": titles})
     document["source"] = copy.deepcopy(base.source) | {
         "adapted_from": f"{base.id}/{base.version}",

@@ -28,7 +28,7 @@ def _status(item: dict[str, object]) -> str:
 
 def rules_markdown() -> str:
     """Every shipped country, every item: value, source, status. English, as the docs are."""
-    names = countries()
+    names = countries("en")
     lines: list[str] = []
     with translation.override("en"):
         for country, rules in cr.all_rules().items():

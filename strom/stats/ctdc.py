@@ -263,7 +263,7 @@ def _header(header: list[str]) -> list[RowError]:
 class _Converter:
     def __init__(self, dataset_id: int) -> None:
         self.dataset_id = dataset_id
-        self.countries = countries()
+        self.countries = countries("en")
         self.this_year = dt.date.today().year
         self.gender = {k: _code("gender", v) for k, v in GENDER.items()}
         self.age = {v.name: i for i, v in enumerate(dims.AGE_CTDC_VALUES, start=1)}

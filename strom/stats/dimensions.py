@@ -278,11 +278,11 @@ def names(dimension: Dimension) -> list[str]:
 
 @cache
 def country_values() -> tuple[Value, ...]:
-    return tuple(Value(code, name) for code, name in sorted(countries().items()))
+    return tuple(Value(code, name) for code, name in sorted(countries("en").items()))
 
 
 def country_values_map() -> dict[str, str]:
-    return countries()
+    return countries("en")
 
 
 def day_band(days: int) -> int:
