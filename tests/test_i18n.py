@@ -6,24 +6,34 @@ from __future__ import annotations
 import ast
 import datetime
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.messages.plurals import get_plural
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, translation
 
 import strom
+from strom.core.languages import PLURAL_FORM_COUNT, REGION_LANGUAGES, offered_languages
 
 STROM_DIR = Path(strom.__file__).resolve().parent
 LOCALE_DIR = STROM_DIR / "locale"
-TRANSLATED = ["lv", "ru"]
+# Every catalogue in the repository is held to the gates below, whether or not it is complete yet.
+TRANSLATED = sorted(path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/django.po"))
 
+# The two catalogues that came first keep their exact headers; every catalogue is checked against CLDR
+# below (test_plural_forms_header_agrees_with_cldr).
 PLURAL_FORMS = {
     "lv": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);",
     "ru": (
@@ -31,10 +41,12 @@ PLURAL_FORMS = {
         "(n%100<10 || n%100>=20) ? 1 : 2);"
     ),
 }
-# One number that selects each plural form, in form order (Latvian: 1, other, zero; Russian: 1, 2-4, 5+).
-PLURAL_SAMPLES = {"lv": (1, 2, 0), "ru": (1, 2, 5)}
 
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
+# In an entry xgettext marks python-format: %s, %d, %05.2f and the like; "%%" is a literal percent sign.
+POSITIONAL = re.compile(r"%%|%[-#0 +]*\d*(?:\.\d+)?[sdifrxXc]")
+# In an entry marked brace-format: {0}, {name}, {name:>3}.
+BRACES = re.compile(r"\{[A-Za-z0-9_]*(?:[!:][^{}]*)?\}")
 
 
 @dataclass
@@ -94,6 +106,24 @@ def catalogue(language: str) -> tuple[Entry, list[Entry]]:
     return header, messages
 
 
+def header_fields(language: str) -> dict[str, str]:
+    header, _ = catalogue(language)
+    return dict(line.split(": ", 1) for line in header.msgstr[0].splitlines() if ": " in line)
+
+
+def plural_rule(language: str) -> tuple[int, Callable[[int], int]]:
+    """The catalogue's Plural-Forms header: its number of forms and its rule as a function."""
+    match = re.fullmatch(r"\s*nplurals=(\d+);\s*plural=(.+?);?\s*", header_fields(language)["Plural-Forms"])
+    assert match, f"{language}: unreadable Plural-Forms header"
+    return int(match[1]), gettext.c2py(match[2])
+
+
+def plural_samples(language: str) -> list[int]:
+    """The smallest number that selects each plural form, in form order."""
+    count, rule = plural_rule(language)
+    return [next(n for n in range(1000) if rule(n) == form) for form in range(count)]
+
+
 def describe(entry: Entry) -> str:
     return f"{entry.msgctxt + ' | ' if entry.msgctxt else ''}{entry.msgid[:70]!r}"
 
@@ -101,25 +131,61 @@ def describe(entry: Entry) -> str:
 def test_every_shipped_language_has_a_catalogue() -> None:
     assert LOCALE_DIR in [Path(p) for p in settings.LOCALE_PATHS]
     assert sorted(code for code, _ in settings.LANGUAGES if code != "en") == sorted(TRANSLATED)
+    region = [code for code, _ in REGION_LANGUAGES]
+    assert set(TRANSLATED) <= set(region), "a catalogue for a language outside the region"
+    assert [code for code, _ in settings.LANGUAGES] == [c for c in region if c == "en" or c in TRANSLATED]
+
+
+def test_a_catalogue_in_the_locale_folder_switches_its_language_on(tmp_path: Path) -> None:
+    (tmp_path / "lt" / "LC_MESSAGES").mkdir(parents=True)
+    assert [code for code, _ in offered_languages(tmp_path)] == ["en"]
+    (tmp_path / "lt" / "LC_MESSAGES" / "django.po").write_text("", encoding="utf-8")
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "fr" / "LC_MESSAGES" / "django.po").write_text("", encoding="utf-8")
+    assert [code for code, _ in offered_languages(tmp_path)] == ["en", "lt"]  # French is not the region's
+
+
+@pytest.mark.parametrize("language", [code for code, _ in REGION_LANGUAGES])
+def test_plural_form_counts_are_cldr_s(language: str) -> None:
+    assert PLURAL_FORM_COUNT[language] == get_plural(language).num_plurals
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_catalogue_header_names_the_language_and_its_three_plural_forms(language: str) -> None:
+def test_catalogue_header_names_the_language_and_its_plural_forms(language: str) -> None:
     header, _ = catalogue(language)
-    fields = dict(line.split(": ", 1) for line in header.msgstr[0].splitlines() if ": " in line)
+    fields = header_fields(language)
     assert fields["Language"] == language
     assert fields["Content-Type"] == "text/plain; charset=UTF-8"
-    assert fields["Plural-Forms"] == PLURAL_FORMS[language]
+    if language in PLURAL_FORMS:
+        assert fields["Plural-Forms"] == PLURAL_FORMS[language]
+    count, _rule = plural_rule(language)
+    assert count == PLURAL_FORM_COUNT[language]
     assert "fuzzy" not in header.flags
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_plural_forms_header_agrees_with_cldr(language: str) -> None:
+    """Whole numbers that CLDR puts in one category take one form, and each form one category.
+    Latvian keeps GNU gettext's rule, whose third form is for 0 alone (CLDR's "zero" also takes 10-20,
+    30, ...): its forms are only checked to be reachable and in range."""
+    count, rule = plural_rule(language)
+    forms = {rule(n) for n in range(1000)}
+    assert forms == set(range(count)), f"the rule gives forms {sorted(forms)}"
+    if language == "lv":
+        return
+    cldr = Locale.parse(language).plural_form
+    pairs = {(rule(n), cldr(n)) for n in range(1000)}
+    assert len(pairs) == len({form for form, _ in pairs}) == len({category for _, category in pairs}), pairs
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogue_has_no_untranslated_or_fuzzy_entries(language: str) -> None:
     _, messages = catalogue(language)
     assert len(messages) > 100, "the catalogue looks truncated"
+    plural_count = PLURAL_FORM_COUNT[language]
     problems = []
     for entry in messages:
-        forms = 3 if entry.msgid_plural is not None else 1
+        forms = plural_count if entry.msgid_plural is not None else 1
         if "fuzzy" in entry.flags:
             problems.append(f"fuzzy: {describe(entry)}")
         if sorted(entry.msgstr) != list(range(forms)):
@@ -137,9 +203,15 @@ def test_translations_keep_every_placeholder_and_tag(language: str) -> None:
         sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
         expected = sorted(set(PLACEHOLDER.findall(" ".join(sources))))
         tags = sorted(re.findall(r"</?[a-z]+", entry.msgid))
+        positional = sorted(POSITIONAL.findall(entry.msgid)) if "python-format" in entry.flags else []
+        braces = sorted(set(BRACES.findall(entry.msgid))) if "brace-format" in entry.flags else []
         for text in entry.msgstr.values():
             if sorted(set(PLACEHOLDER.findall(text))) != expected:
                 problems.append(f"placeholders differ: {describe(entry)}")
+            if positional and sorted(POSITIONAL.findall(text)) != positional:
+                problems.append(f"%-placeholders differ: {describe(entry)}")
+            if braces and sorted(set(BRACES.findall(text))) != braces:
+                problems.append(f"{{}}-placeholders differ: {describe(entry)}")
             if sorted(re.findall(r"</?[a-z]+", text)) != tags:
                 problems.append(f"HTML tags differ: {describe(entry)}")
     assert problems == []
@@ -155,7 +227,7 @@ def test_compiled_mo_file_matches_the_po_file(language: str) -> None:
     stale = []
     for entry in messages:
         if entry.msgid_plural is not None:
-            for form, n in enumerate(PLURAL_SAMPLES[language]):
+            for form, n in enumerate(plural_samples(language)):
                 if compiled.ngettext(entry.msgid, entry.msgid_plural, n) != entry.msgstr[form]:
                     stale.append(describe(entry))
         elif entry.msgctxt is not None:
@@ -164,6 +236,51 @@ def test_compiled_mo_file_matches_the_po_file(language: str) -> None:
         elif compiled.gettext(entry.msgid) != entry.msgstr[0]:
             stale.append(describe(entry))
     assert stale == []
+
+
+MAKEMESSAGES = [
+    "makemessages",
+    "--add-location=file",
+    "--no-obsolete",
+    "--keep-pot",
+    "--ignore=.venv",
+    "--ignore=var",
+    "--ignore=tests",
+    "--ignore=bench",
+]
+
+
+def message_keys(entries: list[Entry]) -> set[tuple[str | None, str, str | None]]:
+    return {(e.msgctxt, e.msgid, e.msgid_plural) for e in entries if e.msgid}
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str | None, str, str | None]]:
+    """The messages the source marks today: makemessages (with the options docs/translating.md gives)
+    run on a copy of strom/, so the catalogues in the repository are never written to."""
+    copy = tmp_path_factory.mktemp("makemessages")
+    shutil.copytree(
+        STROM_DIR, copy / "strom", ignore=shutil.ignore_patterns("__pycache__", "*.mo", "*.po", "static")
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "strom.settings", "PYTHONPATH": str(copy)}
+    command = [sys.executable, "-m", "django", *MAKEMESSAGES, f"--locale={TRANSLATED[0]}"]
+    # The command is fixed above: no input from outside reaches it.
+    run = subprocess.run(command, cwd=copy, env=environment, capture_output=True, text=True, timeout=300)  # noqa: S603
+    assert run.returncode == 0, run.stderr
+    return message_keys(parse_po(copy / "strom" / "locale" / "django.pot"))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_makemessages_leaves_no_diff(
+    language: str, extracted: set[tuple[str | None, str, str | None]]
+) -> None:
+    """Every message the source marks is in the catalogue, and the catalogue holds no other (run
+    makemessages as docs/translating.md says after changing a string)."""
+    _, messages = catalogue(language)
+    committed = message_keys(messages)
+    missing = sorted(f"{ctx or ''}|{msgid[:70]}" for ctx, msgid, _ in extracted - committed)
+    stale = sorted(f"{ctx or ''}|{msgid[:70]}" for ctx, msgid, _ in committed - extracted)
+    assert (missing, stale) == ([], [])
 
 
 @pytest.mark.parametrize(
