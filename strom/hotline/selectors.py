@@ -1,0 +1,187 @@
+"""Reads of the hotline: the operators' queue, a caller's earlier contacts, tips of a place, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from strom.audit.services import audit_read
+from strom.core.countries import countries
+from strom.hotline.models import Action, CallerType, Channel, Contact, Status, Tip, Topic
+from strom.stats.disclosure import control
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+
+QUEUE_SIZE = 50
+
+
+def queue(
+    user: User,
+    *,
+    status: str = "open",
+    channel: str = "",
+    topic: str = "",
+    urgent: bool = False,
+    unreviewed: bool = False,
+) -> list[Contact]:
+    """The contacts of the user's hotlines, urgent first (immediate danger, then a child), newest next."""
+    qs: QuerySet[Contact] = Contact.objects.visible_to(user).select_related(
+        "organisation", "municipality", "case"
+    )
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if channel in Channel.values:
+        qs = qs.filter(channel=channel)
+    if topic in Topic.values:
+        qs = qs.filter(topic=topic)
+    if urgent:
+        qs = qs.filter(priority__gt=0)
+    if unreviewed:
+        qs = qs.filter(reviewed_at__isnull=True)
+    return list(qs.order_by("-priority", "-occurred_at", "-pk")[:QUEUE_SIZE])
+
+
+def audit_contacts_read(user: User, rows: list[Contact], *, page: str) -> None:
+    """One audit entry per page of contacts, naming the contacts shown."""
+    if not rows:
+        return
+    orgs = {c.organisation_id for c in rows}
+    audit_read(
+        actor=user,
+        object_type="hotline_contact",
+        object_ref=rows[0].pk if len(rows) == 1 else "",
+        organisation_id=orgs.pop() if len(orgs) == 1 else None,
+        details={"page": page, "ids": [c.pk for c in rows]},
+    )
+
+
+def earlier_contacts(user: User, contact: Contact) -> list[Contact]:
+    """The same caller's other contacts with this hotline, found by the key of their phone number."""
+    if not contact.caller_key:
+        return []
+    return list(
+        Contact.objects.visible_to(user)
+        .filter(organisation_id=contact.organisation_id, caller_key=contact.caller_key)
+        .exclude(pk=contact.pk)
+        .order_by("-occurred_at")[:20]
+    )
+
+
+def tips_page(user: User) -> list[Tip]:
+    return list(
+        Tip.objects.visible_to(user)
+        .select_related("organisation", "municipality")
+        .annotate(passed=Count("passings"))
+        .order_by("-received_at", "-pk")[:QUEUE_SIZE]
+    )
+
+
+def tip_group_members(user: User, tip: Tip) -> list[Tip]:
+    root = tip.group_id or tip.pk
+    return list(
+        Tip.objects.visible_to(user)
+        .filter(Q(pk=root) | Q(group_id=root))
+        .exclude(pk=tip.pk)
+        .order_by("received_at")
+    )
+
+
+# --- statistics ------------------------------------------------------------------------------------------
+
+DIMENSIONS: dict[str, Any] = {
+    "channel": _("Channel"),
+    "caller_type": _("Caller"),
+    "topic": _("Topic"),
+    "outcome": _("Outcome"),
+    "month": _("Month"),
+    "region": _("Region"),
+}
+
+OUTCOMES = {
+    "case": _("Case opened or linked"),
+    "screening": _("Screening"),
+    "referred": _("Referred"),
+    "police": _("Passed to the police"),
+    "information": _("Information only"),
+}
+
+
+def _outcome_counts(qs: QuerySet[Contact]) -> dict[str, int]:
+    """Each contact counts once, under the furthest step it led to."""
+    police = [Action.POLICE_CONSENT, Action.POLICE_DUTY]
+    counts = qs.aggregate(
+        case=Count("pk", filter=Q(case__isnull=False)),
+        screening=Count("pk", filter=Q(case__isnull=True, screening__isnull=False)),
+        referred=Count(
+            "pk", filter=Q(case__isnull=True, screening__isnull=True, actions__contains=[Action.REFERRED])
+        ),
+        police=Count(
+            "pk",
+            filter=Q(case__isnull=True, screening__isnull=True, actions__overlap=police)
+            & ~Q(actions__contains=[Action.REFERRED]),
+        ),
+        total=Count("pk"),
+    )
+    counts["information"] = counts.pop("total") - sum(counts.values())
+    return counts
+
+
+def _raw_counts(qs: QuerySet[Contact], dimension: str) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """(value, label) pairs in order and the count of each value."""
+    if dimension == "outcome":
+        return [(k, str(v)) for k, v in OUTCOMES.items()], _outcome_counts(qs)
+    if dimension == "month":
+        months = qs.annotate(m=TruncMonth("occurred_at")).values("m").annotate(n=Count("pk")).order_by("m")
+        values = [(r["m"].date().isoformat(), date_format(r["m"], "YEAR_MONTH_FORMAT")) for r in months]
+        return values, {r["m"].date().isoformat(): r["n"] for r in months}
+    if dimension == "region":
+        regions = (
+            qs.values("country", "municipality__name")
+            .annotate(n=Count("pk"))
+            .order_by("country", "municipality__name")
+        )
+        names = countries()
+        values, counts = [], {}
+        for r in regions:
+            key = f"{r['country']}:{r['municipality__name'] or ''}"
+            label = names.get(r["country"], r["country"] or "—")
+            values.append(
+                (key, f"{label}: {r['municipality__name']}" if r["municipality__name"] else str(label))
+            )
+            counts[key] = r["n"]
+        return values, counts
+    choices = {"channel": Channel, "caller_type": CallerType, "topic": Topic}[dimension]
+    rows = qs.values(dimension).annotate(n=Count("pk"))
+    return [(v, str(label)) for v, label in choices.choices], {r[dimension]: r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class StatRow:
+    label: str
+    count: int | None  # None: withheld
+
+
+def hotline_table(
+    *, dimension: str, country: str = "", year: int | None = None
+) -> tuple[list[StatRow], StatRow]:
+    """Contacts of every hotline by one dimension, through the statistics app's disclosure control:
+    counts under STROM_STATS_THRESHOLD are withheld, with a second cell where one would give it away."""
+    qs = Contact.objects.all()
+    if country:
+        qs = qs.filter(country=country)
+    if year:
+        qs = qs.filter(occurred_at__year=year)
+    values, counts = _raw_counts(qs, dimension)
+    keys = [v for v, _label in values]
+    raw: dict[tuple[Any, ...], int] = {(k,): counts.get(k, 0) for k in keys}
+    raw[(None,)] = sum(raw.values())
+    controlled = control(raw, [keys], threshold=settings.STROM_STATS_THRESHOLD)
+    rows = [StatRow(label, controlled.counts[(k,)]) for k, label in values]
+    return rows, StatRow(str(_("Total")), controlled.counts[(None,)])
