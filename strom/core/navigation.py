@@ -26,6 +26,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
     # Anonymous pre-screening: everyone who may open a case may screen (hotline operators too).
     NavItem(_("New screening"), "screening:new", Perm.CASE_CREATE),
+    NavItem(_("Hotline"), "hotline:queue", Perm.HOTLINE_LOG),
     NavItem(_("Directory"), "directory:list", Perm.DIRECTORY_VIEW),
     NavItem(_("Referrals"), "referrals:list", Perm.REFERRAL_SEND),
     NavItem(_("Network"), "network:list", Perm.DIRECTORY_VIEW),
