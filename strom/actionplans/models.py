@@ -24,6 +24,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.core.vocabulary import Theme
 from strom.directory.models import Municipality, Organisation
@@ -185,9 +186,9 @@ class PlanLevel(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("action plan status", "Draft")
     ADOPTED = "adopted", _("Adopted")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("action plan status", "Closed")
 
 
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
@@ -247,8 +248,8 @@ class ActionPlan(models.Model):
 
 
 class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
+    PLANNED = "planned", pgettext_lazy("measure status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("measure status", "In progress")
     DONE = "done", _("Done")
     DELAYED = "delayed", _("Delayed")
     DROPPED = "dropped", _("Dropped")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventType(models.TextChoices):
@@ -83,7 +84,7 @@ class MeansOfControl(models.TextChoices):
     PSYCHOACTIVE_SUBSTANCE = "PsychoactiveSubstance", _("Psychoactive substances")
     EXCESSIVE_WORKING_HOURS = "ExcessiveWorkingHours", _("Excessive working hours")
     WITHHOLDS_DOCUMENTS = "WithholdsDocuments", _("Withholds documents")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("means of control", "Other")
 
 
 class RecruitmentMethod(models.TextChoices):
@@ -97,7 +98,7 @@ class RecruitmentMethod(models.TextChoices):
     NEWSPAPER_ADVERT = "ThroughANewspaperAdvert", _("Through a newspaper advert")
     FAMILY = "ThroughFamilyOrFamilyEvents", _("Through family or family events")
     FRIENDS = "ThroughFriendsOrSocialEvents", _("Through friends or social events")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("recruitment method", "Other")
 
 
 class WebsiteOrApp(models.TextChoices):
@@ -116,7 +117,7 @@ class WebsiteOrApp(models.TextChoices):
     QZONE = "QZone", "Qzone"
     TIKTOK = "TikTok", "TikTok"
     TWITTER = "Twitter", "Twitter / X"
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("website or app", "Other")
 
 
 class PerpetratorRole(models.TextChoices):
@@ -135,12 +136,12 @@ class PerpetratorRole(models.TextChoices):
     ABUSER = "Abuser", _("Abuser")
     KIDNAPPER = "Kidnapper", _("Kidnapper")
     EXPLOITER = "Exploiter", _("Exploiter")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("role of a perpetrator", "Other")
 
 
 class Relationship(models.TextChoices):
     # HTCDS vic_RelationshipToTrafficker (HTCDS spells the third value "Unaquainted"; we keep its name).
-    UNKNOWN = "", _("Not known")
+    UNKNOWN = "", pgettext_lazy("relationship", "Not known")
     FAMILIAL = "Familial", _("Family member")
     ACQUAINTED = "Acquainted", _("Acquaintance")
     UNACQUAINTED = "Unaquainted", _("Stranger")
@@ -149,7 +150,7 @@ class Relationship(models.TextChoices):
 class DocumentKind(models.TextChoices):
     IDENTITY = "identity", _("Copy of an identity document")
     MEDICAL = "medical", _("Medical")
-    LEGAL = "legal", _("Legal")
+    LEGAL = "legal", pgettext_lazy("kind of document", "Legal")
     CORRESPONDENCE = "correspondence", _("Correspondence")
     PHOTO = "photo", _("Photo")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("kind of document", "Other")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -52,7 +53,7 @@ class Exploitation(models.TextChoices):
     FORCED_CRIMINALITY = "ForcedCriminality", _("Forced criminal activities")
     ILLEGAL_ADOPTION = "ForcedAdoption", _("Illegal adoption")
     SURROGACY = "Surrogacy", _("Exploitation of surrogacy")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("form of exploitation", "Other")
 
 
 class TraffickingStatus(models.TextChoices):
@@ -65,8 +66,8 @@ class TraffickingStatus(models.TextChoices):
 class CaseStatus(models.TextChoices):
     # HTCDS cas_Status, derived from the stage.
     ACTIVE = "Active", _("Active")
-    FOLLOW_UP = "FollowUp", _("Follow-up")
-    CLOSED = "Closed", _("Closed")
+    FOLLOW_UP = "FollowUp", pgettext_lazy("case status", "Follow-up")
+    CLOSED = "Closed", pgettext_lazy("case status", "Closed")
     CLOSED_REFERRED = "ClosedReferred", _("Closed and referred")
 
 
@@ -77,8 +78,8 @@ class Stage(models.TextChoices):
     REFLECTION = "reflection", _("Reflection and recovery period")
     ASSISTANCE = "assistance", _("Assistance")
     RETURN_REINTEGRATION = "return_reintegration", _("Return, reintegration or local integration")
-    CLOSED = "closed", _("Closed")
-    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", pgettext_lazy("stage of the chain of assistance", "Closed")
+    FOLLOW_UP = "follow_up", pgettext_lazy("stage of the chain of assistance", "Follow-up")
 
 
 STAGE_STATUS: dict[str, str] = {

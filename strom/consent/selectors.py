@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.cases import access
 from strom.cases.loader import case_rows
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
 class Reason(models.TextChoices):
     GIVEN = "given", _("Consented")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REFUSED = "refused", pgettext_lazy("consent", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("consent", "Withdrawn")
     EXPIRED = "expired", _("Expired")
     NOT_ASKED = "not_asked", _("Not asked")
 

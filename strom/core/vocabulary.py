@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sector(models.TextChoices):
@@ -21,7 +22,7 @@ class Sector(models.TextChoices):
     GOVERNMENT = "government", _("Central government")
     INTERNATIONAL = "international", _("International organisation")
     RESEARCH = "research", _("Research")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("sector", "Other")
 
 
 class Theme(models.TextChoices):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.core.languages import REGION_LANGUAGES
 from strom.core.vocabulary import Sector, Theme
@@ -53,8 +54,8 @@ def text_digest(*parts: str) -> str:
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("guideline version status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("guideline version status", "Published")
 
 
 class GuidelineQuerySet(models.QuerySet["Guideline"]):

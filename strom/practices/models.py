@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -34,12 +35,12 @@ if TYPE_CHECKING:
 
 
 class PracticeState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("practice state", "Draft")
     SUBMITTED = "submitted", _("Submitted for review")
     IN_REVIEW = "in_review", _("In review")
     RETURNED = "returned", _("Returned to the editors")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PUBLISHED = "published", pgettext_lazy("practice state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("practice state", "Withdrawn")
 
 
 # The states in which the organisation's editors may change the working copy.
@@ -200,7 +201,7 @@ class ReviewComment(models.Model):
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Comment")
         RETURNED = "returned", _("Returned")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("review comment", "Published")
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.cases.choices import Exploitation, Gender
 from strom.core.retention import Retention, Scrub
@@ -34,7 +35,7 @@ class AgeBand(models.TextChoices):
     ADULT = "25-39", _("25 to 39")
     MIDDLE = "40-59", _("40 to 59")
     OLDER = "60+", _("60 or older")
-    UNKNOWN = "unknown", _("Not known")
+    UNKNOWN = "unknown", pgettext_lazy("age", "Not known")
 
 
 CHILD_AGE_BANDS = frozenset({AgeBand.UNDER_12, AgeBand.TEEN})

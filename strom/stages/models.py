@@ -16,6 +16,7 @@ from typing import TypeVar
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.cases.choices import Stage
 from strom.cases.models import CasePartQuerySet
@@ -82,7 +83,7 @@ class DecisionMaker(models.TextChoices):
     NGO = "NGO", _("Non-governmental organisation")
     COURT_OR_PROSECUTION = "CourtOrProsecution", _("Court or prosecution")
     NON_POLICE_GOVERNMENTAL = "NonPoliceGovernmentalOrganization", _("Non-police governmental organisation")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("who decides", "Other")
 
 
 class ClosureReason(models.TextChoices):
@@ -310,7 +311,7 @@ class PermitBasis(models.TextChoices):
 class PermitDecision(models.TextChoices):
     PENDING = "pending", _("Applied, no decision yet")
     GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("residence permit decision", "Refused")
     WITHDRAWN = "withdrawn", _("Application withdrawn")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceType(models.TextChoices):
@@ -15,7 +16,7 @@ class ServiceType(models.TextChoices):
         "LabourExploitationRehabilitation",
         _("Labour exploitation rehabilitation"),
     )
-    LEGAL = "Legal", _("Legal")
+    LEGAL = "Legal", pgettext_lazy("type of service", "Legal")
     LIVELIHOOD = "Livelihood", _("Livelihood")
     RIGHTS_BASED_TRAINING = "RightsBasedTraining", _("Rights-based training")
     SEXUAL_EXPLOITATION_REHABILITATION = (
@@ -65,17 +66,17 @@ class Priority(models.TextChoices):
 
 
 class ServiceStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("service status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("service status", "In progress")
+    DELIVERED = "delivered", pgettext_lazy("service status", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("service status", "Cancelled")
 
 
 class Coverage(models.TextChoices):
     """State of one statutory minimum service on a case, best first."""
 
-    DELIVERED = "delivered", _("Delivered")
-    IN_PROGRESS = "in_progress", _("In progress")
-    PLANNED = "planned", _("Planned")
+    DELIVERED = "delivered", pgettext_lazy("how a need is covered", "Delivered")
+    IN_PROGRESS = "in_progress", pgettext_lazy("how a need is covered", "In progress")
+    PLANNED = "planned", pgettext_lazy("how a need is covered", "Planned")
     NOT_NEEDED = "not_needed", _("Marked not needed")
     MISSING = "missing", _("Neither planned nor marked not needed")
