@@ -27,4 +27,5 @@ def test_the_last_successful_run_counts_not_a_later_failure() -> None:
     BackupRun.objects.create(started_at=now, result=BackupResult.RUNNING)
     assert last_backup_finished_at() == good
     latest = last_backup_run()
-    assert latest is not None and latest.result in {BackupResult.FAILED, BackupResult.RUNNING}
+    assert latest is not None
+    assert latest.result in {BackupResult.FAILED, BackupResult.RUNNING}
