@@ -118,7 +118,8 @@ class ListFilter(Schema):
 
 class DisclosureOut(Schema):
     referral: uuid.UUID
-    kind: Kind
+    # "referral", "transfer", or "transnational" for a referral to another country's STROM instance.
+    kind: str
     sent_at: dt.datetime
     recipient: str
     recipient_country: str
@@ -318,15 +319,15 @@ def person_disclosures(request: HttpRequest, person_id: int) -> list[dict[str, A
     )
     return [
         {
-            "referral": d.referral.uuid,
-            "kind": d.referral.kind,
+            "referral": d.ref,
+            "kind": d.kind,
             "sent_at": d.sent_at,
             "recipient": d.recipient,
             "recipient_country": d.recipient_country,
             "service": d.service,
             "shared": d.shared,
             "basis": d.basis,
-            "state": d.referral.state,
+            "state": d.state,
             "first_opened_at": d.first_opened_at,
             "access_ended_at": d.access_ended_at,
         }

@@ -257,6 +257,12 @@ def shared_sections(user: User, referral: Referral) -> list[SharedSection]:
     return [_BUILDERS[key](referral.case) for key in Section.values if key in scope]
 
 
+def case_sections(case: Case, scope: list[str]) -> list[SharedSection]:
+    """The sections of `scope` built from `case` as a receiver would see them, for a caller that has
+    already checked the sender's right to share them (a transnational referral carries these)."""
+    return [_BUILDERS[key](case) for key in Section.values if key in scope]
+
+
 def summary_rows(referral: Referral) -> list[Row]:
     """What every party to the referral sees, whatever the scope: no name, no case reference."""
     case = referral.case
@@ -312,7 +318,8 @@ def referrals_of_case(user: User, case: Case) -> QuerySet[Referral]:
 
 @dataclass
 class Disclosure:
-    referral: Referral
+    # None for a disclosure another app records (a transnational referral): `ref`, `kind` and `state` say it.
+    referral: Referral | None
     sent_at: dt.datetime
     recipient: str
     recipient_country: str
@@ -323,6 +330,25 @@ class Disclosure:
     state_label: str
     first_opened_at: dt.datetime | None
     access_ended_at: dt.datetime | None
+    ref: Any = None
+    kind: str = ""
+    state: str = ""
+
+    def __post_init__(self) -> None:
+        if self.referral is not None:
+            self.ref, self.kind, self.state = self.referral.uuid, self.referral.kind, self.referral.state
+
+
+# Apps above this one that send a person's data elsewhere add their disclosures to the record:
+# a function (user, person) -> list[Disclosure], registered from their AppConfig.ready().
+DisclosureSource = Callable[["User", Any], list[Disclosure]]
+_DISCLOSURE_SOURCES: list[DisclosureSource] = []
+
+
+def register_disclosure_source(source: DisclosureSource) -> DisclosureSource:
+    if source not in _DISCLOSURE_SOURCES:
+        _DISCLOSURE_SOURCES.append(source)
+    return source
 
 
 def disclosure_record(user: User, person: Any) -> list[Disclosure]:
@@ -383,6 +409,9 @@ def disclosure_record(user: User, person: Any) -> list[Disclosure]:
                 access_ended_at=ended,
             )
         )
+    for source in _DISCLOSURE_SOURCES:
+        result.extend(source(user, person))
+    result.sort(key=lambda d: d.sent_at)
     return result
 
 

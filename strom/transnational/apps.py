@@ -5,3 +5,30 @@ class TransnationalConfig(AppConfig):
     name = "strom.transnational"
     label = "transnational"
     verbose_name = "Transnational referral"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from strom.core.registry import CaseSection, WorkerJob, register_case_section, register_worker_job
+        from strom.referrals.selectors import register_disclosure_source
+        from strom.stages.clocks import TASK_TITLES
+        from strom.transnational.selectors import disclosures, section_context
+        from strom.transnational.services import FOLLOW_UP_TASK, HANDOVER_TASK
+        from strom.transnational.tasks import outbox_job
+
+        register_worker_job(WorkerJob(name="transnational outbox", order=15, run=outbox_job))
+        register_case_section(
+            CaseSection(
+                name="transnational",
+                order=55,
+                label=_("Other countries"),
+                context=section_context,
+                templates=("transnational/_case_section.html",),
+            )
+        )
+        register_disclosure_source(disclosures)
+        # The reminders of an agreed return plan are tasks on the case (strom/stages).
+        TASK_TITLES[HANDOVER_TASK] = _("Cross-border return: handover agreed with the partner country")
+        TASK_TITLES[FOLLOW_UP_TASK] = _(
+            "Cross-border return: follow-up contact agreed with the partner country"
+        )
