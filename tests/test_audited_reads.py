@@ -54,6 +54,12 @@ def _membership_breaking_the_type_rule(cast: Cast) -> None:
     Membership.objects.create(user=cast.users["caseworker_b"], organisation=cast.org_c, role=Role.ANALYST)
 
 
+def _linkage_pair(cast: Cast) -> None:
+    from strom.linkage.tests.factories import make_pair
+
+    make_pair(cast)
+
+
 # Routes that show personal data. A list that shows no row records nothing, so lists get a row.
 PERSONAL: dict[str, Read] = {
     # Colleagues' accounts and the addresses invitations went to.
@@ -116,6 +122,10 @@ PERSONAL: dict[str, Read] = {
     "api:referral_detail": Read(persona=RECIPIENT),
     "api:referral_document": Read(persona=RECIPIENT),
     "api:referral_disclosures": Read(),
+    # Possible duplicates: two persons' names side by side, or their case references.
+    "linkage:list": Read(setup=_linkage_pair),
+    "linkage:pair": Read(),
+    "api:linkage_pairs": Read(setup=_linkage_pair),
 }
 
 _EMPTY_CASE_FORM = "an empty form for a case, which names it by reference and stage only"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
 from strom.cases.access import get_case_for
+from strom.cases.commands import person_subcommands
 from strom.cases.erasure import ErasureSummary
 from strom.cases.export import ExportRefused, person_export
 from strom.cases.models import Case
@@ -30,7 +31,9 @@ class Command(DataCommand):
     help = "A person's rights: export everything held about them, or erase them everywhere."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{export,erase}")
+        extra = person_subcommands()
+        names = ",".join(["export", "erase", *(s.name for s in extra)])
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar=f"{{{names}}}")
         export = sub.add_parser("export", help="Write everything held about the person (JSON, HTML, files).")
         export.add_argument("ref", help="Reference of one of the person's cases, e.g. LV-RIX-7K3F9.")
         export.add_argument("--by", required=True, help="E-mail of the user making the export.")
@@ -46,8 +49,14 @@ class Command(DataCommand):
             "--dry-run", action="store_true", help="Show what would be removed; change nothing."
         )
         erase.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+        for subcommand in extra:
+            subcommand.add_arguments(sub.add_parser(subcommand.name, help=subcommand.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for subcommand in person_subcommands():
+            if options["subcommand"] == subcommand.name:
+                subcommand.run(options, self.stdout, self.stderr)
+                return
         by = User.objects.filter(email__iexact=options["by"].strip(), is_active=True).first()
         if by is None:
             raise CommandError(_("No active user with this e-mail address."))

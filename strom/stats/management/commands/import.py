@@ -1,5 +1,6 @@
 """`strom import ctdc|table FILE --dataset NAME`: a CTDC global dataset CSV file, or a table exported by
-another STROM instance, as a statistics dataset."""
+another STROM instance, as a statistics dataset. `strom import persons FILE --organisation ORG` is
+record linkage's bulk import of persons (strom/linkage/commands.py), under the same command name."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext
 
 from strom.audit.actors import STATISTICS
 from strom.core.management.base import DataCommand
+from strom.linkage.commands import add_import_persons_arguments, import_persons
 from strom.stats.ctdc import ImportRejected
 from strom.stats.services import ctdc_import, table_import
 
@@ -43,7 +45,7 @@ class Command(DataCommand):
     help = "Import a dataset for the statistics: all rows or none, with a row-level report of problems."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="format", required=True, metavar="{ctdc,table}")
+        sub = parser.add_subparsers(dest="format", required=True, metavar="{ctdc,table,persons}")
         ctdc = sub.add_parser("ctdc", help="The CTDC global dataset CSV format (one row per victim).")
         ctdc.add_argument("file")
         ctdc.add_argument("--dataset", required=True, help="name of the new dataset (a-z, 0-9, - and _)")
@@ -53,8 +55,16 @@ class Command(DataCommand):
         )
         table.add_argument("file")
         table.add_argument("--dataset", required=True, help="name of the new dataset (a-z, 0-9, - and _)")
+        persons = sub.add_parser(
+            "persons", help="Persons from a CSV or XLSX file (HTCDS columns), each with an open case."
+        )
+        add_import_persons_arguments(persons)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["format"] == "persons":
+            # Streamed from the file in two passes (strom.linkage), never read into memory whole.
+            import_persons(options, self.stdout, self.stderr)
+            return
         try:
             with open(options["file"], "rb") as source:
                 data = source.read()
