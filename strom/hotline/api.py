@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from strom.api.auth import api_user
 from strom.audit.services import audit_read
@@ -170,7 +170,7 @@ def list_contacts(request: HttpRequest, filters: Query[QueueFilter]) -> list[dic
 
 
 @router.post("/contacts", response={201: ContactOut}, url_name="hotline_contact_log")
-def log_contact(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+def log_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     user = api_user(request)
     access.check_may_log(user)
     organisation = _organisation(payload.organisation_id)
@@ -185,7 +185,7 @@ def log_contact(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str
         referred_service=service,
     )
     contact = contact_log(by=user, organisation=organisation, data=data)
-    return 201, _contact_out(contact)
+    return Status(201, _contact_out(contact))
 
 
 @router.get("/contacts/{int:contact_id}", response=ContactOut, url_name="hotline_contact")
@@ -214,7 +214,7 @@ def list_tips(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/tips", response={201: TipOut}, url_name="hotline_tip_create")
-def create_tip(request: HttpRequest, payload: TipIn) -> tuple[int, dict[str, Any]]:
+def create_tip(request: HttpRequest, payload: TipIn) -> Status[dict[str, Any]]:
     user = api_user(request)
     access.check_may_log(user)
     organisation = _organisation(payload.organisation_id)
@@ -223,7 +223,7 @@ def create_tip(request: HttpRequest, payload: TipIn) -> tuple[int, dict[str, Any
         municipality=_municipality(payload.municipality_id),
     )
     tip = tip_create(by=user, organisation=organisation, data=data)
-    return 201, _tip_out(tip)
+    return Status(201, _tip_out(tip))
 
 
 @router.get("/stats", response=StatsOut, url_name="hotline_stats")

@@ -117,20 +117,22 @@ def _outcome_counts(qs: QuerySet[Contact]) -> dict[str, int]:
     """Each contact counts once, under the furthest step it led to."""
     police = [Action.POLICE_CONSENT, Action.POLICE_DUTY]
     counts = qs.aggregate(
-        case=Count("pk", filter=Q(case__isnull=False)),
-        screening=Count("pk", filter=Q(case__isnull=True, screening__isnull=False)),
-        referred=Count(
+        n_case=Count("pk", filter=Q(case__isnull=False)),
+        n_screening=Count("pk", filter=Q(case__isnull=True, screening__isnull=False)),
+        n_referred=Count(
             "pk", filter=Q(case__isnull=True, screening__isnull=True, actions__contains=[Action.REFERRED])
         ),
-        police=Count(
+        n_police=Count(
             "pk",
             filter=Q(case__isnull=True, screening__isnull=True, actions__overlap=police)
             & ~Q(actions__contains=[Action.REFERRED]),
         ),
-        total=Count("pk"),
+        n_total=Count("pk"),
     )
-    counts["information"] = counts.pop("total") - sum(counts.values())
-    return counts
+    total = counts.pop("n_total")
+    result = {key.removeprefix("n_"): value for key, value in counts.items()}
+    result["information"] = total - sum(result.values())
+    return result
 
 
 def _raw_counts(qs: QuerySet[Contact], dimension: str) -> tuple[list[tuple[str, str]], dict[str, int]]:

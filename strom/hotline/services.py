@@ -381,7 +381,7 @@ class TipFields:
 
 def place_key_of(place_name: str, municipality: Municipality | None, country: str) -> str:
     where = str(municipality.pk) if municipality is not None else country
-    return crypto.blind_index(f"place:{where}:{place_name}", kind="exact")
+    return crypto.blind_index(f"place:{where}:{place_name.strip()}", kind="exact")
 
 
 def _validate_tip(data: TipFields) -> Errors:
