@@ -49,9 +49,19 @@ class IndicatorSetError(ValueError):
     """A data file that does not follow the format. The message names the file and the problem."""
 
 
+def _language(language: str | None = None) -> str:
+    return (language or get_language() or "en").split("-")[0]
+
+
 def _localised(texts: dict[str, str], language: str | None = None) -> str:
-    lang = (language or get_language() or "en").split("-")[0]
-    return texts.get(lang) or texts["en"]
+    """The text in the viewer's language, or the English one where it has not been translated yet
+    (the pages then say so: `IndicatorSet.shown_in_english`)."""
+    return texts.get(_language(language)) or texts["en"]
+
+
+def _in_english(texts: dict[str, str], language: str | None = None) -> bool:
+    lang = _language(language)
+    return lang != "en" and not texts.get(lang)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,11 @@ class Indicator:
     @property
     def text(self) -> str:
         return _localised(self.texts)
+
+    @property
+    def in_english(self) -> bool:
+        """The viewer reads another language, and this text is shown in English."""
+        return _in_english(self.texts)
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,11 @@ class IndicatorSet:
     def to_check(self) -> bool:
         """The whole set is marked "to be checked against the source" (source.to_check)."""
         return bool(self.source.get("to_check"))
+
+    @property
+    def shown_in_english(self) -> int:
+        """How many indicator texts the viewer reads in English for want of a translation."""
+        return sum(1 for i in self.indicators if i.in_english)
 
     @property
     def indicators_to_check(self) -> list[Indicator]:

@@ -81,6 +81,8 @@ def test_texts_fall_back_to_english_for_other_languages() -> None:
     indicator_set = get_set("ilo-adult-labour")
     with translation.override("lv"):
         assert indicator_set.title.startswith("Pieaugušie")
+        assert indicator_set.indicators[0].text == indicator_set.indicators[0].texts["lv"]
+    with translation.override("lt"):  # no Lithuanian text yet
         assert indicator_set.indicators[0].text == indicator_set.indicators[0].texts["en"]
 
 
