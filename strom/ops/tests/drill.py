@@ -42,7 +42,18 @@ def _choice(f: models.Field[Any, Any]) -> Any:
     return first
 
 
-def _plain_value(f: models.Field[Any, Any]) -> Any:
+def _unique_names(model: Model) -> set[str]:
+    """Fields that take part in a uniqueness rule: a second row (one made for a one-to-one) must differ."""
+    names = {f.name for f in model._meta.concrete_fields if f.unique}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names.update(constraint.fields)
+    for together in model._meta.unique_together:
+        names.update(together)
+    return names
+
+
+def _plain_value(f: models.Field[Any, Any], *, unique: bool = False) -> Any:
     if isinstance(f, ArrayField):
         item = _plain_value(f.base_field)
         return [] if item is None else [item]
@@ -58,7 +69,7 @@ def _plain_value(f: models.Field[Any, Any]) -> Any:
     if isinstance(f, models.UUIDField):
         return uuid.uuid4()
     if isinstance(f, models.CharField | models.TextField):
-        text = f"{TEXT}{uuid.uuid4().hex[:8]}" if f.unique else TEXT
+        text = f"{TEXT}{uuid.uuid4().hex[:8]}" if unique else TEXT
         return text[: f.max_length] if f.max_length else text
     if isinstance(f, models.BooleanField):
         return False
@@ -106,6 +117,7 @@ def _related(f: models.Field[Any, Any], depth: int) -> Any:
 
 def make_row(model: Model, *, depth: int = 0) -> models.Model:
     obj = model()
+    unique = _unique_names(model)
     for f in model._meta.concrete_fields:
         if not _wanted(f) and not (f.is_relation and not f.null):
             continue
@@ -114,7 +126,7 @@ def make_row(model: Model, *, depth: int = 0) -> models.Model:
         elif isinstance(f, models.FileField):
             getattr(obj, f.name).save("drill.txt", ContentFile(b"Drill file"), save=False)
         else:
-            value = _plain_value(f)
+            value = _plain_value(f, unique=f.name in unique)
             if value is not None:
                 setattr(obj, f.attname, value)
     adjust = ADJUST.get(model._meta.label_lower)
@@ -146,11 +158,41 @@ def _later(field_name: str, after: str) -> Callable[[Any], None]:
     return adjust
 
 
+def _set(field_name: str, value: Any) -> Callable[[Any], None]:
+    def adjust(obj: Any) -> None:
+        setattr(obj, field_name, value)
+
+    return adjust
+
+
+def _unique_code(obj: Any) -> None:
+    """Municipality codes are 2-5 capitals or digits, unique per country."""
+    obj.code = "D" + uuid.uuid4().hex[:4].upper()
+
+
+def _ordered_pair(first: str, second: str) -> Callable[[Any], None]:
+    """Two different rows, the lower id first (a pair stored once, in order)."""
+
+    def adjust(obj: Any) -> None:
+        field = obj._meta.get_field(second)
+        other = make_row(field.related_model, depth=1)
+        low, high = sorted([getattr(obj, first), other], key=lambda row: row.pk)
+        setattr(obj, first, low)
+        setattr(obj, second, high)
+
+    return adjust
+
+
 # Rows the field types alone cannot make valid: a check constraint or a file stored outside a FileField.
 ADJUST: dict[str, Callable[[Any], None]] = {
-    "casefile.casedocument": _seal_document,
-    "stages.permitrenewal": _later("valid_until", after="valid_from"),
+    "actionplans.indicator": _set("figure", ""),
     "actionplans.recommendation": _other_choice("source_kind", avoid="session"),
+    "casefile.casedocument": _seal_document,
+    "directory.municipality": _unique_code,
+    "linkage.candidatepair": _ordered_pair("person_a", "person_b"),
+    "referrals.referral": _set("kind", "transfer"),
+    "stages.permitrenewal": _later("valid_until", after="valid_from"),
+    "transnational.transnationalreferral": _set("direction", "in"),
 }
 
 
