@@ -127,7 +127,7 @@ def answering_context(
         "general_errors": general,
         "error_count": len(errors),
         "language": language,
-        "languages": survey.languages,
+        "form_languages": survey.languages,
         "editable": editable,
         "title": response.round.questionnaire.title,
     }
