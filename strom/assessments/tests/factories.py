@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Latvian and Russian labels are the point of this form
 """A KoboToolbox-style XLSForm built with openpyxl (groups, a repeat, relevance, constraints, labels in
 English, Latvian and Russian), and the questionnaire and round the tests use. Institutions only."""
 
