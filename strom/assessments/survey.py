@@ -301,13 +301,15 @@ def typed_answers(survey: Survey, raw: Answers) -> tuple[Answers, dict[str, str]
             if not isinstance(items, list) or len(items) > MAX_REPEATS:
                 errors[f"q:{node['name']}"] = _("Too many entries.")
                 continue
-            answers[node["name"]] = []
+            entries: list[Answers] = []
             for index, item in enumerate(items):
                 kept: Answers = {}
                 for child in survey.walk(node["children"]):
                     if child["kind"] == "question" and child["type"] != "note":
                         _put(survey, child, (item or {}).get(child["name"]), kept, errors, index)
-                answers[node["name"]].append(kept)
+                entries.append(kept)
+            if entries:
+                answers[node["name"]] = entries
         elif node["type"] != "note":
             _put(survey, node, raw.get(node["name"]), answers, errors, None)
     return answers, errors
@@ -327,7 +329,7 @@ def check(survey: Survey, raw: Answers, *, language: str, complete: bool) -> tup
     """The answers kept and the errors, by field key. `complete`: also every required answer (on
     submission; a draft may have gaps). Constraint messages come in the respondent's `language`."""
     answers, errors = typed_answers(survey, raw)
-    checker = Checker(survey, answers)
+    checker = _without_irrelevant_repeats(survey, answers)
     for slot in survey.slots(answers):
         node = slot.node
         if node["kind"] != "question" or node["type"] == "note" or slot.key in errors:
@@ -337,6 +339,20 @@ def check(survey: Survey, raw: Answers, *, language: str, complete: bool) -> tup
         except xpath.ExpressionError:
             errors[slot.key] = _("The questionnaire's rule for this question cannot be evaluated.")
     return answers, errors
+
+
+def _without_irrelevant_repeats(survey: Survey, answers: Answers) -> Checker:
+    """A repeat that is not relevant has no entries (ODK removes them), whatever was typed in them."""
+    checker = Checker(survey, answers)
+    dropped = False
+    for repeat in survey.repeats():
+        try:
+            relevant = checker.relevant(repeat, None)
+        except xpath.ExpressionError:
+            relevant = True
+        if not relevant and answers.pop(str(repeat["name"]), None) is not None:
+            dropped = True
+    return Checker(survey, answers) if dropped else checker
 
 
 def _check_slot(

@@ -1,0 +1,114 @@
+"""ODK XPath on the answers: the ODK functions, `${}` references in and out of repeats, choice filters."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from strom.assessments import xpath
+from strom.assessments.survey import Checker, Survey, literal
+
+DOC = ET.fromstring(  # noqa: S314 - the test's own literal document
+    "<data><g><who>state ngo</who><n>5</n><empty/></g>"
+    "<p><name>A</name><kind>police</kind></p><p><name>B</name><kind>ngo</kind></p></data>"
+)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("selected(/data/g/who, 'ngo')", True),
+        ("selected(/data/g/who, 'municipality')", False),
+        ("selected(/data/g/who, 'st')", False),  # a whole choice name, not a substring
+        ("count-selected(/data/g/who) = 2", True),
+        ("selected-at(/data/g/who, 1) = 'ngo'", True),
+        ("if(/data/g/n > 3, 'many', 'few') = 'many'", True),
+        ("coalesce(/data/g/empty, 'none') = 'none'", True),
+        ("regex(/data/g/who, '^state')", True),
+        ("int(7.9) = 7", True),
+        ("count(/data/p) = 2", True),
+        ("/data/g/n >= 0 and /data/g/n < 10", True),
+        ("/data/g/empty = ''", True),
+        ("string-length(today()) = 10", True),
+    ],
+)
+def test_odk_functions(expression: str, expected: bool) -> None:
+    assert xpath.truth(expression, DOC, DOC) is expected
+
+
+def test_dot_is_the_question_being_checked() -> None:
+    element = DOC.find("g/n")
+    assert xpath.truth(". >= 0 and . < 10", DOC, element)
+    assert not xpath.truth(". > 5", DOC, element)
+
+
+@pytest.mark.parametrize("broken", ["/data/a = = 'x'", "selected(/data/a", "unknown-function(.)", "'open"])
+def test_a_broken_expression_is_refused(broken: str) -> None:
+    with pytest.raises(xpath.ExpressionError):
+        xpath.check(broken)
+
+
+def test_literal_quotes_any_text() -> None:
+    for text in ["plain", "it's", 'say "hi"', "both ' and \""]:
+        assert xpath.evaluate(literal(text), DOC, DOC) == text
+
+
+def _survey() -> Survey:
+    def q(name: str, path: str, repeat: str = "", **extra: str) -> dict[str, object]:
+        return {
+            "kind": "question",
+            "type": "text",
+            "name": name,
+            "path": path,
+            "repeat": repeat,
+            "label": {},
+            "hint": {},
+            "relevant": "",
+            "constraint": "",
+            "required": "",
+            "choice_filter": "",
+            "list_name": "",
+            **extra,
+        }
+
+    structure = {
+        "children": [
+            q("country", "country", type="select_one", list_name="countries"),
+            q("city", "city", type="select_one", list_name="cities", choice_filter="country = ${country}"),
+            {
+                "kind": "repeat",
+                "name": "partners",
+                "path": "partners",
+                "repeat": "",
+                "label": {},
+                "hint": {},
+                "relevant": "",
+                "children": [
+                    q("kind", "partners/kind", "partners"),
+                    q("other", "partners/other", "partners", relevant="${kind} = 'other'"),
+                ],
+            },
+        ],
+        "choices": {
+            "countries": [{"name": "lv", "label": {}, "extra": {}}, {"name": "lt", "label": {}, "extra": {}}],
+            "cities": [
+                {"name": "riga", "label": {}, "extra": {"country": "lv"}},
+                {"name": "vilnius", "label": {}, "extra": {"country": "lt"}},
+            ],
+        },
+    }
+    return Survey(structure, [], "default")
+
+
+def test_a_reference_inside_a_repeat_means_the_same_entry() -> None:
+    survey = _survey()
+    checker = Checker(survey, {"partners": [{"kind": "police"}, {"kind": "other"}]})
+    other = survey.nodes["other"]
+    assert [checker.relevant(other, 0), checker.relevant(other, 1)] == [False, True]
+
+
+def test_a_choice_filter_reads_the_choices_own_columns() -> None:
+    survey = _survey()
+    checker = Checker(survey, {"country": "lt"})
+    assert [c["name"] for c in checker.choices(survey.nodes["city"], None)] == ["vilnius"]
