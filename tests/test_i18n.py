@@ -20,6 +20,7 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 from django.conf import settings
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, translation
@@ -373,6 +374,16 @@ def test_api_problem_details_are_translated() -> None:
         ("en", "5 March 2026", "05/03/2026 14:07", "1,234,567.50"),  # European English: day first
         ("lv", "2026. gada 5. marts", "5.03.2026 14:07", "1\xa0234\xa0567,50"),
         ("ru", "5 марта 2026 г.", "05.03.2026 14:07", "1\xa0234\xa0567,50"),  # noqa: RUF001
+        ("da", "5. marts 2026", "05.03.2026 14.07", "1.234.567,50"),
+        ("de", "5. März 2026", "05.03.2026 14:07", "1.234.567,50"),
+        ("et", "5. märts 2026", "05.03.2026 14:07", "1\xa0234\xa0567,50"),
+        ("fi", "5. maaliskuuta 2026", "5.3.2026 14.07", "1\xa0234\xa0567,50"),
+        ("is", "5. mars 2026", "5.3.2026 14:07", "1.234.567,50"),
+        ("lt", "2026 m. kovo 5 d.", "2026-03-05 14:07", "1\xa0234\xa0567,50"),
+        ("nb", "5. mars 2026", "05.03.2026 14:07", "1\xa0234\xa0567,50"),
+        ("pl", "5 marca 2026", "05.03.2026 14:07", "1\xa0234\xa0567,50"),
+        ("sv", "5 mars 2026", "2026-03-05 14:07", "1\xa0234\xa0567,50"),
+        ("uk", "5 березня 2026 р.", "05.03.2026 14:07", "1\xa0234\xa0567,50"),  # noqa: RUF001
     ],
 )
 def test_dates_and_numbers_are_formatted_by_locale(
@@ -385,6 +396,32 @@ def test_dates_and_numbers_are_formatted_by_locale(
             == short_datetime
         )
         assert formats.number_format(Decimal("1234567.5"), 2, force_grouping=True) == number
+
+
+@pytest.mark.parametrize("language", [code for code, _ in REGION_LANGUAGES])
+def test_every_language_has_its_formats_and_they_agree_with_cldr(language: str) -> None:
+    """strom/formats/<language>/formats.py exists for each of the thirteen, and its separators and
+    first day of the week are CLDR's."""
+    assert (STROM_DIR / "formats" / language / "formats.py").is_file()
+    cldr = Locale.parse(language)
+    with translation.override(language):
+        assert formats.get_format("DECIMAL_SEPARATOR") == cldr.number_symbols["latn"]["decimal"]
+        assert formats.get_format("THOUSAND_SEPARATOR") == cldr.number_symbols["latn"]["group"]
+        # Babel counts Monday as 0, Django Sunday.
+        assert formats.get_format("FIRST_DAY_OF_WEEK") == (cldr.first_week_day + 1) % 7
+        assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%Y-%m-%d"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "€1,234.50"), ("lv", "1\xa0234,50\xa0€"), ("de", "1.234,50\xa0€"), ("nb", "1\xa0234,50\xa0kr")],
+)
+def test_amounts_are_written_as_the_language_writes_them(language: str, shown: str) -> None:
+    currency = "NOK" if language == "nb" else "EUR"
+    template = Template("{% load strom_money %}{{ amount|money:currency }}")
+    with translation.override(language):
+        assert template.render(Context({"amount": Decimal("1234.5"), "currency": currency})) == shown
+        assert template.render(Context({"amount": None, "currency": currency})) == ""
 
 
 def test_audit_log_shows_times_in_the_chosen_language(as_persona: Callable[[str], Client]) -> None:

@@ -20,6 +20,7 @@ from strom.cases.choices import DocumentType, Exploitation, Gender, MigrationSta
 from strom.cases.models import Case, Person
 from strom.cases.selectors import case_workers_for
 from strom.cases.services_casework import person_consistency_errors
+from strom.core.collation import collated
 from strom.core.countries import country_choices
 from strom.core.datefields import TypedDateField
 from strom.core.roles import Perm
@@ -372,7 +373,7 @@ class CaseEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
             country=case.country
-        ).order_by("name")
+        ).order_by(collated("name"), "pk")
         if may_assign:
             self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
                 is_active=True,

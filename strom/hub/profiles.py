@@ -20,6 +20,7 @@ from django.utils import timezone
 from strom.accounts.models import User
 from strom.actionplans.models import ACTIVE_STATUSES, Measure, PlanStatus
 from strom.actionplans.selectors import plan_list
+from strom.core.collation import collated
 from strom.core.countries import countries, is_country
 from strom.core.roles import OrgType
 from strom.directory.models import Organisation
@@ -195,7 +196,7 @@ def country_page(reader: Reader, code: str, language: str) -> CountryPage:
     member = _member(reader)
     profile = profile_text(code, language)
     rules, rule_rows = _rules(code)
-    organisations = Organisation.objects.filter(country=code, is_active=True).order_by("name")
+    organisations = Organisation.objects.filter(country=code, is_active=True).order_by(collated("name"), "pk")
     guidelines = guideline_list(reader, country=code, published_only=True).prefetch_related(
         "published_version__texts"
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Q
 from django.utils import timezone
 
+from strom.core.collation import collated
 from strom.directory.models import Municipality
 from strom.network.models import NetworkService, NetworkServiceQuerySet
 
@@ -75,7 +76,7 @@ def network_search(
         moment = now or timezone.now()
         candidates = qs.filter(open_at(moment))
         qs = qs.filter(pk__in=[s.pk for s in candidates if is_open_at(s, moment)])
-    return qs.order_by("name", "pk")
+    return qs.order_by(collated("name"), "pk")
 
 
 def freshness_list(user: User) -> NetworkServiceQuerySet:

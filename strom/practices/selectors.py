@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, Q, Window
 
+from strom.core.collation import collated
 from strom.practices.access import may_see_working_copy, working_copies
 from strom.practices.models import (
     Practice,
@@ -58,7 +59,7 @@ def library(user: Any, filters: LibraryFilters | None = None) -> PracticeVersion
     if f.q.strip():
         q = f.q.strip()
         versions = versions.filter(Q(title__icontains=q) | Q(data__summary__icontains=q))
-    return versions.order_by("title", "practice_id")
+    return versions.order_by(collated("title"), "practice_id")
 
 
 def work_list(user: Any) -> PracticeQuerySet:

@@ -22,6 +22,7 @@ from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.cases import access as case_access
 from strom.cases.models import Case
+from strom.core.collation import collated
 from strom.core.downloads import document_response
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
@@ -169,7 +170,7 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             Organisation.objects.filter(is_active=True, country=case.country)
             .exclude(pk=case.organisation_id)
             .select_related("municipality")
-            .order_by("name")
+            .order_by(collated("name"), "pk")
         )
     may_override = (case is not None and access.may_override(user, case)) or (
         case is None and user.has_any(Perm.REFERRAL_OVERRIDE)

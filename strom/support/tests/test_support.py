@@ -308,7 +308,7 @@ def test_case_section_lists_what_the_statutory_minimum_still_lacks(cast: Cast) -
     html = render_to_string("support/_case_section.html", support_section_context(cast.caseworker_a, case))
     assert "Not yet covered:" in html
     assert "Material assistance" in html
-    assert "12.00 EUR" in html
+    assert "€12.00" in html  # the amount as the reader's language writes it
     assert reverse("support:service_new", kwargs={"ref": case.ref}) in html
 
 
@@ -578,7 +578,7 @@ def test_overview_page_shows_plan_history_reviews_and_services(cast: Cast, as_pe
         "Reviewed well",
         "Vilnius Support Centre",
         "Legal aid — Urgent",
-        "10.00 EUR",
+        "€10.00",
     ):
         assert text in body
 

@@ -1,0 +1,18 @@
+"""Finnish dates, times and numbers, checked against CLDR (tests/test_i18n.py compares the separators and
+the first day of the week with Babel's CLDR data). E is the month's partitive ("5. maaliskuuta 2026");
+hours without a leading zero and a full stop, as CLDR. What is not set here falls back to Django's "fi"
+formats."""
+
+DATE_FORMAT = "j. E Y"
+TIME_FORMAT = "G.i"
+DATETIME_FORMAT = "j. E Y G.i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j. F"
+SHORT_DATE_FORMAT = "j.n.Y"
+SHORT_DATETIME_FORMAT = "j.n.Y G.i"
+FIRST_DAY_OF_WEEK = 1  # Monday
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
+# Date inputs send ISO 8601 (always accepted); typed dates are read in the local order too.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]

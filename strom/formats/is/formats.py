@@ -1,0 +1,17 @@
+"""Icelandic dates, times and numbers, checked against CLDR (tests/test_i18n.py compares the separators and
+the first day of the week with Babel's CLDR data). What is not set here falls back to Django's "is"
+formats."""
+
+DATE_FORMAT = "j. F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j. F Y H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j. F"
+SHORT_DATE_FORMAT = "j.n.Y"
+SHORT_DATETIME_FORMAT = "j.n.Y H:i"
+FIRST_DAY_OF_WEEK = 1  # Monday
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
+# Date inputs send ISO 8601 (always accepted); typed dates are read in the local order too.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]

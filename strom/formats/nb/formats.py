@@ -1,0 +1,17 @@
+"""Norwegian Bokmål dates, times and numbers, checked against CLDR (tests/test_i18n.py compares the
+separators and the first day of the week with Babel's CLDR data). What is not set here falls back to
+Django's "nb" formats."""
+
+DATE_FORMAT = "j. F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j. F Y H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j. F"
+SHORT_DATE_FORMAT = "d.m.Y"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+FIRST_DAY_OF_WEEK = 1  # Monday
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
+# Date inputs send ISO 8601 (always accepted); typed dates are read in the local order too.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
