@@ -92,22 +92,30 @@ GENDER = CustomComparison(
     ],
 )
 
-# Pairs are only compared when they share one of these keys, computed in memory: a pair with a typo
-# in one name still shares the other name's key or the phonetic keys.
+# Pairs are only compared when they share one of these keys, computed in memory. Each rule leaves
+# out one kind of error, so a pair with one typo, swapped names or a wrong date still shares a key:
+# phonetic keys survive transliteration, three-letter prefixes survive most typos, and each rule
+# keeps part of the date so that blocks stay small at a million records (docs/linkage.md).
 BLOCKING_RULES = [
-    "l.sn3 = r.sn3 AND l.byear = r.byear",
-    "l.fn3 = r.fn3 AND l.dob = r.dob",
-    "l.fn_ph = r.fn_ph AND l.sn_ph = r.sn_ph",
+    "l.fn_ph = r.fn_ph AND l.sn_ph = r.sn_ph AND l.byear = r.byear",
     # Swapped order: the first name written as the surname and the other way round.
-    "l.fn_ph = r.sn_ph AND l.sn_ph = r.fn_ph",
-    "l.sn3 = r.fn3 AND l.fn3 = r.sn3 AND l.byear = r.byear",
-    # A wrong year: same names and the same day of the year.
-    "l.names = r.names AND l.bmd = r.bmd",
-    "l.sn = r.sn AND l.bmd = r.bmd",
+    "l.fn_ph = r.sn_ph AND l.sn_ph = r.fn_ph AND l.byear = r.byear",
+    # A typo in one name: the other name and the whole date agree.
+    "l.sn_ph = r.sn_ph AND l.dob = r.dob",
+    "l.fn_ph = r.fn_ph AND l.dob = r.dob",
+    "l.sn_ph = r.fn_ph AND l.dob = r.dob",
+    "l.fn_ph = r.sn_ph AND l.dob = r.dob",
+    # A wrong year: the names and the day of the year agree.
+    "l.fn_ph = r.fn_ph AND l.sn_ph = r.sn_ph AND l.bmd = r.bmd",
+    # A typo late in a name together with a wrong day or month.
+    "l.fn3 = r.fn3 AND l.sn3 = r.sn3 AND l.byear = r.byear",
+    # No date of birth on one side.
+    "l.names = r.names AND (l.dob IS NULL OR r.dob IS NULL)",
 ]
 # Pairs that are the same person beyond doubt, for Splink's estimate of the share of matching pairs.
 CERTAIN_RULES = ["l.names = r.names AND l.dob = r.dob"]
 CERTAIN_RECALL = 0.6
+EM_SAMPLE_ROWS = 150_000
 
 
 @dataclass(frozen=True)
@@ -147,12 +155,12 @@ def _train(linker: Linker, rows: int, *, u_pairs: float) -> None:
     except Exception as exc:  # Splink raises several kinds when no pair is certain
         logger.info("linkage: the prior keeps its default (%s)", type(exc).__name__)
     training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=20141001)
-    # Each session learns the m values of the comparisons its blocking rule does not fix.
-    for rule in ("l.dob = r.dob", "l.names = r.names", "l.sn_ph = r.sn_ph AND l.byear = r.byear"):
+    # Each session learns the m values of the comparisons its blocking rule does not fix. Records are
+    # sampled so that a session compares about a million pairs whatever the size of the data.
+    sample = min(1.0, EM_SAMPLE_ROWS / rows)
+    for rule in ("l.dob = r.dob", "l.names = r.names"):
         try:
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=1.0 if rows < 200_000 else 0.5
-            )
+            training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=sample)
         except Exception as exc:  # too few pairs under this rule: the starting m values stay
             logger.info("linkage: no training under %s (%s)", rule, type(exc).__name__)
 
