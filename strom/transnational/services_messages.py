@@ -333,6 +333,7 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = BATCH) -> tup
     """Try every message due; returns (delivered, failed). Rows are claimed with SKIP LOCKED, so
     several workers never send one message at once; a message is sent until a receipt confirms it."""
     delivered = failed = 0
+    tried: list[int] = []  # each message at most once a round, however far `now` is
     for _ in range(limit):
         with transaction.atomic():
             message = (
@@ -340,11 +341,13 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = BATCH) -> tup
                 .select_related("partner", "referral")
                 .filter(state=OutboxState.PENDING, next_attempt_at__lte=now or timezone.now())
                 .exclude(partner__state=PartnerState.SUSPENDED)
+                .exclude(pk__in=tried)
                 .order_by("next_attempt_at", "id")
                 .first()
             )
             if message is None:
                 break
+            tried.append(message.pk)
             if _attempt(message):
                 delivered += 1
             else:
