@@ -146,7 +146,7 @@ def xlsform(
     sheets: tuple[str, ...] = ("survey", "choices", "settings"),
 ) -> bytes:
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]  # a new workbook has its one sheet
+    book.remove(book.active)
     if "survey" in sheets:
         sheet = book.create_sheet("survey")
         sheet.append(SURVEY_HEADER)
