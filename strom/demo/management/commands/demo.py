@@ -22,6 +22,7 @@ from strom.demo.actionplans import demo_actionplans_load
 from strom.demo.cases import demo_cases_load, demo_cases_loaded
 from strom.demo.events import load_demo_events
 from strom.demo.guidelines import demo_guidelines_load
+from strom.demo.hotline import demo_hotline_load
 from strom.demo.network import demo_network_load
 from strom.demo.pathways import demo_pathways_load
 from strom.demo.practices import demo_practices_load
@@ -78,6 +79,8 @@ class Command(BaseCommand):
         # After the events: the recommendations come from the Riga 2015 round table.
         records = demo_actionplans_load()
         self.stdout.write(f"Demo action plans: {records} records (recommendations, a plan, its measures).")
+        # After the network: a tip is passed to the police through its network entry.
+        self.stdout.write(f"Demo hotline contacts created: {demo_hotline_load()} (Latvia and Estonia).")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
