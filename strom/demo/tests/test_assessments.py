@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - the demo's Russian answers are the point
 """The demo assessment: the CSV XLSForm imports, two rounds are answered in three languages by the demo
 municipalities of eight countries, the first is closed, a finding became a recommendation; loaded once."""
 
