@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from strom.accounts.models import User
 from strom.demo.accounts import ORGANISATIONS, USERS, DemoUser, demo_load, demo_loaded
 from strom.demo.actionplans import demo_actionplans_load
+from strom.demo.assessments import demo_assessments_load
 from strom.demo.cases import demo_cases_load, demo_cases_loaded
 from strom.demo.events import load_demo_events
 from strom.demo.guidelines import demo_guidelines_load
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo action plans: {records} records (recommendations, a plan, its measures).")
         # After the network: a tip is passed to the police through its network entry.
         self.stdout.write(f"Demo hotline contacts created: {demo_hotline_load()} (Latvia and Estonia).")
+        self.stdout.write(f"Demo assessment responses: {demo_assessments_load()} (two rounds).")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
