@@ -118,13 +118,14 @@ def _sample_files(result: Verification, tables: set[str]) -> None:
     for model in _strom_models(tables):
         if not related.holds_files(model):
             continue
-        for obj in model._base_manager.order_by("pk")[:SAMPLE]:
+        for pk in model._base_manager.order_by("pk").values_list("pk", flat=True)[:SAMPLE]:
             try:
-                result.files += _read_file(model, obj)
+                # Loading the row decrypts its columns (a document's data key) before the file is read.
+                result.files += _read_file(model, model._base_manager.get(pk=pk))
             except Exception as exc:  # a missing or unreadable file is the finding
                 result.problems.append(
                     _("%(model)s #%(pk)s: its file cannot be read (%(error)s).")
-                    % {"model": related.label(model), "pk": obj.pk, "error": type(exc).__name__}
+                    % {"model": related.label(model), "pk": pk, "error": type(exc).__name__}
                 )
 
 
