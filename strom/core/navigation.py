@@ -34,6 +34,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Country rules"), "cases:country_rules", Perm.DIRECTORY_VIEW),
     NavItem(_("Statistics"), "stats:index", Perm.STATS_VIEW),
     NavItem(_("Knowledge hub"), "hub:home", Perm.HUB_VIEW),
+    NavItem(_("Assessments"), "assessments:index", Perm.HUB_VIEW),
     NavItem(_("Users"), "accounts:user_list", Perm.ORG_USERS_VIEW),
     NavItem(_("Audit log"), "audit:list", Perm.AUDIT_VIEW_ORG),
 )
