@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a request's time includes every other middleware (strom/ops/metrics_middleware.py).
+    "strom.ops.metrics_middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "strom.core.middleware.RequestContextMiddleware",
@@ -240,7 +242,9 @@ SECURE_SSL_REDIRECT = PRODUCTION and env_bool("STROM_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("STROM_HSTS_SECONDS", 31536000) if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-if env_bool("STROM_BEHIND_PROXY", False):
+# Behind a proxy (deploy/nginx/strom.conf) the scheme and the client's address come from its headers.
+STROM_BEHIND_PROXY = env_bool("STROM_BEHIND_PROXY", False)
+if STROM_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -337,14 +341,16 @@ STROM_INSTANCE_NAME = env("STROM_INSTANCE_NAME", "STROM")
 
 # --- E-mail: console by default, SMTP when STROM_EMAIL_HOST is set. Mails never carry personal data. ---
 EMAIL_HOST = env("STROM_EMAIL_HOST")
+# Sent through a backend that counts failures for /metrics and hands each mail to the delivering one.
+EMAIL_BACKEND = "strom.ops.metrics_mail.CountingEmailBackend"
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    STROM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("STROM_EMAIL_PORT", 587)
     EMAIL_HOST_USER = env("STROM_EMAIL_USER")
     EMAIL_HOST_PASSWORD = env_secret("STROM_EMAIL_PASSWORD")
     EMAIL_USE_TLS = env_bool("STROM_EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    STROM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("STROM_EMAIL_FROM", "STROM <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS: list[tuple[str, str]] = []
@@ -383,14 +389,20 @@ STROM_AUDIT_CHECKPOINT_MINUTES = max(0, env_int("STROM_AUDIT_CHECKPOINT_MINUTES"
 # var/backup-key.pub.pem are made on first use, so `strom backup` and `strom restore` work on the demo.
 STROM_BACKUP_KEY_FILE = env("STROM_BACKUP_KEY_FILE") or str(VAR_DIR / "backup-key.pub.pem")
 
-# --- Logging: to stderr, never request bodies or personal data. ---
+# --- Logging: to stderr, never request bodies or personal data; STROM_LOG_FORMAT=json for a collector. ---
+STROM_LOG_FORMAT = env("STROM_LOG_FORMAT", "plain")
+if STROM_LOG_FORMAT not in {"plain", "json"}:
+    raise ValueError(f"STROM_LOG_FORMAT must be plain or json, got {STROM_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "strom.core.logging.RedactFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "strom.core.logging.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {"class": "logging.StreamHandler", "formatter": STROM_LOG_FORMAT, "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": env("STROM_LOG_LEVEL", "INFO")},
     "loggers": {
@@ -400,6 +412,13 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Operations (docs/operations.md): who may read /metrics, and the worker's audit verification. ---
+# A bearer token and/or the scraper's networks (CIDR); with neither, /metrics answers 404.
+STROM_METRICS_TOKEN = env_secret("STROM_METRICS_TOKEN")
+STROM_METRICS_ALLOWED_NETWORKS = env_list("STROM_METRICS_ALLOWED_NETWORKS")
+# `strom worker` verifies the audit chain and its checkpoints this often; 0: never.
+STROM_AUDIT_VERIFY_HOURS = max(0, env_int("STROM_AUDIT_VERIFY_HOURS", 24))
 
 # Hub search pages are kept this long in the cache, and dropped at once when the index changes; 0: never.
 STROM_HUB_SEARCH_CACHE_SECONDS = env_int("STROM_HUB_SEARCH_CACHE_SECONDS", 300)

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from strom.cases import urls as cases_urls
+from strom.ops import metrics_views
 from strom.site import views as site_views
 from strom.site.api import api
 from strom.stages import urls as stages_urls
@@ -13,6 +14,8 @@ cases_patterns = [*stages_urls.urlpatterns, *cases_urls.urlpatterns]
 
 urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
+    # For the configured Prometheus scraper only (strom/ops/metrics_views.py), at the root as usual.
+    path("metrics", metrics_views.metrics, name="metrics"),
     path("i18n/setlang/", site_views.set_language, name="set_language"),
     path("", include("strom.site.dashboard_urls")),
     path("accounts/", include("strom.accounts.urls")),
