@@ -24,6 +24,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("My tasks"), "cases:overdue", Perm.CASE_VIEW),
     # case.create is held by everyone who works on cases (case workers, supervisors, hotline operators).
     NavItem(_("Cases"), "cases:list", Perm.CASE_CREATE),
+    # Whoever sees an organisation's cases reviews its possible duplicates (strom/linkage).
+    NavItem(_("Possible duplicates"), "linkage:list", Perm.CASE_VIEW),
     # Anonymous pre-screening: everyone who may open a case may screen (hotline operators too).
     NavItem(_("New screening"), "screening:new", Perm.CASE_CREATE),
     NavItem(_("Hotline"), "hotline:queue", Perm.HOTLINE_LOG),
