@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    # Records users write in several languages keep one row per language (docs/decisions/0004).
+    "parler",
     "strom.crypto",
     "strom.directory",
     "strom.accounts",
@@ -273,6 +275,14 @@ LOCALE_PATHS = [BASE_DIR / "strom" / "locale"]
 # The region's thirteen languages (strom/core/languages.py), each offered once its catalogue is in
 # strom/locale: a complete catalogue switches a language on (docs/translating.md).
 LANGUAGES = offered_languages(LOCALE_PATHS[0])
+# Content in several languages (django-parler): a record may hold any of the region's languages; the
+# offered ones are parler's, each falling back to English (and then to the record's own language, which
+# pages name with a note).
+PARLER_DEFAULT_LANGUAGE_CODE = "en"
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code, _name in LANGUAGES),
+    "default": {"fallbacks": ["en"], "hide_untranslated": False},
+}
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("STROM_TIME_ZONE", "Europe/Riga")
