@@ -223,9 +223,7 @@ def _save(
 ) -> Response:
     locked = _locked_editable(by, response, revision)
     survey = locked.round.questionnaire.survey()
-    form_language = (
-        survey.language_for(language) if language not in {x["name"] for x in survey.languages} else language
-    )
+    form_language = survey.language_for(language)
     kept, errors = survey_module.check(survey, answers, language=form_language, complete=submit)
     if errors:
         raise ValidationError({key: [message] for key, message in errors.items()})

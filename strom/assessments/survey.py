@@ -87,9 +87,9 @@ class Survey:
         return [self.nodes[name] for name in names if name in self.nodes]
 
     def language_for(self, code: str) -> str:
-        """The form's language for a language code (the reader's), else the form's default language."""
+        """The form's language for a language code (the reader's) or name, else its default language."""
         for language in self.languages:
-            if language["code"] and language["code"] == code.lower():
+            if language["name"] == code or (language["code"] and language["code"] == code.lower()):
                 return language["name"]
         return self.default_language
 
