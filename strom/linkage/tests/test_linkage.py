@@ -189,3 +189,22 @@ def test_opening_a_case_queues_the_person_for_the_worker(
     pair = CandidatePair.objects.get()
     assert {pair.person_a_id, pair.person_b_id} == {first.person_id, second.person_id}
     assert not PendingCheck.objects.exists()
+
+
+def test_the_system_wide_run_lists_pairs_across_organisations_for_system_admins_only(cast: Cast) -> None:
+    first = make_case(cast, "a", given_name="Юлия", family_name="Иванова", birth_date="1990-03-12")
+    second = make_case(cast, "b", given_name="Yuliya", family_name="Ivanova", birth_date="1990-03-12")
+    for i, family in enumerate(FAMILY):
+        make_case(cast, "a", given_name=GIVEN[i], family_name=family, birth_date=f"19{50 + i}-0{1 + i}-2{i}")
+
+    out = StringIO()
+    call_command(
+        "person", "duplicates", "--by", cast.users["sysadmin"].email, "--all", "--format", "json", stdout=out
+    )
+    rows = json.loads(out.getvalue())
+    assert [{row["a_ref"], row["b_ref"]} for row in rows] == [{first.ref, second.ref}]
+
+    with pytest.raises(NotAllowed):
+        call_command(
+            "person", "duplicates", "--by", cast.users["caseworker_a"].email, "--all", stdout=StringIO()
+        )
