@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from typing import Any
@@ -156,7 +157,7 @@ def test_merge_moves_the_cases_and_undo_restores_both(cast: Cast) -> None:
 def test_a_merge_cannot_be_undone_after_the_grace_period(cast: Cast) -> None:
     pair = make_pair(cast)
     record = persons_merge(by=cast.users["caseworker_a"], pair=pair, keep=pair.person_b)
-    record.undo_until = timezone.now() - timezone.timedelta(seconds=1)
+    record.undo_until = timezone.now() - dt.timedelta(seconds=1)
     record.save(update_fields=["undo_until"])
     with pytest.raises(ValidationError, match="time to undo"):
         merge_undo(by=cast.users["caseworker_a"], merge=record)
