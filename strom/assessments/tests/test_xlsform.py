@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from strom.assessments import xlsform
 from strom.assessments.models import Questionnaire
@@ -114,3 +116,17 @@ def test_a_refused_form_saves_nothing(cast: Cast) -> None:
         )
     assert not Questionnaire.objects.exists()
     assert not AuditEntry.objects.filter(action="assessment.questionnaire_import").exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from(["f.xlsx", "f.xls", "f.csv"]))
+def test_any_upload_is_read_or_refused_with_reasons(content: bytes, name: str) -> None:
+    errors: list[xlsform.FormError] = []
+    try:
+        xlsform.parse(content, name)
+    except xlsform.XLSFormRejected as exc:
+        errors = exc.errors
+        refused = True
+    else:
+        refused = False
+    assert not refused or (errors and all(e.message for e in errors))

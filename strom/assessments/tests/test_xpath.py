@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from strom.assessments import xpath
 from strom.assessments.survey import Checker, Survey, literal
@@ -112,3 +114,21 @@ def test_a_choice_filter_reads_the_choices_own_columns() -> None:
     survey = _survey()
     checker = Checker(survey, {"country": "lt"})
     assert [c["name"] for c in checker.choices(survey.nodes["city"], None)] == ["vilnius"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_survives_as_an_xpath_literal(text: str) -> None:
+    # XML cannot hold every character; XPath string literals can, and choice filters compare them.
+    assert xpath.evaluate(literal(text), DOC, DOC) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_expression_is_either_valid_or_refused_in_words(expression: str) -> None:
+    reason = None
+    try:
+        xpath.check(expression)
+    except xpath.ExpressionError as exc:
+        reason = str(exc)
+    assert reason is None or reason
