@@ -284,7 +284,10 @@ def response_answer(request: AuthenticatedHttpRequest, response_id: int) -> Http
                     by=request.user, response=response, answers=answers, language=language, revision=revision
                 )
             except ValidationError as exc:
-                errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+                if hasattr(exc, "error_dict"):
+                    errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+                else:  # the round closed or the response was submitted meanwhile
+                    errors = {"__all__": " ".join(exc.messages)}
                 revision = Response.objects.get(pk=response.pk).revision
                 status = 400
             else:

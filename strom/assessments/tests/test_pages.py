@@ -196,3 +196,16 @@ def test_the_command_line_imports_a_form(cast: Cast, tmp_path: Any) -> None:
     )
     assert Questionnaire.objects.get().version == "9"
     assert "baseline_municipal" in out.getvalue()
+
+
+def test_a_colleagues_save_in_between_is_not_overwritten(cast: Cast, as_persona: Any) -> None:
+    response = make_round(cast).responses.get(organisation=cast.org_a)
+    url = reverse("assessments:response", args=[response.pk])
+    first = as_persona("caseworker_a").post(url, {"action": "save", "q:identifies": "yes", "revision": "0"})
+    assert first.status_code == 302
+    late = as_persona("supervisor_a").post(url, {"action": "save", "q:identifies": "no", "revision": "0"})
+    assert late.status_code == 400
+    page = late.content.decode()
+    assert "A colleague saved this response" in page
+    assert 'name="revision" value="1"' in page  # saving again keeps the second colleague's answers
+    assert Response.objects.get(pk=response.pk).answers == {"identifies": "yes"}
