@@ -257,8 +257,10 @@ class Checker:
 def _typed(node: dict[str, Any], raw: Any, survey: Survey) -> tuple[str, str]:
     """(value, error) for one raw answer as a form or the API sends it."""
     kind = node["type"]
+    if isinstance(raw, dict) or (isinstance(raw, list) and kind != "select_multiple"):
+        return "", _("Give one answer.")
     if kind == "select_multiple":
-        chosen = raw if isinstance(raw, list) else str(raw or "").split()
+        chosen = [str(c) for c in raw] if isinstance(raw, list) else str(raw or "").split()
         names = [c["name"] for c in survey.choice_list(node)]
         unknown = [c for c in chosen if c not in names]
         if unknown:
@@ -298,7 +300,10 @@ def typed_answers(survey: Survey, raw: Answers) -> tuple[Answers, dict[str, str]
             continue
         if node["kind"] == "repeat":
             items = raw.get(node["name"]) or []
-            if not isinstance(items, list) or len(items) > MAX_REPEATS:
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                errors[f"q:{node['name']}"] = _("Give the entries as a list, one set of answers each.")
+                continue
+            if len(items) > MAX_REPEATS:
                 errors[f"q:{node['name']}"] = _("Too many entries.")
                 continue
             entries: list[Answers] = []
@@ -306,7 +311,7 @@ def typed_answers(survey: Survey, raw: Answers) -> tuple[Answers, dict[str, str]
                 kept: Answers = {}
                 for child in survey.walk(node["children"]):
                     if child["kind"] == "question" and child["type"] != "note":
-                        _put(survey, child, (item or {}).get(child["name"]), kept, errors, index)
+                        _put(survey, child, item.get(child["name"]), kept, errors, index)
                 entries.append(kept)
             if entries:
                 answers[node["name"]] = entries
