@@ -170,7 +170,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "strom_cache",
-            # Django's default of 300 entries culls the oldest third beyond it: rate-limit counters (a
+            # Beyond Django's default of 300 entries it deletes a third of them: rate-limit counters (a
             # flood of the hotline's public form from many addresses) would vanish and reset themselves.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
