@@ -246,7 +246,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="number of records (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--threshold", type=float, default=0.5, help="match probability of the result")
+    parser.add_argument(
+        "--threshold", type=float, default=0.8, help="match probability the targets are read at"
+    )
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
