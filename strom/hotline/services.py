@@ -519,9 +519,11 @@ def public_submit(
         raise ValidationError(errors)
     with transaction.atomic():
         contact = _new_contact(organisation, data, source=Source.PUBLIC, by=None)
+        made = _new_tip(organisation, tip, contact=contact, by=None) if tip is not None else None
+        # The audit entries last: each holds the chain's head until the commit, and a flood of
+        # submissions must keep the operators' reads waiting as short a time as possible.
         _audit_contact(by, contact, "hotline.public_submit", language=language, tip=tip is not None)
-        if tip is not None:
-            made = _new_tip(organisation, tip, contact=contact, by=None)
+        if made is not None:
             _audit_tip(by, made, "hotline.tip_create", grouped=made.group_id is not None)
     return contact
 
