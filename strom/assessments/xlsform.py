@@ -32,6 +32,7 @@ FILE_TYPES = (".xlsx", ".xls", ".csv")
 DEFAULT = "default"
 LANGUAGE_CODE = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$")
 PYXFORM_ROW = re.compile(r"^\s*\[row\s*:\s*(\d+)\]\s*")
+PYXFORM_SHEET = re.compile(r"[Oo]n the '(survey|choices|settings)' sheet")
 
 # The question types STROM asks, by their XLSForm name (and pyxform's aliases for them).
 QUESTION_TYPES = {
@@ -47,6 +48,10 @@ QUESTION_TYPES = {
     "note": "note",
 }
 STRUCTURE_TYPES = {"begin_group", "end_group", "begin_repeat", "end_repeat"}
+SUPPORTED_NAMES = (
+    "text, integer, decimal, date, select_one, select_multiple, note, begin_group/end_group, "
+    "begin_repeat/end_repeat"
+)
 # Facts ODK clients record by themselves (start and end time, device): nothing to ask, so a form made
 # for KoboToolbox that has them is accepted and they are left out; STROM records its own times.
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username"}
@@ -143,9 +148,11 @@ def _pyxform_error(exc: Exception) -> FormError:
     match = PYXFORM_ROW.match(message)
     row = int(match.group(1)) if match else None
     message = PYXFORM_ROW.sub("", message)
-    lowered = message.lower()
-    sheet = "choices" if "choices" in lowered else "settings" if "settings" in lowered else "survey"
-    if "sheet named 'survey'" in lowered:
+    # pyxform names the sheet when it is not the survey ("On the 'choices' sheet, …"); its row numbers
+    # are otherwise the survey's, also in "List name not in choices sheet".
+    named = PYXFORM_SHEET.search(message)
+    sheet = named.group(1) if named else "survey"
+    if "sheet named 'survey'" in message.lower():
         sheet = ""
     return FormError(sheet, row, "pyxform: " + message)
 
@@ -173,7 +180,7 @@ def _check_type(errors: list[FormError], row: int, base: str, raw: str, depth: l
                 "survey",
                 row,
                 _("The question type “%(type)s” is not supported. Supported: %(types)s.")
-                % {"type": raw, "types": ", ".join(sorted({*QUESTION_TYPES, *STRUCTURE_TYPES}))},
+                % {"type": raw, "types": SUPPORTED_NAMES},
             )
         )
 
@@ -265,7 +272,9 @@ def parse(content: bytes, file_name: str) -> ParsedForm:
         data = workbook_to_json(
             workbook_dict=definition, fallback_form_name=definition.fallback_form_name, warnings=warnings
         )
-        create_survey_element_from_dict(data).to_xml(warnings=warnings)
+        # ODK Validate (Java) is not run: it may be missing where STROM runs, and STROM checks the
+        # expressions itself (check_survey); pyxform still builds the XForm and checks what it needs.
+        create_survey_element_from_dict(data).to_xml(validate=False, warnings=warnings)
     except PyXFormError as exc:
         errors.append(_pyxform_error(exc))
     except Exception as exc:  # pyxform failing on input it did not foresee: still a refusal, not a 500

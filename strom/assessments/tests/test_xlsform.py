@@ -68,7 +68,12 @@ def test_a_broken_expression_is_refused_with_its_row_and_column() -> None:
 def test_a_choice_list_that_does_not_exist_is_refused_by_pyxform() -> None:
     survey = [*SURVEY, {"type": "select_one sizes", "name": "size"}]
     problems = _problems(build(survey=survey))
-    assert any(p.message.startswith("pyxform:") and "sizes" in p.message for p in problems)
+    assert any(
+        (p.sheet, p.row) == ("survey", len(survey) + 1)
+        and p.message.startswith("pyxform:")
+        and "sizes" in p.message
+        for p in problems
+    )
 
 
 def test_every_problem_is_listed_not_only_the_first() -> None:
