@@ -126,6 +126,11 @@ PERSONAL: dict[str, Read] = {
     "linkage:list": Read(setup=_linkage_pair),
     "linkage:pair": Read(),
     "api:linkage_pairs": Read(setup=_linkage_pair),
+    # Referrals to and from other countries' instances: what a partner sent about a person.
+    "transnational:list": Read(persona="supervisor_a"),
+    "transnational:detail": Read(persona="supervisor_a"),
+    "api:transnational_referrals": Read(persona="supervisor_a"),
+    "api:transnational_referral": Read(persona="supervisor_a"),
 }
 
 _EMPTY_CASE_FORM = "an empty form for a case, which names it by reference and stage only"
@@ -138,6 +143,12 @@ _COUNTRY_RULES = "each country's periods and decision makers, with their sources
 
 NO_PERSONAL_DATA: dict[str, str] = {
     "healthz": "a health check",
+    "transnational:decline": "a form for the reason of a refusal; the referral by its short reference",
+    "transnational:return_plan": "a form for a return plan's date, organisation and follow-up",
+    "transnational:send": "a form to choose a partner, measures and scope; the case by reference only",
+    "transnational:partners": "partner instances: names, addresses and key fingerprints, no person",
+    "transnational:partner": "a partner instance and its queue of messages (kinds and dates, no content)",
+    "api:transnational_jwks": "this instance's public keys",
     "set_language": "the language switch: a GET only sends the browser back",
     "core:dashboard": _WORKLIST,
     "accounts:login": "a log-in form",

@@ -55,7 +55,7 @@ def make_partner(
         by=cast.users["sysadmin"],
         name=f"STROM {country}",
         country=country,
-        url=f"http://127.0.0.1:9/{uuid.uuid4().hex[:8]}/api/v1/transnational",
+        url=f"https://127.0.0.1:9/{uuid.uuid4().hex[:8]}/api/v1/transnational",
         signing_thumbprint=keys.signing.current,
         encryption_thumbprint=keys.encryption.current,
         organisation=organisation,
