@@ -78,6 +78,7 @@ class Snapshot:
     migrations: dict[str, list[str]]
     audit_head: int
     server_version: int
+    extensions: list[str]
 
 
 def user_tables(cursor: psycopg.Cursor[Any]) -> list[tuple[str, str]]:
@@ -113,7 +114,10 @@ def _read_snapshot(conn: psycopg.Connection[Any]) -> Snapshot:
             migrations.setdefault(str(app), []).append(str(migration))
         cur.execute("SELECT coalesce(max(seq), 0) FROM audit_audithead")
         head = cur.fetchone()
-    return Snapshot(name, tables, migrations, int(head[0]) if head else 0, server_version)
+        # A restore needs them on its server too (the hub's search uses pg_trgm and unaccent where present).
+        cur.execute("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")
+        extensions = [str(row[0]) for row in cur.fetchall()]
+    return Snapshot(name, tables, migrations, int(head[0]) if head else 0, server_version, extensions)
 
 
 @contextmanager
@@ -227,6 +231,7 @@ def _write_parts(out_dir: Path, key: BackupKey, backup_id: str, say: Say) -> dic
         "database": {
             "server_version": snapshot.server_version,
             "pg_dump_major": dump_major,
+            "extensions": snapshot.extensions,
             "tables": snapshot.tables,
         },
         "migrations": snapshot.migrations,

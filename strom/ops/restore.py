@@ -240,6 +240,24 @@ def _files_in(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if not p.is_dir()] if root.is_dir() else []
 
 
+def check_target_server(manifest: dict[str, Any]) -> None:
+    """The extensions the dump creates must be installable here, or pg_restore stops half-way."""
+    wanted = list(manifest["database"].get("extensions", []))
+    with connection.cursor() as cur:
+        cur.execute("SELECT name FROM pg_available_extensions")
+        available = {str(row[0]) for row in cur.fetchall()}
+    missing = [name for name in wanted if name not in available]
+    if missing:
+        raise RestoreRefused(
+            _(
+                "The backup's database uses the PostgreSQL extensions %(names)s, which this server does not "
+                "have. Install them (Debian: the postgresql-contrib package of the server's version) or "
+                "restore onto a server that has them."
+            )
+            % {"names": ", ".join(missing)}
+        )
+
+
 def check_target_empty() -> None:
     with connection.cursor() as cur:
         cur.execute(
@@ -393,6 +411,7 @@ def restore_backup(
         }
     )
     verify_parts(backup, say)
+    check_target_server(backup.manifest)
     check_target_empty()
     restored = Restored()
     try:

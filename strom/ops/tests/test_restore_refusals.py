@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -47,6 +48,14 @@ def refused(directory: Path, match: str, key: Path | None = None) -> None:
 def keys_of(site: Site) -> Iterator[None]:
     with override_settings(VAR_DIR=site.var, STROM_BACKUP_KEY_FILE=str(site.var / "backup-key.pub.pem")):
         yield
+
+
+def _manifest(directory: Path) -> dict[str, Any]:
+    data, _meta = archive.decrypt(
+        (directory / archive.MANIFEST_NAME).read_bytes(), key=private_key(None), what="m"
+    )
+    manifest: dict[str, Any] = json.loads(data)
+    return manifest
 
 
 def _rewrite_manifest(directory: Path, change: dict[str, object]) -> None:
@@ -115,6 +124,16 @@ def test_non_empty_database(site: Site, django_db_blocker: DjangoDbBlocker, tmp_
         with pytest.raises(RestoreRefused, match="is not empty"):
             restore_backup(site.backup)
         assert table_count() > 100
+
+
+@target_db
+def test_a_server_without_the_backups_extensions(site: Site, target: Path, copy: Path) -> None:
+    manifest = _manifest(copy)
+    manifest["database"]["extensions"] = ["drill_extension_nobody_has"]
+    _rewrite_manifest(copy, {"database": manifest["database"]})
+    with pytest.raises(RestoreRefused, match="extensions drill_extension_nobody_has"):
+        restore_backup(copy)
+    assert table_count() == 0
 
 
 @target_db
