@@ -86,7 +86,6 @@ class Report:
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
-    municipalities: set[str] = field(default_factory=set)
 
     def add(self, problem: Problem) -> None:
         self.problem_count += 1

@@ -24,6 +24,7 @@ from strom.cases.choices import ChildBasis, Stage
 from strom.cases.models import Case, Person, PersonNameKey
 from strom.cases.refs import new_ref
 from strom.cases.services import age_on, child_basis_for, name_keys_for
+from strom.core.roles import Role, may_hold
 from strom.directory.models import Municipality, Organisation
 from strom.linkage.importer import MUNICIPALITY, PersonRow, Problem, Report, check_row, table_rows
 
@@ -95,9 +96,17 @@ def persons_import(
 
     Raises ImportRejected with the row-level report, or ImportFileError for a file that cannot be read.
     """
+    if not may_hold(organisation.org_type, Role.CASE_WORKER):
+        # The same rule as for people: an organisation that may have no case workers holds no cases.
+        raise ImportRejected(
+            Report(problems=[Problem(1, "", _("This organisation does not keep cases."))], problem_count=1)
+        )
     if municipality is not None and municipality.country != organisation.country:
         raise ImportRejected(
-            Report(problems=[Problem(1, "", _("The municipality must be in the organisation's country."))])
+            Report(
+                problems=[Problem(1, "", _("The municipality must be in the organisation's country."))],
+                problem_count=1,
+            )
         )
     report, municipalities = _check_file(path, organisation, municipality, progress)
     if report.problem_count:

@@ -176,3 +176,12 @@ def test_the_command_imports_by_organisation_name_and_reports_problems(cast: Cas
 def test_any_cell_text_gives_a_row_or_problems_never_an_exception(values: dict[str, str]) -> None:
     row, problems = check_row(2, values)
     assert (row is None) == bool(problems)
+
+
+def test_an_organisation_that_keeps_no_cases_gets_no_imported_persons(cast: Cast, tmp_path: Path) -> None:
+    research = cast.orgs["research_lt"]
+    path = _csv(tmp_path, "Anna,Liepa,,,,,")
+    with pytest.raises(ImportRejected) as caught:
+        persons_import(by=PERSON_IMPORT, path=path, organisation=research, municipality=cast.vilnius)
+    assert [p.message for p in caught.value.report.problems] == ["This organisation does not keep cases."]
+    assert not Person.objects.filter(organisation=research).exists()
