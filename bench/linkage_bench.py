@@ -266,7 +266,7 @@ def main() -> None:
     featured = time.perf_counter()
     lowest = min(args.threshold, 0.5)
     found = find_pairs(
-        columns, min_probability=lowest, threads=args.threads, u_pairs=5e6 if args.n > 200_000 else 1e6
+        columns, min_probability=lowest, threads=args.threads, u_pairs=2e6 if args.n > 200_000 else 1e6
     )
     linked = time.perf_counter()
     pairs = [(p.a, p.b, p.probability) for p in found]
