@@ -122,10 +122,16 @@ def public_key() -> BackupKey:
         loaded: object = serialization.load_pem_public_key(pem)
     except ValueError:
         try:
-            # A private key works too (its public half is used), which is handy on a test machine.
+            # A private key works too outside production (its public half is used); on a production
+            # server it would let whoever reads the server read every backup.
             loaded = serialization.load_pem_private_key(pem, password=None)
         except (ValueError, TypeError):
             raise BackupKeyError(_("%(path)s is not a PEM public key.") % {"path": path}) from None
+        if settings.PRODUCTION:
+            raise BackupKeyError(
+                _("%(path)s holds a private key: give the server only the public key (openssl pkey -pubout).")
+                % {"path": path}
+            ) from None
     return _wrap(loaded, pem, path)
 
 

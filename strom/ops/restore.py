@@ -138,9 +138,8 @@ def check_compatible(manifest: dict[str, Any]) -> None:
         listed = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
         raise RestoreRefused(
             _(
-                "The backup was made by STROM %(theirs)s, newer than this STROM %(ours)s"
-                " (migrations this code does not have: %(unknown)s). Install that version or a later one, "
-                "then restore."
+                "The backup was made by a newer STROM (%(theirs)s; this is %(ours)s; migrations this "
+                "code does not have: %(unknown)s). Install that version or a later one, then restore."
             )
             % {"theirs": theirs, "ours": ours, "unknown": listed or _("none")}
         )

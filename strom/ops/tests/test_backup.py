@@ -95,6 +95,15 @@ def test_production_needs_the_operators_key(dev_keys: Path) -> None:
     assert not (dev_keys / "backup-key.pem").exists()
 
 
+def test_production_refuses_a_private_key_on_the_server(dev_keys: Path) -> None:
+    public_key()  # makes the development pair
+    with (
+        override_settings(PRODUCTION=True, STROM_BACKUP_KEY_FILE=str(dev_keys / "backup-key.pem")),
+        pytest.raises(BackupKeyError, match="holds a private key"),
+    ):
+        public_key()
+
+
 def test_a_weak_rsa_key_is_refused(dev_keys: Path, tmp_path: Path) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
