@@ -20,6 +20,7 @@ from django.utils import timezone
 from strom.accounts.models import User
 from strom.actionplans.models import ACTIVE_STATUSES, Measure, PlanStatus
 from strom.actionplans.selectors import plan_list
+from strom.assessments.models import Round
 from strom.core.collation import collated
 from strom.core.countries import countries, is_country
 from strom.core.roles import OrgType
@@ -150,6 +151,7 @@ class CountryPage:
     events: list[Event]
     measures: list[Measure]
     practices: list[PracticeRow] = field(default_factory=list)
+    assessments: list[Round] = field(default_factory=list)
 
 
 def _rules(code: str) -> tuple[Any, list[dict[str, Any]]]:
@@ -192,6 +194,18 @@ def _open_measures(code: str, member: User | None) -> list[Measure]:
     )
 
 
+def _assessments(code: str, member: User | None) -> list[Round]:
+    """The baseline assessment rounds the country's organisations were asked to answer (members only)."""
+    if member is None:
+        return []
+    return list(
+        Round.objects.visible_to(member)
+        .filter(countries__contains=[code])
+        .select_related("questionnaire")
+        .order_by("-opened_at", "pk")[:20]
+    )
+
+
 def country_page(reader: Reader, code: str, language: str) -> CountryPage:
     member = _member(reader)
     profile = profile_text(code, language)
@@ -225,4 +239,5 @@ def country_page(reader: Reader, code: str, language: str) -> CountryPage:
         events=list(_published_events(reader).filter(country=code).order_by("-start_date")[:20]),
         measures=_open_measures(code, member),
         practices=_practices(reader, code),
+        assessments=_assessments(code, member),
     )

@@ -209,3 +209,11 @@ def test_a_colleagues_save_in_between_is_not_overwritten(cast: Cast, as_persona:
     assert "A colleague saved this response" in page
     assert 'name="revision" value="1"' in page  # saving again keeps the second colleague's answers
     assert Response.objects.get(pk=response.pk).answers == {"identifies": "yes"}
+
+
+def test_the_country_profile_links_to_the_rounds_of_its_municipalities(cast: Cast, as_persona: Any) -> None:
+    round_ = make_round(cast)
+    page = as_persona("caseworker_b").get(reverse("hub:country_detail", args=["LT"])).content.decode()
+    assert reverse("assessments:compare", args=[round_.pk]) in page
+    iceland = as_persona("caseworker_b").get(reverse("hub:country_detail", args=["IS"])).content.decode()
+    assert reverse("assessments:compare", args=[round_.pk]) not in iceland
