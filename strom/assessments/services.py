@@ -92,14 +92,10 @@ def questionnaire_import(
         details={
             "form_id": parsed.form_id,
             "version": parsed.version,
-            "questions": len(parsed_questions(questionnaire)),
+            "questions": len(questionnaire.survey().questions()),
         },
     )
     return questionnaire
-
-
-def parsed_questions(questionnaire: Questionnaire) -> list[dict[str, Any]]:
-    return questionnaire.survey().questions()
 
 
 # --- rounds ----------------------------------------------------------------------------------------

@@ -71,7 +71,9 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("round", "organisation")
     )
     context = {
-        "questionnaires": Questionnaire.objects.visible_to(request.user).select_related("organisation"),
+        "questionnaires": Questionnaire.objects.visible_to(request.user).defer(
+            "source", "sheets", "structure"
+        ),
         "rounds": Round.objects.visible_to(request.user).select_related("questionnaire", "organisation"),
         "mine": [r for r in mine if r.is_editable],
         "may_manage": may_manage(request.user),
@@ -123,7 +125,9 @@ def questionnaire_detail(request: AuthenticatedHttpRequest, questionnaire_id: in
             {"node": n, "label": survey.label(n, language), "depth": n["path"].count("/")}
             for n in survey.walk()
         ],
-        "versions": Questionnaire.objects.visible_to(request.user).filter(form_id=questionnaire.form_id),
+        "versions": Questionnaire.objects.visible_to(request.user)
+        .filter(form_id=questionnaire.form_id)
+        .defer("source", "sheets", "structure"),
         "rounds": questionnaire.rounds.all(),
         "may_open": may_manage(request.user),
     }
