@@ -56,7 +56,7 @@ def _check_audit(result: Verification) -> None:
     anchored = verify_checkpoints()
     result.lines.extend(anchored.notes)
     result.problems.extend(anchored.findings)
-    if anchored.intact:
+    if anchored.intact and anchored.checked:
         result.lines.append(
             _("Audit checkpoints agree with the chain (%(count)d checked).") % {"count": anchored.checked}
         )
