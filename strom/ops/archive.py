@@ -161,24 +161,40 @@ def read_part(directory: Path, name: str, *, key: BackupKey, backup_id: str, chu
 
 
 class PartReader:
-    """A read-only file object over read_part, for tarfile's stream mode and for pipes."""
+    """A read-only file object over read_part, for tarfile's stream mode and for pipes.
+
+    tarfile reads 10 KB at a time: the current chunk is kept whole and read from an offset, so a
+    read never copies the rest of a 4 MiB chunk."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = b""
+        self._chunk = b""
+        self._offset = 0
         self._hash = hashlib.sha256()
         self.bytes = 0
 
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
+    def _take(self, size: int) -> bytes:
+        while self._offset >= len(self._chunk):
             chunk = next(self._chunks, None)
             if chunk is None:
+                return b""
+            self._chunk, self._offset = chunk, 0
+        end = len(self._chunk) if size < 0 else self._offset + size
+        data = self._chunk[self._offset : end]
+        self._offset += len(data)
+        return data
+
+    def read(self, size: int = -1) -> bytes:
+        pieces: list[bytes] = []
+        wanted = size
+        while wanted != 0:
+            piece = self._take(wanted)
+            if not piece:
                 break
-            self._buffer += chunk
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
+            pieces.append(piece)
+            if wanted > 0:
+                wanted -= len(piece)
+        data = b"".join(pieces)
         self._hash.update(data)
         self.bytes += len(data)
         return data
