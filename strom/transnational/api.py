@@ -89,7 +89,7 @@ def messages(request: HttpRequest, payload: MessageIn) -> Any:
     return response
 
 
-class ReferralOut(Schema):
+class TransnationalReferralOut(Schema):
     id: int
     uuid: uuid.UUID
     direction: str = Field(description="out: sent from a case here; in: received from a partner")
@@ -116,7 +116,7 @@ class ReferralOut(Schema):
         return obj.case.ref if obj.case is not None else None
 
 
-@router.get("/referrals", response=list[ReferralOut], url_name="transnational_referrals")
+@router.get("/referrals", response=list[TransnationalReferralOut], url_name="transnational_referrals")
 def referral_list(
     request: HttpRequest, direction: Direction = Direction.INCOMING
 ) -> list[TransnationalReferral]:
@@ -129,7 +129,7 @@ def referral_list(
     return rows
 
 
-@router.get("/referrals/{referral_id}", response=ReferralOut, url_name="transnational_referral")
+@router.get("/referrals/{referral_id}", response=TransnationalReferralOut, url_name="transnational_referral")
 def referral_detail(request: HttpRequest, referral_id: int) -> TransnationalReferral:
     user = api_user(request)
     referral = access.get_referral_for(user, referral_id)
