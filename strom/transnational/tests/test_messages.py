@@ -10,14 +10,19 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
 from strom.audit.models import AuditEntry
 from strom.transnational.envelope import verify_receipt
+from strom.transnational.keys import instance_keys
 from strom.transnational.models import (
     Direction,
     OutboxMessage,
@@ -227,3 +232,22 @@ def test_a_state_change_for_an_unknown_referral_is_refused(cast: Cast) -> None:
     body = {"referral": str(uuid.uuid4()), "state": "accepted"}
     assert message_receive(from_partner(partner, "referral.state", body)).code == "unknown_referral"
     assert _stored() == (0, 0)
+
+
+def test_rotating_keys_tells_every_partner_in_a_message_signed_with_the_old_key(
+    cast: Cast, settings: Any, tmp_path: Path
+) -> None:
+    settings.STROM_INSTANCE_KEYS_FILE_PATH = str(tmp_path / "keys.json")
+    partner = make_partner(cast)
+    before = instance_keys()
+    out = StringIO()
+    call_command("transnational", "rotate-keys", stdout=out)
+    after = instance_keys()
+    assert after.signing.current != before.signing.current
+    assert before.signing.current in after.signing.keys, "the old key stays, to sign the notice"
+    assert after.signing.current in out.getvalue()
+    notice = OutboxMessage.objects.get(partner=partner, kind="partner.keys")
+    assert notice.sign_with == before.signing.current
+    published = json.loads(notice.body)["jwks"]
+    assert published == after.public_jwks()
+    assert AuditEntry.objects.filter(action="transnational.keys_rotate").count() == 1
