@@ -149,6 +149,7 @@ def test_accepting_opens_a_case_from_the_identity_and_tells_the_partner(cast: Ca
     _partner, referral = _received(cast)
     accepted = referral_accept(by=cast.users["supervisor_a"], referral=referral, open_case=True)
     assert accepted.state == State.ACCEPTED
+    assert accepted.case_id is not None
     case = Case.objects.get(pk=accepted.case_id)
     assert (case.person.given_name, case.person.family_name) == ("Jūlija", "Ivanova")
     assert case.organisation == cast.org_a
@@ -185,7 +186,8 @@ def test_a_return_plan_agreed_sets_tasks_on_the_case(cast: Cast) -> None:
         return_plan_agree(by=cast.users["supervisor_a"], referral=referral, version=1)
     plan = return_plan_agree(by=cast.users["supervisor_a"], referral=referral, version=2)
     assert plan.state == PlanState.AGREED
-    kinds = set(CaseTask.objects.filter(case_id=referral.case_id).values_list("kind", flat=True))
+    assert referral.case is not None
+    kinds = set(CaseTask.objects.filter(case=referral.case).values_list("kind", flat=True))
     assert {HANDOVER_TASK, FOLLOW_UP_TASK} <= kinds
     assert OutboxMessage.objects.filter(referral=referral, kind="return_plan.agree").count() == 1
 
