@@ -303,7 +303,9 @@ def demo_practices_load() -> int:
         organisation = Organisation.objects.filter(name=spec.org, country=spec.country).first()
         if (
             organisation is None
-            or Practice.objects.filter(organisation=organisation, title=spec.fields["title"]).exists()
+            or Practice.objects.filter(
+                organisation=organisation, translations__title=spec.fields["title"]
+            ).exists()
         ):
             continue
         practice = practice_create(by=DEMO, organisation=organisation, data=_data(spec, organisation))

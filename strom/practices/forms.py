@@ -9,6 +9,7 @@ from strom.core.countries import country_choices
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.models import PathwayStep
 from strom.practices.models import (
+    TEXT_FIELDS,
     EvidenceLevel,
     Exploitation,
     Practice,
@@ -19,7 +20,7 @@ from strom.practices.models import (
     Visibility,
 )
 from strom.practices.scale import CRITERIA, MAX_SCORE
-from strom.practices.services import ContactData, LinkData, PracticeData, RatingData
+from strom.practices.services import ContactData, LinkData, PracticeData, PracticeTexts, RatingData
 
 TEXTAREA = {"rows": 4}
 
@@ -165,7 +166,9 @@ class PracticeForm(forms.Form):
 
 
 def initial_for(practice: Practice) -> dict[str, Any]:
-    """The form's values from the working copy (its contacts decrypted: the page records the read)."""
+    """The form's values from the working copy (its contacts decrypted: the page records the read).
+    The texts are the original language's: the other languages are edited beside them (`TranslationForm`)."""
+    practice.set_current_language(practice.original_language)
     return {
         "title": practice.title,
         "summary": practice.summary,
@@ -269,3 +272,22 @@ class LibraryFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]  # ChoiceField
+
+
+class TranslationForm(forms.Form):
+    """A practice's texts in another language of the region, written beside the original."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    problem = forms.CharField(
+        label=_("Problem addressed"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    what_was_done = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    results = forms.CharField(
+        label=_("Results and evidence"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def to_texts(self) -> PracticeTexts:
+        return PracticeTexts(**{name: self.cleaned_data[name] for name in TEXT_FIELDS})

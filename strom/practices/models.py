@@ -11,7 +11,7 @@ Contacts (`PracticeContact`) are personal data of professionals: encrypted, read
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -21,6 +21,13 @@ from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+from parler.managers import TranslatableQuerySet  # type: ignore[import-untyped]  # no type information
+from parler.models import (  # type: ignore[import-untyped]  # django-parler has no type information
+    TranslatableModel,
+    TranslatedField,
+    TranslatedFields,
+)
 
 from strom.cases.choices import Exploitation, Stage
 from strom.core.countries import countries
@@ -32,6 +39,32 @@ from strom.pathways.models import PathwayStep
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+
+
+if TYPE_CHECKING:
+    # django-parler has no type information: mypy sees the model and queryset bases as Django's own,
+    # with the few parler methods STROM calls.
+    class _TranslatableQuerySet(models.QuerySet["Practice"]):
+        pass
+
+    class _TranslatableModel(models.Model):
+        translations: Any
+        title: str
+        summary: str
+        problem: str
+        what_was_done: str
+        results: str
+
+        class Meta:
+            abstract = True
+
+        def set_current_language(self, language_code: str, initialize: bool = False) -> None: ...
+        def get_available_languages(self) -> Any: ...
+        def safe_translation_getter(self, field: str, *, any_language: bool = False) -> Any: ...
+
+else:
+    _TranslatableQuerySet = TranslatableQuerySet
+    _TranslatableModel = TranslatableModel
 
 
 class PracticeState(models.TextChoices):
@@ -83,19 +116,35 @@ def _codes(verbose_name: StrOrPromise, max_length: int = 40) -> ArrayField:  # t
     )
 
 
-class PracticeQuerySet(models.QuerySet["Practice"]):
+class PracticeQuerySet(_TranslatableQuerySet):
     def visible_to(self, user: object) -> PracticeQuerySet:
         from strom.practices.access import practices_visible_to
 
         return practices_visible_to(user, self)
 
 
-class Practice(models.Model):
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"))
-    problem = models.TextField(_("problem addressed"), blank=True)
-    what_was_done = models.TextField(_("what was done"), blank=True)
-    results = models.TextField(_("results and evidence"), blank=True)
+# What editors write in words: kept per language (django-parler's translation table, one row per
+# language: docs/decisions/0004-content-languages.md).
+TEXT_FIELDS = ("title", "summary", "problem", "what_was_done", "results")
+
+
+class Practice(_TranslatableModel):
+    translations = TranslatedFields(
+        title=models.CharField(_("title"), max_length=300),
+        summary=models.TextField(_("summary")),
+        problem=models.TextField(_("problem addressed"), blank=True),
+        what_was_done=models.TextField(_("what was done"), blank=True),
+        results=models.TextField(_("results and evidence"), blank=True),
+    )
+    # A reader of a language the practice is not written in reads it in any language it has (the page
+    # says which), rather than an error.
+    title = TranslatedField(any_language=True)
+    summary = TranslatedField(any_language=True)
+    problem = TranslatedField(any_language=True)
+    what_was_done = TranslatedField(any_language=True)
+    results = TranslatedField(any_language=True)
+    # The language the editors wrote it in first; every other language is a translation of it.
+    original_language = models.CharField(_("original language"), max_length=3, default="en")
     country = models.CharField(_("country"), max_length=2)
     municipality = models.ForeignKey(
         Municipality,
@@ -138,10 +187,11 @@ class Practice(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # A TranslatableQuerySet: parler's queries (translated(), the language's rows) work on it.
     objects = PracticeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__isnull=True)
@@ -154,7 +204,13 @@ class Practice(models.Model):
         verbose_name_plural = _("practices")
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.safe_translation_getter("title", any_language=True) or self.pk)
+
+    @property
+    def text_languages(self) -> list[str]:
+        """The languages the practice is written in, its original language first."""
+        codes = sorted(self.get_available_languages())  # a values list: sorted() makes it a list
+        return sorted(codes, key=lambda code: code != self.original_language)
 
     @property
     def is_editable(self) -> bool:

@@ -14,12 +14,18 @@ def practice_document(practice: Practice) -> SearchDocument | None:
     if version is None:
         return None
     data = version.data
+    # The original texts and every translation: a search in any of the record's languages finds it.
+    texts = [data, *(data.get("translations") or {}).values()]
     body = "\n\n".join(
-        str(data.get(key) or "")
+        str(text.get(key) or "")
+        for text in texts
         for key in ("summary", "problem", "what_was_done", "results")
-        if data.get(key)
+        if text.get(key)
     )
-    languages = data.get("languages") or []
+    translated_titles = [str(t.get("title") or "") for t in texts[1:]]
+    if translated_titles:
+        body = "\n\n".join([*translated_titles, body])
+    languages = [data["original_language"]] if data.get("original_language") else data.get("languages") or []
     period = data.get("period") or [None, None]
     return SearchDocument(
         title=version.title,

@@ -23,6 +23,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from strom.audit.actors import SystemActor
@@ -30,10 +31,12 @@ from strom.audit.services import audit_record
 from strom.casefile.filetypes import check_upload
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
+from strom.core.languages import REGION_LANGUAGES
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.models import PathwayStep
 from strom.practices.access import check_may_create_for, may_edit, may_review
 from strom.practices.models import (
+    TEXT_FIELDS,
     EvidenceRating,
     Exploitation,
     Practice,
@@ -102,6 +105,20 @@ class PracticeData:
     visibility: str = Visibility.MEMBERS
     contacts: list[ContactData] = field(default_factory=list)
     links: list[LinkData] = field(default_factory=list)
+    # The language the texts are written in, for a new practice (its original language); "" is the
+    # editor's language where it is one of the region's, else English.
+    language: str = ""
+
+
+@dataclass
+class PracticeTexts:
+    """A practice's texts in one language: what a translation holds."""
+
+    title: str
+    summary: str
+    problem: str = ""
+    what_was_done: str = ""
+    results: str = ""
 
 
 @dataclass
@@ -248,7 +265,18 @@ FIELDS = [
 ]
 
 
+# The other fields are columns of the practice itself.
+COLUMNS = [name for name in FIELDS if name not in TEXT_FIELDS]
+
+
+def _original_language(data: PracticeData) -> str:
+    language = data.language or (get_language() or "en").split("-")[0]
+    return language if language in dict(REGION_LANGUAGES) else "en"
+
+
 def _write(practice: Practice, data: PracticeData) -> None:
+    """The texts go to the practice's original language (parler's current language of the row)."""
+    practice.set_current_language(practice.original_language)
     for name in FIELDS:
         value = getattr(data, name)
         setattr(practice, name, value.strip() if isinstance(value, str) and name != "title" else value)
@@ -287,7 +315,12 @@ def practice_create(*, by: User | SystemActor, organisation: Organisation, data:
     errors = _clean(data)
     if errors:
         raise ValidationError(errors)
-    practice = Practice(organisation=organisation, created_by=_user_or_none(by), state=S.DRAFT)
+    practice = Practice(
+        organisation=organisation,
+        created_by=_user_or_none(by),
+        state=S.DRAFT,
+        original_language=_original_language(data),
+    )
     _write(practice, data)
     practice.save(force_insert=True)
     _write_related(practice, data)
@@ -305,12 +338,43 @@ def practice_update(*, by: User | SystemActor, practice: Practice, data: Practic
     errors = _clean(data)
     if errors:
         raise ValidationError(errors)
+    locked.set_current_language(locked.original_language)
     before = {name: getattr(locked, name) for name in FIELDS}
     _write(locked, data)
-    locked.save(update_fields=[*FIELDS, "updated_at"])
+    # The texts are saved with their language's row (parler saves the translations after the columns).
+    locked.save(update_fields=[*COLUMNS, "updated_at"])
     _write_related(locked, data)
     changed = [name for name in FIELDS if before[name] != getattr(locked, name)]
     _audit(by, "update", locked, fields=changed, contacts=len(data.contacts), links=len(data.links))
+    return locked
+
+
+@transaction.atomic
+def practice_translate(
+    *, by: User | SystemActor, practice: Practice, language: str, texts: PracticeTexts
+) -> Practice:
+    """Write the practice's texts in another language than its original one, beside it. Like every
+    change of the working copy, it is read once the practice is published again."""
+    _check_edit(by, practice)
+    locked = _locked(practice)
+    _check_state(locked, {S.DRAFT, S.RETURNED}, _("Only a draft or a returned practice can be edited."))
+    if language not in dict(REGION_LANGUAGES) or language == locked.original_language:
+        raise ValidationError(
+            {"language": [_("Choose another language of the region than the original one.")]}
+        )
+    errors: dict[str, list[str]] = {}
+    if not texts.title.strip():
+        errors["title"] = [_("Enter a title.")]
+    if not texts.summary.strip():
+        errors["summary"] = [_("Enter a summary: what the practice is, in a few sentences.")]
+    if errors:
+        raise ValidationError(errors)
+    locked.set_current_language(language)
+    for name in TEXT_FIELDS:
+        value: str = getattr(texts, name)
+        setattr(locked, name, " ".join(value.split()) if name == "title" else value.strip())
+    locked.save(update_fields=["updated_at"])
+    _audit(by, "translate", locked, language=language)
     return locked
 
 
@@ -480,7 +544,7 @@ def practice_publish(*, by: User | SystemActor, practice: Practice, comment: str
         practice=locked,
         number=(previous.number + 1) if previous else 1,
         is_current=True,
-        title=locked.title,
+        title=data["title"],
         country=locked.country,
         public=locked.visibility == Visibility.PUBLIC,
         level=rating.level,

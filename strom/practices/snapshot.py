@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from strom.cases.choices import Exploitation, Stage
 from strom.core.countries import countries
+from strom.core.languages import region_language_name
 from strom.core.vocabulary import Sector, Theme
 from strom.pathways.models import PathwayStage
-from strom.practices.models import EvidenceLevel, Practice, TargetGroup, Visibility
+from strom.practices.models import TEXT_FIELDS, EvidenceLevel, Practice, TargetGroup, Visibility
 from strom.practices.scale import CRITERIA
 
 # The fields a reader sees, in the order the versions page names them when they change.
@@ -43,6 +45,7 @@ FIELD_LABELS: dict[str, Any] = {
     "visibility": _("Who may read it"),
     "links": _("Links"),
     "rating": _("Evidence rating"),
+    "translations": _("Translations"),
 }
 
 
@@ -57,14 +60,25 @@ def _rating(practice: Practice) -> dict[str, Any]:
     return data
 
 
-def snapshot(practice: Practice) -> dict[str, Any]:
-    steps = practice.pathway_steps.select_related("pathway__municipality").order_by("pk")
+def _texts(practice: Practice) -> dict[str, dict[str, str]]:
+    """language → the practice's texts in it (parler's translation rows)."""
     return {
-        "title": practice.title,
-        "summary": practice.summary,
-        "problem": practice.problem,
-        "what_was_done": practice.what_was_done,
-        "results": practice.results,
+        row.language_code: {name: getattr(row, name) for name in TEXT_FIELDS}
+        for row in practice.translations.order_by("language_code")
+    }
+
+
+def snapshot(practice: Practice) -> dict[str, Any]:
+    """The texts of the original language at the top (as versions have always held them), every other
+    language's under "translations"."""
+    steps = practice.pathway_steps.select_related("pathway__municipality").order_by("pk")
+    texts = _texts(practice)
+    original = practice.original_language
+    base = texts.get(original) or next(iter(texts.values()), dict.fromkeys(TEXT_FIELDS, ""))
+    return {
+        **base,
+        "original_language": original,
+        "translations": {language: t for language, t in texts.items() if language != original},
         "country": practice.country,
         "municipality": (
             {"id": practice.municipality_id, "name": practice.municipality.name}
@@ -106,14 +120,36 @@ def _labels(values: list[str], choices: Any) -> list[str]:
     return [str(known.get(value, value)) for value in values]
 
 
+def text_language(data: dict[str, Any], language: str | None = None) -> str:
+    """The language a reader of `language` reads the texts in: their own where the record has it, else
+    English, else the record's original language (the page then says so)."""
+    original = data.get("original_language") or "en"
+    available = {original, *(data.get("translations") or {})}
+    wanted = (language or get_language() or "en").split("-")[0]
+    return next(code for code in (wanted, "en", original) if code in available)
+
+
+def in_language(data: dict[str, Any], language: str) -> dict[str, str]:
+    if language == (data.get("original_language") or "en"):
+        return {name: data.get(name) or "" for name in TEXT_FIELDS}
+    return dict(data["translations"][language])
+
+
 def present(data: dict[str, Any]) -> dict[str, Any]:
-    """The dictionary with labels in the reader's language beside the codes, for the templates."""
+    """The dictionary with labels in the reader's language beside the codes, and the texts in the
+    reader's language where the record has them, for the templates."""
+    reader = (get_language() or "en").split("-")[0]
+    shown_language = text_language(data, reader)
     period = data.get("period") or [None, None]
     cost = data.get("cost") or [None, ""]
     rating = data.get("rating") or {}
     stage_labels = dict(PathwayStage.choices)
     return {
         **data,
+        **in_language(data, shown_language),
+        "text_language": shown_language,
+        "text_language_name": region_language_name(shown_language),
+        "text_in_other_language": shown_language != reader,
         "country_name": countries().get(data.get("country", ""), data.get("country", "")),
         "target_group_labels": _labels(data.get("target_groups", []), TargetGroup),
         "form_labels": _labels(data.get("forms", []), Exploitation),
@@ -168,6 +204,9 @@ def field_text(shown: dict[str, Any], key: str) -> str:
         "languages": lambda: _joined(shown.get("languages", [])),
         "visibility": lambda: str(shown["visibility_label"]),
         "links": lambda: _joined([link["title"] for link in shown.get("links", [])]),
+        "translations": lambda: _joined(
+            [region_language_name(code) for code in sorted(shown.get("translations") or {})]
+        ),
         "rating": lambda: (
             f"{shown['level_label']} ("
             + ", ".join(f"{c['label']} {c['score']}" for c in shown["criteria"])

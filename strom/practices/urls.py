@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:practice_id>/", views.practice_detail, name="detail"),
     path("<int:practice_id>/contacts/", views.practice_contacts, name="contacts"),
     path("<int:practice_id>/edit/", views.practice_edit, name="edit"),
+    path("<int:practice_id>/translate/", views.practice_translate_view, name="translate"),
     path("<int:practice_id>/submit/", views.practice_submit_view, name="submit"),
     path("<int:practice_id>/review/", views.practice_review, name="review"),
     path("<int:practice_id>/review/start/", views.practice_start_review_view, name="start_review"),

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from strom.core.downloads import document_response
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
+from strom.core.languages import REGION_LANGUAGES, region_language_name
 from strom.core.roles import Perm
 from strom.directory.models import Organisation
 from strom.practices.access import (
@@ -45,9 +47,10 @@ from strom.practices.forms import (
     PublishForm,
     RatingForm,
     ReturnForm,
+    TranslationForm,
     initial_for,
 )
-from strom.practices.models import EvidenceRating, Practice, PracticeContact, PracticeState
+from strom.practices.models import TEXT_FIELDS, EvidenceRating, Practice, PracticeContact, PracticeState
 from strom.practices.scale import CRITERIA, LEVEL_RULES
 from strom.practices.selectors import LibraryFilters, library, record_for, versions_of, work_list
 from strom.practices.services import (
@@ -60,6 +63,7 @@ from strom.practices.services import (
     practice_revise,
     practice_start_review,
     practice_submit,
+    practice_translate,
     practice_update,
     practice_withdraw,
     rating_is_complete,
@@ -198,6 +202,48 @@ def practice_edit(request: AuthenticatedHttpRequest, practice_id: int) -> HttpRe
                 details={"count": count, "via": "edit"},
             )
     return render(request, "practices/form.html", {"form": form, "practice": practice})
+
+
+def _translation_target(request: HttpRequest, practice: Practice) -> str:
+    """The language asked for, else the editor's own, else the first of the region's other languages."""
+    others = [code for code, _name in REGION_LANGUAGES if code != practice.original_language]
+    asked = request.POST.get("language") or request.GET.get("language") or ""
+    own = (get_language() or "en").split("-")[0]
+    return next(code for code in (asked, own, *others) if code in others)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_translate_view(request: AuthenticatedHttpRequest, practice_id: int) -> HttpResponse:
+    """The original texts on the left, the same texts in another language on the right."""
+    practice = get_practice_for(request.user, practice_id, edit=True)
+    if not practice.is_editable:
+        messages.error(request, _("Only a draft or a returned practice can be edited."))
+        return redirect("practices:detail", practice.pk)
+    language = _translation_target(request, practice)
+    form = TranslationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice_translate(by=request.user, practice=practice, language=language, texts=form.to_texts())
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The translation is saved."))
+            return redirect("practices:detail", practice.pk)
+    elif request.method == "GET" and language in practice.get_available_languages():
+        practice.set_current_language(language)
+        form = TranslationForm(initial={name: getattr(practice, name) for name in TEXT_FIELDS})
+    practice.set_current_language(practice.original_language)
+    context = {
+        "practice": practice,
+        "form": form,
+        "language": language,
+        "language_name": region_language_name(language),
+        "original_name": region_language_name(practice.original_language),
+        "languages": [(c, n) for c, n in REGION_LANGUAGES if c != practice.original_language],
+        "original": {name: getattr(practice, name) for name in TEXT_FIELDS},
+    }
+    return render(request, "practices/translate.html", context)
 
 
 def _done(request: HttpRequest, practice: Practice, run: Callable[[], object], message: str) -> HttpResponse:

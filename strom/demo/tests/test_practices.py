@@ -27,7 +27,7 @@ def test_demo_practices_are_loaded_once_at_every_step_of_review() -> None:
     } <= states
     countries = set(Practice.objects.values_list("country", flat=True))
     assert {"LV", "LT", "EE", "FI", "SE", "NO", "PL", "DE", "DK"} == countries
-    riga = Practice.objects.get(title="Supported flats for men during the reflection period")
+    riga = Practice.objects.get(translations__title="Supported flats for men during the reflection period")
     assert riga.municipality is not None
     assert [step.stage for step in riga.pathway_steps.all()] == ["reflection"]
     # A Riga case worker on a case in the reflection period finds it among the stage's practices.

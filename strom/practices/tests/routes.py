@@ -112,6 +112,18 @@ ROUTES = [
         data=lambda cast: {k: v for k, v in _form(cast).items() if k != "organisation"},
         expect=expect(EDITOR, ok=302),
     ),
+    Route("practices:translate", kwargs=_practice("draft"), expect=expect(EDITOR)),
+    Route(
+        "practices:translate",
+        method="post",
+        kwargs=_practice("draft"),
+        data=lambda cast: {
+            "language": "lv",
+            "title": "Mobilā izbraukuma darbs",
+            "summary": "Kopīgi apmeklējumi.",
+        },
+        expect=expect(EDITOR, ok=302),
+    ),
     Route("practices:submit", method="post", kwargs=_practice("draft"), expect=expect(EDITOR, ok=302)),
     Route("practices:review", kwargs=_practice("submitted"), expect=expect(REVIEWERS)),
     Route(

@@ -193,7 +193,7 @@ def test_an_editor_writes_a_practice_on_the_form(cast: Cast, as_persona: Any) ->
     assert response.status_code == 302
     from strom.practices.models import Practice
 
-    practice = Practice.objects.get(title="Mobile outreach")
+    practice = Practice.objects.get(translations__title="Mobile outreach")
     assert (practice.forms, practice.languages, practice.visibility) == (
         ["ForcedLabour"],
         ["en", "lv"],
