@@ -157,6 +157,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis when STROM_REDIS_URL names one (the signed-in user of each request, sessions, rate limits: one
 # round trip instead of several queries); otherwise PostgreSQL's cache table, so nothing else is needed.
 STROM_REDIS_URL = env("STROM_REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if STROM_REDIS_URL:
     CACHES = {
         "default": {
