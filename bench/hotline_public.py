@@ -130,7 +130,8 @@ def counts_after() -> dict[str, int]:
 
 def csrf_pair(port: int) -> tuple[str, str]:
     """The CSRF cookie and a form token, as a browser gets them with the form; a token stays valid."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    # The first request also wakes a worker (Django's URLs, templates): on a busy machine that is slow.
+    conn = http.client.HTTPConnection(HOST, port, timeout=180)
     conn.request("GET", FORM)
     response = conn.getresponse()
     body = response.read().decode()
@@ -189,6 +190,16 @@ def submitter(
             results.statuses[status] += 1
 
 
+def warm_up(port: int, session_key: str, requests: int) -> None:
+    """Wake every worker (each sets Django up on its first request) before anything is measured."""
+    headers = {"Cookie": f"strom_session={session_key}"}
+    for _ in range(requests):
+        conn = http.client.HTTPConnection(HOST, port, timeout=180)
+        conn.request("GET", "/hotline/", headers=headers)
+        conn.getresponse().read()
+        conn.close()
+
+
 def queue_reader(port: int, session_key: str, stop_at: float, interval: float, results: Results) -> None:
     headers = {"Cookie": f"strom_session={session_key}", "Accept-Language": "en"}
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -239,6 +250,7 @@ def main() -> int:
     results = Results()
     try:
         pair = csrf_pair(options.port)
+        warm_up(options.port, session_key, options.workers * options.threads * 2)
         began = time.monotonic() + 1
         step = options.duration / max(1, options.count)
         schedule = [began + i * step for i in range(options.count)]
