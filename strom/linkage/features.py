@@ -83,10 +83,15 @@ COLUMNS = (
 )
 
 
-def features(record: PersonRecord) -> tuple[object, ...]:
-    """One row of the engine's input table, in the order of COLUMNS; None where a value is missing."""
-    fn = normalise_name(record.given_name) or None
-    sn = normalise_name(record.family_name) or None
+def features(record: PersonRecord, names: dict[str, tuple[str, str]] | None = None) -> tuple[object, ...]:
+    """One row of the engine's input table, in the order of COLUMNS; None where a value is missing.
+
+    `names` remembers each name's normalised form and phonetic key during one run: first names, and
+    many surnames, repeat.
+    """
+    names = {} if names is None else names
+    fn, fn_ph = _keys(record.given_name, names)
+    sn, sn_ph = _keys(record.family_name, names)
     words = sorted(((fn or "") + " " + (sn or "")).split())
     dob = record.birth_date[:10] if len(record.birth_date) >= 10 else None
     return (
@@ -94,8 +99,8 @@ def features(record: PersonRecord) -> tuple[object, ...]:
         fn,
         sn,
         " ".join(words) or None,
-        phonetic_key(fn) if fn else None,
-        phonetic_key(sn) if sn else None,
+        fn_ph,
+        sn_ph,
         fn[:3] if fn else None,
         sn[:3] if sn else None,
         dob,
@@ -107,11 +112,20 @@ def features(record: PersonRecord) -> tuple[object, ...]:
     )
 
 
+def _keys(name: str, names: dict[str, tuple[str, str]]) -> tuple[str | None, str | None]:
+    found = names.get(name)
+    if found is None:
+        normalised = normalise_name(name)
+        found = names[name] = (normalised, phonetic_key(normalised) if normalised else "")
+    return found[0] or None, found[1] or None
+
+
 def feature_columns(records: Iterable[PersonRecord]) -> dict[str, list[object]]:
-    """Column lists for an Arrow table: the engine reads them without a copy through a file."""
+    """Column lists for an Arrow table, which hands them to the engine in memory (never through a file)."""
     columns: dict[str, list[object]] = {name: [] for name in COLUMNS}
     appenders = [columns[name].append for name in COLUMNS]
+    names: dict[str, tuple[str, str]] = {}
     for record in records:
-        for append, value in zip(appenders, features(record), strict=True):
+        for append, value in zip(appenders, features(record, names), strict=True):
             append(value)
     return columns
