@@ -181,7 +181,7 @@ def find_pairs(
     try:
         table = pa.table({name: columns[name] for name in COLUMNS})
         db_api = DuckDBAPI(connection=con)
-        linker = Linker(db_api.register(table, table_name="persons"), settings(), log_level=logging.WARNING)
+        linker = Linker(db_api.register(table, table_name="persons"), settings(), log_level=None)
         _train(linker, rows, u_pairs=u_pairs)
         predictions = linker.inference.predict(threshold_match_probability=min_probability)
         # The table name is one Splink made; nothing from input reaches this query.
