@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 from conftest import login_client
 from strom.accounts.models import Membership, User
 from strom.assessments.models import Questionnaire, Response, Round
-from strom.assessments.tests.factories import SURVEY, make_round, xlsform
+from strom.assessments.services import response_submit
+from strom.assessments.tests.factories import ANSWERS, SURVEY, make_round, xlsform
 from strom.core.roles import OrgType, Role
 from strom.directory.models import Municipality, Organisation
 from tests.personas import PASSWORD, Cast
@@ -217,3 +218,27 @@ def test_the_country_profile_links_to_the_rounds_of_its_municipalities(cast: Cas
     assert reverse("assessments:compare", args=[round_.pk]) in page
     iceland = as_persona("caseworker_b").get(reverse("hub:country_detail", args=["IS"])).content.decode()
     assert reverse("assessments:compare", args=[round_.pk]) not in iceland
+
+
+def test_the_comparison_reads_a_fixed_number_of_queries_however_many_respond(
+    cast: Cast, as_persona: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round_ = make_round(cast)
+    client = as_persona("analyst_a")
+    url = reverse("assessments:compare", args=[round_.pk])
+    client.get(url)  # the session's first request reads what later ones find cached
+    counts = []
+    for org, persona in [(cast.org_a, "caseworker_a"), (cast.org_b, "caseworker_b")]:
+        response_submit(
+            by=cast.users[persona],
+            response=round_.responses.get(organisation=org),
+            answers=ANSWERS,
+            language="en",
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
