@@ -128,8 +128,11 @@ def self_check(request: HttpRequest, lang: str, country: str) -> HttpResponse:
             "form": form,
             "answered": answered,
             "level": selfcheck_level(answers) if answered else "",
-            "answers": sorted(answers),
             "numbers": hotline_numbers(country) if answered else [],
+            # The message form, carrying the answers as hidden fields for the visitor to send if they wish.
+            "write_form": PublicForm(country=country, initial={"answers": sorted(answers)})
+            if answered
+            else None,
         }
         return _page(request, lang, "hotline/public/self_check.html", context)
 
@@ -185,9 +188,7 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
     hotline = _hotline(country)
     with translation.override(lang):
         if request.method != "POST":
-            answers = [a for a in request.GET.getlist("answers") if a in {q.id for q in QUESTIONS}]
-            form = PublicForm(country=country, initial={"answers": answers})
-            return _form(request, lang, country, form)
+            return _form(request, lang, country, PublicForm(country=country))
         form = PublicForm(request.POST, country=country)
         if request.POST.get("website"):
             # A robot filled the field people never see: answer as if it worked, keep nothing.
