@@ -13,6 +13,7 @@ of any size passes through memory one chunk at a time.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -56,6 +57,10 @@ def chunk_name(part: str, seq: int) -> str:
 def encrypt(data: bytes, *, key: BackupKey, meta: dict[str, Any]) -> bytes:
     header = {"alg": key.algorithm, "enc": ENC, "strom": meta}
     token = jwe.encrypt_compact(header, data, key.key, registry=_registry(key.algorithm))
+    # joserfc's message and recipient objects refer to each other, so each chunk's plaintext and
+    # ciphertext wait for the cycle collector, which counts objects, not bytes: without this a large
+    # dump grew the process by about three times its size.
+    gc.collect(0)
     return token.encode("ascii")
 
 
@@ -67,10 +72,12 @@ def decrypt(token: bytes, *, key: BackupKey, what: str) -> tuple[bytes, dict[str
             _("%(what)s does not decrypt with this key: it is damaged or not part of this backup.")
             % {"what": what}
         ) from exc
-    meta = obj.protected.get("strom")
-    if obj.plaintext is None or not isinstance(meta, dict):
+    plaintext, meta = obj.plaintext, obj.protected.get("strom")
+    del obj
+    gc.collect(0)  # as in encrypt: free this chunk's objects now, not when the collector gets to them
+    if plaintext is None or not isinstance(meta, dict):
         raise BackupDamaged(_("%(what)s is not a STROM backup chunk.") % {"what": what})
-    return obj.plaintext, meta
+    return plaintext, meta
 
 
 @dataclass
