@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from strom.assessments import xpath
 from strom.assessments.forms import answers_from_post
@@ -130,4 +131,5 @@ def answering_context(
         "form_languages": survey.languages,
         "editable": editable,
         "title": response.round.questionnaire.title,
+        "post_url": reverse("assessments:response", args=[response.pk]),
     }
