@@ -200,3 +200,16 @@ def test_the_self_check_stores_nothing_until_the_visitor_sends_it(cast: Cast) ->
     contact = Contact.objects.get()
     assert contact.topic == "possible_trafficking"
     assert "passport" in contact.summary
+
+
+@OPEN
+def test_text_in_another_encoding_is_refused_not_garbled_into_the_queue(cast: Cast) -> None:
+    client = _visitor()
+    page = client.get(_url("write"))
+    token = page.cookies["strom_csrf"].value
+    # "Помогите" in Windows-1251, sent as if it were UTF-8: the bytes cannot be read as UTF-8.
+    body = f"csrfmiddlewaretoken={token}&about=myself&message=%CF%EE%EC%EE%E3%E8%F2%E5"
+    response = client.post(_url("write"), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert not Contact.objects.exists()
