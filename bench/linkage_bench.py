@@ -265,9 +265,7 @@ def main() -> None:
     del records
     featured = time.perf_counter()
     lowest = min(args.threshold, 0.5)
-    found = find_pairs(
-        columns, min_probability=lowest, threads=args.threads, u_pairs=2e6 if args.n > 200_000 else 1e6
-    )
+    found = find_pairs(columns, min_probability=lowest, threads=args.threads)
     linked = time.perf_counter()
     pairs = [(p.a, p.b, p.probability) for p in found]
     usage = resource.getrusage(resource.RUSAGE_SELF)

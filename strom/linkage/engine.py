@@ -116,6 +116,10 @@ BLOCKING_RULES = [
 CERTAIN_RULES = ["l.names = r.names AND l.dob = r.dob"]
 CERTAIN_RECALL = 0.6
 EM_SAMPLE_ROWS = 150_000
+# Pairs sampled for the u probabilities; more where there are more records to sample from.
+U_PAIRS = 1e6
+U_PAIRS_LARGE = 2e6
+LARGE = 200_000
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ def find_pairs(
     min_probability: float = 0.5,
     threads: int = DEFAULT_THREADS,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
-    u_pairs: float = 1e6,
+    u_pairs: float | None = None,
 ) -> list[Pair]:
     """Candidate pairs among the records, with Splink's match probability, at or above `min_probability`."""
     rows = len(columns["unique_id"])
@@ -182,7 +186,7 @@ def find_pairs(
         table = pa.table({name: columns[name] for name in COLUMNS})
         db_api = DuckDBAPI(connection=con)
         linker = Linker(db_api.register(table, table_name="persons"), settings(), log_level=None)
-        _train(linker, rows, u_pairs=u_pairs)
+        _train(linker, rows, u_pairs=u_pairs or (U_PAIRS_LARGE if rows > LARGE else U_PAIRS))
         predictions = linker.inference.predict(threshold_match_probability=min_probability)
         # The table name is one Splink made; nothing from input reaches this query.
         columns_sql = "least(unique_id_l, unique_id_r), greatest(unique_id_l, unique_id_r), match_probability"
