@@ -155,7 +155,7 @@ class Survey:
                 if node["kind"] == "group":
                     build(element, node["children"], values, index)
                 else:
-                    element.text = str(values.get(node["name"]) or "")
+                    element.text = _instance_text(node, values.get(node["name"]))
 
         build(root, self.structure["children"], answers, None)
         return root, elements
@@ -180,6 +180,15 @@ class Survey:
             return f"/{xpath.ROOT}/" + "/".join(to)
 
         return path
+
+
+def _instance_text(node: dict[str, Any], value: Any) -> str:
+    """A date answer is a number of days in the instance, as ODK compares dates (xpath.today())."""
+    text = str(value or "")
+    if node.get("type") == "date" and text:
+        number = xpath.days(text)
+        return text if number != number else str(int(number))  # NaN (not a date) stays as typed
+    return text
 
 
 class Checker:

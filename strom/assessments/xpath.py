@@ -90,9 +90,32 @@ def evaluate__int(self: XPathFunction, context: Any = None) -> float:
     return value if math.isnan(value) or math.isinf(value) else float(math.trunc(value))
 
 
+EPOCH = dt.date(1970, 1, 1)
+
+
+def days(value: str) -> float:
+    """An ISO date as ODK counts it in comparisons and arithmetic: days since 1970-01-01."""
+    try:
+        return float((dt.date.fromisoformat(value.strip()[:10]) - EPOCH).days)
+    except ValueError:
+        return math.nan
+
+
 @_method(_function("today", nargs=0))
-def evaluate__today(self: XPathFunction, context: Any = None) -> str:
-    return dt.date.today().isoformat()
+def evaluate__today(self: XPathFunction, context: Any = None) -> float:
+    # A number of days, as the date answers are in the instance (strom/assessments/survey.py), so that
+    # `. <= today()` and `today() - ${since}` mean what they mean in ODK.
+    return days(dt.date.today().isoformat())
+
+
+@_method(_function("date", nargs=1))
+def evaluate__date(self: XPathFunction, context: Any = None) -> float:
+    """date('2020-01-31'): the day as a number of days, comparable with date answers and today()."""
+    text = _text(self, context, 0)
+    try:
+        return float(text)
+    except ValueError:
+        return days(text)
 
 
 @_method(_function("boolean-from-string", nargs=1))
@@ -101,7 +124,17 @@ def evaluate__boolean_from_string(self: XPathFunction, context: Any = None) -> b
 
 
 ODKParser.build()
-ODK_FUNCTIONS = ("selected", "count-selected", "selected-at", "if", "coalesce", "regex", "int", "today")
+ODK_FUNCTIONS = (
+    "selected",
+    "count-selected",
+    "selected-at",
+    "if",
+    "coalesce",
+    "regex",
+    "int",
+    "today",
+    "date",
+)
 
 _parser = ODKParser()
 

@@ -32,7 +32,8 @@ DOC = ET.fromstring(  # noqa: S314 - the test's own literal document
         ("count(/data/p) = 2", True),
         ("/data/g/n >= 0 and /data/g/n < 10", True),
         ("/data/g/empty = ''", True),
-        ("string-length(today()) = 10", True),
+        ("today() > date('2020-01-01')", True),
+        ("date('1970-01-11') - date('1970-01-01') = 10", True),
     ],
 )
 def test_odk_functions(expression: str, expected: bool) -> None:
@@ -132,3 +133,28 @@ def test_any_expression_is_either_valid_or_refused_in_words(expression: str) -> 
     except xpath.ExpressionError as exc:
         reason = str(exc)
     assert reason is None or reason
+
+
+def test_a_date_answer_compares_with_today_as_in_odk() -> None:
+    from strom.assessments import survey as survey_module
+
+    node = {
+        "kind": "question",
+        "type": "date",
+        "name": "adopted",
+        "path": "adopted",
+        "repeat": "",
+        "label": {},
+        "hint": {},
+        "relevant": "",
+        "constraint": ". <= today() and . > date('1990-01-01')",
+        "required": "",
+        "choice_filter": "",
+        "list_name": "",
+        "constraint_message": {"default": "Not in the future."},
+    }
+    form = Survey({"children": [node], "choices": {}}, [], "default")
+    assert survey_module.check(form, {"adopted": "2014-05-20"}, language="default", complete=True)[1] == {}
+    refused = survey_module.check(form, {"adopted": "2999-01-01"}, language="default", complete=True)[1]
+    assert refused == {"q:adopted": "Not in the future."}
+    assert survey_module.check(form, {"adopted": "1980-01-01"}, language="default", complete=True)[1]
