@@ -29,6 +29,7 @@ from strom.demo.pathways import demo_pathways_load
 from strom.demo.practices import demo_practices_load
 from strom.demo.referrals import demo_referrals_load
 from strom.demo.services import DEMO_PASSWORD
+from strom.demo.transnational import demo_transnational_load
 
 
 def _secret(device: TOTPDevice) -> str:
@@ -83,6 +84,8 @@ class Command(BaseCommand):
         # After the network: a tip is passed to the police through its network entry.
         self.stdout.write(f"Demo hotline contacts created: {demo_hotline_load()} (Latvia and Estonia).")
         self.stdout.write(f"Demo assessment responses: {demo_assessments_load()} (two rounds).")
+        # After the network: the focal point for the partner is marked there.
+        self.stdout.write(f"Demo partner instances: {demo_transnational_load()} (suspended, not connected).")
         self._print_accounts()
 
     def _demo_users(self) -> list[tuple[DemoUser, User | None, TOTPDevice | None]]:
