@@ -46,6 +46,7 @@ KINDS = frozenset(
         "referral.state",
         "return_plan.propose",
         "return_plan.agree",
+        "person.check",
     }
 )
 SIGNED_TYPE = "strom-trm+jws"
@@ -185,9 +186,9 @@ def open_message(token: str) -> Opened:
 # --- receipts ------------------------------------------------------------------------------------------
 
 
-def sign_receipt(message_id: uuid.UUID, status: str) -> str:
+def sign_receipt(message_id: uuid.UUID, status: str, extra: dict[str, Any] | None = None) -> str:
     keys = instance_keys()
-    claims = {"for": str(message_id), "status": status, "iat": int(time.time())}
+    claims = {**(extra or {}), "for": str(message_id), "status": status, "iat": int(time.time())}
     return jws.serialize_compact(
         {"alg": SIGNING_ALG, "kid": keys.signing.current, "typ": RECEIPT_TYPE},
         json.dumps(claims, separators=(",", ":")).encode(),
@@ -195,19 +196,25 @@ def sign_receipt(message_id: uuid.UUID, status: str) -> str:
     )
 
 
-def verify_receipt(partner: Partner, receipt: str, message_id: uuid.UUID) -> str:
-    """The receipt's status ("received", "replayed") if the partner signed it for this message; else ""."""
+def receipt_claims(partner: Partner, receipt: str, message_id: uuid.UUID) -> dict[str, Any] | None:
+    """The receipt's claims if the partner signed it for this message; else None."""
     try:
         kid = str(jws.extract_compact(receipt.encode()).protected.get("kid", ""))
         key = public_key(partner.jwks, kid, "sig")
         if key is None:
-            return ""
+            return None
         claims = json.loads(jws.deserialize_compact(receipt, key, algorithms=[SIGNING_ALG]).payload)
     except (JoseError, ValueError, TypeError, AttributeError):
-        return ""
+        return None
     if not isinstance(claims, dict) or claims.get("for") != str(message_id):
-        return ""
-    return str(claims.get("status", ""))
+        return None
+    return claims
+
+
+def verify_receipt(partner: Partner, receipt: str, message_id: uuid.UUID) -> str:
+    """The receipt's status ("received", "replayed") if the partner signed it for this message; else ""."""
+    claims = receipt_claims(partner, receipt, message_id)
+    return str(claims.get("status", "")) if claims else ""
 
 
 # --- transport -----------------------------------------------------------------------------------------

@@ -48,6 +48,11 @@ def section_context(user: User, case: Case) -> dict[str, Any]:
     return {
         "transnational_referrals": list(referrals_of_case(user, case)),
         "transnational_may_send": access.may_send_from(user, case),
+        "transnational_partners": list(
+            Partner.objects.filter(organisation_id=case.organisation_id, state="active").order_by("name")
+        )
+        if access.may_send_from(user, case)
+        else [],
     }
 
 

@@ -13,19 +13,27 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from strom.audit.actors import TRANSNATIONAL
 from strom.audit.services import audit_record
+from strom.cases.reads import case_audit_record
+from strom.consent.models import Purpose
+from strom.consent.selectors import consent_status
+from strom.core.errors import NotAllowed
 from strom.referrals.models import Section
+from strom.transnational import access, linkage
 from strom.transnational.envelope import (
     Opened,
     Refused,
     open_message,
     post_json,
+    receipt_claims,
     recipient_kid,
     seal,
     sign_receipt,
@@ -48,6 +56,10 @@ from strom.transnational.models import (
 )
 from strom.transnational.services import return_plan_tasks, trm_audit
 
+if TYPE_CHECKING:
+    from strom.accounts.models import User
+    from strom.cases.models import Case
+
 logger = logging.getLogger("strom.transnational")
 
 # Backoff between attempts: 15 s, 30 s, 1 min, ... at most an hour. A partner down for a week gets
@@ -69,10 +81,15 @@ class Reception:
 
 def message_receive(token: str) -> Reception:
     """Verify and apply one message from a partner."""
+    extra: dict[str, Any] = {}
     try:
         opened = open_message(token)
         with transaction.atomic():
-            referral = _apply(opened)
+            if opened.kind == "person.check":
+                extra = {"answer": _person_check_answer(opened)}
+                referral = None
+            else:
+                referral = _apply(opened)
             ReceivedMessage.objects.create(
                 partner=opened.partner, message_id=opened.message_id, kind=opened.kind, referral=referral
             )
@@ -81,7 +98,7 @@ def message_receive(token: str) -> Reception:
     except IntegrityError:
         # Two deliveries of one id at the same moment: the other one applied it.
         return _refuse(Refused("replayed"), token)
-    return Reception(200, "received", sign_receipt(opened.message_id, "received"))
+    return Reception(200, "received", sign_receipt(opened.message_id, "received", extra))
 
 
 def _refuse(refused: Refused, token: str) -> Reception:
@@ -321,6 +338,84 @@ def _on_plan_agree(opened: Opened) -> TransnationalReferral:
     return referral
 
 
+# --- "does the partner already hold this person?" ------------------------------------------------------
+
+# A partner may ask this many times a day: enough for real work, few for probing names one by one.
+CHECKS_PER_DAY = 200
+
+
+def _person_check_answer(opened: Opened) -> bool:
+    """Yes if any person held here matches the keyed encoding; nothing about which or how well."""
+    from strom.cases.models import Person
+
+    since = timezone.now() - dt.timedelta(days=1)
+    asked = ReceivedMessage.objects.filter(
+        partner=opened.partner, kind="person.check", received_at__gte=since
+    )
+    if asked.count() >= CHECKS_PER_DAY:
+        raise Refused("too_many_checks", opened.partner)
+    try:
+        query = linkage.Encoding.from_json(opened.body.get("encoding") or {})
+    except (ValueError, TypeError, AttributeError):
+        raise Refused("malformed", opened.partner) from None
+    key = linkage.shared_key(opened.partner)
+    found = False
+    # Every person held here, decrypted in memory only; the loop does not stop early, so the time
+    # taken does not tell where (or whether) a match was found.
+    for person in Person.objects.only("given_name", "family_name", "other_names", "birth_date").iterator(
+        2000
+    ):
+        year = int(person.birth_date[:4]) if person.birth_date[:4].isdigit() else None
+        found = linkage.matches(query, person.all_names(), year, key) or found
+    audit_record(
+        actor=TRANSNATIONAL,
+        action="transnational.person_check_answered",
+        object_type="partner",
+        object_ref=opened.partner.pk,
+        organisation_id=opened.partner.organisation_id,
+    )
+    return found
+
+
+def person_check(*, by: User, case: Case, partner: Partner) -> bool:
+    """Ask the partner whether it holds the case's person, sending only keyed encodings of the names
+    and birth year. Needs the person's consent to a transfer to the partner's country, like a referral.
+    Synchronous: the answer comes in the partner's signed receipt."""
+    if not access.may_send_from(by, case):
+        raise NotAllowed(_("You may not ask partners about this case."))
+    if not partner.is_active or partner.organisation_id != case.organisation_id:
+        raise ValidationError({"partner": _("This partner instance is not active for your organisation.")})
+    if not consent_status(case, Purpose.CROSS_BORDER, partner.country).given:
+        raise ValidationError(
+            {
+                "partner": _(
+                    "The person's consent to a transfer of their data to this country is not recorded."
+                )
+            }
+        )
+    person = case.person
+    year = int(person.birth_date[:4]) if person.birth_date[:4].isdigit() else None
+    encoding = linkage.encode(person.all_names(), year, linkage.shared_key(partner))
+    message_id = uuid.uuid4()
+    token = seal(
+        partner=partner, kind="person.check", message_id=message_id, body={"encoding": encoding.to_json()}
+    )
+    try:
+        answer = post_json(f"{partner.url}/messages", {"token": token})
+    except OSError as exc:
+        raise ValidationError(
+            _("The partner instance could not be reached: %(error)s") % {"error": exc}
+        ) from exc
+    claims = receipt_claims(partner, str(answer.data.get("receipt", "")), message_id)
+    if claims is None or not isinstance(claims.get("answer"), bool):
+        raise ValidationError(
+            _("The partner instance did not answer (%(code)s).")
+            % {"code": answer.data.get("code", answer.status)}
+        )
+    case_audit_record(by=by, case=case, action="transnational.person_check", details={"partner": partner.pk})
+    return bool(claims["answer"])
+
+
 # --- delivering the outbox ---------------------------------------------------------------------------
 
 
@@ -334,7 +429,7 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = BATCH) -> tup
     several workers never send one message at once; a message is sent until a receipt confirms it."""
     delivered = failed = 0
     tried: list[int] = []  # each message at most once a round, however far `now` is
-    for _ in range(limit):
+    for _attempt_number in range(limit):
         with transaction.atomic():
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))

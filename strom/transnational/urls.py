@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("referrals/<int:referral_id>/return-plan/", views.return_plan, name="return_plan"),
     path("referrals/<int:referral_id>/return-plan/agree/", views.return_plan_agree, name="return_plan_agree"),
     path("cases/<str:ref>/send/", views.referral_send, name="send"),
+    path("cases/<str:ref>/check/", views.person_check, name="check"),
     path("partners/", views.partner_list, name="partners"),
     path("partners/<int:partner_id>/", views.partner_detail, name="partner"),
     path("partners/<int:partner_id>/suspend/", views.partner_suspend, name="partner_suspend"),

@@ -18,8 +18,9 @@ from strom.audit.services import audit_read
 from strom.cases import access as case_access
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
+from strom.core.numbers import whole_number
 from strom.referrals.models import Section
-from strom.transnational import access, selectors, services
+from strom.transnational import access, selectors, services, services_messages
 from strom.transnational.forms import AcceptForm, AgreeForm, PartnerForm, ReasonForm, ReturnPlanForm, SendForm
 from strom.transnational.keys import instance_keys
 from strom.transnational.models import Direction, Partner, PlanState, State
@@ -183,6 +184,34 @@ def return_plan_agree(request: AuthenticatedHttpRequest, referral_id: int) -> Ht
     else:
         messages.success(request, _("You agreed to the return plan. Reminders are set on the case."))
     return redirect("transnational:detail", referral_id=referral.pk)
+
+
+@login_required
+@require_POST
+def person_check(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    """Ask a partner whether it already holds the case's person (keyed encodings only; yes or no)."""
+    user = request.user
+    case = case_access.get_case_for(user, ref, write=True)
+    if not access.may_send_from(user, case):
+        raise NotAllowed
+    partner = Partner.objects.filter(pk=whole_number(request.POST.get("partner", "")) or 0).first()
+    if partner is None:
+        messages.error(request, _("Choose a partner instance."))
+        return redirect("cases:part", ref=case.ref, part="transnational")
+    try:
+        held = services_messages.person_check(by=user, case=case, partner=partner)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if held:
+            messages.success(
+                request, _("%(partner)s holds a record of this person.") % {"partner": partner.name}
+            )
+        else:
+            messages.success(
+                request, _("%(partner)s holds no record of this person.") % {"partner": partner.name}
+            )
+    return redirect("cases:part", ref=case.ref, part="transnational")
 
 
 # --- partners (system admins) ------------------------------------------------------------------------

@@ -85,6 +85,12 @@ def send_form(cast: Cast) -> dict[str, Any]:
     return {"partner": Partner.objects.get().pk, "measures": ["return"], "scope": ["identity"], "message": ""}
 
 
+def _only_partner() -> int:
+    from strom.transnational.models import Partner
+
+    return Partner.objects.get().pk
+
+
 def partner(cast: Cast) -> dict[str, Any]:
     return {"partner_id": make_partner(cast).pk}
 
@@ -145,6 +151,14 @@ ROUTES = [
     Route("transnational:send", kwargs=case_of_a, expect=expect(FOCAL)),
     Route(
         "transnational:send", method="post", kwargs=case_of_a, data=send_form, expect=expect(FOCAL, ok=302)
+    ),
+    Route(
+        "transnational:check",
+        method="post",
+        kwargs=case_of_a,
+        data=lambda cast: {"partner": _only_partner()},
+        expect=expect(FOCAL, ok=302),
+        note="the partner cannot be reached here: the focal point is told so on the case",
     ),
     Route("transnational:partners", expect=expect(ADMIN)),
     Route("transnational:partners", method="post", data=partner_form, expect=expect(ADMIN)),
