@@ -119,7 +119,15 @@ def make_row(model: Model, *, depth: int = 0) -> models.Model:
     obj = model()
     unique = _unique_names(model)
     for f in model._meta.concrete_fields:
-        if not _wanted(f) and not (f.is_relation and not f.null):
+        if f.is_relation and f.null:
+            # An optional link is filled when a row to point at exists already (parler's translation
+            # rows need their `master`; more of the schema is exercised), never by making one.
+            target = f.related_model
+            existing = None if f.one_to_one else target._base_manager.order_by("pk").first()  # type: ignore[union-attr]
+            if existing is not None:
+                setattr(obj, f.name, existing)
+            continue
+        if not _wanted(f) and not f.is_relation:
             continue
         if f.is_relation:
             setattr(obj, f.name, _related(f, depth))
@@ -197,17 +205,24 @@ ADJUST: dict[str, Callable[[Any], None]] = {
 
 
 def fill_every_model() -> dict[str, str]:
-    """One row in every empty STROM model; returns the models that could not be filled and why."""
-    failed: dict[str, str] = {}
-    for model in strom_models():
-        if model._base_manager.exists():
-            continue
-        try:
-            with transaction.atomic():
-                make_row(model)
-        except (IntegrityError, ValueError, TypeError, RecursionError) as exc:
-            failed[model._meta.label_lower] = f"{type(exc).__name__}: {exc}"[:300]
-    return failed
+    """One row in every empty STROM model; returns the models that could not be filled and why.
+
+    Models are tried again while each round fills more: a row may need another model's row to point
+    at (parler's translation rows are registered before their master model)."""
+    before = len(strom_models()) + 1
+    while True:
+        failed: dict[str, str] = {}
+        for model in strom_models():
+            if model._base_manager.exists():
+                continue
+            try:
+                with transaction.atomic():
+                    make_row(model)
+            except (IntegrityError, ValueError, TypeError, RecursionError) as exc:
+                failed[model._meta.label_lower] = f"{type(exc).__name__}: {exc}"[:300]
+        if not failed or len(failed) >= before:
+            return failed
+        before = len(failed)
 
 
 def empty_models() -> list[str]:
