@@ -1,4 +1,4 @@
-"""The production deployment in deploy/ comes up on loopback and passes its checks (deploy/test_stack.py):
+"""The production deployment in deploy/ comes up on loopback and passes its checks (deploy/stack_check.py):
 nginx with TLS, HSTS and the redirect, static files from nginx, gunicorn and `strom worker` exactly as
 the systemd units start them, secure cookies, a log-in with TOTP, /metrics and `strom check --deploy`.
 
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connections
 
 REPO = Path(__file__).resolve().parents[3]
-SCRIPT = REPO / "deploy" / "test_stack.py"
+SCRIPT = REPO / "deploy" / "stack_check.py"
 SKIPPED = 77
 
 needs_nginx = pytest.mark.skipif(

@@ -1,7 +1,7 @@
 # ruff: noqa: T201, S603, S607 - a command-line check that prints and runs our own programs
 """Bring STROM's production stack up on loopback from the files in deploy/, check it, and tear it down.
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python deploy/test_stack.py
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python deploy/stack_check.py
 
 DATABASE_URL names the server and a role that may create databases (the database in it is not used).
 
@@ -131,11 +131,17 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, root: Path, admin_url: str, template: str) -> None:
+    def __init__(
+        self, root: Path, admin_url: str, template: str, *, existing: str = "", keys_from: Path | None = None
+    ) -> None:
+        """`existing`: serve that database as it is (never created or dropped; bench/soak.py), with the
+        key document `keys_from` its encrypted fields were written under."""
         self.root = root
         self.admin_url = admin_url
         self.template = template
-        self.database = f"strom_stack_{secrets.token_hex(4)}"
+        self.existing = existing
+        self.keys_from = keys_from
+        self.database = existing or f"strom_stack_{secrets.token_hex(4)}"
         self.http_port, self.https_port = free_port(), free_port()
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.units = {name: parse_unit(DEPLOY / "systemd" / name) for name in UNITS}
@@ -177,7 +183,7 @@ class Stack:
             "audit_key": base64.b64encode(os.urandom(32)).decode(),
         }
         keys_file = self.root / "etc" / "keys" / "keys.json"
-        keys_file.write_text(json.dumps(keys))
+        keys_file.write_text(self.keys_from.read_text() if self.keys_from else json.dumps(keys))
         keys_file.chmod(0o600)
         env = read_env_file(DEPLOY / "strom.env.example")
         for name in ("STROM_EMAIL_HOST", "STROM_EMAIL_USER"):
@@ -238,6 +244,8 @@ class Stack:
     # -- database --
 
     def create_database(self) -> None:
+        if self.existing:
+            return
         import psycopg
         from psycopg import sql
 
@@ -248,6 +256,8 @@ class Stack:
             conn.execute(create)
 
     def drop_database(self) -> None:
+        if self.existing:
+            return
         import psycopg
         from psycopg import sql
 
@@ -311,7 +321,7 @@ class Stack:
         )
         (prefix / "nginx.conf").write_text(
             f"{user}daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-            f"error_log {prefix / 'error.log'} warn;\nevents {{ worker_connections 64; }}\n"
+            f"error_log {prefix / 'error.log'} warn;\nevents {{ worker_connections 1024; }}\n"
             f"http {{\n    include /etc/nginx/mime.types;\n    access_log {prefix / 'access.log'};\n{temp}\n"
             f"    include {prefix / 'strom.conf'};\n}}\n"
         )
