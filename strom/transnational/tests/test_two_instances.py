@@ -36,7 +36,7 @@ from strom.transnational.services import (
     referral_send,
     return_plan_propose,
 )
-from strom.transnational.services_messages import outbox_deliver
+from strom.transnational.services_messages import outbox_deliver, person_check
 from strom.transnational.tests.factories import give_cross_border_consent, make_focal_point, stranger_keys
 from strom.transnational.tests.instance_b import InstanceB, start_instance_b
 from tests.personas import Cast
@@ -170,6 +170,12 @@ def test_a_referral_for_return_goes_to_the_partner_and_its_answers_come_back(
     referral.refresh_from_db()
     assert referral.state == State.ACCEPTED
     assert referral.changes.filter(state=State.ACCEPTED, remote=True).exists()
+
+    # Does B hold the person? Only keyed encodings cross; B answers yes or no.
+    assert person_check(by=cast.users["supervisor_a"], case=referral.case, partner=partner) is True
+    stranger = make_case(cast, "a", given_name="Olga", family_name="Petrova")
+    give_cross_border_consent(cast, stranger, "LT")
+    assert person_check(by=cast.users["supervisor_a"], case=stranger, partner=partner) is False
 
     # A proposes the return plan; B agrees; both sides get the handover task.
     import datetime as dt
