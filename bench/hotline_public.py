@@ -275,8 +275,9 @@ def main() -> int:
         )
         for thread in [*senders, reader]:
             thread.start()
+        deadline = stop_at + 120  # one deadline for all: senders that fall behind are cut off there
         for thread in [*senders, reader]:
-            thread.join(timeout=options.duration + 120)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         elapsed = time.monotonic() - began
     finally:
         stop_server(server)

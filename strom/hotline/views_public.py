@@ -194,15 +194,20 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
             # A robot filled the field people never see: answer as if it worked, keep nothing.
             return redirect("help:sent", lang=lang, country=country.lower())
         if not submission_allowed(client_ip(request)):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Too many messages were sent from your connection in the last hour. "
-                    "Please try again later, or call the hotline."
-                ),
+            # Shown again with what the visitor wrote, but not checked: a flood's refusals stay cheap.
+            refusal = _(
+                "Too many messages were sent from your connection in the last hour. "
+                "Please try again later, or call the hotline."
             )
-            return _form(request, lang, country, form, status=429)
+            # An unbound form holding what was sent: a bound one would check it all when shown.
+            multiple = {"indicators", "answers"}
+            kept = {
+                name: request.POST.getlist(name) if name in multiple else request.POST.get(name, "")
+                for name in PublicForm.base_fields
+                if name != "website"
+            }
+            unchecked = PublicForm(country=country, initial=kept)
+            return _form(request, lang, country, unchecked, status=429, refusal=refusal)
         if not form.is_valid():
             return _form(request, lang, country, form, status=400)
         contact, tip = _contact_fields(form.cleaned_data, lang, country)
@@ -213,9 +218,9 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
 
 
 def _form(
-    request: HttpRequest, lang: str, country: str, form: PublicForm, *, status: int = 200
+    request: HttpRequest, lang: str, country: str, form: PublicForm, *, status: int = 200, refusal: str = ""
 ) -> HttpResponse:
-    context = {"country": country, "form": form, "numbers": hotline_numbers(country)}
+    context = {"country": country, "form": form, "numbers": hotline_numbers(country), "refusal": refusal}
     return _page(request, lang, "hotline/public/write.html", context, status=status)
 
 
