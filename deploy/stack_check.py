@@ -116,7 +116,10 @@ def read_env_file(path: Path) -> dict[str, str]:
         line = raw.strip()
         if line and not line.startswith("#"):
             name, _eq, value = line.partition("=")
-            values[name.strip()] = value.strip()
+            value = value.strip()
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]  # quoted, as systemd and sh both read it
+            values[name.strip()] = value
     return values
 
 
@@ -176,6 +179,7 @@ class Stack:
         (secrets_dir / "secret_key").write_text(secrets.token_urlsafe(50))
         (secrets_dir / "stats_record_key").write_text(secrets.token_urlsafe(40))
         (secrets_dir / "metrics_token").write_text(self.metrics_token)
+        (secrets_dir / "email_password").write_text("")  # mail goes to the console here
         keys = {
             "current": "k1",
             "keys": {"k1": base64.b64encode(os.urandom(32)).decode()},
