@@ -424,6 +424,16 @@ def test_amounts_are_written_as_the_language_writes_them(language: str, shown: s
         assert template.render(Context({"amount": None, "currency": currency})) == ""
 
 
+def test_country_pickers_name_countries_in_the_viewer_s_language(as_persona: Callable[[str], Client]) -> None:
+    """Forms read the country names when they are shown, not once when the code is loaded."""
+    client = as_persona("caseworker_a")
+    client.post(reverse("set_language"), {"language": "lv", "next": "/"})
+    latvian = client.get(reverse("cases:open")).content.decode()
+    assert ">Vācija</option>" in latvian
+    assert ">Germany</option>" not in latvian
+    assert ">Centrālāfrikas Republika</option>" in latvian
+
+
 def test_audit_log_shows_times_in_the_chosen_language(as_persona: Callable[[str], Client]) -> None:
     client = as_persona("orgadmin_a")
     client.get(reverse("audit:list"))  # reading the log is itself logged, so there is an entry to show

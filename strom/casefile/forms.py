@@ -31,7 +31,10 @@ DATE_HELP = _("YYYY-MM-DD. If only the month or the year is known: YYYY-MM or YY
 
 
 def _country_field(label: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=[("", _("Not known")), *country_choices()])
+    # A callable: the country names are read in the viewer's language each time the form is shown.
+    return forms.ChoiceField(
+        label=label, required=False, choices=lambda: [("", _("Not known")), *country_choices()]
+    )
 
 
 def _checkboxes(label: Any, choices: Any, help_text: Any = "") -> forms.MultipleChoiceField:

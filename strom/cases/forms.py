@@ -205,7 +205,10 @@ class DocumentFields(forms.Form):
     doc_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices, required=False)
     number = forms.CharField(label=_("Document number"), max_length=100, required=False)
     issuing_country = forms.ChoiceField(
-        label=_("Issuing country"), choices=_blank(_("Not known")) + country_choices(), required=False
+        label=_("Issuing country"),
+        # A callable: the country names are read in the viewer's language each time the form is shown.
+        choices=lambda: _blank(_("Not known")) + country_choices(),
+        required=False,
     )
     expiry_date = TypedDateField(label=_("Expiry date"), required=False)
     held_by_person = forms.TypedChoiceField(
