@@ -92,7 +92,8 @@ FUNCTION_WORDS = set(
 )
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "svg"}
 LABEL_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
-WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]")
+# Whole words in any script ("bokmål" is one word, not "bokm"), apostrophes and hyphens inside.
+WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W\d_])?")
 PLACEHOLDERS = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")
 OTHER_LANGUAGES = [code for code, _ in settings.LANGUAGES if code != "en"]
 # The pages of a Lithuanian case worker's journey and of the hub: the bounded run's sample.
@@ -182,7 +183,8 @@ def data_words() -> set[str]:
 
 def english_on(html: str, language: str, allowed: Callable[[], set[str]]) -> list[str]:
     english = english_words(language)
-    found = sorted({w for w in visible_words(html) if w.casefold() in english} - ALLOWED, key=str.casefold)
+    seen = {w for w in visible_words(html) if w.isascii() and w.casefold() in english}
+    found = sorted(seen - ALLOWED, key=str.casefold)
     if not found:
         return []
     data = allowed()
