@@ -384,7 +384,9 @@ def main() -> int:
         "--duration", type=float, default=600, help="measured seconds after the warm-up (600)"
     )
     parser.add_argument("--warmup", type=float, default=60, help="seconds of traffic not counted (60)")
-    parser.add_argument("--think", type=float, default=2.0, help="mean pause between a session's pages (2 s)")
+    parser.add_argument(
+        "--think", type=float, default=10.0, help="mean pause between a session's pages (10 s)"
+    )
     parser.add_argument("--sample", type=float, default=10, help="seconds between memory samples (10)")
     parser.add_argument(
         "--keys", type=Path, required=True, help="the key document the database was written under"
