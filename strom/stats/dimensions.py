@@ -282,7 +282,8 @@ def country_values() -> tuple[Value, ...]:
 
 
 def country_values_map() -> dict[str, str]:
-    return countries("en")
+    """Code → the country's name in the reader's language (the values themselves are the codes)."""
+    return countries()
 
 
 def day_band(days: int) -> int:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.collation import sorted_by_name
 from strom.directory.models import Municipality
 from strom.stats import dimensions as dims
 from strom.stats.engine import Spec, parse_by, parse_datasets, parse_filter
@@ -35,7 +36,8 @@ def _value_choices() -> list[tuple[Any, Any]]:
         if dimension.kind == dims.YEAR:
             continue  # years are typed: one year or a range
         if dimension.kind == dims.COUNTRY:
-            values = sorted(((v.name, str(v.label)) for v in dims.country_values()), key=lambda v: v[1])
+            names = dims.country_values_map()
+            values = sorted_by_name(list(names.items()), lambda value: value[1])
         elif dimension.kind == dims.MUNICIPALITY:
             values = municipalities
         else:

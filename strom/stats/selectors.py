@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 def dimension_values(dimension: dims.Dimension) -> list[dict[str, str]]:
     if dimension.kind == dims.COUNTRY:
-        values = [{"name": v.name, "label": str(v.label)} for v in dims.country_values()]
+        names = dims.country_values_map()
+        values = [{"name": v.name, "label": names.get(v.name, str(v.label))} for v in dims.country_values()]
     elif dimension.kind == dims.MUNICIPALITY:
         values = [
             {"name": f"{m.country}-{m.code}", "label": m.name}
