@@ -218,3 +218,17 @@ def test_the_pages_of_a_received_referral(cast: Cast, as_persona: Any) -> None:
     assert referral.case_id is not None
     inbox = client.get("/transnational/")
     assert referral.short_ref in inbox.content.decode()
+
+
+def test_strom_worker_drains_the_outbox(cast: Cast) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = make_case(cast, "a")
+    give_cross_border_consent(cast, case)
+    referral = _send(cast, case=case)
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "transnational messages: 0 delivered, 2 to retry" in out.getvalue()
+    assert OutboxMessage.objects.get(referral=referral).attempts == 1
