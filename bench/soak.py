@@ -111,14 +111,18 @@ def prepare_sessions(stack: deployment.Stack, count: int, seed: int) -> list[Ses
     from strom.core.errors import NotAllowed
 
     rng = random.Random(seed)
-    users = [
-        u
-        for u in User.objects.filter(is_active=True).order_by("email")
-        if _writable_refs(u, Case, get_case_for, NotAllowed, rng)
-    ]
+    # Each person's cases are looked up once; at most as many people as sessions.
+    refs_of: dict[int, list[str]] = {}
+    users = []
+    for candidate in User.objects.filter(is_active=True).order_by("email"):
+        refs = _writable_refs(candidate, Case, get_case_for, NotAllowed, rng)
+        if refs:
+            users.append(candidate)
+            refs_of[candidate.pk] = refs
+        if len(users) == count:
+            break
     if not users:
         raise SystemExit("No user may change any case here: load the demo first (bench/README.md).")
-    refs_of = {u.pk: _writable_refs(u, Case, get_case_for, NotAllowed, rng) for u in users}
     factory = RequestFactory()
     sessions = []
     for n in range(count):
