@@ -37,7 +37,7 @@ urlpatterns = [
     path("hub/", include("strom.hub.urls")),
     path("assessments/", include("strom.assessments.urls")),
     path("hotline/", include("strom.hotline.urls")),
-    # The hotline's public front door (no login, off unless STROM_HOTLINE_PUBLIC); the language is in the path.
+    # The hotline's public front door (no login, off unless STROM_HOTLINE_PUBLIC); language in the path.
     path("help/", include("strom.hotline.public_urls")),
     path("transnational/", include("strom.transnational.urls")),
     path("linkage/", include("strom.linkage.urls")),
