@@ -82,6 +82,9 @@ def _foreign(f: models.Field[Any, Any], parents: dict[related.Model, models.Mode
     if name == "directory.municipality":
         return cast.riga
     existing = target._default_manager.first()  # type: ignore[union-attr]
+    if existing is None and name == "network.networkservice":
+        # A tip passed to the police names the network entry it went to: one, made for it.
+        return target._base_manager.create(**_generic_values(target, {}, "service", cast))  # type: ignore[union-attr, arg-type]
     return existing
 
 
@@ -114,7 +117,25 @@ def _make_referral(case: Case, tag: str) -> models.Model:
     return Referral.objects.create(**{**values, **links, "kind": "transfer", "basis": "override"})
 
 
-MAKERS = {"casefile.casedocument": _make_case_document, "referrals.referral": _make_referral}
+def _make_transnational_referral(case: Case, tag: str) -> models.Model:
+    from strom.transnational.models import Partner, TransnationalReferral
+
+    # A referral to or from another instance names the partner instance: one, made for the case.
+    partner_values = _generic_values(Partner, {}, tag, _CAST[0])
+    partner = Partner.objects.create(
+        **{**partner_values, "url": f"https://{tag}-{uuid.uuid4().hex}.example/"}
+    )
+    values = _generic_values(
+        TransnationalReferral, {Case: case, Person: case.person, Partner: partner}, tag, _CAST[0]
+    )
+    return TransnationalReferral.objects.create(**values)
+
+
+MAKERS = {
+    "casefile.casedocument": _make_case_document,
+    "referrals.referral": _make_referral,
+    "transnational.transnationalreferral": _make_transnational_referral,
+}
 _CAST: list[Any] = []
 
 
@@ -128,7 +149,8 @@ def _generic_values(
         if getattr(f, "auto_now", False):
             continue
         if f.is_relation:
-            value = _foreign(f, parents, cast)
+            # A row's link to another row of its own model (a tip's group) would tie two persons' rows.
+            value = None if f.related_model is model else _foreign(f, parents, cast)
             if value is None and not f.null:
                 raise LookupError(f"no {f.related_model} row for {related.label(model)}.{f.name}")
             values[f.name] = value
@@ -151,7 +173,8 @@ def fill_case(cast: Cast, case: Case, tag: str) -> dict[str, int]:
         if model in (Person, Case) or model._meta.auto_created:
             continue
         links = related.ownership_links()[model]
-        if not links or not all(link.target in made for link in links):
+        # A link of a model to its own rows (a tip grouped under another) waits for nothing.
+        if not links or not all(link.target in made or link.target is model for link in links):
             continue  # hangs off the person only (name keys, identity documents): made by the services
         if any(link.target is Person for link in links) and not any(
             link.target is not Person for link in links
@@ -195,7 +218,22 @@ def full_person(
     all_cases = [first] + [make_case(cast, person=person, **opened) for _ in range(cases - 1)]
     for i, case in enumerate(all_cases):
         fill_case(cast, case, f"{tag}c{i}")
+    _fill_record_linkage(cast, person, tag)
     return person, all_cases
+
+
+def _fill_record_linkage(cast: Cast, person: Person, tag: str) -> None:
+    """The rows of record linkage hang off persons alone: a pair with another record of the same
+    person, its merge, and a check waiting for the worker."""
+    from strom.linkage.models import CandidatePair, PendingCheck, PersonMerge
+
+    twin = Person._base_manager.create(**_generic_values(Person, {}, f"{tag}twin", cast))
+    first, second = sorted((person, twin), key=lambda p: p.pk)
+    pair = CandidatePair.objects.create(person_a=first, person_b=second, probability=0.97)
+    PersonMerge.objects.create(
+        kept=person, merged=twin, pair=pair, by=cast.users["caseworker_a"], undo_until=timezone.now()
+    )
+    PendingCheck.objects.create(person=person)
 
 
 def _first_doc_type() -> str:

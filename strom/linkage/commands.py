@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from django.utils.translation import ngettext
 from strom.accounts.models import User
 from strom.audit.actors import PERSON_IMPORT
 from strom.cases.commands import Output
+from strom.core.spreadsheets import CsvWriter
 from strom.directory.models import Municipality, Organisation
 from strom.linkage.importer import ImportFileError
 from strom.linkage.selectors import duplicates_for_user, duplicates_system_wide
@@ -152,6 +152,7 @@ def list_duplicates(options: dict[str, Any], stdout: Output, stderr: Output) -> 
     if options["format"] == "json":
         stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
-    writer = csv.DictWriter(stdout, fieldnames=PAIR_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    # source_id comes from the file an organisation imported: it must not start a formula.
+    writer = CsvWriter(stdout)
+    writer.writerow(PAIR_COLUMNS)
+    writer.writerows([row[column] for column in PAIR_COLUMNS] for row in rows)

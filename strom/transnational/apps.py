@@ -16,7 +16,7 @@ class TransnationalConfig(AppConfig):
         from strom.transnational.services import FOLLOW_UP_TASK, HANDOVER_TASK
         from strom.transnational.tasks import outbox_job
 
-        register_worker_job(WorkerJob(name="transnational outbox", order=15, run=outbox_job))
+        register_worker_job(WorkerJob(name="transnational outbox", order=22, run=outbox_job))
         register_case_section(
             CaseSection(
                 name="transnational",

@@ -22,6 +22,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "practices:work": _WORK,
     "practices:review": _WORK,
     "practices:create": "an empty practice form",
+    "practices:translate": "a practice's texts in another language beside the original: no contact persons",
     "api:practices_list": _PUBLISHED,
     "api:practices_detail": _PUBLISHED,
     "api:practices_versions": _PUBLISHED,

@@ -14,7 +14,16 @@ from strom.core.registry import WorkerJob
 def test_the_case_page_sections_come_in_page_order() -> None:
     names = [section.name for section in registry.case_sections()]
     # The practices for the case's stage sit right under the stage panel they belong to.
-    assert names == ["stages", "practices", "support", "consent", "referrals", "casefile", "screening"]
+    assert names == [
+        "stages",
+        "practices",
+        "support",
+        "consent",
+        "referrals",
+        "transnational",
+        "casefile",
+        "screening",
+    ]
     templates = [t for section in registry.case_sections() for t in section.templates]
     assert templates[:2] == ["stages/_stage_panel.html", "stages/_tasks.html"]
     assert templates[-1] == "screening/_case_section.html"
