@@ -36,7 +36,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -81,10 +81,16 @@ def csv_cell(value: object) -> object:
     return neutralise(str(value))
 
 
+class TextSink(Protocol):
+    """Anything csv.writer can write to: a file, a response, a command's stdout."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 class CsvWriter:
     """A csv.writer whose text cells cannot start a formula."""
 
-    def __init__(self, out: IO[str], *, lineterminator: str = "\n") -> None:
+    def __init__(self, out: TextSink, *, lineterminator: str = "\n") -> None:
         self._writer = csv.writer(out, lineterminator=lineterminator)
         # The csv module quotes a value holding a character of the line terminator, but a lone
         # carriage return with "\n" lines goes out bare and splits the row when read: such a row is
