@@ -152,12 +152,18 @@ def settings() -> SettingsCreator:
 
 def _train(linker: Linker, rows: int, *, u_pairs: float) -> None:
     training = linker.training
+    model = linker._settings_obj
+    default_prior = model._probability_two_random_records_match
     try:
         training.estimate_probability_two_random_records_match(
             [CustomRule(rule) for rule in CERTAIN_RULES], recall=CERTAIN_RECALL
         )
     except Exception as exc:  # Splink raises several kinds when no pair is certain
         logger.info("linkage: the prior keeps its default (%s)", type(exc).__name__)
+    if not 0 < model._probability_two_random_records_match < 1:
+        # A handful of records with no certain pair estimates a prior of 0, whose match weight
+        # (log2 of 0) Splink cannot compute: the default prior stands.
+        model._probability_two_random_records_match = default_prior
     training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=20141001)
     # Each session learns the m values of the comparisons its blocking rule does not fix. Records are
     # sampled so that a session compares about a million pairs whatever the size of the data.

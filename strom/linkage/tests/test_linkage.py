@@ -209,3 +209,18 @@ def test_the_system_wide_run_lists_pairs_across_organisations_for_system_admins_
         call_command(
             "person", "duplicates", "--by", cast.users["caseworker_a"].email, "--all", stdout=StringIO()
         )
+
+
+def test_a_handful_of_records_with_no_certain_pair_still_finds_the_likely_one() -> None:
+    # A small organisation (the demo's) has no pair certain enough to estimate the prior from: the
+    # default prior stands, and the spelling variant is still found.
+    records = [
+        PersonRecord(1, "Anna", "Bērziņa", "1990-01-02", "Female"),
+        PersonRecord(2, "Jānis", "Ozols", "1985-03-04", "Male"),
+        PersonRecord(3, "Ivan", "Petrov", "", ""),
+        PersonRecord(4, "Olga", "Smirnova", "1979-12-30", "Female"),
+        PersonRecord(5, "Aina", "Kalniņa", "2001-07-07", "Female"),
+        PersonRecord(6, "Anna", "Berzina", "1990-01-02", "Female"),
+    ]
+    assert find_pairs(feature_columns(records[:5])) == []
+    assert [(p.a, p.b) for p in find_pairs(feature_columns(records))] == [(1, 6)]
