@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from strom.transnational.models import (
         OutboxQuerySet,
         Partner,
-        ReferralQuerySet,
         TransnationalReferral,
+        TransnationalReferralQuerySet,
     )
 
 
@@ -42,7 +42,7 @@ def focal_point_org_ids(user: User) -> set[int]:
     return set(marked)
 
 
-def referrals_visible_to(user: User, qs: ReferralQuerySet) -> ReferralQuerySet:
+def referrals_visible_to(user: User, qs: TransnationalReferralQuerySet) -> TransnationalReferralQuerySet:
     from strom.cases.models import Case
 
     if not user.is_authenticated or not user.is_active:

@@ -106,8 +106,8 @@ class State(models.TextChoices):
 OPEN_STATES = frozenset({State.QUEUED, State.DELIVERED, State.ACCEPTED})
 
 
-class ReferralQuerySet(models.QuerySet["TransnationalReferral"]):
-    def visible_to(self, user: User) -> ReferralQuerySet:
+class TransnationalReferralQuerySet(models.QuerySet["TransnationalReferral"]):
+    def visible_to(self, user: User) -> TransnationalReferralQuerySet:
         from strom.transnational.access import referrals_visible_to
 
         return referrals_visible_to(user, self)
@@ -147,7 +147,7 @@ class TransnationalReferral(models.Model):
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
-    objects = ReferralQuerySet.as_manager()
+    objects = TransnationalReferralQuerySet.as_manager()
     retention = Retention()
 
     class Meta:
@@ -185,7 +185,7 @@ class TransnationalReferral(models.Model):
 _M = TypeVar("_M", bound=models.Model)
 
 
-class ReferralPartQuerySet(models.QuerySet[_M]):
+class TransnationalPartQuerySet(models.QuerySet[_M]):
     """A referral's history, return plan and messages are visible exactly when the referral is."""
 
     def visible_to(self, user: User) -> Self:
@@ -202,7 +202,7 @@ class Change(models.Model):
     # True: the partner made the change and told us in a signed message.
     remote = models.BooleanField(default=False)
 
-    objects = ReferralPartQuerySet.as_manager()
+    objects = TransnationalPartQuerySet.as_manager()
     retention = Retention()
 
     class Meta:
@@ -234,7 +234,7 @@ class ReturnPlan(models.Model):
     version = models.PositiveIntegerField(default=1)
     agreed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ReferralPartQuerySet.as_manager()
+    objects = TransnationalPartQuerySet.as_manager()
     retention = Retention()
 
     def __str__(self) -> str:
@@ -300,7 +300,7 @@ class ReceivedMessage(models.Model):
     )
     received_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ReferralPartQuerySet.as_manager()
+    objects = TransnationalPartQuerySet.as_manager()
     retention = Retention()
 
     class Meta:
