@@ -389,6 +389,13 @@ if PRODUCTION and STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP:
 # A message signed longer ago than this (or this far in the future) is refused as stale.
 STROM_TRANSNATIONAL_MAX_AGE_SECONDS = max(30, env_int("STROM_TRANSNATIONAL_MAX_AGE_SECONDS", 300))
 
+# --- Record linkage (docs/linkage.md). ---
+# Duplicate pairs kept for review and listed by `strom person duplicates` have at least this match
+# probability: 0.8 is where precision was at least 0.99 at a million records (docs/performance.md).
+STROM_LINKAGE_MIN_PROBABILITY = env_float("STROM_LINKAGE_MIN_PROBABILITY", 0.8)
+if not 0 <= STROM_LINKAGE_MIN_PROBABILITY <= 1:
+    raise ValueError("STROM_LINKAGE_MIN_PROBABILITY must be between 0 and 1")
+
 # --- Audit checkpoints (docs/security-audit-and-encryption.md): the chain anchored outside the database. ---
 # Signed with an Ed25519 key the database never holds: STROM_AUDIT_SIGNING_KEY is the key itself,
 # STROM_AUDIT_SIGNING_KEY_FILE a file holding it (outside production var/audit-signing.key is made).

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -121,7 +122,12 @@ def import_persons(options: dict[str, Any], stdout: Output, stderr: Output) -> N
 
 def add_duplicates_arguments(parser: Any) -> None:
     parser.add_argument("--by", required=True, help=_("E-mail of the user whose persons are compared."))
-    parser.add_argument("--min-probability", type=float, default=0.5, help=_("Lowest match probability."))
+    parser.add_argument(
+        "--min-probability",
+        type=float,
+        default=settings.STROM_LINKAGE_MIN_PROBABILITY,
+        help=_("Lowest match probability."),
+    )
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument(
         "--all",

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from strom.accounts.models import User
 
 UNDO_DAYS = 30
-# Pairs below this probability are not kept for review (the command can still list them).
-REVIEW_THRESHOLD = 0.5
 # Rows of these models are not moved by a merge: name keys are rebuilt, the linkage's own rows stay.
 NOT_MOVED = {PersonNameKey, CandidatePair, PersonMerge, PendingCheck}
 
@@ -79,7 +78,7 @@ def duplicates_find(*, by: User) -> int:
     """On demand: compare every person the user may see, keep the likely pairs for review."""
     check_reviewer(by)
     persons = Person.objects.visible_to(by)
-    pairs = pairs_among(persons, min_probability=REVIEW_THRESHOLD)
+    pairs = pairs_among(persons, min_probability=settings.STROM_LINKAGE_MIN_PROBABILITY)
     return pairs_store(by=by, pairs=pairs, checked=persons.count())
 
 
@@ -97,7 +96,7 @@ def pending_checks_run() -> int:
         persons = Person.objects.filter(organisation_id=organisation_id, cases__isnull=False).distinct()
         pairs = [
             p
-            for p in pairs_among(persons, min_probability=REVIEW_THRESHOLD)
+            for p in pairs_among(persons, min_probability=settings.STROM_LINKAGE_MIN_PROBABILITY)
             if p.a in new_ids or p.b in new_ids
         ]
         found += pairs_store(by=DUPLICATE_DETECTION, pairs=pairs, checked=len(new_ids))

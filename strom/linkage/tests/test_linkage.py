@@ -20,7 +20,13 @@ from strom.linkage.engine import connect, find_pairs
 from strom.linkage.features import PersonRecord, feature_columns, phonetic_key
 from strom.linkage.models import CandidatePair, PairStatus, PendingCheck
 from strom.linkage.selectors import duplicates_for_user, open_pairs_for
-from strom.linkage.services import merge_undo, pair_dismiss, pending_checks_run, persons_merge
+from strom.linkage.services import (
+    duplicates_find,
+    merge_undo,
+    pair_dismiss,
+    pending_checks_run,
+    persons_merge,
+)
 from strom.linkage.tests.factories import make_pair
 from tests.personas import Cast
 
@@ -224,3 +230,30 @@ def test_a_handful_of_records_with_no_certain_pair_still_finds_the_likely_one() 
     ]
     assert find_pairs(feature_columns(records[:5])) == []
     assert [(p.a, p.b) for p in find_pairs(feature_columns(records))] == [(1, 6)]
+
+
+def test_the_review_list_and_the_command_keep_pairs_at_the_configured_probability(
+    cast: Cast, settings: Any
+) -> None:
+    assert settings.STROM_LINKAGE_MIN_PROBABILITY == 0.8  # where precision was >= 0.99 at 1M records
+    for given, family in (("Юлия", "Иванова"), ("Julija", "Ivanova")):
+        make_case(cast, "a", given_name=given, family_name=family, birth_date="1990-03-12")
+    for i, family in enumerate(FAMILY):
+        make_case(cast, "a", given_name=GIVEN[i], family_name=family, birth_date=f"19{50 + i}-0{1 + i}-2{i}")
+    email = cast.users["caseworker_a"].email
+    (found,) = duplicates_for_user(by=cast.users["caseworker_a"], min_probability=0.0)
+    assert found.probability < 1.0
+
+    # Above the pair's probability: neither the review list nor the command's default keeps it.
+    settings.STROM_LINKAGE_MIN_PROBABILITY = (found.probability + 1.0) / 2
+    assert duplicates_find(by=cast.users["supervisor_a"]) == 0
+    out = StringIO()
+    call_command("person", "duplicates", "--by", email, "--format", "json", stdout=out)
+    assert json.loads(out.getvalue()) == []
+    assert not CandidatePair.objects.exists()
+
+    settings.STROM_LINKAGE_MIN_PROBABILITY = found.probability
+    assert duplicates_find(by=cast.users["supervisor_a"]) == 1
+    out = StringIO()
+    call_command("person", "duplicates", "--by", email, "--format", "json", stdout=out)
+    assert [{r["a_ref"], r["b_ref"]} for r in json.loads(out.getvalue())] == [{found.a_ref, found.b_ref}]
