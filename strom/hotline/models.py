@@ -11,12 +11,18 @@ Tips are about a place or an employer, never a person, and are grouped by a keye
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from parler.managers import TranslatableQuerySet  # type: ignore[import-untyped]  # no type information
+from parler.models import (  # type: ignore[import-untyped]  # django-parler has no type information
+    TranslatableModel,
+    TranslatedField,
+    TranslatedFields,
+)
 
 from strom.core.countries import country_choices
 from strom.core.retention import Retention, Scrub
@@ -25,6 +31,29 @@ from strom.directory.models import Municipality, Organisation
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+
+if TYPE_CHECKING:
+    # django-parler has no type information: mypy sees the model and queryset bases as Django's own,
+    # with the few parler methods STROM calls.
+    class _TranslatableQuerySet(models.QuerySet["RightsPage"]):
+        pass
+
+    class _TranslatableModel(models.Model):
+        translations: Any
+        title: str
+        body: str
+        version: int
+
+        class Meta:
+            abstract = True
+
+        def set_current_language(self, language_code: str, initialize: bool = False) -> None: ...
+        def get_available_languages(self) -> Any: ...
+        def has_translation(self, language_code: str | None = None) -> bool: ...
+
+else:
+    _TranslatableQuerySet = TranslatableQuerySet
+    _TranslatableModel = TranslatableModel
 
 
 class Channel(models.TextChoices):
@@ -322,24 +351,40 @@ class TipPassing(models.Model):
         return f"tip {self.tip_id} to {self.to_organisation_id}"
 
 
-class RightsPage(models.Model):
-    """A "know your rights" page of the public front door: one per country and language, kept by the
-    country's national coordinators. No personal data."""
+class RightsPageQuerySet(_TranslatableQuerySet):
+    pass
 
-    country = models.CharField(_("country"), max_length=2, choices=country_choices)
-    language = models.CharField(_("language"), max_length=8)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Paragraphs, lists (- item) and **bold** text."))
+
+# What coordinators write on a know-your-rights page, per language (django-parler's translation table:
+# docs/decisions/0004-content-languages.md).
+RIGHTS_TEXT_FIELDS = ("title", "body")
+
+
+class RightsPage(_TranslatableModel):
+    """A country's "know your rights" page of the public front door, kept by the country's national
+    coordinators, with a version of its texts per language. No personal data."""
+
+    translations = TranslatedFields(
+        title=models.CharField(_("title"), max_length=200),
+        body=models.TextField(_("text"), help_text=_("Paragraphs, lists (- item) and **bold** text.")),
+        # Each language's text has its own counter: a save names the one it read, so two coordinators
+        # writing the same language do not overwrite each other, and writing another language is no conflict.
+        version=models.PositiveIntegerField(default=1),
+    )
+    title = TranslatedField(any_language=True)
+    body = TranslatedField(any_language=True)
+    country = models.CharField(_("country"), max_length=2, choices=country_choices, unique=True)
+    # The language the page was written in first; the public page falls back to it after English.
+    original_language = models.CharField(_("original language"), max_length=3, default="en")
     updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+
+    # A TranslatableQuerySet: parler's queries (translated(), the language's rows) work on it.
+    objects = RightsPageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("know-your-rights page")
         verbose_name_plural = _("know-your-rights pages")
-        constraints = [
-            models.UniqueConstraint(fields=["country", "language"], name="hotline_rights_page_unique")
-        ]
 
     def __str__(self) -> str:
-        return f"{self.country}/{self.language}"
+        return self.country

@@ -13,6 +13,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -28,6 +29,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from strom.core.roles import OrgType
 from strom.directory.models import Organisation
 from strom.network.models import NetworkService
+
+if TYPE_CHECKING:
+    from strom.hotline.models import RightsPage
 
 # Invisible characters that can hide or reorder text on an operator's screen: removed, not refused.
 _INVISIBLE = dict.fromkeys(
@@ -155,6 +159,16 @@ def hotline_numbers(country: str) -> list[NetworkService]:
             & Q(organisation__country=country.upper(), organisation__is_active=True, is_active=True)
         ).order_by("name")
     )
+
+
+# --- the know-your-rights page -----------------------------------------------------------------------
+
+
+def rights_language(page: RightsPage, lang: str) -> str:
+    """The language a visitor of `lang` reads the page in: theirs where the page has it, else English,
+    else the page's original language (the page then says so)."""
+    written = {row.language_code for row in page.translations.all()}
+    return next((code for code in (lang, "en", page.original_language) if code in written), lang)
 
 
 # --- the self-check --------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from strom.cases.choices import Gender
 from strom.cases.services import case_open, person_create
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
+from strom.core.languages import REGION_LANGUAGES
 from strom.crypto import service as crypto
 from strom.hotline import access
 from strom.hotline.models import (
@@ -531,9 +532,13 @@ def public_submit(
 def rights_page_save(
     *, by: User, country: str, language: str, title: str, body: str, version: int | None = None
 ) -> RightsPage:
-    """Write a know-your-rights page of one's country; `version` guards against overwriting a colleague."""
+    """Write one language's text of one's country's know-your-rights page, beside its other languages.
+    The first language written is the page's original language. `version` is the one of that language's
+    text the writer read, and guards against overwriting a colleague."""
     access.check_may_edit_rights(by, country)
     errors: Errors = {}
+    if language not in dict(REGION_LANGUAGES):
+        errors["language"] = _("Choose one of the offered languages.")
     if not title.strip():
         errors["title"] = _("Give the page a title.")
     if not body.strip():
@@ -543,23 +548,29 @@ def rights_page_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        page = RightsPage.objects.select_for_update().filter(country=country, language=language).first()
+        page = RightsPage.objects.select_for_update().filter(country=country).first()
         if page is None:
-            page = RightsPage.objects.create(
-                country=country, language=language, title=title.strip(), body=body.strip(), updated_by=by
-            )
+            page = RightsPage(country=country, original_language=language, updated_by=by)
+            page.set_current_language(language)
+            page.title, page.body, page.version = title.strip(), body.strip(), 1
+            page.save(force_insert=True)
         else:
-            if version is not None and version != page.version:
+            written = page.has_translation(language)
+            page.set_current_language(language)
+            stored = page.version if written else 0
+            if version is not None and version != stored:
                 raise ValidationError(
                     _("Someone else saved this page after you opened it. Reload it and change it again.")
                 )
-            page.title, page.body, page.updated_by = title.strip(), body.strip(), by
-            page.version += 1
-            page.save(update_fields=["title", "body", "updated_by", "updated_at", "version"])
+            page.title, page.body, page.version = title.strip(), body.strip(), stored + 1
+            page.updated_by = by
+            # The language's text is saved with its row (parler saves the translations after the columns).
+            page.save(update_fields=["updated_by", "updated_at"])
         audit_record(
             actor=by,
             action="hotline.rights_page_save",
             object_type="hotline_rights_page",
             object_ref=f"{country}/{language}",
+            details={"language": language, "version": page.version},
         )
     return page

@@ -18,6 +18,7 @@ from strom.audit.services import audit_read
 from strom.core.countries import countries, is_country
 from strom.core.errors import NotAllowed
 from strom.core.forms import validation_error_to_form
+from strom.core.languages import region_language_name
 from strom.core.numbers import whole_number
 from strom.directory.models import Organisation
 from strom.hotline import access
@@ -383,7 +384,13 @@ def rights_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = access.rights_countries(user)
     if not mine:
         raise NotAllowed
-    pages = {(p.country, p.language): p for p in RightsPage.objects.filter(country__in=mine)}
+    kept = RightsPage.objects.filter(country__in=mine).prefetch_related("translations")
+    pages = {page.country: page for page in kept}
+    titles = {
+        (country, row.language_code): row.title
+        for country, page in pages.items()
+        for row in page.translations.all()
+    }
     names = countries()
     rows = [
         {
@@ -391,7 +398,8 @@ def rights_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "name": names.get(c, c),
             "language": code,
             "language_name": name,
-            "page": pages.get((c, code)),
+            "title": titles.get((c, code), ""),
+            "original": c in pages and pages[c].original_language == code,
         }
         for c in sorted(mine)
         for code, name in settings.LANGUAGES
@@ -401,16 +409,25 @@ def rights_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _rights_texts(page: RightsPage | None, language: str) -> dict[str, Any]:
+    """The page's title, text and version in `language`, if it is written in it."""
+    if page is None or not page.has_translation(language):
+        return {}
+    page.set_current_language(language)
+    return {"title": page.title, "body": page.body, "version": page.version}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rights_edit(request: AuthenticatedHttpRequest, country: str, language: str) -> HttpResponse:
+    """One language's text of the country's page; the text in the page's original language beside it."""
     user = request.user
     country = country.upper()
     if language not in dict(settings.LANGUAGES):
         raise NotAllowed
     access.check_may_edit_rights(user, country)
-    page = RightsPage.objects.filter(country=country, language=language).first()
-    initial = {"title": page.title, "body": page.body, "version": page.version} if page else {}
+    page = RightsPage.objects.filter(country=country).first()
+    initial = _rights_texts(page, language) or {"version": 0}
     form = RightsPageForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -428,10 +445,17 @@ def rights_edit(request: AuthenticatedHttpRequest, country: str, language: str) 
         else:
             messages.success(request, _("The page is saved."))
             return redirect("hotline:rights")
+    original = page.original_language if page is not None else language
     context = {
         "form": form,
         "country": country,
         "country_name": countries().get(country, country),
         "language": language,
+        "language_name": region_language_name(language),
+        "original_language": original,
+        "original_name": region_language_name(original),
+        # The original beside the form, when this language is not the original.
+        "original": _rights_texts(page, original) if original != language else {},
+        "languages": settings.LANGUAGES,
     }
     return render(request, "hotline/rights_edit.html", context)

@@ -22,6 +22,7 @@ from strom.audit.actors import HOTLINE_PUBLIC_FORM
 from strom.core import markdown_lite
 from strom.core.context import Origin, current_origin, origin
 from strom.core.countries import countries
+from strom.core.languages import region_language_name
 from strom.core.middleware import client_ip
 from strom.directory.models import Organisation
 from strom.hotline.forms import PublicForm, SelfCheckForm
@@ -31,6 +32,7 @@ from strom.hotline.public import (
     hotline_numbers,
     hotline_of,
     public_countries,
+    rights_language,
     selfcheck_level,
     submission_allowed,
 )
@@ -100,15 +102,22 @@ def country_page(request: HttpRequest, lang: str, country: str) -> HttpResponse:
     _open(lang)
     country = country.upper()
     _hotline(country)
-    page = RightsPage.objects.filter(country=country, language=lang).first()
+    page = RightsPage.objects.filter(country=country).prefetch_related("translations").first()
+    shown = rights_language(page, lang) if page is not None else ""
+    if page is not None:
+        page.set_current_language(shown)
     with translation.override(lang):
         country_name = countries().get(country, country)
+        shown_name = region_language_name(shown)
     context = {
         "country": country,
         "country_name": country_name,
         "page": page,
         "body": markdown_lite.render(page.body) if page else "",
         "numbers": hotline_numbers(country),
+        # The language the page is shown in, and its name in the visitor's language when it is not theirs.
+        "page_language": shown,
+        "page_language_name": shown_name if shown and shown != lang else "",
     }
     return _page(request, lang, "hotline/public/country.html", context)
 
