@@ -178,14 +178,14 @@ def test_a_version_that_drops_a_language_or_a_text_is_refused(cast: Cast) -> Non
     _refused(
         cast.sysadmin,
         _changes(**{"ADL-DR-01": english_only}),
-        r"ADL-DR-01: the text in lv, ru is missing; version 2 had it",
+        r"ADL-DR-01: the text in da, de, et, fi, is, lt, lv, nb, pl, ru, sv, uk is missing; version 2 had it",
         base_version=2,
     )
     no_text = IndicatorChange(strength="medium", texts={"en": " "})
     _refused(
         cast.sysadmin,
         _changes(**{"ADL-DR-02": no_text}),
-        r"ADL-DR-02: the text in en, lv, ru is missing",
+        r"ADL-DR-02: the text in da, de, en, et, fi, is, lt, lv, nb, pl, ru, sv, uk is missing",
         base_version=2,
     )
     missing = _changes()

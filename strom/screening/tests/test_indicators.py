@@ -75,15 +75,20 @@ def test_indicator_ids_are_unique_across_all_sets() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_texts_fall_back_to_english_for_other_languages() -> None:
+def test_texts_follow_the_language_and_fall_back_to_english_where_missing() -> None:
+    import dataclasses
+
     from django.utils import translation
 
     indicator_set = get_set("ilo-adult-labour")
+    first = indicator_set.indicators[0]
     with translation.override("lv"):
         assert indicator_set.title.startswith("Pieaugušie")
-        assert indicator_set.indicators[0].text == indicator_set.indicators[0].texts["lv"]
-    with translation.override("lt"):  # no Lithuanian text yet
-        assert indicator_set.indicators[0].text == indicator_set.indicators[0].texts["en"]
+        assert first.text == first.texts["lv"]
+    without_lithuanian = dataclasses.replace(first, texts={k: v for k, v in first.texts.items() if k != "lt"})
+    with translation.override("lt"):
+        assert first.text == first.texts["lt"]
+        assert without_lithuanian.text == first.texts["en"]
 
 
 @pytest.mark.parametrize(
