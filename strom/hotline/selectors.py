@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.audit.services import audit_read
 from strom.core.countries import countries
-from strom.hotline.models import Action, CallerType, Channel, Contact, Status, Tip, Topic
+from strom.hotline.access import hotline_org_ids
+from strom.hotline.models import Action, CallerType, Channel, Contact, Source, Status, Tip, Topic
 from strom.stats.disclosure import control
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
+    from strom.cases.models import Case
 
 QUEUE_SIZE = 50
 
@@ -83,6 +85,88 @@ def earlier_contacts(user: User, contact: Contact) -> list[Contact]:
         .exclude(pk=contact.pk)
         .order_by("-occurred_at")[:20]
     )
+
+
+# --- the case page's hotline tab ---------------------------------------------------------------------------
+
+# What identifies a caller: shown on the case page only to those who see the contact itself.
+IDENTIFYING = ("summary", "caller_name", "callback")
+
+
+@dataclass(frozen=True)
+class CaseContact:
+    """One contact of a case, as its tab shows it. `contact` is read without its identifying fields;
+    `identifying` says the viewer sees the contact itself (an operator or supervisor of its hotline),
+    and only then are `summary`, `caller_name` and `callback` filled."""
+
+    contact: Contact
+    channel: str
+    caller_type: str
+    topic: str
+    outcome: str
+    operator: str
+    identifying: bool = False
+    summary: str = ""
+    caller_name: str = ""
+    callback: str = ""
+
+
+_LABELLED = (("channel", Channel), ("caller_type", CallerType), ("topic", Topic))
+
+
+def _taker(contact: Contact) -> str:
+    """Who took the contact: the operator and their hotline, or the public website."""
+    if contact.created_by is not None and contact.created_by.full_name:
+        return f"{contact.created_by.full_name}, {contact.organisation.name}"
+    if contact.source == Source.PUBLIC:
+        return f"{Source.PUBLIC.label}, {contact.organisation.name}"
+    return contact.organisation.name
+
+
+def case_section_context(user: User, case: Case) -> dict[str, Any]:
+    """The case page's "Hotline" tab (hotline/_case_section.html): the contacts that opened the case or
+    were linked to it, oldest first. Everyone who sees the case sees when, how, who called and about
+    what, what was done and who took it; the caller's name, how to reach them and the summary only
+    those who see the contact on the hotline's own pages (access.contacts_visible_to). Keys prefixed."""
+    contacts = list(
+        Contact.objects.filter(case_id=case.pk)
+        .defer(*IDENTIFYING)
+        .select_related("organisation", "created_by")
+        .order_by("occurred_at", "pk")
+    )
+    seen = hotline_org_ids(user)
+    identified: dict[int, Contact] = {}
+    if any(c.organisation_id in seen for c in contacts):
+        # Read apart, through the contact's own access rule, so no one else's page decrypts them.
+        identified = {
+            c.pk: c for c in Contact.objects.visible_to(user).filter(case_id=case.pk).only("pk", *IDENTIFYING)
+        }
+    labels = {field: dict(choices.choices) for field, choices in _LABELLED}
+    rows = []
+    for contact in contacts:
+        full = identified.get(contact.pk)
+        channel, caller_type, topic = (
+            str(labels[field].get(getattr(contact, field), getattr(contact, field)))
+            for field, _c in _LABELLED
+        )
+        rows.append(
+            CaseContact(
+                contact=contact,
+                channel=channel,
+                caller_type=caller_type,
+                topic=topic,
+                outcome="; ".join(contact.action_labels()),
+                operator=_taker(contact),
+                identifying=full is not None,
+                summary=full.summary if full else "",
+                caller_name=full.caller_name if full else "",
+                callback=full.callback if full else "",
+            )
+        )
+    return {
+        "hotline_case_contacts": rows,
+        "hotline_case_details_withheld": any(not row.identifying for row in rows),
+    }
 
 
 def tips_page(user: User) -> list[Tip]:

@@ -43,6 +43,7 @@ CASE_PARTS = (
     "consent",
     "referrals",
     "casefile",
+    "hotline",
     "screening",
 )
 
