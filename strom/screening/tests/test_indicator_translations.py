@@ -104,3 +104,21 @@ def test_a_list_not_yet_translated_says_so_on_the_page(as_persona: Callable[[str
     note = untranslated.split('id="indicators-in-english">', 1)[1].split("</p>", 1)[0]
     assert str(count) in note
     assert _checklist(untranslated).count('lang="en"') == count
+
+
+def test_the_migration_adds_missing_languages_and_keeps_what_a_row_holds() -> None:
+    import importlib
+
+    migration = importlib.import_module("strom.screening.migrations.0006_indicator_texts_in_every_language")
+    in_file = to_document(get_set("ilo-adult-labour", 1))
+    stored = to_document(get_set("ilo-adult-labour", 1))
+    stored["title"] = {"en": stored["title"]["en"], "lv": "Mūsu nosaukums"}
+    stored["indicators"][0]["text"] = {"en": stored["indicators"][0]["text"]["en"]}
+    stored["indicators"][1]["text"] = {"en": "A text a coordinator changed"}
+    assert migration._merge(stored, in_file)
+    assert stored["title"]["lv"] == "Mūsu nosaukums"  # a language already stored is never overwritten
+    assert stored["title"]["lt"] == in_file["title"]["lt"]
+    assert stored["indicators"][0]["text"] == in_file["indicators"][0]["text"]
+    # Another English text is another indicator text: no translation of the file's is put beside it.
+    assert stored["indicators"][1]["text"] == {"en": "A text a coordinator changed"}
+    assert not migration._merge(stored, in_file)
