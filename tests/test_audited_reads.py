@@ -232,6 +232,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "pathways:detail": _PUBLIC_DATA,
     "pathways:sheet": _PUBLIC_DATA,
     "pathways:edit": _PUBLIC_DATA,
+    "pathways:translate": _PUBLIC_DATA,
     "api:pathway_list": _PUBLIC_DATA,
     "api:pathway_detail": _PUBLIC_DATA,
     "stats:index": _AGGREGATED,

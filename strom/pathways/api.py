@@ -16,8 +16,8 @@ from strom.api.openapi import EditConflictProblem
 from strom.api.pagination import PageNumberPagination
 from strom.directory.models import Municipality, Organisation
 from strom.pathways.access import get_municipality_for
-from strom.pathways.models import Pathway, PathwayStage
-from strom.pathways.selectors import pathway_of, pathways_visible_to, steps_of
+from strom.pathways.models import Pathway, PathwayStage, PathwayStep
+from strom.pathways.selectors import pathway_of, pathways_visible_to, steps_of, text_language
 from strom.pathways.services import PathwayConflict, StepData, pathway_save
 
 router = Router(tags=["pathways"])
@@ -48,12 +48,23 @@ class StepOut(Schema):
     what_to_do: str
     time_limit_days: int | None
     legal_basis: str
+    text_language: str = Field(
+        description="The language of contact_role, what_to_do and legal_basis: the one asked for "
+        "(Accept-Language) where the step is written in it, else English, else the original language"
+    )
+
+    @staticmethod
+    def resolve_text_language(step: PathwayStep) -> str:
+        return text_language(step)
 
 
 class PathwayOut(Schema):
     municipality: PathwayMunicipalityOut
     version: int = Field(description="0 while the municipality has no pathway")
     last_reviewed_at: datetime | None
+    original_language: str = Field(
+        description="The language the steps' texts are written in first; PUT writes it"
+    )
     steps: list[StepOut]
 
 
@@ -84,6 +95,7 @@ def _out(municipality: Municipality, pathway: Pathway | None) -> dict[str, Any]:
         "municipality": municipality,
         "version": pathway.version if pathway else 0,
         "last_reviewed_at": pathway.last_reviewed_at if pathway else None,
+        "original_language": pathway.original_language if pathway else "",
         "steps": steps_of(pathway),
     }
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.core.countries import country_choices
 from strom.directory.models import Municipality, Organisation
-from strom.pathways.models import PathwayStage, PathwayStep
-from strom.pathways.services import STEP_FIELDS, StepData
+from strom.pathways.models import STEP_TEXT_FIELDS, PathwayStage, PathwayStep
+from strom.pathways.services import STEP_FIELDS, StepData, StepTexts
 
 
 class PathwayFilterForm(forms.Form):
@@ -90,3 +90,41 @@ def step_forms(data: Any, municipality: Municipality, steps: list[PathwayStep]) 
             StepForm(data, stage=stage, municipality=municipality, prefix=stage.value, initial=initial)
         )
     return forms_
+
+
+class StepTextsForm(forms.Form):
+    """One step's texts in another language, written beside the original. Leave every field empty for
+    readers of the language to read the step in English or the original language."""
+
+    contact_role = forms.CharField(label=_("Contact role"), max_length=200, required=False)
+    what_to_do = forms.CharField(
+        label=_("What to do"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, step: PathwayStep, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.step = step
+        # The original, shown on the left; the step's texts in the original language when it is read.
+        self.original = [(self[name], getattr(step, name)) for name in STEP_TEXT_FIELDS]
+
+    def texts(self) -> StepTexts:
+        return StepTexts(**{name: self.cleaned_data.get(name) or "" for name in STEP_TEXT_FIELDS})
+
+
+def translation_forms(
+    data: Any, original: list[PathwayStep], translated: list[PathwayStep], language: str
+) -> list[StepTextsForm]:
+    """One form per step of the pathway: `original` holds the steps in the original language, and
+    `translated` the same steps read in `language`, whose texts fill the forms where they exist."""
+    initial = {
+        step.stage: {name: getattr(step, name) for name in STEP_TEXT_FIELDS}
+        for step in translated
+        if step.get_current_language() == language
+    }
+    return [
+        StepTextsForm(data, step=step, prefix=step.stage, initial=initial.get(step.stage))
+        for step in original
+    ]

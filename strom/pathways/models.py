@@ -3,11 +3,45 @@ them, what to do and within which time. Institutional contacts only: this is a p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from parler.managers import TranslatableQuerySet  # type: ignore[import-untyped]  # no type information
+from parler.models import (  # type: ignore[import-untyped]  # django-parler has no type information
+    TranslatableModel,
+    TranslatedField,
+    TranslatedFields,
+)
 
 from strom.directory.models import Municipality, Organisation
+
+if TYPE_CHECKING:
+    # django-parler has no type information: mypy sees the model and queryset bases as Django's own,
+    # with the few parler methods STROM calls.
+    class _TranslatableQuerySet(models.QuerySet["PathwayStep"]):
+        pass
+
+    class _TranslatableModel(models.Model):
+        translations: Any
+        contact_role: str
+        what_to_do: str
+        legal_basis: str
+
+        class Meta:
+            abstract = True
+
+        def set_current_language(self, language_code: str, initialize: bool = False) -> None: ...
+        def get_available_languages(self) -> Any: ...
+        def has_translation(self, language_code: str | None = None) -> bool: ...
+        def get_current_language(self) -> str: ...
+        def save_translations(self) -> None: ...
+        def delete_translation(self, language_code: str) -> int: ...
+
+else:
+    _TranslatableQuerySet = TranslatableQuerySet
+    _TranslatableModel = TranslatableModel
 
 
 class PathwayStage(models.TextChoices):
@@ -31,8 +65,10 @@ class Pathway(models.Model):
     municipality = models.OneToOneField(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="pathway"
     )
-    # Optimistic locking: a save must name the version it read.
+    # Optimistic locking: a save must name the version it read (a translation is a save too).
     version = models.PositiveIntegerField(default=1)
+    # The language its steps' texts were written in first; every other language is a translation.
+    original_language = models.CharField(_("original language"), max_length=3, default="en")
     last_reviewed_at = models.DateTimeField(_("last reviewed"))
     last_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,7 +88,27 @@ class Pathway(models.Model):
         return str(self.municipality)
 
 
-class PathwayStep(models.Model):
+class PathwayStepQuerySet(_TranslatableQuerySet):
+    pass
+
+
+# What the keepers of a pathway write in words for each step: kept per language (django-parler's
+# translation table, one row per step and language: docs/decisions/0004-content-languages.md). Names,
+# numbers and addresses are not language and stay on the step.
+STEP_TEXT_FIELDS = ("contact_role", "what_to_do", "legal_basis")
+
+
+class PathwayStep(_TranslatableModel):
+    translations = TranslatedFields(
+        contact_role=models.CharField(_("contact role"), max_length=200, blank=True),
+        what_to_do=models.TextField(_("what to do"), blank=True),
+        legal_basis=models.TextField(_("legal basis"), blank=True),
+    )
+    # A reader of a language the step is not written in reads it in any language it has (the page
+    # says which), rather than an error.
+    contact_role = TranslatedField(any_language=True)
+    what_to_do = TranslatedField(any_language=True)
+    legal_basis = TranslatedField(any_language=True)
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="steps")
     stage = models.CharField(_("stage"), max_length=32, choices=PathwayStage.choices)
     # Chain order, derived from the stage by the service so lists and diagrams agree.
@@ -67,13 +123,13 @@ class PathwayStep(models.Model):
     )
     # For agencies that are not in the directory.
     agency_name = models.CharField(_("agency name"), max_length=200, blank=True)
-    contact_role = models.CharField(_("contact role"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
-    what_to_do = models.TextField(_("what to do"), blank=True)
     time_limit_days = models.PositiveIntegerField(_("time limit (days)"), null=True, blank=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+
+    # A TranslatableQuerySet: parler's queries (translated(), the language's rows) work on it.
+    objects = PathwayStepQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

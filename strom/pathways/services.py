@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from strom.accounts.models import User
 from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
+from strom.core.languages import REGION_LANGUAGES
 from strom.directory.models import Municipality, Organisation
-from strom.pathways.models import STAGE_ORDER, Pathway, PathwayStage, PathwayStep
+from strom.pathways.models import STAGE_ORDER, STEP_TEXT_FIELDS, Pathway, PathwayStage, PathwayStep
 
 STEP_FIELDS = (
     "lead_agency",
@@ -27,6 +29,8 @@ STEP_FIELDS = (
     "time_limit_days",
     "legal_basis",
 )
+# The step's columns: what is not language (its texts are STEP_TEXT_FIELDS, one row per language).
+STEP_COLUMNS = tuple(name for name in STEP_FIELDS if name not in STEP_TEXT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,15 @@ class StepData:
     contact_email: str = ""
     what_to_do: str = ""
     time_limit_days: int | None = None
+    legal_basis: str = ""
+
+
+@dataclass(frozen=True)
+class StepTexts:
+    """A step's texts in one language: what a translation holds."""
+
+    contact_role: str = ""
+    what_to_do: str = ""
     legal_basis: str = ""
 
 
@@ -79,20 +92,32 @@ def _validate_step(step: StepData) -> list[str]:
 
 def _replace_steps(pathway: Pathway, steps: list[StepData]) -> None:
     """The pathway's steps become `steps`. A stage kept keeps its row, and so what refers to it (the
-    guidelines that explain the step); a stage dropped loses its row, a new one gets one."""
+    guidelines that explain the step) and its texts in other languages; a stage dropped loses its row
+    with its texts, a new one gets one. The texts go to the pathway's original language."""
     kept = {step.stage: step for step in pathway.steps.all()}
     pathway.steps.exclude(stage__in=[step.stage for step in steps]).delete()
-    new = []
     for step in steps:
-        values = {"position": STAGE_ORDER[step.stage], **{name: getattr(step, name) for name in STEP_FIELDS}}
-        row = kept.get(step.stage)
-        if row is None:
-            new.append(PathwayStep(pathway=pathway, stage=step.stage, **values))
-            continue
-        for name, value in values.items():
+        columns = {
+            "position": STAGE_ORDER[step.stage],
+            **{name: getattr(step, name) for name in STEP_COLUMNS},
+        }
+        row = kept.get(step.stage) or PathwayStep(pathway=pathway, stage=step.stage)
+        for name, value in columns.items():
             setattr(row, name, value)
-        row.save(update_fields=list(values))
-    PathwayStep.objects.bulk_create(new)
+        row.set_current_language(pathway.original_language)
+        for name in STEP_TEXT_FIELDS:
+            setattr(row, name, getattr(step, name).strip())
+        if row.pk is None:
+            row.save(force_insert=True)
+        else:
+            # The texts are saved with their language's row (parler saves the translations after the columns).
+            row.save(update_fields=list(columns))
+
+
+def _original_language() -> str:
+    """A new pathway is written in its keeper's language where it is one of the region's, else English."""
+    language = (get_language() or "en").split("-")[0]
+    return language if language in dict(REGION_LANGUAGES) else "en"
 
 
 @transaction.atomic
@@ -126,7 +151,11 @@ def pathway_save(
     created = pathway is None
     if pathway is None:
         pathway = Pathway.objects.create(
-            municipality=municipality, version=1, last_reviewed_at=now, last_reviewed_by=reviewer
+            municipality=municipality,
+            version=1,
+            last_reviewed_at=now,
+            last_reviewed_by=reviewer,
+            original_language=_original_language(),
         )
     else:
         pathway.version = version + 1
@@ -140,5 +169,69 @@ def pathway_save(
         object_type="pathway",
         object_ref=municipality.pk,
         details={"stages": sorted(seen, key=STAGE_ORDER.__getitem__), "version": pathway.version},
+    )
+    return pathway
+
+
+def _validate_texts(pathway: Pathway, language: str, texts: dict[str, StepTexts]) -> list[str]:
+    errors: list[str] = []
+    if language not in dict(REGION_LANGUAGES) or language == pathway.original_language:
+        errors.append(_("Choose another language of the region than the original one."))
+    stages = set(pathway.steps.values_list("stage", flat=True))
+    for stage, step in texts.items():
+        label = PathwayStage(stage).label if stage in STAGE_ORDER else stage
+        if stage not in stages:
+            errors.append(_("“%(stage)s” is not a stage of the chain of assistance.") % {"stage": label})
+        elif len(step.contact_role.strip()) > 200:  # the contact role's column
+            errors.append(f"{label}: " + _("Write at most %(max)s characters.") % {"max": 200})
+    return errors
+
+
+@transaction.atomic
+def pathway_translate(
+    *,
+    by: User | SystemActor,
+    municipality: Municipality,
+    version: int,
+    language: str,
+    texts: dict[str, StepTexts],
+) -> Pathway:
+    """Write the texts of the pathway's steps in another language than its original one, beside it.
+    `texts` maps a stage to its step's texts; a step whose texts are all empty has none in the language,
+    and its readers read it in English or the original language. Like every save, it names the version
+    it read and makes a new one, and is audited."""
+    pathway = Pathway.objects.select_for_update().filter(municipality=municipality).first()
+    if pathway is None:
+        raise ValidationError(_("This municipality has no referral pathway yet."))
+    errors = _validate_texts(pathway, language, texts)
+    if errors:
+        raise ValidationError(errors)
+    if pathway.version != version:
+        raise PathwayConflict(pathway.version)
+    steps = {step.stage: step for step in pathway.steps.prefetch_related("translations")}
+    for stage, step_texts in texts.items():
+        row = steps[stage]
+        values = {name: getattr(step_texts, name).strip() for name in STEP_TEXT_FIELDS}
+        if not any(values.values()):
+            if row.has_translation(language):
+                # Through parler, which also forgets the row in its cache.
+                row.delete_translation(language)
+            continue
+        row.set_current_language(language)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save_translations()
+    pathway.version = version + 1
+    pathway.save(update_fields=["version"])
+    audit_record(
+        actor=by,
+        action="pathway.translate",
+        object_type="pathway",
+        object_ref=municipality.pk,
+        details={
+            "language": language,
+            "stages": sorted(texts, key=lambda stage: STAGE_ORDER.get(stage, 99)),
+            "version": pathway.version,
+        },
     )
     return pathway
