@@ -1,9 +1,13 @@
-"""The list of indicator sets in docs/screening.md, rendered from the data so the two cannot drift.
+"""The screening documentation in each language, and its list of indicator sets, rendered from the data
+so the two cannot drift.
 
-`strom screening docs` writes the section between its markers; `strom screening docs --check` and
-strom/screening/tests/test_docs_screening.py fail when the file and the data differ. The shipped
-files are the data in the repository; versions an instance publishes later are listed on its own
-pages (/screening/sets/) and in its API.
+docs/screening.md is the English original; a translation is docs/<language>/screening.md, with the
+same markers. The page /screening/docs/ shows the reader's language where its file exists, else the
+English one with a note (docs/translating.md). `strom screening docs` writes the section between the
+markers of every language's file; `strom screening docs --check` and
+strom/screening/tests/test_docs_screening.py fail when a file and the data differ. The shipped files
+are the data in the repository; versions an instance publishes later are listed on its own pages
+(/screening/sets/) and in its API.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from strom.core.languages import REGION_LANGUAGES, SOURCE_LANGUAGE
 from strom.screening.indicators import IndicatorSet, shipped, shipped_row_fields
 
-DOC_PATH = Path(settings.BASE_DIR) / "docs" / "screening.md"
+DOCS_DIR = Path(settings.BASE_DIR) / "docs"
+DOC_PATH = DOCS_DIR / "screening.md"
 START = "<!-- indicator-sets:start -->"
 END = "<!-- indicator-sets:end -->"
 
@@ -71,3 +77,29 @@ def render_into(text: str) -> str:
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
     return f"{head}{START}\n{sets_markdown()}\n{END}{tail}"
+
+
+def doc_path(language: str, docs_dir: Path | None = None) -> Path:
+    """Where the documentation in `language` is kept: the English original, or its translation."""
+    docs_dir = DOCS_DIR if docs_dir is None else docs_dir
+    if language == SOURCE_LANGUAGE:
+        return docs_dir / "screening.md"
+    return docs_dir / language / "screening.md"
+
+
+def doc_paths(docs_dir: Path | None = None) -> list[Path]:
+    """The English original and every translation in the repository."""
+    return [
+        path
+        for code, _name in REGION_LANGUAGES
+        if (path := doc_path(code, docs_dir)).is_file() or code == SOURCE_LANGUAGE
+    ]
+
+
+def doc_for(language: str, docs_dir: Path | None = None) -> tuple[str, Path]:
+    """The language a reader of `language` reads the documentation in, and its file: their own where
+    it is translated, else English."""
+    path = doc_path(language, docs_dir) if language in dict(REGION_LANGUAGES) else None
+    if path is not None and path.is_file():
+        return language, path
+    return SOURCE_LANGUAGE, doc_path(SOURCE_LANGUAGE, docs_dir)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from strom.cases.models import Case
 from strom.core import markdown_lite
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
+from strom.core.languages import region_language_name
 from strom.core.numbers import whole_number
 from strom.screening.access import (
     check_may_list_screenings,
@@ -30,7 +32,7 @@ from strom.screening.access import (
     may_screen,
     may_see_rechecks,
 )
-from strom.screening.docs import DOC_PATH
+from strom.screening.docs import doc_for
 from strom.screening.forms import ConvertForm, ScreeningForm
 from strom.screening.indicators import IndicatorSet, current_sets, get_set
 from strom.screening.presenters import checklist, result_rows, rule_note, to_check_label
@@ -247,9 +249,17 @@ def screening_convert_view(request: AuthenticatedHttpRequest, screening_id: int)
 @login_required
 @require_GET
 def screening_docs(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """docs/screening.md as a page, so the people who screen can read how it works where they work."""
+    """docs/screening.md as a page, so the people who screen can read how it works where they work: in
+    their language where it is translated (docs/<language>/screening.md), else in English with a note."""
+    reader = (get_language() or "en").split("-")[0]
+    language, path = doc_for(reader)
     try:
-        text = DOC_PATH.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:  # an installation without the docs folder
         raise Http404 from exc
-    return render(request, "screening/docs.html", {"body": markdown_lite.render(text)})
+    context = {
+        "body": markdown_lite.render(text),
+        "doc_language": language,
+        "doc_language_name": region_language_name(language) if language != reader else "",
+    }
+    return render(request, "screening/docs.html", context)

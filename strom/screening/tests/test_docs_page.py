@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from strom.core.markdown_lite import render
+from strom.screening import docs
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +24,28 @@ def test_the_screening_page_leads_to_the_documentation(as_persona: Any) -> None:
     assert '<h1 id="indicator-screening">Indicator screening</h1>' in body
     assert "<strong>STROM recommends; it never decides.</strong>" in body
     assert "<td><code>ilo-adult-labour</code></td>" in body
+
+
+def test_the_documentation_is_read_in_the_reader_s_language_or_in_english_with_a_note(
+    as_persona: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    client = as_persona("caseworker_a")
+    docs_url = reverse("screening:docs")
+    english = client.get(docs_url).content.decode()
+    assert 'id="doc-in-other-language"' not in english
+    client.post(reverse("set_language"), {"language": "lt", "next": "/"})
+    lithuanian = client.get(docs_url).content.decode()  # no Lithuanian file in the repository
+    assert '<article class="doc" lang="en">' in lithuanian
+    assert 'id="doc-in-other-language"' in lithuanian
+    assert "Anglų" in lithuanian  # the note names English in Lithuanian
+    (tmp_path / "screening.md").write_text("# Indicator screening\n", encoding="utf-8")
+    (tmp_path / "lt").mkdir()
+    (tmp_path / "lt" / "screening.md").write_text("# Indikatorių patikra\n\nSTROM rekomenduoja.\n")
+    monkeypatch.setattr(docs, "DOCS_DIR", tmp_path)
+    translated = client.get(docs_url).content.decode()
+    assert '<article class="doc" lang="lt">' in translated
+    assert "Indikatorių patikra</h1>" in translated
+    assert 'id="doc-in-other-language"' not in translated
 
 
 def test_the_documentation_renderer_escapes_and_keeps_only_web_links() -> None:

@@ -3,16 +3,26 @@ rendered from the data: the test fails when the two differ."""
 
 from __future__ import annotations
 
-from strom.screening.docs import DOC_PATH, embedded, render_into, sets_markdown
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from strom.screening import docs
+from strom.screening.docs import DOC_PATH, doc_paths, embedded, render_into, sets_markdown
 from strom.screening.indicators import parse_set, shipped, to_document
+from strom.screening.management.commands import screening as screening_command
 
 
 def test_the_doc_lists_every_set_as_the_data_says() -> None:
-    text = DOC_PATH.read_text(encoding="utf-8")
-    assert embedded(text) == sets_markdown().strip(), "run `strom screening docs`"
-    assert render_into(text) == text
-    for set_id, version in shipped():
-        assert f"| `{set_id}` | {version} |" in text
+    for path in doc_paths():  # the English original and every translation
+        text = path.read_text(encoding="utf-8")
+        assert embedded(text) == sets_markdown().strip(), f"run `strom screening docs` ({path})"
+        assert render_into(text) == text
+        for set_id, version in shipped():
+            assert f"| `{set_id}` | {version} |" in text
 
 
 def test_the_list_changes_when_the_data_changes() -> None:
@@ -40,3 +50,23 @@ def test_the_status_of_the_doubtful_ilo_data_is_in_the_doc() -> None:
     assert "unverified; **to be checked against the ILO text** (the whole set)" in row
     row = next(line for line in text.splitlines() if line.startswith("| `ilo-adult-labour` | 1 |"))
     assert "`ADL-VR-13`, `ADL-VR-14`" in row
+
+
+def test_the_command_fills_the_list_of_every_translation(tmp_path: Path, monkeypatch: Any) -> None:
+    original = DOC_PATH.read_text(encoding="utf-8")
+    (tmp_path / "screening.md").write_text(original, encoding="utf-8")
+    (tmp_path / "lv").mkdir()
+    stale = "# Indikatoru skrīnings\n\n<!-- indicator-sets:start -->\nvecs\n<!-- indicator-sets:end -->\n"
+    (tmp_path / "lv" / "screening.md").write_text(stale, encoding="utf-8")
+    monkeypatch.setattr(docs, "DOCS_DIR", tmp_path)
+    monkeypatch.setattr(screening_command, "DOCS_DIR", tmp_path)
+    monkeypatch.setattr(screening_command, "doc_paths", lambda: docs.doc_paths(tmp_path))
+    with pytest.raises(SystemExit):
+        call_command("screening", "docs", "--check", stdout=io.StringIO(), stderr=io.StringIO())
+    assert (tmp_path / "lv" / "screening.md").read_text(encoding="utf-8") == stale
+    call_command("screening", "docs", stdout=io.StringIO())
+    latvian = (tmp_path / "lv" / "screening.md").read_text(encoding="utf-8")
+    assert latvian.startswith("# Indikatoru skrīnings")
+    assert embedded(latvian) == sets_markdown().strip()
+    assert (tmp_path / "screening.md").read_text(encoding="utf-8") == original
+    call_command("screening", "docs", "--check", stdout=io.StringIO())

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from strom.core.management.base import DataCommand
-from strom.screening.docs import DOC_PATH, render_into
+from strom.screening.docs import DOCS_DIR, doc_paths, render_into
 from strom.screening.services_recheck import recheck_screenings
 
 
@@ -33,13 +33,20 @@ class Command(DataCommand):
                     f"{report.rechecks} to look at again, {report.tasks} case tasks."
                 )
             return
-        current = DOC_PATH.read_text(encoding="utf-8")
-        rendered = render_into(current)
+        stale = []
+        for path in doc_paths():
+            current = path.read_text(encoding="utf-8")
+            rendered = render_into(current)
+            if rendered == current:
+                continue
+            stale.append(path)
+            if not options["check"]:
+                path.write_text(rendered, encoding="utf-8")
+        names = ", ".join(str(path.relative_to(DOCS_DIR.parent)) for path in stale)
         if options["check"]:
-            if rendered != current:
-                self.stderr.write("docs/screening.md differs from the data: run `strom screening docs`.")
+            if stale:
+                self.stderr.write(f"{names} differ from the data: run `strom screening docs`.")
                 raise SystemExit(1)
-            self.stdout.write("docs/screening.md matches the data.")
+            self.stdout.write("The screening documentation matches the data.")
             return
-        DOC_PATH.write_text(rendered, encoding="utf-8")
-        self.stdout.write("docs/screening.md updated.")
+        self.stdout.write(f"{names} updated." if stale else "The screening documentation matches the data.")
