@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -264,3 +265,41 @@ def test_the_steps_texts_move_into_the_default_language_and_back(cast: Cast) -> 
     restored = back.objects.values_list("stage", "contact_role", "what_to_do", "legal_basis")
     assert sorted(restored) == sorted((stage, *values) for stage, values in texts.items())
     MigrationExecutor(connection).migrate([after])
+
+
+def test_the_edit_page_edits_the_original_whatever_the_keeper_s_language(cast: Cast, as_persona: Any) -> None:
+    _pathway(cast)
+    _translate(cast, version=1)
+    client = as_persona("coordinator_a")
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    url = reverse("pathways:edit", args=[cast.riga.pk])
+    html = client.get(url).content.decode()
+    assert DETECTION.what_to_do in html
+    assert RUSSIAN.what_to_do not in html
+    answer = client.post(
+        url,
+        {
+            "version": "2",
+            "detection-agency_name": "State Police",
+            "detection-what_to_do": "Call 112.",
+            "reflection-agency_name": "Shelter",
+        },
+    )
+    assert answer.status_code == 302
+    assert _texts("detection", "en") == ("", "Call 112.", "")
+    assert _texts("detection", "ru") == (RUSSIAN.contact_role, RUSSIAN.what_to_do, RUSSIAN.legal_basis)
+
+
+def test_the_translation_page_needs_the_same_queries_however_many_steps(cast: Cast, as_persona: Any) -> None:
+    _pathway(cast)
+    client = as_persona("coordinator_a")
+    url = reverse("pathways:translate", args=[cast.riga.pk])
+    client.get(url, {"language": "ru"})  # warm the session and translation caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"language": "ru"})
+    every_stage = [StepData(stage=stage, agency_name="Agency", what_to_do="Act.") for stage in PathwayStage]
+    _pathway(cast, *every_stage, version=1)
+    _translate(cast, version=2, **{stage.value: RUSSIAN for stage in PathwayStage})
+    with CaptureQueriesContext(connection) as many:
+        client.get(url, {"language": "ru"})
+    assert len(many) == len(few)
