@@ -179,3 +179,14 @@ def test_the_pages_of_each_language_become_one_page_per_country_and_back(cast: C
     restored = back.objects.values_list("country", "language", "title", "body", "version")
     assert sorted(restored) == sorted(rows)
     MigrationExecutor(connection).migrate([after])
+
+
+def test_the_edit_page_shows_what_is_missing_and_saves_nothing(cast: Cast, as_persona: Any) -> None:
+    _save(cast, "lv", LATVIAN)
+    url = reverse("hotline:rights_edit", kwargs={"country": "LV", "language": "ru"})
+    answer = as_persona("coordinator_a").post(url, {"title": "Ваши права", "body": " ", "version": "0"})
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert 'class="error-summary"' in html
+    assert LATVIAN[1] in html  # the original still beside the form
+    assert sorted(RightsPage.objects.get(country="LV").get_available_languages()) == ["lv"]
