@@ -12,6 +12,8 @@ are the data in the repository; versions an instance publishes later are listed 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -103,3 +105,22 @@ def doc_for(language: str, docs_dir: Path | None = None) -> tuple[str, Path]:
     if path is not None and path.is_file():
         return language, path
     return SOURCE_LANGUAGE, doc_path(SOURCE_LANGUAGE, docs_dir)
+
+
+# A translation names the English text it was made from: `<!-- translated-from: <digest> -->`.
+_TRANSLATED_FROM = re.compile(r"<!--\s*translated-from:\s*([0-9a-f]+)\s*-->")
+
+
+def source_digest(text: str) -> str:
+    """The English text's digest, without the generated list: new data does not make a translation old."""
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + rest.split(END, 1)[1]
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def needs_update(translation: str, docs_dir: Path | None = None) -> bool:
+    """True when a translation was made from another English text than today's, or does not say."""
+    found = _TRANSLATED_FROM.search(translation)
+    english = doc_path(SOURCE_LANGUAGE, docs_dir).read_text(encoding="utf-8")
+    return found is None or found.group(1) != source_digest(english)

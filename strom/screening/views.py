@@ -21,7 +21,7 @@ from strom.cases.models import Case
 from strom.core import markdown_lite
 from strom.core.forms import validation_error_to_form
 from strom.core.htmx import render_htmx
-from strom.core.languages import region_language_name
+from strom.core.languages import SOURCE_LANGUAGE, region_language_name
 from strom.core.numbers import whole_number
 from strom.screening.access import (
     check_may_list_screenings,
@@ -32,7 +32,7 @@ from strom.screening.access import (
     may_screen,
     may_see_rechecks,
 )
-from strom.screening.docs import doc_for
+from strom.screening.docs import doc_for, needs_update
 from strom.screening.forms import ConvertForm, ScreeningForm
 from strom.screening.indicators import IndicatorSet, current_sets, get_set
 from strom.screening.presenters import checklist, result_rows, rule_note, to_check_label
@@ -261,5 +261,6 @@ def screening_docs(request: AuthenticatedHttpRequest) -> HttpResponse:
         "body": markdown_lite.render(text),
         "doc_language": language,
         "doc_language_name": region_language_name(language) if language != reader else "",
+        "needs_update": language != SOURCE_LANGUAGE and needs_update(text),
     }
     return render(request, "screening/docs.html", context)

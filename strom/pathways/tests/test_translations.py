@@ -299,7 +299,10 @@ def test_the_translation_page_needs_the_same_queries_however_many_steps(cast: Ca
         client.get(url, {"language": "ru"})
     every_stage = [StepData(stage=stage, agency_name="Agency", what_to_do="Act.") for stage in PathwayStage]
     _pathway(cast, *every_stage, version=1)
-    _translate(cast, version=2, **{stage.value: RUSSIAN for stage in PathwayStage})
+    every_text = {stage.value: RUSSIAN for stage in PathwayStage}
+    pathway_translate(
+        by=cast.coordinator_a, municipality=cast.riga, version=2, language="ru", texts=every_text
+    )
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"language": "ru"})
     assert len(many) == len(few)

@@ -38,14 +38,29 @@ def test_the_documentation_is_read_in_the_reader_s_language_or_in_english_with_a
     assert '<article class="doc" lang="en">' in lithuanian
     assert 'id="doc-in-other-language"' in lithuanian
     assert "Anglų" in lithuanian  # the note names English in Lithuanian
-    (tmp_path / "screening.md").write_text("# Indicator screening\n", encoding="utf-8")
+    english_text = "# Indicator screening\n\nSTROM recommends.\n"
+    (tmp_path / "screening.md").write_text(english_text, encoding="utf-8")
     (tmp_path / "lt").mkdir()
-    (tmp_path / "lt" / "screening.md").write_text("# Indikatorių patikra\n\nSTROM rekomenduoja.\n")
+    marker = f"<!-- translated-from: {docs.source_digest(english_text)} -->"
+    lithuanian_file = tmp_path / "lt" / "screening.md"
+    lithuanian_file.write_text(f"{marker}\n# Indikatorių patikra\n\nSTROM rekomenduoja.\n", encoding="utf-8")
     monkeypatch.setattr(docs, "DOCS_DIR", tmp_path)
     translated = client.get(docs_url).content.decode()
     assert '<article class="doc" lang="lt">' in translated
     assert "Indikatorių patikra</h1>" in translated
     assert 'id="doc-in-other-language"' not in translated
+    assert 'id="doc-needs-update"' not in translated
+    # The English text changes: the translation is still shown, saying it needs an update.
+    (tmp_path / "screening.md").write_text(english_text + "\nA new paragraph.\n", encoding="utf-8")
+    older = client.get(docs_url).content.decode()
+    assert "Indikatorių patikra</h1>" in older
+    assert 'id="doc-needs-update"' in older
+
+
+def test_new_data_in_the_generated_list_does_not_make_a_translation_old() -> None:
+    text = "# Title\n\n<!-- indicator-sets:start -->\n| a |\n<!-- indicator-sets:end -->\nEnd.\n"
+    assert docs.source_digest(text) == docs.source_digest(text.replace("| a |", "| a | b |"))
+    assert docs.source_digest(text) != docs.source_digest(text.replace("End.", "The end."))
 
 
 def test_the_documentation_renderer_escapes_and_keeps_only_web_links() -> None:

@@ -64,7 +64,12 @@ def test_the_command_fills_the_list_of_every_translation(tmp_path: Path, monkeyp
     with pytest.raises(SystemExit):
         call_command("screening", "docs", "--check", stdout=io.StringIO(), stderr=io.StringIO())
     assert (tmp_path / "lv" / "screening.md").read_text(encoding="utf-8") == stale
-    call_command("screening", "docs", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("screening", "docs", stdout=out)
+    assert f"<!-- translated-from: {docs.source_digest(original)} -->" in out.getvalue()
+    # The Latvian file does not say which English text it was made from: it is named as old.
+    assert "made from an earlier English text: " in out.getvalue()
+    assert "/lv/screening.md." in out.getvalue()
     latvian = (tmp_path / "lv" / "screening.md").read_text(encoding="utf-8")
     assert latvian.startswith("# Indikatoru skrīnings")
     assert embedded(latvian) == sets_markdown().strip()

@@ -1,6 +1,7 @@
 """`strom screening recheck`: the once-per-rule-version re-check of children's screenings (also run by
 `strom migrate`). `strom screening docs [--check]`: write (or compare) the list of indicator sets in
-docs/screening.md from the data."""
+docs/screening.md and its translations from the data, and name the translations made from an earlier
+English text."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from strom.core.management.base import DataCommand
-from strom.screening.docs import DOCS_DIR, doc_paths, render_into
+from strom.screening.docs import DOCS_DIR, doc_paths, needs_update, render_into, source_digest
 from strom.screening.services_recheck import recheck_screenings
 
 
@@ -50,3 +51,12 @@ class Command(DataCommand):
             self.stdout.write("The screening documentation matches the data.")
             return
         self.stdout.write(f"{names} updated." if stale else "The screening documentation matches the data.")
+        # What a translator writes at the top of docs/<lang>/screening.md, and which translations need it.
+        english, *translations = doc_paths()
+        self.stdout.write(
+            f"The English text: <!-- translated-from: {source_digest(english.read_text(encoding='utf-8'))} -->"
+        )
+        old = [path for path in translations if needs_update(path.read_text(encoding="utf-8"))]
+        if old:
+            listed = ", ".join(str(path.relative_to(DOCS_DIR.parent)) for path in old)
+            self.stdout.write(f"Translations made from an earlier English text: {listed}.")
