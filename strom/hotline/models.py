@@ -206,8 +206,10 @@ class Contact(models.Model):
         verbose_name = _("hotline contact")
         verbose_name_plural = _("hotline contacts")
         indexes = [
+            # The queue's whole order, the id last: a page is read off the index, not sorted.
             models.Index(
-                fields=["organisation", "status", "-priority", "-occurred_at"], name="hotline_contact_queue"
+                fields=["organisation", "status", "-priority", "-occurred_at", "-id"],
+                name="hotline_contact_queue",
             ),
             models.Index(fields=["organisation", "caller_key"], name="hotline_contact_caller"),
         ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
@@ -84,11 +85,25 @@ def clean_public_text(value: str, *, limit: int) -> str:
 # --- the rate limit --------------------------------------------------------------------------------------
 
 
+# The day's salt, once read, is kept in the process until the day changes: each submission used to
+# write it to the cache again (with the database cache a count of the table, a read and an insert).
+_SALT: dict[str, str] = {}
+
+
 def _salt() -> str:
-    key = f"hotline:salt:{timezone.now().date().isoformat()}"
-    cache.add(key, secrets.token_hex(16), 2 * 86400)
-    salt = cache.get(key)
-    return str(salt) if salt else secrets.token_hex(16)
+    day = timezone.now().date().isoformat()
+    salt = _SALT.get(day)
+    if salt is None:
+        key = f"hotline:salt:{day}"
+        salt = cache.get(key)
+        if salt is None:
+            cache.add(key, secrets.token_hex(16), 2 * 86400)
+            salt = cache.get(key)
+        if not salt:
+            return secrets.token_hex(16)  # the cache kept nothing: nothing to link either
+        _SALT.clear()
+        _SALT[day] = salt = str(salt)
+    return salt
 
 
 def address_hash(ip: str | None) -> str:
@@ -109,13 +124,25 @@ def _count(key: str) -> int:
         return _increment(key)
 
 
+# A count is kept an hour (its key names the hour) and a minute more.
+COUNT_SECONDS = 3600 + 60
+
+
 def _increment(key: str) -> int:
-    cache.add(key, 0, 3600 + 60)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600 + 60)
-        return 1
+    if isinstance(caches["default"], RedisCache):
+        # Atomic, and Redis keeps the key's expiry: one round trip for a key the hour has seen.
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # the first this hour
+            if cache.add(key, 1, COUNT_SECONDS):
+                return 1
+            return int(cache.incr(key))  # another worker started it meanwhile
+    # Elsewhere Django's incr() writes the value back with the cache's default timeout (five minutes),
+    # so an address that paused five minutes started its hour again: written back with the hour's.
+    # One read and one write; the database cache's advisory lock (_count) makes them take turns.
+    count = int(cache.get(key) or 0) + 1
+    cache.set(key, count, COUNT_SECONDS)
+    return count
 
 
 def submission_allowed(ip: str | None) -> bool:

@@ -39,7 +39,7 @@ from strom.hotline.selectors import (
     audit_contacts_read,
     earlier_contacts,
     hotline_table,
-    queue,
+    queue_page,
     tip_group_members,
     tips_page,
 )
@@ -65,6 +65,13 @@ def _log_orgs(request: AuthenticatedHttpRequest) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=access.log_org_ids(request.user)).order_by("name"))
 
 
+def _page_url(request: AuthenticatedHttpRequest, number: int) -> str:
+    """The queue's address with its filters and another page number."""
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
+
+
 @login_required
 @require_GET
 def contact_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -72,16 +79,25 @@ def contact_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.check_hotline(user)
     filters = QueueFilterForm(request.GET or None)
     clean: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    rows = queue(
+    number = whole_number(request.GET.get("page", "")) or 1
+    page = queue_page(
         user,
+        page=number,
         status=clean.get("status") or "open",
         channel=clean.get("channel") or "",
         topic=clean.get("topic") or "",
         urgent=bool(clean.get("urgent")),
         unreviewed=bool(clean.get("unreviewed")),
     )
-    audit_contacts_read(user, rows, page="queue")
-    context = {"rows": rows, "filters": filters, "may_log": bool(access.log_org_ids(user))}
+    audit_contacts_read(user, page.rows, page="queue")
+    context = {
+        "rows": page.rows,
+        "filters": filters,
+        "may_log": bool(access.log_org_ids(user)),
+        "page_number": page.number,
+        "previous_url": _page_url(request, page.number - 1) if page.number > 1 else "",
+        "next_url": _page_url(request, page.number + 1) if page.has_next else "",
+    }
     return render(request, "hotline/queue.html", context)
 
 

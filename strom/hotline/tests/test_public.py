@@ -5,7 +5,9 @@ reaching the Latvian hotline's queue."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -164,6 +166,19 @@ def test_the_rate_limit_counts_per_address_and_overall(cast: Cast) -> None:
     assert _post(_visitor("127.0.0.3"), TIP).status_code == 302
     assert _post(_visitor("127.0.0.4"), TIP).status_code == 429  # the hour's overall allowance is used up
     assert Contact.objects.count() == 3
+
+
+@OPEN
+@override_settings(STROM_HOTLINE_PUBLIC_LIMIT=2)
+def test_an_address_that_pauses_keeps_its_count_for_the_hour(cast: Cast) -> None:
+    # Django's incr() wrote the count back with the cache's five-minute default: after a pause the
+    # address had its hour's allowance again.
+    visitor = _visitor("127.0.0.5")
+    assert [_post(visitor, TIP).status_code for _ in range(2)] == [302, 302]
+    later = time.time() + 20 * 60
+    with mock.patch("django.core.cache.backends.locmem.time.time", return_value=later):
+        assert _post(visitor, TIP).status_code == 429
+    assert Contact.objects.count() == 2
 
 
 @OPEN
