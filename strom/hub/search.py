@@ -251,7 +251,14 @@ def search(
     if kept is not None and kept[0] == generation:
         results: SearchResults = kept[1]
         return results
-    results = _search(query=query, filters=filters, public_only=public_only, page=page, per_page=per_page)
+    results = _search(
+        query=query,
+        filters=filters,
+        public_only=public_only,
+        page=page,
+        per_page=per_page,
+        generation=generation,
+    )
     cache.set(key, (generation, results), ttl)
     return results
 
@@ -262,7 +269,13 @@ def _results_key(query: str, filters: SearchFilters, public_only: bool, page: in
 
 
 def _search(
-    *, query: str, filters: SearchFilters, public_only: bool, page: int, per_page: int
+    *,
+    query: str,
+    filters: SearchFilters,
+    public_only: bool,
+    page: int,
+    per_page: int,
+    generation: str | None = None,
 ) -> SearchResults:
     qs = _filtered(filters, public_only=public_only)
     start = (page - 1) * per_page
@@ -273,9 +286,7 @@ def _search(
         tsquery = ""
     else:
         tsquery = parsed_query(query)
-        found = _candidates(qs, tsquery) if tsquery else []
-        if len(found) < per_page:
-            found += _similar(qs, query, {pk for pk, _k, _r in found})
+        found = _matches(qs, query, tsquery, per_page, (filters, public_only), generation)
         counts = {}
         for _pk, kind, _rank in found:
             counts[kind] = counts.get(kind, 0) + 1
@@ -284,6 +295,31 @@ def _search(
     rows = _page_rows(page_ids, tsquery)
     hits = [SearchHit(**{name: value for name, value in row.items() if name != "pk"}) for row in rows]
     return SearchResults(query=query, hits=hits, page=page, total=sum(counts.values()), kind_counts=counts)
+
+
+def _matches(
+    qs: QuerySet[SearchEntry],
+    query: str,
+    tsquery: str,
+    per_page: int,
+    scope: tuple[SearchFilters, bool],
+    generation: str | None,
+) -> list[tuple[int, str, float]]:
+    """The ranked candidates, kept in the cache under the index's generation by what PostgreSQL was
+    asked (the parsed query and the filters), not by what was typed: page 2 of a search, and a word
+    typed with or without its diacritics, reuse them. Candidates topped up by similar titles depend on
+    the typed words and are not kept."""
+    key = "strom:hub:candidates:" + hashlib.sha256(repr((tsquery, scope)).encode("utf-8")).hexdigest()
+    if generation is not None:
+        kept = cache.get(key)
+        if kept is not None and kept[0] == generation:
+            return list(kept[1])
+    found = _candidates(qs, tsquery) if tsquery else []
+    if len(found) < per_page:
+        return found + _similar(qs, query, {pk for pk, _k, _r in found})
+    if generation is not None:
+        cache.set(key, (generation, found), settings.STROM_HUB_SEARCH_CACHE_SECONDS)
+    return found
 
 
 def _kind_counts(qs: QuerySet[SearchEntry]) -> dict[str, int]:

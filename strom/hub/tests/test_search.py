@@ -228,3 +228,25 @@ def test_the_same_search_is_answered_from_the_cache_until_the_index_changes(
     record("Guardian network")
     reindex(KIND)
     assert titles("guardian") == ["Guardian network"]
+
+
+def test_candidates_are_kept_by_the_parsed_query_until_the_index_changes(
+    source: SearchSource, cast: Cast
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(25):
+        record(f"Sociālais dienests {n}", body="Patversme cietušajiem", language="lv")
+    first = search(query="Patversme", filters=SearchFilters(kinds=(KIND,)), public_only=False)
+    assert first.total == 25
+    # Typed without capitals on page 2: another page of results, but the same parsed query, so the
+    # candidates are not asked for again.
+    with CaptureQueriesContext(connection) as queries:
+        second = search(query="patversme", filters=SearchFilters(kinds=(KIND,)), public_only=False, page=2)
+    assert len(second.hits) == 5
+    assert not {hit.title for hit in second.hits} & {hit.title for hit in first.hits}
+    assert not any("ts_rank_cd" in q["sql"] for q in queries.captured_queries)
+    record("Sociālais dienests 25", body="Patversme cietušajiem", language="lv")
+    third = search(query="patversme", filters=SearchFilters(kinds=(KIND,)), public_only=False, page=2)
+    assert third.total == 26  # the new entry changed the index: the kept candidates were not used
