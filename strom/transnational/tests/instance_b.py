@@ -5,6 +5,7 @@ seconds), its own key files and var directory, and serves it with gunicorn on it
 `strom run` does. Its side of the story is played by running this module in B's environment:
 
     python -m strom.transnational.tests.instance_b setup '<json>'   # org, focal point, users, partner A
+    python -m strom.transnational.tests.instance_b login             # the focal point's second factor
     python -m strom.transnational.tests.instance_b deliver           # one outbox round
     python -m strom.transnational.tests.instance_b inbox
     python -m strom.transnational.tests.instance_b accept <uuid> [--open-case]
@@ -12,6 +13,9 @@ seconds), its own key files and var directory, and serves it with gunicorn on it
     python -m strom.transnational.tests.instance_b audit <uuid>
 
 Each command prints one JSON document. All people here are synthetic.
+
+`connect(b, cast=..., a_url=...)` makes the test process (instance A) and B partners, as both admins
+would; `deliver_in_a()` is one outbox round in A.
 """
 
 from __future__ import annotations
@@ -26,8 +30,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from strom.transnational.models import Partner
+    from tests.personas import Cast
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 TEMPLATE_SUFFIX = "_template"
@@ -144,17 +152,32 @@ class InstanceB:
             "--preload",
         ]
         self.server = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)  # noqa: S603
+        # The command process starts Django while gunicorn does, so the first command does not wait.
+        self._command_process()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.server.poll() is not None:
+                self.close()
                 raise RuntimeError("instance B's gunicorn exited before it listened")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
-        self.stop()
+        self.close()
         raise RuntimeError("instance B did not listen within 60 s")
+
+    def _command_process(self) -> subprocess.Popen[str]:
+        if self.agent is None or self.agent.poll() is not None:
+            self.agent = subprocess.Popen(
+                [sys.executable, "-m", "strom.transnational.tests.instance_b", "serve"],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        return self.agent
 
     def close(self) -> None:
         """Stop the server and the command process."""
@@ -182,20 +205,12 @@ class InstanceB:
     def run(self, *args: str) -> Any:
         """Run one of this module's commands in B's environment; its JSON answer. The commands go to
         one long-lived process (Django starts once, not once per command)."""
-        if self.agent is None or self.agent.poll() is not None:
-            self.agent = subprocess.Popen(
-                [sys.executable, "-m", "strom.transnational.tests.instance_b", "serve"],
-                cwd=BASE_DIR,
-                env=self.env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-        assert self.agent.stdin is not None
-        assert self.agent.stdout is not None
-        self.agent.stdin.write(json.dumps(list(args)) + "\n")
-        self.agent.stdin.flush()
-        for line in self.agent.stdout:
+        agent = self._command_process()
+        assert agent.stdin is not None
+        assert agent.stdout is not None
+        agent.stdin.write(json.dumps(list(args)) + "\n")
+        agent.stdin.flush()
+        for line in agent.stdout:
             if line.startswith(ANSWER):
                 answer = json.loads(line[len(ANSWER) :])
                 if "error" in answer:
@@ -204,11 +219,78 @@ class InstanceB:
         raise RuntimeError(f"instance B's command process ended during {args[0]}")
 
 
-def start_instance_b(root: Path, *, base_url: str, database: str = "strom_trm_b") -> InstanceB:
+def start_instance_b(root: Path, *, base_url: str, database: str | None = None) -> InstanceB:
+    """B's database is named after the test database unless given, so that two people, or two workers
+    of one test run, each have their own B and never drop each other's."""
+    if database is None:
+        from django.db import connection
+
+        database = f"{connection.settings_dict['NAME']}_trm_b"
     instance = InstanceB(root=root, database=database)
     instance.prepare(base_url)
     instance.start()
     return instance
+
+
+# --- A's side, run in the test process ---------------------------------------------------------------
+
+
+def deliver_in_a() -> tuple[int, int]:
+    """One outbox round in A, with every waiting message due (the backoff is not what is tested)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from strom.transnational.services_messages import outbox_deliver
+
+    return outbox_deliver(now=timezone.now() + dt.timedelta(days=1))
+
+
+def _jwks_of(b: InstanceB) -> dict[str, Any]:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{b.url}/jwks", timeout=10) as response:  # noqa: S310 - loopback test server
+        data: dict[str, Any] = json.loads(response.read())
+    return data
+
+
+def connect(b: InstanceB, *, cast: Cast, a_url: str) -> Partner:
+    """Both sides add each other by the fingerprints (read here from B as an admin reads them out on
+    the phone), and both confirm. `a_url` is the address A (the live server) is served at."""
+    from strom.transnational.keys import instance_keys
+    from strom.transnational.models import PartnerState
+    from strom.transnational.services import partner_add
+    from strom.transnational.tests.factories import make_focal_point
+
+    make_focal_point(cast.org_a)
+    published = _jwks_of(b)
+    fingerprints = {k["use"]: k["kid"] for k in reversed(published["keys"])}
+    partner = partner_add(
+        by=cast.users["sysadmin"],
+        name="STROM Lithuania",
+        country="LT",
+        url=b.url,
+        signing_thumbprint=fingerprints["sig"],
+        encryption_thumbprint=fingerprints["enc"],
+        organisation=cast.org_a,
+    )
+    ours = instance_keys()
+    b.run(
+        "setup",
+        json.dumps(
+            {
+                "url": f"{a_url}/api/v1/transnational",
+                "signing": ours.signing.current,
+                "encryption": ours.encryption.current,
+                "jwks": ours.public_jwks(),
+            }
+        ),
+    )
+    assert deliver_in_a() == (1, 0), "A's confirmation reaches B, which knows A now"
+    assert b.run("deliver") == {"delivered": 1, "failed": 0, "partner": PartnerState.ACTIVE}
+    partner.refresh_from_db()
+    assert partner.state == PartnerState.ACTIVE
+    return partner
 
 
 # --- B's side, run inside instance B ---------------------------------------------------------------
@@ -257,6 +339,23 @@ def _setup(options: dict[str, Any]) -> dict[str, Any]:
     return {"partner": partner.pk, "signing": keys.signing.current, "encryption": keys.encryption.current}
 
 
+def _login() -> dict[str, Any]:
+    """A TOTP device for B's focal point, and what a browser needs to log in with it through B's own
+    pages (the password is the personas' one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    focal = _focal()
+    device = TOTPDevice.objects.create(user=focal, name="default", confirmed=True)
+    return {
+        "email": focal.email,
+        "key": device.key,
+        "step": device.step,
+        "t0": device.t0,
+        "digits": device.digits,
+        "drift": device.drift,
+    }
+
+
 def _referral(uuid_text: str) -> Any:
     from strom.transnational.models import Direction, TransnationalReferral
 
@@ -280,6 +379,8 @@ def _command(args: argparse.Namespace) -> Any:
 
     if args.command == "setup":
         return _setup(json.loads(args.values[0]))
+    if args.command == "login":
+        return _login()
     if args.command == "deliver":
         delivered, failed = outbox_deliver(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
         return {"delivered": delivered, "failed": failed, "partner": Partner.objects.get().state}

@@ -11,9 +11,7 @@ byte-identical replay and a key rotation that the partner learns from a signed m
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,17 +26,16 @@ from strom.referrals.selectors import disclosure_record
 from strom.stages.models import CaseTask
 from strom.transnational.envelope import post_json, seal
 from strom.transnational.keys import instance_keys
-from strom.transnational.models import OutboxMessage, OutboxState, Partner, PartnerState, PlanState, State
+from strom.transnational.models import OutboxMessage, OutboxState, Partner, PlanState, State
 from strom.transnational.services import (
     HANDOVER_TASK,
     keys_rotate,
-    partner_add,
     referral_send,
     return_plan_propose,
 )
-from strom.transnational.services_messages import outbox_deliver, person_check
-from strom.transnational.tests.factories import give_cross_border_consent, make_focal_point, stranger_keys
-from strom.transnational.tests.instance_b import InstanceB, start_instance_b
+from strom.transnational.services_messages import person_check
+from strom.transnational.tests.factories import give_cross_border_consent, stranger_keys
+from strom.transnational.tests.instance_b import InstanceB, connect, deliver_in_a, start_instance_b
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,55 +48,6 @@ def instance_b(tmp_path: Path) -> Iterator[InstanceB]:
         yield instance
     finally:
         instance.close()
-
-
-def _deliver_all() -> tuple[int, int]:
-    """One outbox round in A, with every waiting message due (the backoff is not what is tested)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    return outbox_deliver(now=timezone.now() + dt.timedelta(days=1))
-
-
-def _jwks_of(b: InstanceB) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{b.url}/jwks", timeout=10) as response:  # noqa: S310 - loopback test server
-        data: dict[str, Any] = json.loads(response.read())
-    return data
-
-
-def _connect(cast: Cast, b: InstanceB, live_server: Any) -> Partner:
-    """Both sides add each other by the fingerprints (read here from B as an admin reads them out on
-    the phone), and both confirm."""
-    make_focal_point(cast.org_a)
-    published = _jwks_of(b)
-    fingerprints = {k["use"]: k["kid"] for k in reversed(published["keys"])}
-    partner = partner_add(
-        by=cast.users["sysadmin"],
-        name="STROM Lithuania",
-        country="LT",
-        url=b.url,
-        signing_thumbprint=fingerprints["sig"],
-        encryption_thumbprint=fingerprints["enc"],
-        organisation=cast.org_a,
-    )
-    ours = instance_keys()
-    b.run(
-        "setup",
-        json.dumps(
-            {
-                "url": f"{live_server.url}/api/v1/transnational",
-                "signing": ours.signing.current,
-                "encryption": ours.encryption.current,
-                "jwks": ours.public_jwks(),
-            }
-        ),
-    )
-    assert _deliver_all() == (1, 0), "A's confirmation reaches B, which knows A now"
-    assert b.run("deliver") == {"delivered": 1, "failed": 0, "partner": PartnerState.ACTIVE}
-    partner.refresh_from_db()
-    assert partner.state == PartnerState.ACTIVE
-    return partner
 
 
 def _send_return_referral(cast: Cast, partner: Partner) -> Any:
@@ -136,17 +84,17 @@ def test_a_referral_for_return_goes_to_the_partner_and_its_answers_come_back(
     cast: Cast, instance_b: InstanceB, live_server: Any, settings: Any
 ) -> None:
     b = instance_b
-    partner = _connect(cast, b, live_server)
+    partner = connect(b, cast=cast, a_url=live_server.url)
     referral = _send_return_referral(cast, partner)
 
     # B is down: the message waits in A's outbox, and nothing is lost.
     b.stop()
-    assert _deliver_all() == (0, 1)
+    assert deliver_in_a() == (0, 1)
     waiting = OutboxMessage.objects.get(referral=referral, kind="referral.send")
     assert (waiting.state, waiting.attempts) == (OutboxState.PENDING, 1)
     assert waiting.last_error.startswith("not reachable")
     b.start()
-    assert _deliver_all() == (1, 0)
+    assert deliver_in_a() == (1, 0)
     waiting.refresh_from_db()
     assert waiting.state == OutboxState.DELIVERED
     assert waiting.receipt, "B's signed receipt is kept"
@@ -191,7 +139,7 @@ def test_a_referral_for_return_goes_to_the_partner_and_its_answers_come_back(
         follow_up="Monthly contact for six months.",
         follow_up_on=handover + dt.timedelta(days=30),
     )
-    assert _deliver_all() == (1, 0)
+    assert deliver_in_a() == (1, 0)
     assert b.run("plan", str(referral.uuid)) == {
         "state": "proposed",
         "version": 1,
@@ -245,7 +193,7 @@ def test_a_byte_identical_replay_and_a_key_rotation_the_partner_learns(
 ) -> None:
     settings.STROM_INSTANCE_KEYS_FILE_PATH = str(tmp_path / "a-keys.json")
     b = instance_b
-    partner = _connect(cast, b, live_server)
+    partner = connect(b, cast=cast, a_url=live_server.url)
     token = seal(partner=partner, kind="referral.send", message_id=uuid.uuid4(), body=_valid_referral_body())
     assert post_json(f"{b.url}/messages", {"token": token}).status == 200
     replay = post_json(f"{b.url}/messages", {"token": token})
@@ -255,9 +203,9 @@ def test_a_byte_identical_replay_and_a_key_rotation_the_partner_learns(
     old_signing = instance_keys().signing.current
     keys_rotate(by=cast.users["sysadmin"])
     assert instance_keys().signing.current != old_signing
-    assert _deliver_all() == (1, 0)
+    assert deliver_in_a() == (1, 0)
     referral = _send_return_referral(cast, partner)
-    assert _deliver_all() == (1, 0), "signed with A's new key, which B now trusts"
+    assert deliver_in_a() == (1, 0), "signed with A's new key, which B now trusts"
     assert str(referral.uuid) in {r["uuid"] for r in b.run("inbox")}
     # A message signed with the old key is still accepted only while B lists it: B keeps what A sent.
     refused = b.run("audit", str(referral.uuid))["refused"]
