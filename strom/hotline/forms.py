@@ -12,6 +12,7 @@ from strom.cases.choices import Gender
 from strom.core.countries import country_choices
 from strom.directory.models import Municipality, Organisation
 from strom.hotline.models import Action, CallerType, Channel, Direction, PlaceIndicator, Sector, Topic
+from strom.hotline.public import active_hotlines
 from strom.hotline.services import NAME_MAX, SUMMARY_MAX, TIP_RECEIVERS, ContactFields, NewPerson, TipFields
 from strom.network.models import NetworkService
 from strom.referrals.models import Section
@@ -266,6 +267,24 @@ class RightsPageForm(forms.Form):
         help_text=_("Paragraphs, lists (- item) and **bold** text."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+
+class PublicRecipientForm(forms.Form):
+    """Which of a country's active hotlines receives the public front door's messages (one form per
+    country on the page, told apart by the country as prefix)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Hotline that receives the messages"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("No choice: the country's first active hotline"),
+    )
+
+    def __init__(self, data: Any = None, *, country: str, chosen: int | None = None) -> None:
+        super().__init__(data, prefix=country.lower(), initial={"organisation": chosen})
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = active_hotlines(country).order_by("name", "pk")
 
 
 # --- the public front door -------------------------------------------------------------------------------

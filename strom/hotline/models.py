@@ -390,3 +390,27 @@ class RightsPage(_TranslatableModel):
 
     def __str__(self) -> str:
         return self.country
+
+
+class PublicRecipient(models.Model):
+    """The hotline that receives a country's messages from the public front door, chosen by the
+    country's national coordinators: at most one per country (the constraint). Without a choice, or
+    while the chosen hotline is not active, the country's first active hotline receives them
+    (strom.hotline.public.hotline_of). No personal data."""
+
+    country = models.CharField(_("country"), max_length=2, choices=country_choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("hotline")
+    )
+    chosen_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("receiver of public messages")
+        verbose_name_plural = _("receivers of public messages")
+        constraints = [
+            models.UniqueConstraint(fields=["country"], name="hotline_one_public_recipient_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.organisation_id}"

@@ -21,7 +21,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from strom.core.roles import OrgType
 from strom.directory.models import Organisation
+from strom.hotline.models import PublicRecipient
 from strom.network.models import NetworkService
 
 if TYPE_CHECKING:
@@ -159,13 +160,16 @@ def submission_allowed(ip: str | None) -> bool:
 # --- the country's hotline -------------------------------------------------------------------------------
 
 
+def active_hotlines(country: str) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(org_type=OrgType.HOTLINE, country=country.upper(), is_active=True)
+
+
 def hotline_of(country: str) -> Organisation | None:
-    """The hotline whose queue receives the country's public submissions: its first active one."""
-    return (
-        Organisation.objects.filter(org_type=OrgType.HOTLINE, country=country.upper(), is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    """The hotline whose queue receives the country's public submissions: the one the country's
+    coordinators chose (PublicRecipient) while it is active, else the country's first active hotline.
+    One query: the chosen one sorts first."""
+    chosen = PublicRecipient.objects.filter(organisation_id=OuterRef("pk"), country=country.upper())
+    return active_hotlines(country).annotate(chosen=Exists(chosen)).order_by("-chosen", "pk").first()
 
 
 def public_countries() -> list[str]:

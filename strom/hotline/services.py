@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +34,7 @@ from strom.hotline.models import (
     Contact,
     Direction,
     PlaceIndicator,
+    PublicRecipient,
     RightsPage,
     Sector,
     Source,
@@ -42,6 +43,7 @@ from strom.hotline.models import (
     TipPassing,
     Topic,
 )
+from strom.hotline.public import active_hotlines
 from strom.network.models import NetworkService, ServiceType
 from strom.referrals.models import Referral
 from strom.referrals.services import referral_create, referral_send
@@ -574,3 +576,51 @@ def rights_page_save(
             details={"language": language, "version": page.version},
         )
     return page
+
+
+def public_recipient_choose(
+    *, by: User, country: str, organisation: Organisation | None
+) -> PublicRecipient | None:
+    """Choose which of the country's hotlines receives the public front door's messages, or (None)
+    leave it to the country's first active hotline. Only the country's national coordinators choose,
+    and only an active hotline of that country; a country has at most one (the constraint)."""
+    country = country.upper()
+    access.check_may_edit_rights(by, country)
+    if organisation is not None and not active_hotlines(country).filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("Choose one of the country's active hotlines.")})
+    with transaction.atomic():
+        current = PublicRecipient.objects.select_for_update().filter(country=country).first()
+        before = current.organisation_id if current is not None else None
+        after = organisation.pk if organisation is not None else None
+        if before == after:
+            return current
+        if organisation is None:
+            assert current is not None  # before != after
+            current.delete()
+            current = None
+        elif current is None:
+            try:
+                with transaction.atomic():
+                    current = PublicRecipient.objects.create(
+                        country=country, organisation=organisation, chosen_by=by
+                    )
+            except IntegrityError:  # a colleague chose for the country at the same moment
+                raise ValidationError(
+                    {
+                        "organisation": _(
+                            "A colleague has just chosen for this country. Look again and choose."
+                        )
+                    }
+                ) from None
+        else:
+            current.organisation, current.chosen_by = organisation, by
+            current.save(update_fields=["organisation", "chosen_by", "chosen_at"])
+        audit_record(
+            actor=by,
+            action="hotline.public_recipient_choose",
+            object_type="hotline_public_recipient",
+            object_ref=country,
+            organisation_id=after,
+            details={"before": before, "after": after},
+        )
+    return current

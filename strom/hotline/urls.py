@@ -20,4 +20,8 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("rights/", views.rights_list, name="rights"),
     path("rights/<str:country>/<str:language>/", views.rights_edit, name="rights_edit"),
+    path("public-messages/", views.public_recipients, name="public_recipients"),
+    path(
+        "public-messages/<str:country>/", views.public_recipient_choose_view, name="public_recipient_choose"
+    ),
 ]

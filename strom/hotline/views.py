@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
+from strom.accounts.models import User
 from strom.audit.services import audit_read
 from strom.core.countries import countries, is_country
 from strom.core.errors import NotAllowed
@@ -26,6 +27,7 @@ from strom.hotline.forms import (
     ContactForm,
     LinkCaseForm,
     OpenCaseForm,
+    PublicRecipientForm,
     QueueFilterForm,
     ReferForm,
     RightsPageForm,
@@ -33,7 +35,8 @@ from strom.hotline.forms import (
     TipGroupForm,
     TipPassForm,
 )
-from strom.hotline.models import RightsPage
+from strom.hotline.models import PublicRecipient, RightsPage
+from strom.hotline.public import hotline_of
 from strom.hotline.selectors import (
     DIMENSIONS,
     audit_contacts_read,
@@ -51,6 +54,7 @@ from strom.hotline.services import (
     contact_refer,
     contact_review,
     contact_screen,
+    public_recipient_choose,
     rights_page_save,
     tip_create,
     tip_group,
@@ -475,3 +479,78 @@ def rights_edit(request: AuthenticatedHttpRequest, country: str, language: str) 
         "languages": settings.LANGUAGES,
     }
     return render(request, "hotline/rights_edit.html", context)
+
+
+# --- who receives the public front door's messages ------------------------------------------------------
+
+
+def _recipient_rows(
+    user: User, bound: PublicRecipientForm | None = None, bound_country: str = ""
+) -> list[dict[str, Any]]:
+    """For each country whose public pages the user keeps: the choice, who receives the messages now,
+    and the form to change it (`bound` for the country whose choice was just refused)."""
+    mine = sorted(access.rights_countries(user))
+    chosen = {
+        r.country: r for r in PublicRecipient.objects.filter(country__in=mine).select_related("organisation")
+    }
+    names = countries()
+    rows = []
+    for country in mine:
+        choice = chosen.get(country)
+        receiver = hotline_of(country)
+        rows.append(
+            {
+                "country": country,
+                "name": names.get(country, country),
+                "chosen": choice.organisation if choice is not None else None,
+                "receiver": receiver,
+                # A choice that no longer receives: the hotline was closed, the first active one stands in.
+                "chosen_inactive": choice is not None
+                and (receiver is None or receiver.pk != choice.organisation_id),
+                "form": bound
+                if bound is not None and country == bound_country
+                else PublicRecipientForm(country=country, chosen=choice.organisation_id if choice else None),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def public_recipients(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    access.check_may_edit_rights(user)
+    context = {"rows": _recipient_rows(user), "public": settings.STROM_HOTLINE_PUBLIC}
+    return render(request, "hotline/public_recipients.html", context)
+
+
+@login_required
+@require_POST
+def public_recipient_choose_view(request: AuthenticatedHttpRequest, country: str) -> HttpResponse:
+    user = request.user
+    country = country.upper()
+    access.check_may_edit_rights(user, country)
+    form = PublicRecipientForm(request.POST, country=country)
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            public_recipient_choose(by=user, country=country, organisation=organisation)
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            name = countries().get(country, country)
+            if organisation is None:
+                messages.success(
+                    request,
+                    _("%(country)s: the country's first active hotline receives the public messages.")
+                    % {"country": name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(country)s: %(hotline)s receives the public messages.")
+                    % {"country": name, "hotline": organisation.name},
+                )
+            return redirect("hotline:public_recipients")
+    context = {"rows": _recipient_rows(user, form, country), "public": settings.STROM_HOTLINE_PUBLIC}
+    return render(request, "hotline/public_recipients.html", context, status=400)

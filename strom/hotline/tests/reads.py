@@ -28,6 +28,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "api:hotline_stats": "disclosure-controlled counts of contacts",
     "hotline:rights": "the know-your-rights pages a coordinator keeps: no personal data",
     "hotline:rights_edit": "a know-your-rights page: no personal data",
+    "hotline:public_recipients": "which hotline organisation receives a country's public messages",
     "help:index": _PUBLIC,
     "help:country": _PUBLIC,
     "help:self_check": _PUBLIC,

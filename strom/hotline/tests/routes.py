@@ -112,6 +112,15 @@ ROUTES = [
         kwargs=lambda c: {"country": "lv", "language": "en"},
         expect=expect(["coordinator_a"]),
     ),
+    # Which hotline receives a country's public messages: the country's coordinators choose.
+    Route("hotline:public_recipients", expect=expect(COORDINATORS)),
+    Route(
+        "hotline:public_recipient_choose",
+        method="post",
+        kwargs=lambda c: {"country": "lv"},
+        data=lambda c: {"lv-organisation": c.orgs["hotline_lv"].pk},
+        expect=expect(["coordinator_a"], ok=302),
+    ),
     Route("help:index", kwargs=_lang(), expect=CLOSED),
     Route("help:country", kwargs=_lang("lv"), expect=CLOSED),
     Route("help:self_check", kwargs=_lang("lv"), expect=CLOSED),
