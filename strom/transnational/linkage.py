@@ -3,8 +3,10 @@
 Only keyed encodings travel, never a name: a Bloom filter of the bigrams of the person's names,
 folded to a script- and transliteration-independent skeleton (strom.crypto.service.normalise_name:
 Юлия Иванова == Julija Ivanova == Yulia Ivanova) with the words sorted (order ignored), each bigram
-set at K positions chosen by HMAC-SHA256 under a key only the two instances know; and the birth year,
-if known, as an HMAC under the same key. The key is agreed, not exchanged: both instances derive it
+set at K positions chosen by HMAC-SHA256 under a key only the two instances know, then balanced
+(the filter and its complement, permuted under the key: every encoding has the same number of bits
+set, so its weight does not tell the length of the names); and the birth year, if known, as an HMAC
+under the same key. The key is agreed, not exchanged: both instances derive it
 with ECDH from their own encryption key and the partner's public one (HKDF-SHA256), so it changes
 when either side rotates its keys. The partner compares with every person it holds and answers yes
 or no — never a score, never which record. docs/transnational.md lists the parameters and the known
@@ -14,6 +16,7 @@ attacks on such encodings.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -29,6 +32,10 @@ from strom.transnational.models import Partner
 
 BLOOM_BITS = 1024
 HASHES = 20
+# What travels is the filter balanced (Schnell 2016): the filter followed by its complement, the
+# 2048 bits then permuted under the key. Every encoding has exactly 1024 bits set, whatever the names,
+# so the number of bits no longer tells how many bigrams (how long a name) went in.
+BALANCED_BITS = 2 * BLOOM_BITS
 # Dice similarity of two filters at or above which two spellings count as the same name.
 THRESHOLD = 0.8
 KEY_INFO = b"strom-trm-person-check-v1"
@@ -69,6 +76,42 @@ def bloom(names: Iterable[str], key: bytes) -> int:
     return bits
 
 
+@functools.lru_cache(maxsize=8)
+def _permutation(key: bytes) -> tuple[int, ...]:
+    """A keyed shuffle of the balanced filter's positions (Fisher-Yates, HMAC as the random source)."""
+    order = list(range(BALANCED_BITS))
+    for i in range(BALANCED_BITS - 1, 0, -1):
+        digest = hmac.new(key, f"permute:{i}".encode(), hashlib.sha256).digest()
+        j = int.from_bytes(digest[:8], "big") % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return tuple(order)
+
+
+def balance(bits: int, key: bytes) -> int:
+    """The filter and its complement, permuted under the key: always BLOOM_BITS bits of BALANCED_BITS."""
+    doubled = bits | ((~bits & ((1 << BLOOM_BITS) - 1)) << BLOOM_BITS)
+    out = 0
+    for source, target in enumerate(_permutation(key)):
+        if doubled >> source & 1:
+            out |= 1 << target
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def unbalance(balanced: int, key: bytes) -> int:
+    """The filter back from its balanced form, for the partner holding the same key. ValueError when it
+    is not a balanced filter under this key (the second half is not the complement of the first)."""
+    doubled = 0
+    for source, target in enumerate(_permutation(key)):
+        if balanced >> target & 1:
+            doubled |= 1 << source
+    mask = (1 << BLOOM_BITS) - 1
+    bits = doubled & mask
+    if doubled >> BLOOM_BITS != ~bits & mask:
+        raise ValueError("not a balanced filter under this key")
+    return bits
+
+
 def year_token(year: int | None, key: bytes) -> str:
     if year is None:
         return ""
@@ -82,17 +125,17 @@ def dice(a: int, b: int) -> float:
 
 @dataclass(frozen=True)
 class Encoding:
-    bloom: int
+    bloom: int  # balanced: BALANCED_BITS bits, half of them set
     years: frozenset[str]  # the year and its neighbours: a birth year is often a year off
 
     def to_json(self) -> dict[str, object]:
-        raw = self.bloom.to_bytes(BLOOM_BITS // 8, "big")
+        raw = self.bloom.to_bytes(BALANCED_BITS // 8, "big")
         return {"bloom": base64.b64encode(raw).decode(), "years": sorted(self.years)}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Encoding:
         raw = base64.b64decode(str(data.get("bloom", "")), validate=True)
-        if len(raw) != BLOOM_BITS // 8:
+        if len(raw) != BALANCED_BITS // 8:
             raise ValueError("a filter of the wrong size")
         years = data.get("years", [])
         if not isinstance(years, list) or len(years) > 3:
@@ -106,11 +149,11 @@ def encode(names: list[str], birth_year: int | None, key: bytes) -> Encoding:
         if birth_year is not None
         else frozenset()
     )
-    return Encoding(bloom(names, key), years)
+    return Encoding(balance(bloom(names, key), key), years)
 
 
 def matches(query: Encoding, names: list[str], birth_year: int | None, key: bytes) -> bool:
     """Same person, as far as the encodings tell: similar names and, when both know it, a near year."""
     if query.years and birth_year is not None and year_token(birth_year, key) not in query.years:
         return False
-    return dice(query.bloom, bloom(names, key)) >= THRESHOLD
+    return dice(unbalance(query.bloom, key), bloom(names, key)) >= THRESHOLD

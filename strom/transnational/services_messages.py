@@ -356,9 +356,10 @@ def _person_check_answer(opened: Opened) -> bool:
         raise Refused("too_many_checks", opened.partner)
     try:
         query = linkage.Encoding.from_json(opened.body.get("encoding") or {})
+        key = linkage.shared_key(opened.partner)
+        linkage.unbalance(query.bloom, key)  # not balanced under our shared key: refused
     except (ValueError, TypeError, AttributeError):
         raise Refused("malformed", opened.partner) from None
-    key = linkage.shared_key(opened.partner)
     found = False
     # Every person held here, decrypted in memory only; the loop does not stop early, so the time
     # taken does not tell where (or whether) a match was found.

@@ -118,3 +118,43 @@ def test_asking_needs_the_persons_consent_to_the_transfer(cast: Cast) -> None:
     # Nothing listens at the partner's address in these tests: said, not a traceback.
     with pytest.raises(ValidationError, match="could not be reached"):
         person_check(by=cast.users["supervisor_a"], case=case, partner=partner)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Ян Ли"],
+        ["Jūlija Ivanova"],
+        ["Юлия Иванова", "Julija Ivanova-Petrova", "Yulia Aleksandrovna Ivanova"],
+    ],
+)
+def test_every_encoding_has_the_same_weight_whatever_the_names(names: list[str]) -> None:
+    plain = linkage.bloom(names, KEY)
+    balanced = linkage.encode(names, None, KEY).bloom
+    assert balanced.bit_count() == linkage.BLOOM_BITS
+    assert balanced < 1 << linkage.BALANCED_BITS
+    assert linkage.unbalance(balanced, KEY) == plain
+    # Not the filter and its complement side by side: the positions are shuffled under the key.
+    assert balanced != plain | ((~plain & ((1 << linkage.BLOOM_BITS) - 1)) << linkage.BLOOM_BITS)
+
+
+def test_the_balanced_encoding_still_finds_one_person_across_scripts_and_no_one_else() -> None:
+    cyrillic = linkage.encode(["Юлия Иванова"], 1994, KEY)
+    assert linkage.matches(cyrillic, ["Julija Ivanova"], 1994, KEY)
+    assert linkage.matches(linkage.encode(["Julija Ivanova"], 1994, KEY), ["Юлия Иванова"], 1994, KEY)
+    for other in ("Olga Petrova", "Юлия Петрова", "Ivan Ivanov", "Marija Kalnina"):
+        assert not linkage.matches(cyrillic, [other], 1994, KEY), other
+    other_key = secrets.token_bytes(32)
+    with pytest.raises(ValueError, match="not a balanced filter"):
+        linkage.matches(cyrillic, ["Julija Ivanova"], None, other_key)
+
+
+@pytest.mark.django_db
+def test_a_filter_that_is_not_balanced_under_the_shared_key_is_refused(cast: Cast) -> None:
+    partner = make_partner(cast)
+    key = linkage.shared_key(this_instance(), keys=partner_keys())
+    plain = linkage.bloom(["Julija Ivanova"], key)
+    unbalanced = linkage.Encoding(plain, frozenset()).to_json()
+    answer = message_receive(from_partner(partner, "person.check", {"encoding": unbalanced}))
+    assert (answer.status, answer.code) == (400, "malformed")
+    assert not ReceivedMessage.objects.filter(kind="person.check").exists()
