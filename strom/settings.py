@@ -388,6 +388,8 @@ if PRODUCTION and STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP:
     raise RuntimeError("STROM_TRANSNATIONAL_ALLOW_LOOPBACK_HTTP must not be set in production")
 # A message signed longer ago than this (or this far in the future) is refused as stale.
 STROM_TRANSNATIONAL_MAX_AGE_SECONDS = max(30, env_int("STROM_TRANSNATIONAL_MAX_AGE_SECONDS", 300))
+# An incoming referral declined or withdrawn loses what the partner sent this many days after it ended.
+STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS = max(1, env_int("STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS", 90))
 
 # --- Record linkage (docs/linkage.md). ---
 # Duplicate pairs kept for review and listed by `strom person duplicates` have at least this match

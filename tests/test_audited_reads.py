@@ -144,6 +144,8 @@ _COUNTRY_RULES = "each country's periods and decision makers, with their sources
 NO_PERSONAL_DATA: dict[str, str] = {
     "healthz": "a health check",
     "transnational:decline": "a form for the reason of a refusal; the referral by its short reference",
+    "transnational:withdraw": "a form for the reason of a withdrawal; the referral by its short reference",
+    "transnational:complete": "a form for a note on completion; the referral by its short reference",
     "transnational:return_plan": "a form for a return plan's date, organisation and follow-up",
     "transnational:send": "a form to choose a partner, measures and scope; the case by reference only",
     "transnational:partners": "partner instances: names, addresses and key fingerprints, no person",

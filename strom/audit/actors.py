@@ -35,6 +35,7 @@ JOBS: dict[str, Promise] = {
     "screening-recheck": _("screening re-check"),
     "statistics": _("statistics command"),
     "transnational": _("transnational messages"),
+    "transnational-retention": _("deletion of ended transnational referrals"),
 }
 
 
@@ -80,3 +81,4 @@ RETENTION = SystemActor("retention")
 SCREENING_RECHECK = SystemActor("screening-recheck")
 STATISTICS = SystemActor("statistics")
 TRANSNATIONAL = SystemActor("transnational")
+TRANSNATIONAL_RETENTION = SystemActor("transnational-retention")

@@ -14,9 +14,10 @@ class TransnationalConfig(AppConfig):
         from strom.stages.clocks import TASK_TITLES
         from strom.transnational.selectors import disclosures, section_context
         from strom.transnational.services import FOLLOW_UP_TASK, HANDOVER_TASK
-        from strom.transnational.tasks import outbox_job
+        from strom.transnational.tasks import outbox_job, retention_job
 
         register_worker_job(WorkerJob(name="transnational outbox", order=22, run=outbox_job))
+        register_worker_job(WorkerJob(name="transnational retention", order=41, run=retention_job))
         register_case_section(
             CaseSection(
                 name="transnational",

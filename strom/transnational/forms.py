@@ -50,6 +50,15 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CompleteForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A short note for the partner's focal point. Write nothing the referral did not share."),
+    )
+
+
 class SendForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Partner instance"), queryset=Partner.objects.none())
     measures = forms.MultipleChoiceField(

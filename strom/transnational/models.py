@@ -104,6 +104,8 @@ class State(models.TextChoices):
 
 # States in which the receiver still answers or works on the referral.
 OPEN_STATES = frozenset({State.QUEUED, State.DELIVERED, State.ACCEPTED})
+# Ended without the work being done: an incoming one loses what was sent after a while (Retention).
+UNDONE_STATES = frozenset({State.DECLINED, State.WITHDRAWN})
 
 
 class TransnationalReferralQuerySet(models.QuerySet["TransnationalReferral"]):
@@ -140,12 +142,18 @@ class TransnationalReferral(models.Model):
     sender_name = models.CharField(_("sent by"), max_length=200, blank=True, default="")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     decline_reason = EncryptedTextField(_("reason for declining"), blank=True, default="")
+    withdraw_reason = EncryptedTextField(_("reason for withdrawing"), blank=True, default="")
+    completion_note = EncryptedTextField(_("note on completion"), blank=True, default="")
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # When it was declined, withdrawn or completed, on either side: the clock of the retention rule.
+    closed_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # Incoming, declined or withdrawn: when what the partner sent was deleted (docs/transnational.md).
+    content_deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = TransnationalReferralQuerySet.as_manager()
     retention = Retention()

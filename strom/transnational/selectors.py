@@ -64,8 +64,18 @@ class ReceivedSection:
     items: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
+def content_shown(referral: TransnationalReferral) -> bool:
+    """Whether what the partner sent (sections, message, sender) is shown: not once the sender has
+    withdrawn the referral, nor after the retention rule deleted it."""
+    return (
+        not referral.is_outgoing and referral.state != State.WITHDRAWN and referral.content_deleted_at is None
+    )
+
+
 def received_sections(referral: TransnationalReferral) -> list[ReceivedSection]:
     """What an incoming referral carried, section by section, labels as the sender wrote them."""
+    if not content_shown(referral):
+        return []
     result = []
     try:
         stored = json.loads(referral.content or "[]")
@@ -138,7 +148,7 @@ def disclosures(user: User, person: Any) -> list[Disclosure]:
     labels = dict(Section.choices)
     result = []
     for r in sent:
-        ended = r.answered_at if r.state in (State.DECLINED, State.WITHDRAWN) else None
+        ended = r.closed_at or r.answered_at if r.state in (State.DECLINED, State.WITHDRAWN) else None
         basis = (
             _("The person's consent to a transfer to %(country)s of %(date)s")
             % {

@@ -14,6 +14,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,10 +33,12 @@ from strom.transnational import access
 from strom.transnational.envelope import check_partner_url, get_json
 from strom.transnational.keys import jwks_thumbprints, rotate_keys
 from strom.transnational.models import (
+    UNDONE_STATES,
     Change,
     Direction,
     Measure,
     OutboxMessage,
+    OutboxState,
     Partner,
     PartnerState,
     PlanState,
@@ -433,8 +436,10 @@ def referral_decline(*, by: User, referral: TransnationalReferral, reason: str) 
         if locked.state != State.DELIVERED:
             raise ValidationError(_("Only a referral waiting for an answer can be declined."))
         locked.decline_reason = reason.strip()
-        locked.answered_at = timezone.now()
-        _set_state(locked, State.DECLINED, by=by, remote=False, extra=["decline_reason", "answered_at"])
+        locked.answered_at = locked.closed_at = timezone.now()
+        _set_state(
+            locked, State.DECLINED, by=by, remote=False, extra=["decline_reason", "answered_at", "closed_at"]
+        )
         _enqueue(
             partner=locked.partner,
             kind="referral.state",
@@ -443,6 +448,122 @@ def referral_decline(*, by: User, referral: TransnationalReferral, reason: str) 
         )
         trm_audit(by=by, action="transnational.decline", referral=locked)
     return locked
+
+
+# --- ending a referral: the sender withdraws, the receiver completes -------------------------------------
+
+
+def _unsent(referral: TransnationalReferral) -> OutboxMessage | None:
+    """The referral's own message if no attempt to send it was ever made, locked; else None. A message
+    the worker is sending now is locked by it and counts as sent; so does one tried before, whose
+    answer may have been lost after the partner stored it."""
+    return (
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(referral=referral, kind="referral.send", state=OutboxState.PENDING, attempts=0)
+        .first()
+    )
+
+
+def referral_withdraw(*, by: User, referral: TransnationalReferral, reason: str) -> TransnationalReferral:
+    """The sender's focal point withdraws a referral that is still open; the partner is told. A
+    referral never tried is simply not sent: its queued message, which carries the case's sections,
+    is deleted and the partner hears nothing."""
+    if not referral.is_outgoing or referral.organisation_id not in access.focal_point_org_ids(by):
+        raise NotAllowed(_("You may not withdraw this referral."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for withdrawing.")})
+    with transaction.atomic():
+        locked = _lock(referral)
+        if not locked.is_open:
+            raise ValidationError(_("Only a referral that is still open can be withdrawn."))
+        locked.withdraw_reason = reason.strip()
+        locked.closed_at = timezone.now()
+        unsent = _unsent(locked) if locked.state == State.QUEUED else None
+        _set_state(locked, State.WITHDRAWN, by=by, remote=False, extra=["withdraw_reason", "closed_at"])
+        if unsent is not None:
+            unsent.delete()
+        else:
+            pending = (
+                OutboxMessage.objects.filter(referral=locked, state=OutboxState.PENDING)
+                .order_by("-next_attempt_at")
+                .first()
+            )
+            told = _enqueue(
+                partner=locked.partner,
+                kind="referral.state",
+                body={
+                    "referral": str(locked.uuid),
+                    "state": State.WITHDRAWN,
+                    "reason": locked.withdraw_reason,
+                },
+                referral=locked,
+            )
+            if pending is not None and pending.next_attempt_at > told.next_attempt_at:
+                # Not before the referral itself, which the partner must hold first.
+                told.next_attempt_at = pending.next_attempt_at
+                told.save(update_fields=["next_attempt_at"])
+        trm_audit(by=by, action="transnational.withdraw", referral=locked, details={"sent": unsent is None})
+    return locked
+
+
+def referral_complete(*, by: User, referral: TransnationalReferral, note: str) -> TransnationalReferral:
+    """The receiver's focal point marks an accepted referral done, with a short note for the sender."""
+    if referral.is_outgoing or referral.organisation_id not in access.focal_point_org_ids(by):
+        raise NotAllowed(_("You may not complete this referral."))
+    if not note.strip():
+        raise ValidationError({"note": _("Write a short note on what was done.")})
+    with transaction.atomic():
+        locked = _lock(referral)
+        if locked.state != State.ACCEPTED:
+            raise ValidationError(_("Only an accepted referral can be marked completed."))
+        locked.completion_note = note.strip()
+        locked.closed_at = timezone.now()
+        _set_state(locked, State.COMPLETED, by=by, remote=False, extra=["completion_note", "closed_at"])
+        _enqueue(
+            partner=locked.partner,
+            kind="referral.state",
+            body={"referral": str(locked.uuid), "state": State.COMPLETED, "note": locked.completion_note},
+            referral=locked,
+        )
+        trm_audit(by=by, action="transnational.complete", referral=locked)
+    return locked
+
+
+# --- retention: what a referral that ended undone carried ------------------------------------------------
+
+
+def closed_referrals_minimise(*, by: SystemActor, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Delete what the partner sent with an incoming referral that was declined or withdrawn
+    STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS ago — the sections, the message, the sender's name — and
+    the reasons given, which may speak of the person. The row stays (uuid, partner, measures, states
+    and dates), so the inbox and the audit trail still say what happened. Returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS)
+    cleared = {"content": "", "message": "", "sender_name": "", "decline_reason": "", "withdraw_reason": ""}
+    with transaction.atomic():
+        due = list(
+            TransnationalReferral.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("case")
+            .filter(
+                direction=Direction.INCOMING,
+                state__in=UNDONE_STATES,
+                closed_at__lt=cutoff,
+                content_deleted_at__isnull=True,
+            )
+            .order_by("closed_at", "id")[:limit]
+        )
+        deleted_at = timezone.now()
+        for referral in due:
+            for name, value in cleared.items():
+                setattr(referral, name, value)
+            referral.content_deleted_at = deleted_at
+            referral.save(update_fields=[*cleared, "content_deleted_at"])
+            trm_audit(
+                by=by,
+                action="transnational.content_delete",
+                referral=referral,
+                details={"state": referral.state, "days": settings.STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS},
+            )
+    return len(due)
 
 
 # --- return plans ------------------------------------------------------------------------------------

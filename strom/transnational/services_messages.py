@@ -246,31 +246,60 @@ def _referral_of(opened: Opened) -> TransnationalReferral:
 
 
 # Which states the partner may tell us of, from which state of ours: the receiver answers our
-# outgoing referrals; the sender withdraws its own.
+# outgoing referrals and completes them; the sender withdraws its own.
 _REMOTE_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (Direction.OUTGOING, State.ACCEPTED): frozenset({State.QUEUED, State.DELIVERED}),
     (Direction.OUTGOING, State.DECLINED): frozenset({State.QUEUED, State.DELIVERED}),
     (Direction.OUTGOING, State.COMPLETED): frozenset({State.ACCEPTED}),
     (Direction.INCOMING, State.WITHDRAWN): frozenset({State.DELIVERED, State.ACCEPTED}),
 }
+# Messages that crossed on the way: the referral had already ended here when the other side changed
+# it. The change is recorded in the history (and the message received, so it is not sent again and
+# again), but the state stays as it ended here.
+_CROSSED: dict[tuple[str, str], frozenset[str]] = {
+    (Direction.OUTGOING, State.ACCEPTED): frozenset({State.WITHDRAWN}),
+    (Direction.OUTGOING, State.DECLINED): frozenset({State.WITHDRAWN}),
+    (Direction.OUTGOING, State.COMPLETED): frozenset({State.WITHDRAWN}),
+    (Direction.INCOMING, State.WITHDRAWN): frozenset({State.DECLINED, State.COMPLETED}),
+}
+# What the partner may write along with each state, and where it is kept.
+_STATE_TEXT: dict[str, str] = {
+    State.DECLINED: "decline_reason",
+    State.WITHDRAWN: "withdraw_reason",
+    State.COMPLETED: "completion_note",
+}
 
 
 def _on_state(opened: Opened) -> TransnationalReferral:
     referral = _referral_of(opened)
     state = str(opened.body.get("state", ""))
-    allowed = _REMOTE_TRANSITIONS.get((referral.direction, state))
+    key = (referral.direction, state)
+    now = timezone.now()
+    if referral.state in _CROSSED.get(key, frozenset()):
+        Change.objects.create(referral=referral, state=state, at=now, remote=True)
+        trm_audit(
+            by=TRANSNATIONAL,
+            action=f"transnational.partner_{state}",
+            referral=referral,
+            partner=opened.partner,
+            details={"crossed": referral.state},
+        )
+        return referral
+    allowed = _REMOTE_TRANSITIONS.get(key)
     if allowed is None or referral.state not in allowed:
         raise Refused("bad_transition", opened.partner)
     referral.state = state
     fields = ["state"]
     if state in (State.ACCEPTED, State.DECLINED):
-        referral.answered_at = timezone.now()
+        referral.answered_at = now
         fields.append("answered_at")
-    if state == State.DECLINED:
-        referral.decline_reason = str(opened.body.get("reason", ""))[:2000]
-        fields.append("decline_reason")
+    if state in _STATE_TEXT:
+        text = "reason" if state != State.COMPLETED else "note"
+        setattr(referral, _STATE_TEXT[state], str(opened.body.get(text, ""))[:2000])
+        referral.closed_at = now
+        fields += [_STATE_TEXT[state], "closed_at"]
     referral.save(update_fields=fields)
-    Change.objects.create(referral=referral, state=state, at=timezone.now(), remote=True)
+    Change.objects.create(referral=referral, state=state, at=now, remote=True)
     trm_audit(
         by=TRANSNATIONAL, action=f"transnational.partner_{state}", referral=referral, partner=opened.partner
     )

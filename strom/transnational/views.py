@@ -21,7 +21,15 @@ from strom.core.forms import validation_error_to_form
 from strom.core.numbers import whole_number
 from strom.referrals.models import Section
 from strom.transnational import access, selectors, services, services_messages
-from strom.transnational.forms import AcceptForm, AgreeForm, PartnerForm, ReasonForm, ReturnPlanForm, SendForm
+from strom.transnational.forms import (
+    AcceptForm,
+    AgreeForm,
+    CompleteForm,
+    PartnerForm,
+    ReasonForm,
+    ReturnPlanForm,
+    SendForm,
+)
 from strom.transnational.keys import instance_keys
 from strom.transnational.models import Direction, Partner, PlanState, State
 
@@ -67,7 +75,10 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
         "messages_sent": selectors.outbox_of(user, referral),
         "plan": plan,
         "scope_labels": [str(label) for value, label in Section.choices if value in referral.scope],
+        "content_shown": selectors.content_shown(referral),
         "may_answer": acting and not referral.is_outgoing and referral.state == State.DELIVERED,
+        "may_withdraw": acting and referral.is_outgoing and referral.is_open,
+        "may_complete": acting and not referral.is_outgoing and referral.state == State.ACCEPTED,
         "may_plan": acting and referral.state == State.ACCEPTED and "return" in referral.measures,
         "may_agree": acting
         and plan is not None
@@ -140,6 +151,42 @@ def referral_decline(request: AuthenticatedHttpRequest, referral_id: int) -> Htt
             messages.success(request, _("You declined the referral. The partner is told."))
             return redirect("transnational:detail", referral_id=referral.pk)
     return render(request, "transnational/decline.html", {"referral": referral, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_withdraw(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    """The sender's focal point withdraws a referral still open, with a reason the partner is told."""
+    user = request.user
+    referral = access.get_referral_for(user, referral_id, write=True)
+    form = ReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(by=user, referral=referral, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, _("You withdrew the referral. The partner is told."))
+            return redirect("transnational:detail", referral_id=referral.pk)
+    return render(request, "transnational/withdraw.html", {"referral": referral, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_complete(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    """The receiver's focal point marks an accepted referral completed, with a note for the partner."""
+    user = request.user
+    referral = access.get_referral_for(user, referral_id, write=True)
+    form = CompleteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_complete(by=user, referral=referral, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+        else:
+            messages.success(request, _("You marked the referral completed. The partner is told."))
+            return redirect("transnational:detail", referral_id=referral.pk)
+    return render(request, "transnational/complete.html", {"referral": referral, "form": form})
 
 
 @login_required

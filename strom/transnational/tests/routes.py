@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from strom.cases.tests.factories import make_case
 from strom.transnational.models import Direction, TransnationalReferral
-from strom.transnational.services import partner_suspend, referral_accept
+from strom.transnational.services import partner_suspend, referral_accept, referral_send
 from strom.transnational.services_messages import message_receive
 from strom.transnational.tests.factories import (
     from_partner,
@@ -69,6 +69,15 @@ def accepted(cast: Cast) -> dict[str, Any]:
 
 def proposed(cast: Cast) -> dict[str, Any]:
     return {"referral_id": _received(cast, accepted=True, plan=True).pk}
+
+
+def sent(cast: Cast) -> dict[str, Any]:
+    case = make_case(cast, "a")
+    give_cross_border_consent(cast, case, "LT")
+    referral = referral_send(
+        by=cast.users["supervisor_a"], case=case, partner=make_partner(cast), measures=["return"], scope=[]
+    )
+    return {"referral_id": referral.pk}
 
 
 def case_of_a(cast: Cast) -> dict[str, Any]:
@@ -128,6 +137,22 @@ ROUTES = [
         method="post",
         kwargs=received,
         data=lambda cast: {"reason": "No place to return to in this municipality."},
+        expect=expect(FOCAL, ok=302),
+    ),
+    Route("transnational:withdraw", kwargs=sent, expect=expect(FOCAL)),
+    Route(
+        "transnational:withdraw",
+        method="post",
+        kwargs=sent,
+        data=lambda cast: {"reason": "The person chose to stay in Latvia."},
+        expect=expect(FOCAL, ok=302),
+    ),
+    Route("transnational:complete", kwargs=accepted, expect=expect(FOCAL)),
+    Route(
+        "transnational:complete",
+        method="post",
+        kwargs=accepted,
+        data=lambda cast: {"note": "Handover done; the person is in the shelter's programme."},
         expect=expect(FOCAL, ok=302),
     ),
     Route("transnational:return_plan", kwargs=accepted, expect=expect(FOCAL)),
