@@ -227,7 +227,7 @@ def test_the_buttons_show_only_for_who_may_act(cast: Cast, as_persona: Any) -> N
 
 
 def test_an_incoming_referral_that_ended_undone_loses_what_was_sent_after_the_period(
-    cast: Cast, settings: Any
+    cast: Cast, settings: Any, as_persona: Any
 ) -> None:
     settings.STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS = 30
     partner, declined = _received(cast)
@@ -254,6 +254,9 @@ def test_an_incoming_referral_that_ended_undone_loses_what_was_sent_after_the_pe
         assert referral.measures == ["return"]
         entry = AuditEntry.objects.get(action="transnational.content_delete", object_ref=str(referral.uuid))
         assert entry.system_actor == "transnational-retention"
+    page = as_persona("supervisor_a").get(f"/transnational/referrals/{declined.pk}/").content.decode()
+    assert "What the partner sent was deleted on" in page
+    assert "Nowhere to stay." not in page
     accepted.refresh_from_db()
     assert accepted.content
     assert accepted.sender_name == "Vilnius Support Centre"
