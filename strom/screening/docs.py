@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from strom.core.languages import REGION_LANGUAGES, SOURCE_LANGUAGE
 from strom.screening.indicators import IndicatorSet, shipped, shipped_row_fields
@@ -30,14 +32,18 @@ END = "<!-- indicator-sets:end -->"
 def _status(indicator_set: IndicatorSet) -> str:
     fields = shipped_row_fields(indicator_set)
     if fields["verified"]:
-        status = f"verified by {fields['verified_by']} on {fields['checked_on']}"
+        status = _("verified by %(who)s on %(date)s") % {
+            "who": fields["verified_by"],
+            "date": fields["checked_on"],
+        }
     else:
-        status = "unverified"
+        status = _("unverified")
+    to_check = _("to be checked against the ILO text")
     if indicator_set.to_check:
-        status += "; **to be checked against the ILO text** (the whole set)"
+        status += f"; **{to_check}** " + _("(the whole set)")
     marked = [i.id for i in indicator_set.indicators_to_check]
     if marked:
-        status += "; **to be checked against the ILO text**: " + ", ".join(f"`{i}`" for i in marked)
+        status += f"; **{to_check}**: " + ", ".join(f"`{i}`" for i in marked)
     note = indicator_set.source.get("verification")
     if note:
         status += f". {_cell(str(note))}"
@@ -48,13 +54,26 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def sets_markdown(sets: dict[tuple[str, int], IndicatorSet] | None = None) -> str:
-    """One row per set and version: form, audience, indicators, source, link, verification status."""
-    sets = shipped() if sets is None else sets
-    lines = [
-        "| Set id | Version | Form (HTCDS) | Audience | Indicators | Source | Status |",
-        "|---|---|---|---|---|---|---|",
+def sets_markdown(
+    sets: dict[tuple[str, int], IndicatorSet] | None = None, language: str = SOURCE_LANGUAGE
+) -> str:
+    """One row per set and version: form, audience, indicators, source, link, verification status, with
+    the headings and the status in `language` (the sources' titles and notes are quoted as written)."""
+    with translation.override(language):
+        return _sets_markdown(shipped() if sets is None else sets)
+
+
+def _sets_markdown(sets: dict[tuple[str, int], IndicatorSet]) -> str:
+    headings = [
+        _("Set id"),
+        _("Version"),
+        _("Form (HTCDS)"),
+        _("Audience"),
+        _("Indicators"),
+        _("Source"),
+        _("Status"),
     ]
+    lines = ["| " + " | ".join(headings) + " |", "|---|---|---|---|---|---|---|"]
     for (set_id, version), indicator_set in sorted(sets.items()):
         source = indicator_set.source
         title = _cell(str(source["title"]))
@@ -62,7 +81,7 @@ def sets_markdown(sets: dict[tuple[str, int], IndicatorSet] | None = None) -> st
         cited = f"[{title}]({url})" if url else title
         basis = source.get("based_on")
         if isinstance(basis, list) and basis:
-            cited += "; based on: " + "; ".join(_cell(str(b)) for b in basis)
+            cited += "; " + _("based on:") + " " + "; ".join(_cell(str(b)) for b in basis)
         lines.append(
             f"| `{set_id}` | {version} | {indicator_set.exploitation} | {indicator_set.audience} | "
             f"{len(indicator_set.indicators)} | {cited} | {_status(indicator_set)} |"
@@ -74,11 +93,17 @@ def embedded(text: str) -> str:
     return text.split(START, 1)[1].split(END, 1)[0].strip()
 
 
-def render_into(text: str) -> str:
-    """The doc text with its generated section replaced by the current data."""
+def render_into(text: str, language: str = SOURCE_LANGUAGE) -> str:
+    """The doc text with its generated section replaced by the current data, in `language`."""
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    return f"{head}{START}\n{sets_markdown()}\n{END}{tail}"
+    return f"{head}{START}\n{sets_markdown(language=language)}\n{END}{tail}"
+
+
+def language_of(path: Path) -> str:
+    """The language of a documentation file: its folder's code, or English for the original."""
+    code = path.parent.name
+    return code if code in dict(REGION_LANGUAGES) and code != SOURCE_LANGUAGE else SOURCE_LANGUAGE
 
 
 def doc_path(language: str, docs_dir: Path | None = None) -> Path:

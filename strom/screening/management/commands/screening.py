@@ -10,7 +10,14 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from strom.core.management.base import DataCommand
-from strom.screening.docs import DOCS_DIR, doc_paths, needs_update, render_into, source_digest
+from strom.screening.docs import (
+    DOCS_DIR,
+    doc_paths,
+    language_of,
+    needs_update,
+    render_into,
+    source_digest,
+)
 from strom.screening.services_recheck import recheck_screenings
 
 
@@ -37,7 +44,7 @@ class Command(DataCommand):
         stale = []
         for path in doc_paths():
             current = path.read_text(encoding="utf-8")
-            rendered = render_into(current)
+            rendered = render_into(current, language_of(path))
             if rendered == current:
                 continue
             stale.append(path)
@@ -53,9 +60,8 @@ class Command(DataCommand):
         self.stdout.write(f"{names} updated." if stale else "The screening documentation matches the data.")
         # What a translator writes at the top of docs/<lang>/screening.md, and which translations need it.
         english, *translations = doc_paths()
-        self.stdout.write(
-            f"The English text: <!-- translated-from: {source_digest(english.read_text(encoding='utf-8'))} -->"
-        )
+        digest = source_digest(english.read_text(encoding="utf-8"))
+        self.stdout.write(f"The English text: <!-- translated-from: {digest} -->")
         old = [path for path in translations if needs_update(path.read_text(encoding="utf-8"))]
         if old:
             listed = ", ".join(str(path.relative_to(DOCS_DIR.parent)) for path in old)
