@@ -6,12 +6,10 @@ referral carried.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
 
 from strom.audit.models import AuditEntry
 from strom.cases.tests.factories import make_case
-from strom.transnational.keys import instance_keys
-from strom.transnational.models import Partner, PartnerState, State, TransnationalReferral
-from strom.transnational.services import partner_add, referral_send, referral_withdraw
-from strom.transnational.services_messages import outbox_deliver
-from strom.transnational.tests.factories import give_cross_border_consent, make_focal_point
-from strom.transnational.tests.instance_b import BASE_DIR, InstanceB, start_instance_b
+from strom.transnational.models import Partner, State, TransnationalReferral
+from strom.transnational.services import referral_send, referral_withdraw
+from strom.transnational.tests.factories import give_cross_border_consent
+from strom.transnational.tests.instance_b import BASE_DIR, InstanceB, connect, deliver_in_a, start_instance_b
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,38 +37,6 @@ def instance_b(tmp_path: Path) -> Iterator[InstanceB]:
         yield instance
     finally:
         instance.close()
-
-
-def _deliver_in_a() -> tuple[int, int]:
-    return outbox_deliver(now=timezone.now() + dt.timedelta(days=1))
-
-
-def _connect(cast: Cast, b: InstanceB, a_url: str) -> Partner:
-    make_focal_point(cast.org_a)
-    with urllib.request.urlopen(f"{b.url}/jwks", timeout=10) as response:  # noqa: S310 - loopback test server
-        published = json.loads(response.read())
-    fingerprints = {k["use"]: k["kid"] for k in reversed(published["keys"])}
-    partner = partner_add(
-        by=cast.users["sysadmin"],
-        name="STROM Lithuania",
-        country="LT",
-        url=b.url,
-        signing_thumbprint=fingerprints["sig"],
-        encryption_thumbprint=fingerprints["enc"],
-        organisation=cast.org_a,
-    )
-    ours = instance_keys()
-    setup = {
-        "url": f"{a_url}/api/v1/transnational",
-        "signing": ours.signing.current,
-        "encryption": ours.encryption.current,
-        "jwks": ours.public_jwks(),
-    }
-    b.run("setup", json.dumps(setup))
-    assert _deliver_in_a() == (1, 0)
-    assert b.run("deliver")["partner"] == PartnerState.ACTIVE
-    partner.refresh_from_db()
-    return partner
 
 
 def _complete_in_b(b: InstanceB, referral_uuid: str, note: str) -> Any:
@@ -116,9 +79,9 @@ def test_a_withdrawal_and_a_completion_cross_the_border(
     cast: Cast, instance_b: InstanceB, live_server: Any
 ) -> None:
     b = instance_b
-    partner = _connect(cast, b, live_server.url)
+    partner = connect(b, cast=cast, a_url=live_server.url)
     withdrawn, completed = _send(cast, partner, "Jūlija"), _send(cast, partner, "Marija")
-    assert _deliver_in_a() == (2, 0)
+    assert deliver_in_a() == (2, 0)
     inbox = {r["uuid"]: r for r in b.run("inbox")}
     assert inbox[str(withdrawn.uuid)]["names"][:2] == ["Jūlija", "Ivanova"]
 
@@ -129,7 +92,7 @@ def test_a_withdrawal_and_a_completion_cross_the_border(
 
     # A withdraws the first: B's inbox shows it withdrawn, and no longer what it carried.
     referral_withdraw(by=cast.users["supervisor_a"], referral=withdrawn, reason="She stays in Latvia.")
-    assert _deliver_in_a() == (1, 0)
+    assert deliver_in_a() == (1, 0)
     at_b = {r["uuid"]: r for r in b.run("inbox")}[str(withdrawn.uuid)]
     assert (at_b["state"], at_b["sections"], at_b["names"]) == ("withdrawn", [], [])
     assert "transnational.partner_withdrawn" in b.run("audit", str(withdrawn.uuid))["actions"]
