@@ -33,6 +33,8 @@ from tests.test_authorisation import declared_routes
 from tests.test_i18n import catalogue
 
 ALLOWED = {"strom", "eur", "csv", "xlsx", "pdf", "api", "json", "ical", "ics", "url", "id", "ok"}
+# File types a form accepts, and the brand in the HTCDS value "Facebook Messenger".
+ALLOWED |= {"jpeg", "jpg", "png", "webp", "messenger"}
 # Small words with no other meaning in the region's languages: English whatever page they are on.
 FUNCTION_WORDS = set(
     [

@@ -8,19 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.languages import region_language_name
 from strom.screening.forms import STRENGTH_LABELS
 from strom.screening.indicators import Indicator, IndicatorSet
 from strom.screening.set_services import IndicatorChange, SetSource
 
 
 def language_name(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    # STROM's own names: Django's "Norwegian Bokmal" has no translation in its catalogues.
+    return region_language_name(code)
 
 
 @dataclass(frozen=True)
