@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +25,7 @@ from strom.linkage.selectors import duplicates_for_user, duplicates_system_wide
 from strom.linkage.services_import import ImportRejected, persons_import
 
 PAIR_COLUMNS = ("a_ref", "a_source_id", "b_ref", "b_source_id", "probability")
+LISTING_MIN_PROBABILITY = 0.5
 
 
 class StepProgress:
@@ -125,7 +125,8 @@ def add_duplicates_arguments(parser: Any) -> None:
     parser.add_argument(
         "--min-probability",
         type=float,
-        default=settings.STROM_LINKAGE_MIN_PROBABILITY,
+        # 0.5, as the command's documented interface says; the review list uses the setting (0.8).
+        default=LISTING_MIN_PROBABILITY,
         help=_("Lowest match probability."),
     )
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
