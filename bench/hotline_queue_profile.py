@@ -6,12 +6,14 @@ bench/hotline_public.py uses, which prepares the hotline, its operator and the s
 
     export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/strom_hotline_bench
     .venv/bin/python bench/hotline_queue_profile.py --contacts 3000 --requests 40
+    .venv/bin/python bench/hotline_queue_profile.py --contacts 3000 --refused
     .venv/bin/python bench/hotline_queue_profile.py --contacts 3000 --profile 30   # cProfile's top 30
 
 It loads /hotline/ through Django's test client as the operator (no server, no network) `--requests`
 times after a warm-up and prints the median and p95 milliseconds and the queries of one request, then
-does the same for public-form submissions to /help/ru/is/write/ (each from its own address, so the
-rate limit answers as for the first submission of a visitor; `--posts 0` skips them).
+does the same for public-form submissions to /help/ru/is/write/, each from its own address: accepted
+ones (the hour's overall limit lifted for the run), or with `--refused` ones the rate limit refuses (the
+overall limit set to 0), which is what most of a flood gets. `--posts 0` skips them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 sys.path.insert(0, str(BENCH_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strom.settings")
 os.environ["STROM_HOTLINE_PUBLIC"] = "true"
+# Accepted or refused, as asked: the hour's overall allowance is set before Django reads its settings.
+REFUSED = "--refused" in sys.argv
+os.environ["STROM_HOTLINE_PUBLIC_GLOBAL_LIMIT"] = "0" if REFUSED else "1000000"
 
 from hotline_public import FORM, MESSAGE, prepare  # noqa: E402 - after the paths above
 
@@ -72,6 +77,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=40, help="measured requests of each kind")
     parser.add_argument("--posts", type=int, default=40, help="measured public-form submissions")
     parser.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions")
+    parser.add_argument(
+        "--refused", action="store_true", help="measure submissions the rate limit refuses (429) instead"
+    )
     options = parser.parse_args()
 
     session_key = prepare(options.contacts)
@@ -89,17 +97,20 @@ def main() -> int:
     _measure("queue page", queue, options.requests, options.profile)
     if options.posts:
         visitor = Client(HTTP_HOST="127.0.0.1")
-        counter = iter(range(10**6))
+        # A fresh stretch of addresses each run: an address counts towards its own limit for an hour.
+        start = int(time.time() * 1000) % 3_000_000
+        counter = iter(range(start, start + 10**5))
         data = {"about": "workplace", "message": MESSAGE, "place_name": "Bench farm", "sector": "agriculture"}
 
         def post() -> None:
             n = next(counter)
             address = f"127.{200 + n // 65025 % 50}.{n // 255 % 255}.{n % 255 + 1}"
             response = visitor.post(FORM, data, REMOTE_ADDR=address)
-            if response.status_code not in (302, 429):
+            if response.status_code != (429 if options.refused else 302):
                 raise SystemExit(f"the public form answered {response.status_code}")
 
-        _measure("public form submission", post, options.posts, options.profile)
+        label = "refused submission (429)" if options.refused else "accepted submission"
+        _measure(label, post, options.posts, options.profile)
     return 0
 
 

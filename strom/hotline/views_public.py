@@ -25,7 +25,7 @@ from strom.core.countries import countries
 from strom.core.languages import region_language_name
 from strom.core.middleware import client_ip
 from strom.directory.models import Organisation
-from strom.hotline.forms import PublicForm, SelfCheckForm
+from strom.hotline.forms import MESSAGE_MAX, PublicForm, SelfCheckForm
 from strom.hotline.models import CallerType, Channel, RightsPage, Topic
 from strom.hotline.public import (
     QUESTIONS,
@@ -203,20 +203,19 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
             # A robot filled the field people never see: answer as if it worked, keep nothing.
             return redirect("help:sent", lang=lang, country=country.lower())
         if not submission_allowed(client_ip(request)):
-            # Shown again with what the visitor wrote, but not checked: a flood's refusals stay cheap.
+            # Not checked and no form to send again (it would be refused until the hour is over): the
+            # reason, what the visitor wrote and the numbers, so a flood's refusals stay cheap.
             refusal = _(
                 "Too many messages were sent from your connection in the last hour. "
                 "Please try again later, or call the hotline."
             )
-            # An unbound form holding what was sent: a bound one would check it all when shown.
-            multiple = {"indicators", "answers"}
-            kept = {
-                name: request.POST.getlist(name) if name in multiple else request.POST.get(name, "")
-                for name in PublicForm.base_fields
-                if name != "website"
+            context = {
+                "country": country,
+                "refusal": refusal,
+                "message": request.POST.get("message", "")[:MESSAGE_MAX],
+                "numbers": hotline_numbers(country),
             }
-            unchecked = PublicForm(country=country, initial=kept)
-            return _form(request, lang, country, unchecked, status=429, refusal=refusal)
+            return _page(request, lang, "hotline/public/refused.html", context, status=429)
         if not form.is_valid():
             return _form(request, lang, country, form, status=400)
         contact, tip = _contact_fields(form.cleaned_data, lang, country)
@@ -227,9 +226,9 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
 
 
 def _form(
-    request: HttpRequest, lang: str, country: str, form: PublicForm, *, status: int = 200, refusal: str = ""
+    request: HttpRequest, lang: str, country: str, form: PublicForm, *, status: int = 200
 ) -> HttpResponse:
-    context = {"country": country, "form": form, "numbers": hotline_numbers(country), "refusal": refusal}
+    context = {"country": country, "form": form, "numbers": hotline_numbers(country)}
     return _page(request, lang, "hotline/public/write.html", context, status=status)
 
 

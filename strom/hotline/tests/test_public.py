@@ -162,7 +162,15 @@ def test_the_rate_limit_counts_per_address_and_overall(cast: Cast) -> None:
     first = _visitor("127.0.0.2")
     assert [_post(first, TIP).status_code for _ in range(3)] == [302, 302, 429]
     refused = _post(first, TIP)
-    assert "Too many messages" in refused.content.decode()
+    page = refused.content.decode()
+    assert "Too many messages" in page
+    # What the visitor wrote comes back to keep, escaped, with the numbers; no form to send it again.
+    assert "На ферме у рабочих забрали паспорта" in page
+    assert 'name="csrfmiddlewaretoken"' not in page
+    assert (
+        _post(first, {**TIP, "message": "<b>still here</b>"}).content.decode().count("&lt;b&gt;still here")
+        == 1
+    )
     assert _post(_visitor("127.0.0.3"), TIP).status_code == 302
     assert _post(_visitor("127.0.0.4"), TIP).status_code == 429  # the hour's overall allowance is used up
     assert Contact.objects.count() == 3
