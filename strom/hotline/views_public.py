@@ -198,7 +198,6 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
     with translation.override(lang):
         if request.method != "POST":
             return _form(request, lang, country, PublicForm(country=country))
-        form = PublicForm(request.POST, country=country)
         if request.POST.get("website"):
             # A robot filled the field people never see: answer as if it worked, keep nothing.
             return redirect("help:sent", lang=lang, country=country.lower())
@@ -216,6 +215,7 @@ def write(request: HttpRequest, lang: str, country: str) -> HttpResponse:
                 "numbers": hotline_numbers(country),
             }
             return _page(request, lang, "hotline/public/refused.html", context, status=429)
+        form = PublicForm(request.POST, country=country)  # made only now: refusals never need it
         if not form.is_valid():
             return _form(request, lang, country, form, status=400)
         contact, tip = _contact_fields(form.cleaned_data, lang, country)
