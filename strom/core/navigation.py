@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,6 +19,9 @@ class NavItem:
     label: str | Promise
     url_name: str
     perm: Perm | None  # None: every logged-in user
+    # A finer test after the permission, for a page that only some holders may open (a domain app's
+    # rule, registered by the app: the foundation does not know it).
+    shown: Callable[[Any], bool] | None = None
 
 
 NAV: tuple[NavItem, ...] = (
@@ -42,13 +47,32 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
+# Items domain apps add from their AppConfig.ready, each after the item of a given url name.
+_ADDED: list[tuple[str, NavItem]] = []
+
+
+def register_nav_item(item: NavItem, *, after: str) -> None:
+    if all(added.url_name != item.url_name for _after, added in _ADDED):
+        _ADDED.append((after, item))
+
+
+def nav_items() -> list[NavItem]:
+    items = list(NAV)
+    for after, item in _ADDED:
+        place = next((n for n, known in enumerate(items) if known.url_name == after), len(items) - 1)
+        items.insert(place + 1, item)
+    return items
+
+
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     items: list[dict[str, object]] = []
-    for item in NAV:
+    for item in nav_items():
         if item.perm is not None and not user.has_any(item.perm):
+            continue
+        if item.shown is not None and not item.shown(user):
             continue
         url = reverse(item.url_name)
         current = request.path == url if url == "/" else request.path.startswith(url)

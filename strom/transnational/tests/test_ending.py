@@ -34,6 +34,7 @@ from strom.transnational.services_messages import message_receive, outbox_delive
 from strom.transnational.tests.factories import (
     from_partner,
     give_cross_border_consent,
+    make_focal_point,
     make_partner,
     referral_body,
 )
@@ -268,3 +269,15 @@ def test_an_incoming_referral_that_ended_undone_loses_what_was_sent_after_the_pe
 def test_the_worker_runs_the_retention_rule() -> None:
     job = next(job for job in worker_jobs() if job.name == "transnational retention")
     assert job.run() == ""
+
+
+def test_the_menu_leads_a_focal_point_to_the_inbox_and_nobody_else(cast: Cast, as_persona: Any) -> None:
+    from django.urls import reverse
+
+    inbox = reverse("transnational:list")
+    # The supervisor holds the focal-point permission, but the organisation is not marked as one yet.
+    assert f'href="{inbox}"' not in as_persona("supervisor_a").get(reverse("core:dashboard")).content.decode()
+    make_focal_point(cast.org_a)
+    assert f'href="{inbox}"' in as_persona("supervisor_a").get(reverse("core:dashboard")).content.decode()
+    assert f'href="{inbox}"' not in as_persona("caseworker_a").get(reverse("core:dashboard")).content.decode()
+    assert f'href="{inbox}"' not in as_persona("supervisor_b").get(reverse("core:dashboard")).content.decode()
