@@ -34,17 +34,17 @@ def test_the_documentation_is_read_in_the_reader_s_language_or_in_english_with_a
     english = client.get(docs_url).content.decode()
     assert 'id="doc-in-other-language"' not in english
     client.post(reverse("set_language"), {"language": "lt", "next": "/"})
-    lithuanian = client.get(docs_url).content.decode()  # no Lithuanian file in the repository
+    english_text = "# Indicator screening\n\nSTROM recommends.\n"
+    (tmp_path / "screening.md").write_text(english_text, encoding="utf-8")
+    monkeypatch.setattr(docs, "DOCS_DIR", tmp_path)
+    lithuanian = client.get(docs_url).content.decode()  # no Lithuanian file here
     assert '<article class="doc" lang="en">' in lithuanian
     assert 'id="doc-in-other-language"' in lithuanian
     assert "Anglų" in lithuanian  # the note names English in Lithuanian
-    english_text = "# Indicator screening\n\nSTROM recommends.\n"
-    (tmp_path / "screening.md").write_text(english_text, encoding="utf-8")
     (tmp_path / "lt").mkdir()
     marker = f"<!-- translated-from: {docs.source_digest(english_text)} -->"
     lithuanian_file = tmp_path / "lt" / "screening.md"
     lithuanian_file.write_text(f"{marker}\n# Indikatorių patikra\n\nSTROM rekomenduoja.\n", encoding="utf-8")
-    monkeypatch.setattr(docs, "DOCS_DIR", tmp_path)
     translated = client.get(docs_url).content.decode()
     assert '<article class="doc" lang="lt">' in translated
     assert "Indikatorių patikra</h1>" in translated
@@ -76,3 +76,13 @@ def test_the_documentation_renderer_escapes_and_keeps_only_web_links() -> None:
     assert '<a href="https://www.ilo.org/?a=1&amp;b=2" rel="noopener">ILO</a>' in html
     assert "<ul><li>one continued</li><li>two</li></ul>" in html
     assert "<td>x | y</td>" in html
+
+
+def test_every_offered_language_has_the_documentation_made_from_today_s_english_text() -> None:
+    from django.conf import settings
+
+    for code, _name in settings.LANGUAGES:
+        language, path = docs.doc_for(code)
+        assert language == code, f"docs/{code}/screening.md is missing"
+        if code != "en":
+            assert not docs.needs_update(path.read_text(encoding="utf-8")), f"{path} needs an update"
