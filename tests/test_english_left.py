@@ -35,6 +35,14 @@ from tests.test_i18n import catalogue
 ALLOWED = {"strom", "eur", "csv", "xlsx", "pdf", "api", "json", "ical", "ics", "url", "id", "ok"}
 # File types a form accepts, and the brand in the HTCDS value "Facebook Messenger".
 ALLOWED |= {"jpeg", "jpg", "png", "webp", "messenger"}
+# Words of a language that are spelled as English words are: Swedish "sex" (six) and "bar" (carried),
+# German "also" (so). They are that language's words on its pages, not English left.
+NATIVE_HOMOGRAPHS: dict[str, set[str]] = {
+    "da": {"bar"},
+    "nb": {"bar"},
+    "sv": {"bar", "sex", "element", "installation", "versions"},
+    "de": {"also"},
+}
 # Small words with no other meaning in the region's languages: English whatever page they are on.
 FUNCTION_WORDS = set(
     [
@@ -183,6 +191,14 @@ def data_words() -> set[str]:
     return words
 
 
+@cache
+def country_words(language: str) -> frozenset[str]:
+    """The words of the country names in `language` (CLDR): Lithuanian "Sent Lusija" is not English."""
+    from strom.core.countries import countries
+
+    return frozenset(set().union(*(_words(name) for name in countries(language).values())))
+
+
 def english_on(html: str, language: str, allowed: Callable[[], set[str]]) -> list[str]:
     english = english_words(language)
     # A short word in capitals is a code (TRY, the Turkish lira; EUR), not English.
@@ -191,7 +207,8 @@ def english_on(html: str, language: str, allowed: Callable[[], set[str]]) -> lis
         for w in visible_words(html)
         if w.isascii() and w.casefold() in english and not (w.isupper() and len(w) <= 4)
     }
-    found = sorted(seen - ALLOWED, key=str.casefold)
+    found = sorted(seen - ALLOWED - NATIVE_HOMOGRAPHS.get(language, set()), key=str.casefold)
+    found = [w for w in found if w.casefold() not in country_words(language)]
     if not found:
         return []
     data = allowed()

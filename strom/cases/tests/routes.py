@@ -45,6 +45,7 @@ CASE_PARTS = (
     "casefile",
     "hotline",
     "screening",
+    "transnational",
 )
 
 

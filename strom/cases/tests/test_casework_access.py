@@ -120,3 +120,10 @@ def test_the_hotline_operator_who_opened_it_does_not_see_it_afterwards(cast: Cas
     client = as_persona("hotline_a")
     assert client.get(reverse("cases:detail", kwargs={"ref": case.ref})).status_code == 404
     assert case.ref.encode() not in client.get(reverse("cases:list")).content
+
+
+def test_every_tab_of_the_case_page_is_in_the_authorisation_test() -> None:
+    from strom.cases.tests.routes import CASE_PARTS
+    from strom.core.registry import case_sections
+
+    assert {section.name for section in case_sections()} | {"person", "timeline"} == set(CASE_PARTS)
