@@ -3,8 +3,10 @@ sending from a case, a referral with its states and messages, answering it and i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,7 +33,10 @@ from strom.transnational.forms import (
     SendForm,
 )
 from strom.transnational.keys import instance_keys
-from strom.transnational.models import Direction, Partner, PlanState, State
+from strom.transnational.models import Direction, Partner, PlanState, State, TransnationalReferral
+
+if TYPE_CHECKING:
+    from strom.accounts.models import User
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -136,57 +141,76 @@ def referral_accept(request: AuthenticatedHttpRequest, referral_id: int) -> Http
     return redirect("transnational:detail", referral_id=referral.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_decline(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+def _state_change(
+    request: AuthenticatedHttpRequest,
+    referral_id: int,
+    *,
+    form_class: type[forms.Form],
+    act: Callable[[User, TransnationalReferral, dict[str, Any]], object],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """A focal point's answer that needs a short text (decline, withdraw, complete): the form, the
+    service, its refusal shown on the form, and the partner told by the service's outbox message."""
     user = request.user
     referral = access.get_referral_for(user, referral_id, write=True)
-    form = ReasonForm(_posted(request))
+    form = form_class(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_decline(by=user, referral=referral, reason=form.cleaned_data["reason"])
+            act(user, referral, form.cleaned_data)
         except ValidationError as exc:
             validation_error_to_form(form, exc)
         else:
-            messages.success(request, _("You declined the referral. The partner is told."))
+            messages.success(request, done)
             return redirect("transnational:detail", referral_id=referral.pk)
-    return render(request, "transnational/decline.html", {"referral": referral, "form": form})
+    return render(request, template, {"referral": referral, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_decline(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    return _state_change(
+        request,
+        referral_id,
+        form_class=ReasonForm,
+        act=lambda by, referral, data: services.referral_decline(
+            by=by, referral=referral, reason=data["reason"]
+        ),
+        done=_("You declined the referral. The partner is told."),
+        template="transnational/decline.html",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_withdraw(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """The sender's focal point withdraws a referral still open, with a reason the partner is told."""
-    user = request.user
-    referral = access.get_referral_for(user, referral_id, write=True)
-    form = ReasonForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_withdraw(by=user, referral=referral, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(request, _("You withdrew the referral. The partner is told."))
-            return redirect("transnational:detail", referral_id=referral.pk)
-    return render(request, "transnational/withdraw.html", {"referral": referral, "form": form})
+    return _state_change(
+        request,
+        referral_id,
+        form_class=ReasonForm,
+        act=lambda by, referral, data: services.referral_withdraw(
+            by=by, referral=referral, reason=data["reason"]
+        ),
+        done=_("You withdrew the referral. The partner is told."),
+        template="transnational/withdraw.html",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_complete(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """The receiver's focal point marks an accepted referral completed, with a note for the partner."""
-    user = request.user
-    referral = access.get_referral_for(user, referral_id, write=True)
-    form = CompleteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_complete(by=user, referral=referral, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            validation_error_to_form(form, exc)
-        else:
-            messages.success(request, _("You marked the referral completed. The partner is told."))
-            return redirect("transnational:detail", referral_id=referral.pk)
-    return render(request, "transnational/complete.html", {"referral": referral, "form": form})
+    return _state_change(
+        request,
+        referral_id,
+        form_class=CompleteForm,
+        act=lambda by, referral, data: services.referral_complete(
+            by=by, referral=referral, note=data["note"]
+        ),
+        done=_("You marked the referral completed. The partner is told."),
+        template="transnational/complete.html",
+    )
 
 
 @login_required
