@@ -22,6 +22,7 @@ def test_the_case_page_sections_come_in_page_order() -> None:
         "referrals",
         "transnational",
         "casefile",
+        "hotline",
         "screening",
     ]
     templates = [t for section in registry.case_sections() for t in section.templates]
