@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from django import forms as forms_module
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -71,6 +74,29 @@ def pathway_sheet(request: AuthenticatedHttpRequest, municipality_id: int) -> Ht
     return render(request, "pathways/sheet.html", _pathway_context(request, municipality_id))
 
 
+def _write_opened_version(
+    version_form: VersionForm, forms: Sequence[forms_module.Form], write: Callable[[int], object]
+) -> list[str] | None:
+    """Run `write` with the version the editor opened, once every form is valid: None when it is
+    written, else the errors to show (a colleague's save in between, a refusal, a stale form)."""
+    if not version_form.is_valid():
+        return [_("The form is out of date. Open the pathway again.")]
+    if not all(form.is_valid() for form in forms):
+        return []
+    try:
+        write(version_form.cleaned_data["version"])
+    except PathwayConflict:
+        return [
+            _(
+                "Someone else saved this pathway since you opened it. "
+                "Open it again to see their changes, then make yours."
+            )
+        ]
+    except ValidationError as exc:
+        return list(exc.messages)
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def pathway_edit(request: AuthenticatedHttpRequest, municipality_id: int) -> HttpResponse:
@@ -82,28 +108,20 @@ def pathway_edit(request: AuthenticatedHttpRequest, municipality_id: int) -> Htt
     forms = step_forms(data, municipality, original_steps(pathway))
     errors: list[str] = []
     if request.method == "POST":
-        if version_form.is_valid() and all(form.is_valid() for form in forms):
-            try:
-                pathway_save(
-                    by=user,
-                    municipality=municipality,
-                    version=version_form.cleaned_data["version"],
-                    steps=[form.step_data() for form in forms if not form.is_empty],
-                )
-            except PathwayConflict:
-                errors.append(
-                    _(
-                        "Someone else saved this pathway since you opened it. "
-                        "Open it again to see their changes, then make yours."
-                    )
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                messages.success(request, _("The pathway is saved."))
-                return redirect("pathways:detail", municipality_id=municipality.pk)
-        elif not version_form.is_valid():
-            errors.append(_("The form is out of date. Open the pathway again."))
+        problems = _write_opened_version(
+            version_form,
+            forms,
+            lambda version: pathway_save(
+                by=user,
+                municipality=municipality,
+                version=version,
+                steps=[form.step_data() for form in forms if not form.is_empty],
+            ),
+        )
+        if problems is None:
+            messages.success(request, _("The pathway is saved."))
+            return redirect("pathways:detail", municipality_id=municipality.pk)
+        errors = problems
     context = {
         "municipality": municipality,
         "pathway": pathway,
@@ -140,29 +158,21 @@ def pathway_translate_view(request: AuthenticatedHttpRequest, municipality_id: i
     forms = translation_forms(data, original_steps(pathway), steps_of(pathway, language), language)
     errors: list[str] = []
     if request.method == "POST":
-        if version_form.is_valid() and all(form.is_valid() for form in forms):
-            try:
-                pathway_translate(
-                    by=user,
-                    municipality=municipality,
-                    version=version_form.cleaned_data["version"],
-                    language=language,
-                    texts={form.step.stage: form.texts() for form in forms},
-                )
-            except PathwayConflict:
-                errors.append(
-                    _(
-                        "Someone else saved this pathway since you opened it. "
-                        "Open it again to see their changes, then make yours."
-                    )
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                messages.success(request, _("The translation is saved."))
-                return redirect("pathways:detail", municipality_id=municipality.pk)
-        elif not version_form.is_valid():
-            errors.append(_("The form is out of date. Open the pathway again."))
+        problems = _write_opened_version(
+            version_form,
+            forms,
+            lambda version: pathway_translate(
+                by=user,
+                municipality=municipality,
+                version=version,
+                language=language,
+                texts={form.step.stage: form.texts() for form in forms},
+            ),
+        )
+        if problems is None:
+            messages.success(request, _("The translation is saved."))
+            return redirect("pathways:detail", municipality_id=municipality.pk)
+        errors = problems
     context = {
         "municipality": municipality,
         "pathway": pathway,
