@@ -18,22 +18,20 @@ drives with N keep-alive connections back to back, in the same run:
 - `bare`: GET /bench/hub-bare/, a plain Django view that returns as many rows of the same table (the
   same JSON fields, a random offset, no search) with the same session;
 
-and prints p50/p95/p99 latency and requests/s of each and the ratio.
+and prints p50/p95/p99 latency and requests/s of each and the ratio. The load is wrk (the paths drawn
+at random from a list made up front), so the client costs the server's two cores little.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import socket
 import subprocess
 import sys
-import threading
 import time
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -372,88 +370,18 @@ def search_path(rng: random.Random) -> str:
     return "/api/v1/hub/search?" + urlencode(params)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.errors: dict[int, int] = {}
-        self.lock = threading.Lock()
+def measure(name: str, lines: list[str], options: argparse.Namespace, seed: int) -> dict[str, float]:
+    """wrk over `lines` ("<cookie> <path>", one drawn at random per request), after a warm-up."""
+    from pages_bench import run_wrk
 
-    def add(self, seconds: float, status: int) -> None:
-        with self.lock:
-            if status == 200:
-                self.latencies.append(seconds)
-            else:
-                self.errors[status] = self.errors.get(status, 0) + 1
-
-
-def client(
-    port: int,
-    cookie: str,
-    paths: Callable[[random.Random], str],
-    record: Recorder,
-    start_at: float,
-    stop_at: float,
-    seed: int,
-) -> None:
-    rng = random.Random(seed)
-    headers = {"Cookie": f"strom_session={cookie}", "Accept-Language": "en", "Connection": "keep-alive"}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        while (now := time.monotonic()) < stop_at:
-            path = paths(rng)
-            began = time.perf_counter()
-            status = 0
-            for _attempt in range(2):  # a keep-alive connection the server closed: once more, fresh
-                try:
-                    conn.request("GET", path, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    status = response.status
-                    break
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            if now >= start_at:
-                record.add(time.perf_counter() - began, status)
-    finally:
-        conn.close()
-
-
-def drive(
-    name: str, paths: Callable[[random.Random], str], options: argparse.Namespace, cookie: str
-) -> dict[str, float]:
-    from run_bench import percentile
-
-    record = Recorder()
-    start_at = time.monotonic() + options.warmup
-    stop_at = start_at + options.duration
-    threads = [
-        threading.Thread(
-            target=client, args=(options.port, cookie, paths, record, start_at, stop_at, i), daemon=True
-        )
-        for i in range(options.connections)
-    ]
+    run_wrk(lines, argparse.Namespace(**{**vars(options), "duration": options.warmup}), seed)
     load = os.getloadavg()[0]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    values = record.latencies
-    row = {
-        "requests": len(values),
-        "errors": sum(record.errors.values()),
-        "p50": percentile(values, 50) * 1000,
-        "p95": percentile(values, 95) * 1000,
-        "p99": percentile(values, 99) * 1000,
-        "rps": len(values) / options.duration,
-    }
+    row = run_wrk(lines, options, seed)
     print(
-        f"{name:<8}{row['requests']:>9}{row['errors']:>8}{row['p50']:>9.1f}{row['p95']:>9.1f}"
-        f"{row['p99']:>9.1f}{row['rps']:>9.1f}   load before {load:.1f}",
+        f"{name:<8}{row['rps']:>9.1f}{row['errors']:>8.0f}{row['p50']:>9.1f}{row['p95']:>9.1f}"
+        f"{row['p99']:>9.1f}   load before {load:.1f}",
         flush=True,
     )
-    if record.errors:
-        print("   non-200 answers:", record.errors)
     return row
 
 
@@ -463,12 +391,16 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--no-load", action="store_true", help="keep the rows a previous run loaded")
     parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections")
-    parser.add_argument("--duration", type=float, default=60, help="measured seconds of each endpoint")
-    parser.add_argument("--warmup", type=float, default=10, help="seconds not counted before each")
+    parser.add_argument("--duration", type=int, default=60, help="measured seconds of each endpoint")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds not counted before each")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (as `strom run`: 4)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (as `strom run`: 2)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--searches", type=int, default=100_000, help="distinct search requests wrk draws from"
+    )
+    parser.add_argument("--wrk-threads", type=int, default=2)
     options = parser.parse_args()
     import django
 
@@ -482,20 +414,25 @@ def main() -> int:
     cookie = member_session()
     from run_bench import stop_server
 
+    rng = random.Random(options.seed)
+    # Far more distinct searches than a run sends, drawn at random: a search is rarely typed twice.
+    search_lines = [f"{cookie} {search_path(rng)}" for _ in range(options.searches)]
+    bare_lines = [f"{cookie} {BARE_PATH}"]
     print(
-        f"{options.connections} connections back to back, {options.warmup:.0f} s warm-up and "
+        f"wrk, {options.connections} connections back to back, {options.warmup:.0f} s warm-up and "
         f"{options.duration:.0f} s measured each; {options.workers} workers x {options.threads} threads, "
         f"{os.cpu_count()} CPUs; the cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
     )
-    print(f"{'':<8}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
-    # As deployed (pages of results kept until the index changes), then with every search computed.
+    print(f"{'':<8}{'req/s':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    # As deployed (pages of results kept until the index changes) beside the bare view, then with every
+    # search computed.
     rows = {}
     for name, seconds in (("search", None), ("cold", 0)):
         server = start_server("127.0.0.1", options.port, options.workers, options.threads, seconds)
         try:
-            rows[name] = drive(name, search_path, options, cookie)
+            rows[name] = measure(name, search_lines, options, options.seed)
             if name == "search":
-                rows["bare"] = drive("bare", lambda rng: BARE_PATH, options, cookie)
+                rows["bare"] = measure("bare", bare_lines, options, options.seed)
         finally:
             stop_server(server)
     for name in ("search", "cold"):
