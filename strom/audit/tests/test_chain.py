@@ -188,3 +188,48 @@ def test_a_read_on_its_own_commits_without_waiting_for_the_disk_and_only_itself(
         assert not any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
     assert [e.seq for e in AuditEntry.objects.order_by("seq")] == [e.seq for e in entries]
     assert _verify()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_on_its_own_is_one_lock_and_one_statement_and_links_like_any_entry() -> None:
+    audit_record(actor=None, action="test.write", object_type="thing", object_ref=0)
+    with (
+        origin(Origin(channel="api", ip="2001:0db8::0001", request_id="r2")),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        first = audit_read(
+            actor=None, object_type="thing", object_ref=1, organisation_id=4, details={"refs": ["C-1"]}
+        )
+        second = audit_read(
+            actor=None, object_type="thing", object_ref=2, organisation_id=None, reason=" why "
+        )
+    # Per read: the transaction, its commit setting and the head's lock; then the entry, the head's
+    # advance and the commit.
+    assert len(queries.captured_queries) == 4
+    assert all(q["sql"].startswith(("BEGIN;", "WITH e AS")) for q in queries.captured_queries)
+    stored = {e.seq: e for e in AuditEntry.objects.order_by("seq")}
+    assert [first.seq, second.seq] == [2, 3]
+    assert (stored[2].pk, stored[3].pk) == (first.pk, second.pk)
+    assert stored[2].hash == first.hash == entry_hash(stored[2])
+    assert stored[3].prev_hash == first.hash
+    assert stored[2].details == {"refs": ["C-1"]}
+    assert (stored[2].ip, stored[2].organisation_id) == ("2001:db8::1", 4)
+    assert stored[3].reason == "why"
+    head = AuditHead.objects.get()
+    assert (head.seq, head.hash) == (3, second.hash)
+    assert _verify()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_that_fails_leaves_no_transaction_open_and_no_entry() -> None:
+    audit_record(actor=None, action="test.write", object_type="thing", object_ref=0)
+    with pytest.raises(TypeError):
+        audit_read(actor=None, object_type="thing", object_ref=1, organisation_id=None, details={"x": {1j}})
+    with connection.cursor() as cursor:
+        # Outside a transaction the transaction's time is this statement's.
+        cursor.execute("SELECT now() = statement_timestamp()")
+        assert cursor.fetchone()[0] is True
+    after = audit_read(actor=None, object_type="thing", object_ref=2, organisation_id=None)
+    assert after.seq == 2
+    assert AuditHead.objects.get().seq == 2
+    assert _verify()[0] == 0
