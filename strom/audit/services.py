@@ -6,6 +6,7 @@ from where and (when the caller knows it) why.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,9 +227,9 @@ def _append_read(**entry: Any) -> AuditEntry:
             (made.pk,) = cursor.fetchone() or (None,)
         except BaseException:
             # Nothing half-done stays open: the entry and the head's advance go together or not at all.
-            if not connection.is_usable():
-                raise
-            cursor.execute("ROLLBACK")
+            # (A connection that broke has nothing left to roll back.)
+            with contextlib.suppress(DatabaseError):
+                cursor.execute("ROLLBACK")
             raise
     made._state.adding = False
     return made

@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from strom.audit.models import AuditEntry, AuditHead
@@ -233,3 +233,17 @@ def test_a_read_that_fails_leaves_no_transaction_open_and_no_entry() -> None:
     assert after.seq == 2
     assert AuditHead.objects.get().seq == 2
     assert _verify()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_the_database_refuses_is_rolled_back_and_the_connection_stays_usable() -> None:
+    _chain(2)
+    with transaction.atomic():
+        # The head set back by someone with the superuser: the next entry's number is taken.
+        _tamper(
+            "UPDATE audit_audithead SET seq = 1, hash = (SELECT hash FROM audit_auditentry WHERE seq = 1)"
+        )
+    with pytest.raises(IntegrityError):
+        audit_read(actor=None, object_type="thing", object_ref=1, organisation_id=None)
+    assert AuditHead.objects.get().seq == 1
+    assert AuditEntry.objects.count() == 2
