@@ -235,7 +235,8 @@ def rows_html(rows: list[CaseRow]) -> SafeString:
     """The <tr> elements of the case table, or its one "no cases" row."""
     esc = html.escape
     if not rows:
-        return mark_safe(f'<tr><td colspan="7">{esc(_("No cases match."))}</td></tr>')  # noqa: S308 - escaped
+        none = esc(_("No cases match."))
+        return mark_safe(f'<tr><td colspan="7">{none}</td></tr>')  # noqa: S308 - escaped
     labels = {
         "l_ref": esc(_("Reference")),
         "l_person": esc(_("Person")),
@@ -245,8 +246,10 @@ def rows_html(rows: list[CaseRow]) -> SafeString:
         "l_municipality": esc(_("Municipality")),
         "l_opened": esc(_("Opened")),
     }
-    child = f' <span class="badge">{esc(_("child"))}</span>'
-    overdue = f' <strong class="badge badge--danger">{esc(_("overdue"))}</strong>'
+    # The translations outside the f-strings: gettext's extractor does not look inside them.
+    child_label, overdue_label = esc(_("child")), esc(_("overdue"))
+    child = f' <span class="badge">{child_label}</span>'
+    overdue = f' <strong class="badge badge--danger">{overdue_label}</strong>'
     unassigned = _("not assigned")
     parts = []
     for row in rows:
