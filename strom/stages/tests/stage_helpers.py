@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 
 def opened_case(cast: Cast, org: str = "a", *, days_ago: int = 10, **fields: Any) -> Case:
-    opened = timezone.now() - dt.timedelta(days=days_ago)
+    # The start of the local day `days_ago` days back: its local date is that day at any hour of the
+    # run (now minus whole days can land on the next local date across a change of summer time).
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    opened = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     owner = cast.users[f"caseworker_{org}"]
     return make_case(cast, org, owner=owner, opened_at=opened, **fields)
 
