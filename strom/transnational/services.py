@@ -535,8 +535,9 @@ def referral_complete(*, by: User, referral: TransnationalReferral, note: str) -
 def closed_referrals_minimise(*, by: SystemActor, now: dt.datetime | None = None, limit: int = 500) -> int:
     """Delete what the partner sent with an incoming referral that was declined or withdrawn
     STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS ago — the sections, the message, the sender's name — and
-    the reasons given, which may speak of the person. The row stays (uuid, partner, measures, states
-    and dates), so the inbox and the audit trail still say what happened. Returns how many."""
+    the reasons given and a return plan's agreed follow-up, which may speak of the person. The row
+    stays (uuid, partner, measures, states and dates), so the inbox and the audit trail still say what
+    happened. Returns how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS)
     cleared = {"content": "", "message": "", "sender_name": "", "decline_reason": "", "withdraw_reason": ""}
     with transaction.atomic():
@@ -557,11 +558,19 @@ def closed_referrals_minimise(*, by: SystemActor, now: dt.datetime | None = None
                 setattr(referral, name, value)
             referral.content_deleted_at = deleted_at
             referral.save(update_fields=[*cleared, "content_deleted_at"])
+            plan = ReturnPlan.objects.filter(referral=referral).first()
+            if plan is not None and plan.follow_up:
+                plan.follow_up = ""
+                plan.save(update_fields=["follow_up"])
             trm_audit(
                 by=by,
                 action="transnational.content_delete",
                 referral=referral,
-                details={"state": referral.state, "days": settings.STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS},
+                details={
+                    "state": referral.state,
+                    "days": settings.STROM_TRANSNATIONAL_CLOSED_RETENTION_DAYS,
+                    "return_plan": plan is not None,
+                },
             )
     return len(due)
 

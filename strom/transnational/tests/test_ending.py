@@ -20,7 +20,14 @@ from strom.audit.models import AuditEntry
 from strom.cases.tests.factories import make_case
 from strom.core.errors import NotAllowed
 from strom.core.registry import worker_jobs
-from strom.transnational.models import Change, Direction, OutboxMessage, State, TransnationalReferral
+from strom.transnational.models import (
+    Change,
+    Direction,
+    OutboxMessage,
+    ReturnPlan,
+    State,
+    TransnationalReferral,
+)
 from strom.transnational.selectors import received_sections
 from strom.transnational.services import (
     closed_referrals_minimise,
@@ -240,6 +247,13 @@ def test_an_incoming_referral_that_ended_undone_loses_what_was_sent_after_the_pe
     accepted = referral_accept(by=cast.users["supervisor_a"], referral=accepted)
     outgoing = _delivered(cast, partner)
     referral_withdraw(by=cast.users["supervisor_a"], referral=outgoing, reason="Not needed.")
+    # A return plan proposed before the partner withdrew: its follow-up may speak of the person.
+    ReturnPlan.objects.create(
+        referral=withdrawn,
+        handover_on=timezone.localdate() + dt.timedelta(days=10),
+        receiving_organisation="Vilnius Support Centre",
+        follow_up="Weekly calls with her sister in Kaunas.",
+    )
 
     assert (
         closed_referrals_minimise(by=TRANSNATIONAL_RETENTION, now=timezone.now() + dt.timedelta(days=29)) == 0
@@ -255,6 +269,11 @@ def test_an_incoming_referral_that_ended_undone_loses_what_was_sent_after_the_pe
         assert referral.measures == ["return"]
         entry = AuditEntry.objects.get(action="transnational.content_delete", object_ref=str(referral.uuid))
         assert entry.system_actor == "transnational-retention"
+    plan = ReturnPlan.objects.get(referral=withdrawn)
+    assert plan.follow_up == ""
+    assert plan.receiving_organisation == "Vilnius Support Centre"
+    entry = AuditEntry.objects.get(action="transnational.content_delete", object_ref=str(withdrawn.uuid))
+    assert entry.details["return_plan"] is True
     page = as_persona("supervisor_a").get(f"/transnational/referrals/{declined.pk}/").content.decode()
     assert "What the partner sent was deleted on" in page
     assert "Nowhere to stay." not in page
