@@ -829,6 +829,27 @@ def task_request(*, by: SystemActor, case: Case, kind: str, due_date: dt.date, s
     return task
 
 
+def tasks_request_cancel(*, by: SystemActor, case: Case, source: str) -> int:
+    """Cancel the open tasks another part of STROM asked for on a case under `source`, when what they
+    were for ended (a return plan whose referral was withdrawn or declined). Returns how many."""
+    with transaction.atomic():
+        open_tasks = list(
+            CaseTask.objects.select_for_update()
+            .filter(case=case, source=source, done_at__isnull=True, cancelled_at__isnull=True)
+            .order_by("id")
+        )
+        now = timezone.now()
+        for task in open_tasks:
+            task.cancelled_at = now
+            task.save(update_fields=["cancelled_at"])
+            case_audit_record(
+                by=by, case=case, action="task.cancel", details={"task": task.pk, "kind": task.kind}
+            )
+        if open_tasks:
+            next_due_refresh(case)
+    return len(open_tasks)
+
+
 # --- the clocks' tasks ---------------------------------------------------------------------------------
 # strom/stages/clocks.py says when each clock's task is due; these functions write the tasks and their
 # audit entries. They run inside the caller's transaction, except `clocks_on_case_opened` (a hook).

@@ -480,6 +480,7 @@ def referral_withdraw(*, by: User, referral: TransnationalReferral, reason: str)
         locked.closed_at = timezone.now()
         unsent = _unsent(locked) if locked.state == State.QUEUED else None
         _set_state(locked, State.WITHDRAWN, by=by, remote=False, extra=["withdraw_reason", "closed_at"])
+        return_plan_tasks_cancel(locked)
         if unsent is not None:
             unsent.delete()
         else:
@@ -668,6 +669,14 @@ def return_plan_tasks(referral: TransnationalReferral, plan: ReturnPlan) -> None
             due_date=plan.follow_up_on,
             source=source,
         )
+
+
+def return_plan_tasks_cancel(referral: TransnationalReferral) -> None:
+    """A referral withdrawn or declined on either side: its return plan's reminders on the case end."""
+    from strom.stages.services import tasks_request_cancel
+
+    if referral.case is not None:
+        tasks_request_cancel(by=TRANSNATIONAL, case=referral.case, source=f"trm:{referral.uuid}")
 
 
 def return_plan_agree(*, by: User, referral: TransnationalReferral, version: int) -> ReturnPlan:

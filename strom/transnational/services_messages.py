@@ -41,6 +41,7 @@ from strom.transnational.envelope import (
 )
 from strom.transnational.keys import jwks_thumbprints
 from strom.transnational.models import (
+    UNDONE_STATES,
     Change,
     Direction,
     Measure,
@@ -54,7 +55,7 @@ from strom.transnational.models import (
     State,
     TransnationalReferral,
 )
-from strom.transnational.services import return_plan_tasks, trm_audit
+from strom.transnational.services import return_plan_tasks, return_plan_tasks_cancel, trm_audit
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -300,6 +301,8 @@ def _on_state(opened: Opened) -> TransnationalReferral:
         fields += [_STATE_TEXT[state], "closed_at"]
     referral.save(update_fields=fields)
     Change.objects.create(referral=referral, state=state, at=now, remote=True)
+    if state in UNDONE_STATES:
+        return_plan_tasks_cancel(referral)
     trm_audit(
         by=TRANSNATIONAL, action=f"transnational.partner_{state}", referral=referral, partner=opened.partner
     )

@@ -20,7 +20,9 @@ from strom.cases.models import Case
 from strom.cases.tests.factories import make_case
 from strom.core.errors import NotAllowed
 from strom.referrals.selectors import disclosure_record
+from strom.stages.clocks import MANUAL_TASK_TITLES
 from strom.stages.models import CaseTask
+from strom.stages.services import task_create
 from strom.transnational.models import (
     Direction,
     OutboxMessage,
@@ -190,6 +192,39 @@ def test_a_return_plan_agreed_sets_tasks_on_the_case(cast: Cast) -> None:
     kinds = set(CaseTask.objects.filter(case=referral.case).values_list("kind", flat=True))
     assert {HANDOVER_TASK, FOLLOW_UP_TASK} <= kinds
     assert OutboxMessage.objects.filter(referral=referral, kind="return_plan.agree").count() == 1
+
+
+def test_a_referral_the_partner_withdraws_ends_its_return_plan_reminders(cast: Cast) -> None:
+    partner, referral = _received(cast)
+    referral = referral_accept(by=cast.users["supervisor_a"], referral=referral, open_case=True)
+    handover = timezone.localdate() + dt.timedelta(days=10)
+    proposal = {
+        "referral": str(referral.uuid),
+        "version": 2,
+        "handover_on": handover.isoformat(),
+        "receiving_organisation": "Riga Social Service",
+        "follow_up": "",
+        "follow_up_on": (handover + dt.timedelta(days=30)).isoformat(),
+    }
+    assert message_receive(from_partner(partner, "return_plan.propose", proposal)).status == 200
+    return_plan_agree(by=cast.users["supervisor_a"], referral=referral, version=2)
+    assert referral.case is not None
+    other = task_create(
+        by=cast.users["supervisor_a"],
+        case=referral.case,
+        title_key=next(iter(MANUAL_TASK_TITLES)),
+        due_date=handover,
+    )
+    body = {"referral": str(referral.uuid), "state": "withdrawn", "reason": "Returns on her own."}
+    assert message_receive(from_partner(partner, "referral.state", body)).status == 200
+    plan_tasks = CaseTask.objects.filter(case=referral.case, source=f"trm:{referral.uuid}")
+    assert plan_tasks.count() == 2
+    assert all(task.cancelled_at is not None for task in plan_tasks)
+    other.refresh_from_db()
+    assert other.cancelled_at is None, "only the plan's reminders end"
+    cancelled = AuditEntry.objects.filter(action="task.cancel", object_ref=referral.case.ref)
+    assert cancelled.count() == 2
+    assert {e.system_actor for e in cancelled} == {"transnational"}
 
 
 def test_a_return_plan_needs_an_accepted_referral_for_return(cast: Cast) -> None:
