@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.cases.choices import Stage
 from strom.core.countries import country_choices
@@ -159,12 +160,13 @@ class PermitForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=PermitDecision.choices)
     decided_on = TypedDateField(label=_("Decided"), required=False)
     valid_from = TypedDateField(label=_("Valid from"), required=False)
-    valid_until = TypedDateField(label=_("Valid until"), required=False)
+    # The permit's own words: in Polish a "dokument pobytowy" is "ważny do", a consent "ważna do".
+    valid_until = TypedDateField(label=pgettext_lazy("residence permit", "Valid until"), required=False)
 
 
 class RenewalForm(forms.Form):
     valid_from = TypedDateField(label=_("Valid from"))
-    valid_until = TypedDateField(label=_("Valid until"))
+    valid_until = TypedDateField(label=pgettext_lazy("residence permit", "Valid until"))
 
 
 class ProceedingForm(forms.Form):
