@@ -171,19 +171,28 @@ def test_declining_needs_a_reason_and_only_the_focal_point_answers(cast: Cast) -
     assert referral.state == State.DELIVERED
 
 
-def test_a_return_plan_agreed_sets_tasks_on_the_case(cast: Cast) -> None:
+HANDOVER = dt.timedelta(days=10)
+
+
+def _plan_proposed(cast: Cast, follow_up: str) -> tuple[Any, TransnationalReferral]:
+    """An accepted referral with a case, and the partner's return plan (version 2) waiting for agreement."""
     partner, referral = _received(cast)
     referral = referral_accept(by=cast.users["supervisor_a"], referral=referral, open_case=True)
-    handover = timezone.localdate() + dt.timedelta(days=10)
+    handover = timezone.localdate() + HANDOVER
     proposal = {
         "referral": str(referral.uuid),
         "version": 2,
         "handover_on": handover.isoformat(),
         "receiving_organisation": "Riga Social Service",
-        "follow_up": "Monthly calls.",
+        "follow_up": follow_up,
         "follow_up_on": (handover + dt.timedelta(days=30)).isoformat(),
     }
     assert message_receive(from_partner(partner, "return_plan.propose", proposal)).status == 200
+    return partner, referral
+
+
+def test_a_return_plan_agreed_sets_tasks_on_the_case(cast: Cast) -> None:
+    _partner, referral = _plan_proposed(cast, "Monthly calls.")
     with pytest.raises(ValidationError, match="changed the proposal"):
         return_plan_agree(by=cast.users["supervisor_a"], referral=referral, version=1)
     plan = return_plan_agree(by=cast.users["supervisor_a"], referral=referral, version=2)
@@ -195,25 +204,14 @@ def test_a_return_plan_agreed_sets_tasks_on_the_case(cast: Cast) -> None:
 
 
 def test_a_referral_the_partner_withdraws_ends_its_return_plan_reminders(cast: Cast) -> None:
-    partner, referral = _received(cast)
-    referral = referral_accept(by=cast.users["supervisor_a"], referral=referral, open_case=True)
-    handover = timezone.localdate() + dt.timedelta(days=10)
-    proposal = {
-        "referral": str(referral.uuid),
-        "version": 2,
-        "handover_on": handover.isoformat(),
-        "receiving_organisation": "Riga Social Service",
-        "follow_up": "",
-        "follow_up_on": (handover + dt.timedelta(days=30)).isoformat(),
-    }
-    assert message_receive(from_partner(partner, "return_plan.propose", proposal)).status == 200
+    partner, referral = _plan_proposed(cast, "")
     return_plan_agree(by=cast.users["supervisor_a"], referral=referral, version=2)
     assert referral.case is not None
     other = task_create(
         by=cast.users["supervisor_a"],
         case=referral.case,
         title_key=next(iter(MANUAL_TASK_TITLES)),
-        due_date=handover,
+        due_date=timezone.localdate() + HANDOVER,
     )
     body = {"referral": str(referral.uuid), "state": "withdrawn", "reason": "Returns on her own."}
     assert message_receive(from_partner(partner, "referral.state", body)).status == 200
