@@ -831,13 +831,11 @@ def task_request(*, by: SystemActor, case: Case, kind: str, due_date: dt.date, s
 
 def tasks_request_cancel(*, by: SystemActor, case: Case, source: str) -> int:
     """Cancel the open tasks another part of STROM asked for on a case under `source`, when what they
-    were for ended (a return plan whose referral was withdrawn or declined). Returns how many."""
+    were for ended (a return plan whose referral was withdrawn or declined). Returns how many.
+    Unlike `clocks_stop`, which ends a clock's tasks with one entry, each task cancelled here was
+    created with an entry of its own (`task_request`) and ends with one."""
     with transaction.atomic():
-        open_tasks = list(
-            CaseTask.objects.select_for_update()
-            .filter(case=case, source=source, done_at__isnull=True, cancelled_at__isnull=True)
-            .order_by("id")
-        )
+        open_tasks = list(clocks.open_tasks(case).select_for_update().filter(source=source).order_by("id"))
         now = timezone.now()
         for task in open_tasks:
             task.cancelled_at = now

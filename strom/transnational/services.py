@@ -554,12 +554,13 @@ def closed_referrals_minimise(*, by: SystemActor, now: dt.datetime | None = None
             .order_by("closed_at", "id")[:limit]
         )
         deleted_at = timezone.now()
+        plans = {plan.referral_id: plan for plan in ReturnPlan.objects.filter(referral__in=due)}
         for referral in due:
             for name, value in cleared.items():
                 setattr(referral, name, value)
             referral.content_deleted_at = deleted_at
             referral.save(update_fields=[*cleared, "content_deleted_at"])
-            plan = ReturnPlan.objects.filter(referral=referral).first()
+            plan = plans.get(referral.pk)
             if plan is not None and plan.follow_up:
                 plan.follow_up = ""
                 plan.save(update_fields=["follow_up"])
