@@ -152,6 +152,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("STROM runs on PostgreSQL only: DATABASE_URL must start with postgresql://")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Parameters bound on the server, and each query PostgreSQL has planned twice on a connection is kept
+# as a prepared statement: a page's queries are the same few shapes every time, and planning the
+# case page's joins took longer than running them (docs/performance.md). A connection pooler that
+# cannot keep prepared statements (PgBouncer in transaction mode before 1.21) needs
+# STROM_DB_PREPARED_STATEMENTS=0.
+if env_bool("STROM_DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when STROM_REDIS_URL names one (the signed-in user of each request, sessions, rate limits: one

@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import ClientCursor
 
 from strom.audit.actors import AUDIT_CHECKPOINT, KEYS, SystemActor
 from strom.audit.checkpoints import (
@@ -49,6 +50,8 @@ from strom.crypto.signing import (
 )
 
 if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
     from strom.accounts.models import User
 
 GENESIS = "0" * 64
@@ -197,6 +200,19 @@ _INSERT_ADVANCE_COMMIT = (
 )
 
 
+def _multi_statement_cursor() -> CursorWrapper:
+    """A cursor that binds parameters on the client, as a call of several statements needs.
+
+    The connection's own cursors bind on the server, so PostgreSQL keeps each query's plan
+    (strom/settings.py); a statement with server-side parameters must be a single one.
+    """
+    connection.ensure_connection()
+    # Wrapped as Django wraps its own cursors, so the statements are counted and logged alike (the
+    # stubs type the argument as a wrapper; Django passes the driver's cursor, as here).
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    return wrap(ClientCursor(connection.connection))  # type: ignore[arg-type]
+
+
 def _append_read(**entry: Any) -> AuditEntry:
     """A read entry in a transaction of its own that does not wait for the disk at commit.
 
@@ -211,7 +227,7 @@ def _append_read(**entry: Any) -> AuditEntry:
     if connection.in_atomic_block or not connection.get_autocommit():
         with transaction.atomic():
             return _append(**entry)
-    with connection.cursor() as cursor:
+    with _multi_statement_cursor() as cursor:
         try:
             cursor.execute(_BEGIN_AND_LOCK)
             while cursor.description is None and cursor.nextset():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, Q, Window
+from django.db.models import Count, Q, Window
 
 from strom.core.collation import collated
 from strom.practices.access import may_see_working_copy, working_copies
@@ -101,11 +101,12 @@ def record_for(user: Any, practice: Practice) -> Record:
 def stage_practices(user: Any, stage: str, *, case: Case | None = None) -> tuple[int, list[PracticeVersion]]:
     """How many published practices concern `stage`, and the first few, in one query. With `case`,
     none unless the user may see that case."""
-    versions = library(user, LibraryFilters(stage=stage))
     if case is not None:
-        from strom.cases.models import Case
+        from strom.cases.access import may_see_case
 
-        versions = versions.filter(Exists(Case.objects.visible_to(user).filter(pk=case.pk)))
+        if not may_see_case(user, case):
+            return 0, []
+    versions = library(user, LibraryFilters(stage=stage))
     rows = list(
         versions.annotate(total=Window(Count("pk"))).only("pk", "practice_id", "title", "level")[:TOP]
     )
@@ -113,9 +114,8 @@ def stage_practices(user: Any, stage: str, *, case: Case | None = None) -> tuple
 
 
 def practices_section_context(user: Any, case: Case) -> dict[str, Any]:
-    """The case page's link to the practices of the case's stage: published practices only, found
-    through the case's stage in the same query that asks whether the user may see the case, so a
-    viewer who may not gets nothing; it records no read."""
+    """The case page's link to the practices of the case's stage: published practices only, and none
+    for a viewer who may not see the case; it records no read."""
     count, top = stage_practices(user, case.stage, case=case)
     return {
         "practices_stage": case.stage if count else "",

@@ -51,6 +51,17 @@ def sent_visible_to(user: User, qs: ReferralQuerySet) -> ReferralQuerySet:
     return referrals_visible_to(user, qs).filter(_as_sender(user))
 
 
+def sent_of_case(user: User, case: Case) -> ReferralQuerySet:
+    """`sent_visible_to(user, ...).filter(case=case)` for a case read through `get_case_for`: whoever
+    may see a case sees every referral made of it from the sending side, so after the rule is asked
+    of the case row (`may_see_case`) its referrals are read by the case's id alone."""
+    from strom.referrals.models import Referral
+
+    if not case_access.may_see_case(user, case):
+        return Referral.objects.none()
+    return Referral.objects.filter(case_id=case.pk)
+
+
 def received_visible_to(user: User, qs: ReferralQuerySet) -> ReferralQuerySet:
     """The referrals `user` sees as a receiver (their inbox): sent to an organisation where they respond."""
     return referrals_visible_to(user, qs).filter(_as_receiver(user))

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from strom.core.registry import CaseAction, CaseGlance, GlanceFact, register_case_glance
 from strom.referrals import access
-from strom.referrals.models import LIVE_STATES, Referral, State
+from strom.referrals.models import LIVE_STATES, State
 from strom.referrals.selectors import _network_query
 
 if TYPE_CHECKING:
@@ -22,14 +22,10 @@ if TYPE_CHECKING:
 
 @register_case_glance("referrals", order=50)
 def referrals_glance(user: User, case: Case) -> CaseGlance:
-    counts = (
-        access.sent_visible_to(user, Referral.objects.all())
-        .filter(case=case)
-        .aggregate(
-            live=Count("pk", filter=Q(state__in=LIVE_STATES)),
-            waiting=Count("pk", filter=Q(state=State.SENT)),
-            drafts=Count("pk", filter=Q(state=State.DRAFT)),
-        )
+    counts = access.sent_of_case(user, case).aggregate(
+        live=Count("pk", filter=Q(state__in=LIVE_STATES)),
+        waiting=Count("pk", filter=Q(state=State.SENT)),
+        drafts=Count("pk", filter=Q(state=State.DRAFT)),
     )
     if counts["live"]:
         value = ngettext("%(count)d open referral", "%(count)d open referrals", counts["live"]) % {

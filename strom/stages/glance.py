@@ -35,9 +35,7 @@ def _day(value: dt.date) -> str:
 
 def _clock_facts(user: User, case: Case) -> list[GlanceFact]:
     today = timezone.localdate()
-    tasks = list(
-        CaseTask.objects.visible_to(user).filter(case=case, **open_tasks_q()).order_by("due_date", "pk")
-    )
+    tasks = list(CaseTask.objects.of_case(user, case).filter(**open_tasks_q()).order_by("due_date", "pk"))
     if not tasks:
         return [GlanceFact(_("Next deadline"), _("Nothing is due."), tab=TAB)]
     first = tasks[0]
@@ -57,7 +55,7 @@ def _clock_facts(user: User, case: Case) -> list[GlanceFact]:
 def _reflection_fact(user: User, case: Case) -> list[GlanceFact]:
     if case.stage != Stage.REFLECTION:
         return []
-    period = ReflectionPeriod.objects.visible_to(user).filter(case=case).first()
+    period = ReflectionPeriod.objects.of_case(user, case).first()
     if period is None:
         return []
     left = (period.ends_on - timezone.localdate()).days
