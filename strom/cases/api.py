@@ -19,6 +19,7 @@ from strom.accounts.models import User
 from strom.api.auth import api_user
 from strom.api.errors import edit_conflict
 from strom.api.openapi import EditConflictProblem
+from strom.api.schemas import DictOut
 from strom.audit.services import audit_read
 from strom.cases import access
 from strom.cases.choices import (
@@ -52,18 +53,18 @@ router = Router(tags=["cases"])
 # --- schemas -----------------------------------------------------------------------------------------
 
 
-class MunicipalityRef(Schema):
+class MunicipalityRef(DictOut):
     id: int
     code: str
     name: str
 
 
-class UserRef(Schema):
+class UserRef(DictOut):
     id: int
     name: str
 
 
-class IdentityDocumentOut(Schema):
+class IdentityDocumentOut(DictOut):
     id: int
     doc_type: DocumentType
     number: str = Field(description="prs_IdentityNumber")
@@ -72,7 +73,7 @@ class IdentityDocumentOut(Schema):
     held_by_person: bool = Field(description="False when someone else holds the document or it is lost")
 
 
-class PersonSummaryOut(Schema):
+class PersonSummaryOut(DictOut):
     id: int
     prs_FirstName: str
     prs_SecondName: str
@@ -96,7 +97,7 @@ class PersonOut(PersonSummaryOut):
     version: int
 
 
-class CaseOut(Schema):
+class CaseOut(DictOut):
     ref: str
     cas_Status: CaseStatus
     stage: Stage
@@ -120,7 +121,7 @@ class CaseDetailOut(CaseOut):
     person: PersonOut
 
 
-class CasePageOut(Schema):
+class CasePageOut(DictOut):
     items: list[CaseOut]
     next_cursor: str = Field(
         description="Pass as ?cursor= for the next (older) cases; empty on the last page"
