@@ -18,26 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQueryField
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
-from django.db.models.functions import Cast, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from strom.core import cache_tokens
 from strom.hub.index import RESULTS_GENERATION, search_configs
-from strom.hub.models import SearchEntry
 from strom.hub.snippets import query_lexemes, snippets
 
 PER_PAGE = 20
 MAX_PAGE = 500
 MAX_QUERY = 200
-# Counting and ranking stop here: "more than 400 results" is as useful as the exact number, and 400
+# Counting and ranking stop here: "more than 200 results" is as useful as the exact number, and 200
 # matches of a word found in most records are ranked rather than all of them (each candidate costs a
-# row read and a rank; docs/hub-search.md).
-COUNT_LIMIT = CANDIDATES = 400
+# row read and a rank: 400 took a third more of PostgreSQL's time per search; docs/hub-search.md).
+COUNT_LIMIT = CANDIDATES = 200
 FUZZY_LIMIT = 50
 
 
@@ -121,45 +117,52 @@ def _parsed(query: str, configs: tuple[str, ...]) -> str:
     return " | ".join(f"({p})" for p in parses)
 
 
-def _filtered(filters: SearchFilters, *, public_only: bool) -> QuerySet[SearchEntry]:
-    qs = SearchEntry.objects.all()
+# The search's statements are written as SQL rather than built with the ORM: building them and
+# converting every candidate row took about 1.5 ms of the server's CPU per search, a third of its
+# Python time (docs/performance.md). The filters are the one part the statements share.
+_ARRAY_FILTERS = (("themes", "theme"), ("forms", "form"), ("stages", "stage"), ("sectors", "sector"))
+
+
+def _where(filters: SearchFilters, *, public_only: bool) -> tuple[str, list[Any]]:
+    """The filters as one SQL condition over hub_searchentry ("TRUE" without any), and its parameters."""
+    conditions: list[str] = []
+    params: list[Any] = []
     if public_only:
-        qs = qs.filter(public=True)
+        conditions.append("public")
     if filters.kinds:
-        qs = qs.filter(kind__in=filters.kinds)
+        conditions.append("kind = ANY(%s::varchar[])")
+        params.append(list(filters.kinds))
     if filters.country:
-        qs = qs.filter(country=filters.country)
+        conditions.append("country = %s")
+        params.append(filters.country)
     if filters.type:
-        qs = qs.filter(type=filters.type)
+        conditions.append("type = %s")
+        params.append(filters.type)
     if filters.year is not None:
-        qs = qs.filter(year=filters.year)
-    for name in ("theme", "form", "stage", "sector"):
+        conditions.append("year = %s")
+        params.append(filters.year)
+    for column, name in _ARRAY_FILTERS:
         value = getattr(filters, name)
         if value:
-            qs = qs.filter(**{f"{name}s__contains": [value]})
-    return qs
+            conditions.append(f"{column} @> ARRAY[%s]::varchar(64)[]")
+            params.append(value)
+    return " AND ".join(conditions) or "TRUE", params
 
 
-def _tsquery(tsquery: str) -> Cast:
-    return Cast(Value(tsquery), SearchQueryField())
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
-def _unaccented(expression: Any) -> Func:
-    # The same expression as the trigram index (migration 0003), so the index serves the comparison.
-    return Func(Lower(expression), function="hub_unaccent", output_field=TextField())
-
-
-def _word_similarity(query: str) -> Func:
-    return Func(
-        _unaccented(Value(query)),
-        _unaccented(F("title")),
-        function="word_similarity",
-        output_field=FloatField(),
-    )
-
-
-def _candidates(qs: QuerySet[SearchEntry], tsquery: str) -> list[tuple[int, str, float]]:
+def _candidates(where: tuple[str, list[Any]], tsquery: str) -> list[tuple[int, str, float]]:
     """(id, kind, rank) of the matches, at most CANDIDATES + 1.
+
+    The rank is `ts_rank`: how often the query's words occur, a title's words weighing more than the
+    body's. `ts_rank_cd` (the words' closeness to each other as well) cost up to 30 µs a candidate
+    for a query of several words, whose parses in several languages make many alternatives: about
+    10 ms of the server's time per search, against 1 ms.
 
     Ranking every match of a word found in half the index would read half the table for each request.
     Without an order PostgreSQL stops reading at the limit, so a query with more matches ranks the
@@ -167,66 +170,73 @@ def _candidates(qs: QuerySet[SearchEntry], tsquery: str) -> list[tuple[int, str,
     a query with fewer matches is ranked in full. Ordering the candidates (by recency, say) would make
     PostgreSQL read every match before the limit: measured, ten times slower for common words.
     """
-    matches = Func(
-        F("vector"),
-        _tsquery(tsquery),
-        arg_joiner=" @@ ",
-        template="%(expressions)s",
-        output_field=BooleanField(),
+    condition, params = where
+    return _rows(
+        "SELECT id, kind, ts_rank(vector, %s::tsquery) FROM hub_searchentry"  # noqa: S608 - the condition is _where's own text; values are parameters
+        f" WHERE vector @@ %s::tsquery AND {condition} LIMIT {CANDIDATES + 1}",
+        [tsquery, tsquery, *params],
     )
-    rank = Func(F("vector"), _tsquery(tsquery), function="ts_rank_cd", output_field=FloatField())
-    ranked = qs.filter(matches).annotate(rank=rank)
-    return list(ranked.order_by().values_list("id", "kind", "rank")[: CANDIDATES + 1])
 
 
-def _similar(qs: QuerySet[SearchEntry], query: str, exclude: set[int]) -> list[tuple[int, str, float]]:
+def _similar(where: tuple[str, list[Any]], query: str, exclude: set[int]) -> list[tuple[int, str, float]]:
     """Titles like the query word by word (typos, other endings, languages without a stemmer), for a
     query the full-text search finds little for; ranked below every full-text match."""
     if not has_trigrams():
         return []
-    # pg_trgm's `<%`: the query is like some part of the title (pg_trgm.word_similarity_threshold, 0.6).
-    similar = Func(
-        _unaccented(Value(query)),
-        _unaccented(F("title")),
-        arg_joiner=" <%% ",
-        template="%(expressions)s",
-        output_field=BooleanField(),
-    )
-    rows = (
-        qs.filter(similar)
-        .exclude(pk__in=exclude)
-        .annotate(rank=_word_similarity(query))
-        # The most recent similar titles, not the most similar of all: a typo of a common word is
-        # like thousands of titles, and sorting them all would cost what the candidates above avoid.
-        .order_by("-id")
-        .values_list("id", "kind", "rank")[:FUZZY_LIMIT]
+    condition, params = where
+    # pg_trgm's `<%`: the query is like some part of the title (pg_trgm.word_similarity_threshold,
+    # 0.6); the title's side is the expression of the trigram index (migration 0003). As with the
+    # candidates, the first FUZZY_LIMIT similar titles PostgreSQL meets, not the most similar of all: a
+    # typo of a common word is like thousands of titles, and any order makes PostgreSQL check them all
+    # (the newest first walked the table backwards, 50 to 130 ms for a rare word's typo; docs/hub-search.md).
+    rows = _rows(
+        "SELECT id, kind, word_similarity(hub_unaccent(lower(%s)), hub_unaccent(lower(title)))"  # noqa: S608 - the condition is _where's own text; values are parameters
+        " FROM hub_searchentry WHERE hub_unaccent(lower(%s)) <%% hub_unaccent(lower(title))"
+        f" AND NOT id = ANY(%s::bigint[]) AND {condition} LIMIT {FUZZY_LIMIT}",
+        [query, query, sorted(exclude), *params],
     )
     return [(pk, kind, rank - 1.0) for pk, kind, rank in rows]
 
 
-def _page_rows(ids: list[int], tsquery: str) -> list[dict[str, Any]]:
+def _newest(where: tuple[str, list[Any]], start: int, count: int) -> list[int]:
+    """A page of the entries without a query: newest first, in the order of the index hub_search_newest."""
+    condition, params = where
+    rows = _rows(
+        f"SELECT id FROM hub_searchentry WHERE {condition}"  # noqa: S608 - the condition is _where's own text; values are parameters
+        " ORDER BY year DESC NULLS LAST, id LIMIT %s OFFSET %s",
+        [*params, count, start],
+    )
+    return [pk for (pk,) in rows]
+
+
+# The columns of SearchHit, in its order, after the id and the body the snippet is made from.
+_PAGE_SQL = (
+    "SELECT id, body, kind, key, title, url, language, country, year, type, themes, public"
+    " FROM hub_searchentry WHERE id = ANY(%s::bigint[])"
+)
+
+
+def _page_hits(ids: list[int], tsquery: str) -> list[SearchHit]:
     """The page's entries in the order of `ids`, each with its snippet: the passages of the body where
     the query's words are, marked, or the body's start without a query."""
     if not ids:
         return []
-    by_id = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=ids).values(*_FIELDS, "body")}
+    by_id = {row[0]: row for row in _rows(_PAGE_SQL, [ids])}
     ordered = [by_id[pk] for pk in ids if pk in by_id]
-    bodies = [row.pop("body") for row in ordered]
+    bodies = [row[1] for row in ordered]
     if tsquery:
-        for row, made in zip(ordered, snippets(bodies, query_lexemes(tsquery)), strict=True):
-            row["snippet"] = made
+        made = snippets(bodies, query_lexemes(tsquery))
     else:
-        for row, body in zip(ordered, bodies, strict=True):
-            row["snippet"] = escape(_shorten(body))
-    return ordered
+        made = [escape(_shorten(body)) for body in bodies]
+    return [
+        SearchHit(kind, key, title, url, snippet, *facets)
+        for (_pk, _body, kind, key, title, url, *facets), snippet in zip(ordered, made, strict=True)
+    ]
 
 
 def _shorten(text: str, words: int = 30) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
-_FIELDS = ("pk", "kind", "key", "title", "url", "language", "country", "year", "type", "themes", "public")
 
 
 def search(
@@ -277,28 +287,26 @@ def _search(
     per_page: int,
     generation: str | None = None,
 ) -> SearchResults:
-    qs = _filtered(filters, public_only=public_only)
+    where = _where(filters, public_only=public_only)
     start = (page - 1) * per_page
     if not query:
-        ordered = qs.order_by(F("year").desc(nulls_last=True), "id")  # the index hub_search_newest
-        page_ids = list(ordered.values_list("pk", flat=True)[start : start + per_page])
-        counts = _kind_counts(qs)
+        page_ids = _newest(where, start, per_page)
+        counts = _kind_counts(where)
         tsquery = ""
     else:
         tsquery = parsed_query(query)
-        found = _matches(qs, query, tsquery, per_page, (filters, public_only), generation)
+        found = _matches(where, query, tsquery, per_page, (filters, public_only), generation)
         counts = {}
         for _pk, kind, _rank in found:
             counts[kind] = counts.get(kind, 0) + 1
         found.sort(key=lambda item: (-item[2], -item[0]))
         page_ids = [pk for pk, _kind, _rank in found[start : start + per_page]]
-    rows = _page_rows(page_ids, tsquery)
-    hits = [SearchHit(**{name: value for name, value in row.items() if name != "pk"}) for row in rows]
+    hits = _page_hits(page_ids, tsquery)
     return SearchResults(query=query, hits=hits, page=page, total=sum(counts.values()), kind_counts=counts)
 
 
 def _matches(
-    qs: QuerySet[SearchEntry],
+    where: tuple[str, list[Any]],
     query: str,
     tsquery: str,
     per_page: int,
@@ -314,19 +322,24 @@ def _matches(
         kept = cache.get(key)
         if kept is not None and kept[0] == generation:
             return list(kept[1])
-    found = _candidates(qs, tsquery) if tsquery else []
+    found = _candidates(where, tsquery) if tsquery else []
     if len(found) < per_page:
-        return found + _similar(qs, query, {pk for pk, _k, _r in found})
+        return found + _similar(where, query, {pk for pk, _k, _r in found})
     if generation is not None:
         cache.set(key, (generation, found), settings.STROM_HUB_SEARCH_CACHE_SECONDS)
     return found
 
 
-def _kind_counts(qs: QuerySet[SearchEntry]) -> dict[str, int]:
+def _kind_counts(where: tuple[str, list[Any]]) -> dict[str, int]:
     """Records per kind without a query, each counted up to COUNT_LIMIT + 1."""
+    condition, params = where
     counts: dict[str, int] = {}
     for kind in _kinds():
-        counts[kind] = qs.filter(kind=kind)[: COUNT_LIMIT + 1].count()
+        [(counts[kind],)] = _rows(
+            f"SELECT count(*) FROM (SELECT 1 FROM hub_searchentry WHERE kind = %s AND {condition}"  # noqa: S608 - the condition is _where's own text; values are parameters
+            f" LIMIT {COUNT_LIMIT + 1}) AS counted",
+            [kind, *params],
+        )
     return {kind: n for kind, n in counts.items() if n}
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import itertools
 import re
 import unicodedata
 
@@ -26,7 +27,8 @@ FRAGMENT_WORDS = 24
 LEAD_WORDS = 8  # words shown before the first marked word of a fragment
 PLAIN_WORDS = 30  # a text without a marked word: its start
 
-_WORD = re.compile(r"\w+")
+# Split at words, keeping them: separator, word, separator, ..., word, separator.
+_WORD_SPLIT = re.compile(r"(\w+)")
 # A lexeme of tsquery text: 'word', with '' for a quote inside.
 _LEXEME = re.compile(r"'((?:[^']|'')*)'")
 # Marked words are wrapped in control characters first, so that each passage is escaped in one go.
@@ -80,17 +82,25 @@ class _Marker:
     def __init__(self, lexemes: tuple[str, ...]) -> None:
         self.lexemes = lexemes
         self.seen: dict[str, bool] = {}
+        # The starts a marked word may have: each lexeme, and a lexeme of five letters or more without
+        # its last letter.
+        self.starts = (*lexemes, *(lexeme[:-1] for lexeme in lexemes if len(lexeme) >= 5))
 
     def __call__(self, word: str) -> bool:
         found = self.seen.get(word)
         if found is None:
-            folded = fold(word)
-            found = any(
-                folded.startswith(lexeme) or (len(lexeme) >= 5 and folded.startswith(lexeme[:-1]))
-                for lexeme in self.lexemes
-            )
-            self.seen[word] = found
+            found = self.seen[word] = fold(word).startswith(self.starts)
         return found
+
+    def hits(self, words: list[str]) -> list[int]:
+        """The positions of the marked words: the words met for the first time on this page are
+        judged one by one, the rest are looked up in one pass (a page repeats most of its words)."""
+        if not self.lexemes:
+            return []
+        seen = self.seen
+        for word in set(words).difference(seen):
+            self(word)
+        return list(itertools.compress(itertools.count(), map(seen.__getitem__, words)))
 
 
 def snippets(texts: list[str], lexemes: tuple[str, ...]) -> list[SafeString]:
@@ -102,37 +112,51 @@ def snippets(texts: list[str], lexemes: tuple[str, ...]) -> list[SafeString]:
 def snippet(text: str, lexemes: tuple[str, ...] | _Marker) -> SafeString:
     """Up to two passages of `text` around the query's words, escaped, the words in <mark>."""
     marks = lexemes if isinstance(lexemes, _Marker) else _Marker(lexemes)
-    words = list(_WORD.finditer(text))
-    hits = [n for n, word in enumerate(words) if marks.lexemes and marks(word.group())]
+    # The text split at its words: separator, word, separator, ..., word, separator. A passage is a
+    # slice of it, so no word's position in the text is ever looked up.
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    hits = marks.hits(words)
     if not hits:
-        return _passage(text, words, 0, min(len(words), PLAIN_WORDS), set())
+        return _passage(parts, 0, min(len(words), PLAIN_WORDS), [])
+    # Each hit's window; hits close together share one, which is counted once.
     windows = []
+    count = len(words)
+    low = high = 0
+    last_start = -1
     for hit in hits:
-        start = max(0, min(hit - LEAD_WORDS, len(words) - FRAGMENT_WORDS))
-        end = min(len(words), start + FRAGMENT_WORDS)
-        windows.append((bisect.bisect_left(hits, end) - bisect.bisect_left(hits, start), start, end))
+        start = max(0, min(hit - LEAD_WORDS, count - FRAGMENT_WORDS))
+        if start == last_start:
+            continue
+        last_start = start
+        end = min(count, start + FRAGMENT_WORDS)
+        while hits[low] < start:
+            low += 1
+        while high < len(hits) and hits[high] < end:
+            high += 1
+        windows.append((high - low, start, end))
     chosen: list[tuple[int, int]] = []
     for _count, start, end in sorted(windows, key=lambda w: (-w[0], w[1])):
         if all(end <= s or start >= e for s, e in chosen):
             chosen.append((start, end))
         if len(chosen) == MAX_FRAGMENTS:
             break
-    marked = set(hits)
-    return mark_safe(" ".join(_passage(text, words, start, end, marked) for start, end in sorted(chosen)))  # noqa: S308 - each passage is escaped by _passage
+    return mark_safe(" ".join(_passage(parts, start, end, hits) for start, end in sorted(chosen)))  # noqa: S308 - each passage is escaped by _passage
 
 
-def _passage(text: str, words: list[re.Match[str]], start: int, end: int, marked: set[int]) -> SafeString:
-    """Words start to end of `text`, escaped as one string, the marked ones in <mark>."""
-    if not words:
-        return mark_safe(html.escape(text.strip()))  # noqa: S308 - escaped here
-    parts: list[str] = []
-    position = words[start].start() if start > 0 else 0
-    for n in range(start, end):
-        if n in marked:
-            word = words[n]
-            parts += (text[position : word.start()], _START, word.group(), _STOP)
-            position = word.end()
-    tail = text[position:].rstrip() if end == len(words) else text[position : words[end - 1].end()]
-    parts.append(tail)
-    body = html.escape("".join(parts)).replace(_START, "<mark>").replace(_STOP, "</mark>")
-    return mark_safe(("… " if start > 0 else "") + body + (" …" if end < len(words) else ""))  # noqa: S308 - escaped above
+def _passage(parts: list[str], start: int, end: int, hits: list[int]) -> SafeString:
+    """Words start to end of the split text, escaped as one string, the marked ones in <mark>."""
+    count = len(parts) // 2
+    if not count:
+        return mark_safe(html.escape(parts[0].strip()))  # noqa: S308 - escaped here
+    # Word n is parts[2n + 1]; the slice runs from word `start` to word `end - 1` with the separators
+    # between them, plus the text before the first word and after the last where the passage has them.
+    passage = parts[2 * start + 1 : 2 * end]
+    for n in hits[bisect.bisect_left(hits, start) : bisect.bisect_left(hits, end)]:
+        passage[2 * (n - start)] = _START + passage[2 * (n - start)] + _STOP
+    if start == 0:
+        passage.insert(0, parts[0])
+    if end == count:
+        passage.append(parts[-1].rstrip())
+    body = html.escape("".join(passage)).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(("… " if start > 0 else "") + body + (" …" if end < count else ""))  # noqa: S308 - escaped above

@@ -81,6 +81,17 @@ def test_a_russian_record_is_found_by_its_stem_and_the_snippet_marks_the_word(
     assert "<b>" not in snippet  # the record's markup never reaches the page as HTML
 
 
+def test_a_title_match_ranks_above_body_matches_and_more_of_the_words_above_fewer(
+    source: SearchSource, cast: Cast
+) -> None:
+    record("Annual report", body="Shelter places for victims of trafficking, shelter staff, shelter rules.")
+    record("Shelter for victims", body="Places and staff.")
+    record("Annual review", body="One shelter in the capital.")
+    record("Guardians", body="Training of guardians for children.")
+    assert titles("shelter") == ["Shelter for victims", "Annual report", "Annual review"]
+    assert titles("shelter victims")[0] == "Shelter for victims"
+
+
 def test_filters_narrow_the_results(source: SearchSource, cast: Cast) -> None:
     record("Shelter in Riga", country="LV", year=2015, themes=("assistance",), forms=("ForcedLabour",))
     record(
@@ -189,6 +200,33 @@ def test_the_api_answers_with_the_same_results(source: SearchSource, cast: Cast,
     assert as_persona("outsider").get("/api/v1/hub/search").status_code == 404
 
 
+def test_the_api_answer_is_the_one_its_schema_declares(
+    source: SearchSource, cast: Cast, as_persona: Any
+) -> None:
+    """The operation writes its JSON itself (strom/hub/api_search.py): every real answer must still be
+    exactly what HubSearchOut, the schema in the OpenAPI document, declares — no field missing, none
+    added, none of another type."""
+    from strom.hub.api_search import HubSearchOut
+
+    record(
+        "Shelter for victims", body="A shelter <b>in Riga</b> & Tartu", country="EE", year=2020, public=True
+    )
+    record("Shelter network", body="", themes=("assistance", "referral"))
+    record("Labour inspection", body="Seasonal agriculture", year=None)
+    client = as_persona("analyst_a")
+    answers = [
+        client.get("/api/v1/hub/search", params).json()
+        for params in ({"q": "shelter"}, {"q": "shelter", "page": 2}, {}, {"q": "nothing matches this"})
+    ]
+    assert [len(data["results"]) for data in answers] == [2, 0, 3, 0]
+    assert "<mark>" in answers[0]["results"][0]["snippet"]
+    for data in answers:
+        assert HubSearchOut.model_validate(data, strict=True).model_dump(mode="json") == data
+    openapi = client.get("/api/v1/openapi.json").json()
+    declared = openapi["paths"]["/api/v1/hub/search"]["get"]["responses"]["200"]
+    assert declared["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/HubSearchOut"}
+
+
 def test_the_command_rebuilds_a_kind_and_refuses_an_unknown_one(source: SearchSource, cast: Cast) -> None:
     from io import StringIO
 
@@ -246,7 +284,7 @@ def test_candidates_are_kept_by_the_parsed_query_until_the_index_changes(
         second = search(query="patversme", filters=SearchFilters(kinds=(KIND,)), public_only=False, page=2)
     assert len(second.hits) == 5
     assert not {hit.title for hit in second.hits} & {hit.title for hit in first.hits}
-    assert not any("ts_rank_cd" in q["sql"] for q in queries.captured_queries)
+    assert not any("vector @@" in q["sql"] for q in queries.captured_queries)
     record("Sociālais dienests 25", body="Patversme cietušajiem", language="lv")
     third = search(query="patversme", filters=SearchFilters(kinds=(KIND,)), public_only=False, page=2)
     assert third.total == 26  # the new entry changed the index: the kept candidates were not used
