@@ -34,6 +34,9 @@ MAX_QUERY = 200
 # matches of a word found in most records are ranked rather than all of them (each candidate costs a
 # row read and a rank: 400 took a third more of PostgreSQL's time per search; docs/hub-search.md).
 COUNT_LIMIT = CANDIDATES = 200
+# Part of the keys of the pages and candidates kept in the cache: a new version whenever how they are
+# made changes (the rank, the limits), so that a deployment never serves what the old code kept.
+CACHE_VERSION = 2
 FUZZY_LIMIT = 50
 
 
@@ -275,7 +278,7 @@ def search(
 
 def _results_key(query: str, filters: SearchFilters, public_only: bool, page: int, per_page: int) -> str:
     what = repr((query, filters, public_only, page, per_page))
-    return "strom:hub:results:" + hashlib.sha256(what.encode("utf-8")).hexdigest()
+    return f"strom:hub:results:{CACHE_VERSION}:" + hashlib.sha256(what.encode("utf-8")).hexdigest()
 
 
 def _search(
@@ -317,7 +320,8 @@ def _matches(
     asked (the parsed query and the filters), not by what was typed: page 2 of a search, and a word
     typed with or without its diacritics, reuse them. Candidates topped up by similar titles depend on
     the typed words and are not kept."""
-    key = "strom:hub:candidates:" + hashlib.sha256(repr((tsquery, scope)).encode("utf-8")).hexdigest()
+    what = repr((tsquery, scope)).encode("utf-8")
+    key = f"strom:hub:candidates:{CACHE_VERSION}:" + hashlib.sha256(what).hexdigest()
     if generation is not None:
         kept = cache.get(key)
         if kept is not None and kept[0] == generation:
