@@ -20,7 +20,7 @@ from strom.accounts.models import Membership, User
 from strom.cases.access import may_see_case
 from strom.cases.models import Case, CasePartQuerySet
 from strom.consent.models import ConsentRecord
-from strom.consent.selectors import applying, records_for_case
+from strom.consent.selectors import answers_for_case, applying, records_for_case
 from strom.consent.services import consent_record
 from strom.referrals.access import sent_of_case, sent_visible_to
 from strom.referrals.models import Referral
@@ -110,6 +110,7 @@ def test_consent_and_referrals_of_a_case_are_the_visible_ones(cast: Cast, cases:
                 .values_list("pk", flat=True)
             )
             assert {r.pk for r in records_for_case(user, case)} == consent, user.email
+            assert {r.pk for r in answers_for_case(user, case)} == consent, user.email
             sent = set(
                 sent_visible_to(user, Referral.objects.all()).filter(case=case).values_list("pk", flat=True)
             )

@@ -34,6 +34,11 @@ def one_read_per_part() -> Iterator[None]:
         _ROWS.reset(token)
 
 
+def reading_once() -> bool:
+    """Inside `one_read_per_part()`: a caller that could read less should share the full read."""
+    return _ROWS.get() is not None
+
+
 def case_rows(user: User, case: Case, part: str, load: Callable[[], list[T]]) -> list[T]:
     """`load()`'s rows of `part` of `case` as `user` may see them, read once inside `one_read_per_part()`.
     `part` names the rows and the relations they carry (e.g. "stages.decisions"): every caller that

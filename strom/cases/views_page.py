@@ -43,6 +43,7 @@ PERSON = "person"
 TIMELINE = "timeline"
 FULL_PAGE = "cases/case_detail.html"
 TAB_ONLY = "cases/_case_body.html"
+_PART = "part-name"
 
 
 def _tabs(case: Case, current: str) -> list[dict[str, Any]]:
@@ -57,9 +58,11 @@ def _tabs(case: Case, current: str) -> list[dict[str, Any]]:
         *({"name": s.name, "label": s.tab_label} for s in case_sections()),
         {"name": TIMELINE, "label": gettext_lazy("Timeline")},
     ]
+    # One reversal for all the tabs: they differ only in the part's name at the end of the address.
+    before, _part, after = reverse("cases:part", kwargs={"ref": case.ref, "part": _PART}).rpartition(_PART)
     for tab in tabs:
         if "url" not in tab:
-            tab["url"] = reverse("cases:part", kwargs={"ref": case.ref, "part": tab["name"]})
+            tab["url"] = f"{before}{tab['name']}{after}"
         tab["current"] = tab["name"] == current
     return tabs
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from strom.consent.models import Purpose
-from strom.consent.selectors import overview, records_for_case
+from strom.consent.selectors import answers_for_case, overview
 from strom.core.registry import CaseGlance, GlanceFact, register_case_glance
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @register_case_glance("consent", order=40)
 def consent_glance(user: User, case: Case) -> CaseGlance:
-    rows = overview(records_for_case(user, case))
+    rows = overview(answers_for_case(user, case))
     parts = [
         f"{row.purpose_label} ({row.recipient}): {row.status.label}"
         if row.recipient

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from strom.cases import access
-from strom.cases.loader import case_rows
+from strom.cases.loader import case_rows, reading_once
 from strom.cases.models import Case, Person
 from strom.consent.models import ConsentRecord, ConsentRecordQuerySet, Purpose
 from strom.directory.models import Organisation
@@ -119,25 +119,30 @@ class OverviewRow:
     status: Status
 
 
-def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
-    """Every record that applies to the case and `user` may see, newest answer first (the full history).
-    The consent section, its line on the overview and the timeline share one read on a page with all
-    three (strom/cases/loader.py)."""
+def _applying_visible(user: User, case: Case, *relations: str) -> list[ConsentRecord]:
     # `ConsentRecord.objects.visible_to(user)` for this case: its records are visible with the case,
     # and the person's person-wide ones too (a person is visible through a case the user may see).
     # Asked of the case row in Python, not as two subqueries for PostgreSQL to plan on every page.
     if not access.may_see_case(user, case):
         return []
-    return case_rows(
-        user,
-        case,
-        "consent.records",
-        lambda: list(
-            applying(case)
-            .select_related("recipient_organisation", "recorded_by", "withdrawn_by", "case")
-            .order_by("-given_at", "-recorded_at", "-id")
-        ),
-    )
+    return list(applying(case).select_related(*relations).order_by("-given_at", "-recorded_at", "-id"))
+
+
+def records_for_case(user: User, case: Case) -> list[ConsentRecord]:
+    """Every record that applies to the case and `user` may see, newest answer first (the full history),
+    with who recorded and withdrew each. The consent section and the timeline share one read on a page
+    with both (strom/cases/loader.py)."""
+    relations = ("recipient_organisation", "recorded_by", "withdrawn_by", "case")
+    return case_rows(user, case, "consent.records", lambda: _applying_visible(user, case, *relations))
+
+
+def answers_for_case(user: User, case: Case) -> list[ConsentRecord]:
+    """The same records as `records_for_case` with only their recipients: enough for `overview`, the
+    overview's consent line, which has no use for the people who recorded them (half the read). On a
+    page that shows the section too (the printed file) the section's read serves both."""
+    if reading_once():
+        return records_for_case(user, case)
+    return _applying_visible(user, case, "recipient_organisation")
 
 
 def overview(records: Iterable[ConsentRecord], *, today: dt.date | None = None) -> list[OverviewRow]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,13 @@ def nav_items() -> list[NavItem]:
     return items
 
 
+@lru_cache(maxsize=256)
+def _address(url_name: str, script_prefix: str) -> str:
+    # The frame of every page reverses each item's name; the answer changes only with the prefix the
+    # site is served under.
+    return reverse(url_name)
+
+
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -74,7 +82,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             continue
         if item.shown is not None and not item.shown(user):
             continue
-        url = reverse(item.url_name)
+        url = _address(item.url_name, get_script_prefix())
         current = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
