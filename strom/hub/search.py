@@ -264,6 +264,8 @@ def search(
     if kept is not None and kept[0] == generation:
         results: SearchResults = kept[1]
         return results
+    # What the search computes to keep (its candidates) is written with the page, in one round trip.
+    to_keep: dict[str, Any] = {}
     results = _search(
         query=query,
         filters=filters,
@@ -271,8 +273,10 @@ def search(
         page=page,
         per_page=per_page,
         generation=generation,
+        to_keep=to_keep,
     )
-    cache.set(key, (generation, results), ttl)
+    to_keep[key] = (generation, results)
+    cache.set_many(to_keep, ttl)
     return results
 
 
@@ -289,6 +293,7 @@ def _search(
     page: int,
     per_page: int,
     generation: str | None = None,
+    to_keep: dict[str, Any] | None = None,
 ) -> SearchResults:
     where = _where(filters, public_only=public_only)
     start = (page - 1) * per_page
@@ -298,7 +303,7 @@ def _search(
         tsquery = ""
     else:
         tsquery = parsed_query(query)
-        found = _matches(where, query, tsquery, per_page, (filters, public_only), generation)
+        found = _matches(where, query, tsquery, per_page, (filters, public_only), generation, to_keep)
         counts = {}
         for _pk, kind, _rank in found:
             counts[kind] = counts.get(kind, 0) + 1
@@ -315,11 +320,13 @@ def _matches(
     per_page: int,
     scope: tuple[SearchFilters, bool],
     generation: str | None,
+    to_keep: dict[str, Any] | None,
 ) -> list[tuple[int, str, float]]:
     """The ranked candidates, kept in the cache under the index's generation by what PostgreSQL was
     asked (the parsed query and the filters), not by what was typed: page 2 of a search, and a word
     typed with or without its diacritics, reuse them. Candidates topped up by similar titles depend on
-    the typed words and are not kept."""
+    the typed words and are not kept. New candidates to keep are added to `to_keep` for the caller to
+    write."""
     what = repr((tsquery, scope)).encode("utf-8")
     key = f"strom:hub:candidates:{CACHE_VERSION}:" + hashlib.sha256(what).hexdigest()
     if generation is not None:
@@ -329,8 +336,8 @@ def _matches(
     found = _candidates(where, tsquery) if tsquery else []
     if len(found) < per_page:
         return found + _similar(where, query, {pk for pk, _k, _r in found})
-    if generation is not None:
-        cache.set(key, (generation, found), settings.STROM_HUB_SEARCH_CACHE_SECONDS)
+    if generation is not None and to_keep is not None:
+        to_keep[key] = (generation, found)
     return found
 
 
