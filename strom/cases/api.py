@@ -33,7 +33,7 @@ from strom.cases.choices import (
 )
 from strom.cases.models import Case, IdentityDocument, Person
 from strom.cases.reads import audit_case_list, case_read_record
-from strom.cases.selectors import MAX_PAGE_SIZE, PAGE_SIZE, CaseFilters, case_list
+from strom.cases.selectors import MAX_PAGE_SIZE, PAGE_SIZE, CaseFilters, ListedCase, ListedPerson, case_list
 from strom.cases.services import (
     PERSON_FIELDS,
     EditConflict,
@@ -225,7 +225,7 @@ CREATE_API_NAMES = {
 # --- output ------------------------------------------------------------------------------------------
 
 
-def _person_summary(person: Person) -> dict[str, Any]:
+def _person_summary(person: Person | ListedPerson) -> dict[str, Any]:
     return {"id": person.pk, "prs_FirstName": person.given_name, "prs_SecondName": person.family_name}
 
 
@@ -259,7 +259,7 @@ def _document_out(doc: IdentityDocument) -> dict[str, Any]:
     }
 
 
-def _case_out(case: Case, person: dict[str, Any]) -> dict[str, Any]:
+def _case_out(case: Case | ListedCase, person: dict[str, Any]) -> dict[str, Any]:
     owner = case.owner
     return {
         "ref": case.ref,

@@ -15,12 +15,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from strom.cases.reads import audit_case_list
-from strom.cases.selectors import LIST_UNSHOWN_PERSON_FIELDS, CaseFilters, sorted_cases
+from strom.cases.selectors import CaseFilters, ListedCase, listed_cases, sorted_cases
 from strom.core.spreadsheets import CsvWriter, XlsxWriter
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
-    from strom.cases.models import Case
 
 # A file is for working with a list, not for copying the register: past this, narrow the filters.
 EXPORT_LIMIT = 5000
@@ -40,7 +39,7 @@ def _header() -> list[str]:
     ]
 
 
-def _row(case: Case) -> list[object]:
+def _row(case: ListedCase) -> list[object]:
     return [
         case.ref,
         case.person.display_name,
@@ -53,14 +52,9 @@ def _row(case: Case) -> list[object]:
     ]
 
 
-def export_cases(user: User, filters: CaseFilters, sort: str) -> list[Case]:
+def export_cases(user: User, filters: CaseFilters, sort: str) -> list[ListedCase]:
     """The rows of the file, refused with a message when there are too many."""
-    rows = list(
-        sorted_cases(user, filters, sort)
-        .select_related("person")
-        .defer(*(f"person__{name}" for name in LIST_UNSHOWN_PERSON_FIELDS))
-        .prefetch_related("owner", "municipality")[: EXPORT_LIMIT + 1]
-    )
+    rows = listed_cases(sorted_cases(user, filters, sort), EXPORT_LIMIT + 1)
     if len(rows) > EXPORT_LIMIT:
         raise ValidationError(
             _("More than %(limit)s cases match: narrow the filters to download them.")

@@ -71,6 +71,12 @@ class PersonPartQuerySet(models.QuerySet[_M]):
         return self.filter(person__in=Person.objects.visible_to(user))
 
 
+def person_display_name(given_name: str, family_name: str) -> str:
+    """How pages name a person: given and family name, or a note that none was recorded."""
+    name = f"{given_name} {family_name}".strip()
+    return name or str(_("(name not recorded)"))
+
+
 class Person(models.Model):
     """A presumed or identified victim (HTCDS prs_). Can have several cases over time."""
 
@@ -124,8 +130,7 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        name = f"{self.given_name} {self.family_name}".strip()
-        return name or str(_("(name not recorded)"))
+        return person_display_name(self.given_name, self.family_name)
 
     def all_names(self) -> list[str]:
         """Every spelling we hold, for the blind index."""

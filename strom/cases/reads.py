@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any
 from strom.audit.services import audit_read, audit_record
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from strom.accounts.models import User
     from strom.audit.actors import SystemActor
     from strom.cases.models import Case
+    from strom.cases.selectors import ListedCase
 
 
 def case_audit_record(
@@ -54,7 +57,7 @@ def case_read_record(*, by: User, case: Case, section: str = "") -> None:
     )
 
 
-def audit_case_list(user: User, rows: list[Case], *, channel_page: str = "list") -> None:
+def audit_case_list(user: User, rows: Sequence[Case | ListedCase], *, channel_page: str = "list") -> None:
     """One audit entry per page of results, naming the cases whose persons were shown."""
     if not rows:
         return

@@ -17,7 +17,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from strom.cases.choices import Stage
-from strom.cases.models import Case, CaseQuerySet, IdentityDocument, Person, PersonNameKey
+from strom.cases.models import (
+    Case,
+    CaseQuerySet,
+    IdentityDocument,
+    Person,
+    PersonNameKey,
+    person_display_name,
+)
 from strom.cases.refs import looks_like_ref, normalise_ref
 from strom.core.roles import Perm
 from strom.crypto import service as crypto
@@ -117,9 +124,66 @@ class CaseFilters:
     child: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ListedPerson:
+    pk: int
+    given_name: str
+    family_name: str
+
+    @property
+    def display_name(self) -> str:
+        return person_display_name(self.given_name, self.family_name)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedUser:
+    pk: int
+    name: str
+
+    def get_full_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMunicipality:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCase:
+    """One line of a case list: what the list pages, the API's list and their audit entry use of a case,
+    under the names the model gives them, read as values rather than as model instances (a Case and a
+    Person for each of fifty rows took more than half of a list's time; issue 13)."""
+
+    pk: int
+    ref: str
+    organisation_id: int
+    stage: str
+    status: str
+    is_child: bool
+    child_basis: str
+    trafficking_status: str
+    forms_of_exploitation: list[str]
+    country: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    next_due_at: dt.date | None
+    legal_hold: bool
+    version: int
+    sort_value: Any
+    person: ListedPerson
+    owner: ListedUser | None
+    municipality: ListedMunicipality
+
+    def get_stage_display(self) -> str:
+        return str(dict(Stage.choices).get(self.stage, self.stage))
+
+
 @dataclass
 class CasePage:
-    rows: list[Case]
+    rows: list[ListedCase]
     next_cursor: str = ""  # older cases
     prev_cursor: str = ""  # newer cases
     refs: list[str] = field(default_factory=list)
@@ -198,7 +262,7 @@ def _decode(sort: str, value: Any) -> Any:
     return str(value)
 
 
-def make_cursor(case: Case, direction: str, sort: str = DEFAULT_SORT) -> str:
+def make_cursor(case: Case | ListedCase, direction: str, sort: str = DEFAULT_SORT) -> str:
     value = getattr(case, "sort_value", case.opened_at)
     return signing.dumps([direction, sort, _encode(value), case.pk], salt=_CURSOR_SALT, compress=True)
 
@@ -215,7 +279,75 @@ def read_cursor(token: str, sort: str = DEFAULT_SORT) -> tuple[str, Any, int] | 
         return None
 
 
-LIST_UNSHOWN_PERSON_FIELDS = ("other_names", "birth_date", "contact", "address")
+_LISTED_COLUMNS = (
+    "id",
+    "ref",
+    "organisation_id",
+    "stage",
+    "status",
+    "is_child",
+    "child_basis",
+    "trafficking_status",
+    "forms_of_exploitation",
+    "country",
+    "opened_at",
+    "closed_at",
+    "next_due_at",
+    "legal_hold",
+    "version",
+    "sort_value",
+    "owner_id",
+    # Of the person, only the names the lists show are read, so only they are decrypted.
+    "person_id",
+    "person__given_name",
+    "person__family_name",
+    "municipality_id",
+    "municipality__code",
+    "municipality__name",
+)
+
+
+def listed_cases(qs: CaseQuerySet, limit: int) -> list[ListedCase]:
+    """The first `limit` cases of `qs` (visible ones, ordered) as list lines."""
+    return _listed(list(qs.values(*_LISTED_COLUMNS)[:limit]))
+
+
+def _listed(rows: list[dict[str, Any]]) -> list[ListedCase]:
+    """The rows as list lines. A page has a handful of case workers: each is read, and their name
+    decrypted, once."""
+    from strom.accounts.models import User as UserModel
+
+    owner_ids = {row["owner_id"] for row in rows if row["owner_id"] is not None}
+    owners = {
+        user.pk: ListedUser(user.pk, user.get_full_name())
+        for user in UserModel.objects.filter(pk__in=owner_ids).only("id", "full_name", "email")
+    }
+    return [
+        ListedCase(
+            pk=row["id"],
+            ref=row["ref"],
+            organisation_id=row["organisation_id"],
+            stage=row["stage"],
+            status=row["status"],
+            is_child=row["is_child"],
+            child_basis=row["child_basis"],
+            trafficking_status=row["trafficking_status"],
+            forms_of_exploitation=row["forms_of_exploitation"],
+            country=row["country"],
+            opened_at=row["opened_at"],
+            closed_at=row["closed_at"],
+            next_due_at=row["next_due_at"],
+            legal_hold=row["legal_hold"],
+            version=row["version"],
+            sort_value=row["sort_value"],
+            person=ListedPerson(row["person_id"], row["person__given_name"], row["person__family_name"]),
+            owner=owners.get(row["owner_id"]),
+            municipality=ListedMunicipality(
+                row["municipality_id"], row["municipality__code"], row["municipality__name"]
+            ),
+        )
+        for row in rows
+    ]
 
 
 def sorted_cases(user: User, filters: CaseFilters, sort: str = DEFAULT_SORT) -> CaseQuerySet:
@@ -227,7 +359,7 @@ def sorted_cases(user: User, filters: CaseFilters, sort: str = DEFAULT_SORT) -> 
     return qs.order_by(*((f"-{name}", "-id") if descending else (name, "id")))
 
 
-def _after(qs: CaseQuerySet, sort: str, value: Any, pk: int, *, ascending: bool) -> CaseQuerySet:
+def _after(qs: QuerySet[Any, Any], sort: str, value: Any, pk: int, *, ascending: bool) -> QuerySet[Any, Any]:
     name, op = _sort_field(sort), "gt" if ascending else "lt"
     return qs.filter(Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"id__{op}": pk}))
 
@@ -241,26 +373,18 @@ def case_list(
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     descending = sort.startswith("-")
-    # The lists show a person's name only: the other encrypted fields are not read, so not decrypted.
-    # A page has a handful of case workers and municipalities: each is read (and a worker's name
-    # decrypted) once, not once per row.
-    qs = (
-        sorted_cases(user, filters, sort)
-        .select_related("person")
-        .defer(*(f"person__{name}" for name in LIST_UNSHOWN_PERSON_FIELDS))
-        .prefetch_related("owner", "municipality")
-    )
+    qs = sorted_cases(user, filters, sort).values(*_LISTED_COLUMNS)
     position = read_cursor(cursor, sort) if cursor else None
     if position is None:
-        rows = list(qs[: limit + 1])
-        more_later, more_earlier = len(rows) > limit, False
+        found = list(qs[: limit + 1])
+        more_later, more_earlier = len(found) > limit, False
     elif position[0] == "next":
-        rows = list(_after(qs, sort, position[1], position[2], ascending=not descending)[: limit + 1])
-        more_later, more_earlier = len(rows) > limit, True
+        found = list(_after(qs, sort, position[1], position[2], ascending=not descending)[: limit + 1])
+        more_later, more_earlier = len(found) > limit, True
     else:
-        rows = list(_after(qs, sort, position[1], position[2], ascending=descending).reverse()[: limit + 1])
-        more_earlier, more_later = len(rows) > limit, True
-    rows = rows[:limit]
+        found = list(_after(qs, sort, position[1], position[2], ascending=descending).reverse()[: limit + 1])
+        more_earlier, more_later = len(found) > limit, True
+    rows = _listed(found[:limit])
     if position is not None and position[0] == "prev":
         rows.reverse()
     return CasePage(

@@ -195,9 +195,9 @@ def _list_queries(cast: Cast, as_persona: Any, django_assert_num_queries: Any, n
     assert response.status_code == 200
 
 
-# session, user, device, memberships, matching persons, cases, audit (5), worker and municipality choices,
-# the user's saved filters
-LIST_QUERIES = 13
+# session, user, device, memberships, matching persons, cases (with their municipalities), the case
+# workers shown, audit (2), worker and municipality choices, the user's saved filters
+LIST_QUERIES = 12
 
 
 def test_list_page_query_count_does_not_grow_with_rows(
