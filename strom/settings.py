@@ -159,6 +159,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # STROM_DB_PREPARED_STATEMENTS=0.
 if env_bool("STROM_DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+# The hub search takes the first matches PostgreSQL meets (strom/hub/search.py); a sequential scan that
+# joined another one already under way would start mid-table and answer the same search differently.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = f"{_db_options.get('options', '')} -c synchronize_seqscans=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when STROM_REDIS_URL names one (the signed-in user of each request, sessions, rate limits: one
