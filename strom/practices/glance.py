@@ -1,5 +1,5 @@
 """The practices' line on the case page's overview: the published practices for the case's stage, one
-click away (the same query as the section's)."""
+click away (counted with the library's rule, as the section lists them)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from strom.core.registry import CaseGlance, GlanceFact, register_case_glance
-from strom.practices.selectors import stage_practices
+from strom.practices.selectors import stage_practice_count
 
 if TYPE_CHECKING:
     from strom.accounts.models import User
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @register_case_glance("practices", order=15)
 def practices_glance(user: User, case: Case) -> CaseGlance:
-    count, _top = stage_practices(user, case.stage, case=case)
+    count = stage_practice_count(user, case)
     if not count:
         return CaseGlance(facts=[GlanceFact(_("Practices for this stage"), _("none published yet"))])
     value = ngettext("%(count)d published practice", "%(count)d published practices", count) % {

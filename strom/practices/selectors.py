@@ -113,6 +113,20 @@ def stage_practices(user: Any, stage: str, *, case: Case | None = None) -> tuple
     return (getattr(rows[0], "total", 0) if rows else 0), rows
 
 
+def stage_practice_count(user: Any, case: Case) -> int:
+    """How many published practices concern the case's stage (0 unless the user may see the case): the
+    overview's line, which shows the number alone, so it counts without ordering titles."""
+    from strom.cases.access import may_see_case
+
+    if not may_see_case(user, case):
+        return 0
+    return (
+        PracticeVersion.objects.visible_to(user)
+        .filter(is_current=True, stages__contains=[case.stage])
+        .count()
+    )
+
+
 def practices_section_context(user: Any, case: Case) -> dict[str, Any]:
     """The case page's link to the practices of the case's stage: published practices only, and none
     for a viewer who may not see the case; it records no read."""
