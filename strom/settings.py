@@ -157,11 +157,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # case page's joins took longer than running them (docs/performance.md). A connection pooler that
 # cannot keep prepared statements (PgBouncer in transaction mode before 1.21) needs
 # STROM_DB_PREPARED_STATEMENTS=0.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if env_bool("STROM_DB_PREPARED_STATEMENTS", True):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+    _db_options.update(server_side_binding=True, prepare_threshold=2)
 # The hub search takes the first matches PostgreSQL meets (strom/hub/search.py); a sequential scan that
 # joined another one already under way would start mid-table and answer the same search differently.
-_db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = f"{_db_options.get('options', '')} -c synchronize_seqscans=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -181,7 +181,7 @@ class ListedCase:
     municipality: ListedMunicipality
 
     def get_stage_display(self) -> str:
-        return str(dict(Stage.choices).get(self.stage, self.stage))
+        return str(Stage(self.stage).label) if self.stage in Stage.values else self.stage
 
 
 @dataclass

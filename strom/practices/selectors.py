@@ -115,16 +115,12 @@ def stage_practices(user: Any, stage: str, *, case: Case | None = None) -> tuple
 
 def stage_practice_count(user: Any, case: Case) -> int:
     """How many published practices concern the case's stage (0 unless the user may see the case): the
-    overview's line, which shows the number alone, so it counts without ordering titles."""
+    overview's line, which shows the number alone, so it counts the library without its titles."""
     from strom.cases.access import may_see_case
 
     if not may_see_case(user, case):
         return 0
-    return (
-        PracticeVersion.objects.visible_to(user)
-        .filter(is_current=True, stages__contains=[case.stage])
-        .count()
-    )
+    return library(user, LibraryFilters(stage=case.stage)).count()
 
 
 def practices_section_context(user: Any, case: Case) -> dict[str, Any]:
