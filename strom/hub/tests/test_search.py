@@ -203,7 +203,7 @@ def test_the_api_answers_with_the_same_results(source: SearchSource, cast: Cast,
 def test_the_api_answer_is_the_one_its_schema_declares(
     source: SearchSource, cast: Cast, as_persona: Any
 ) -> None:
-    """The operation writes its JSON itself (strom/hub/api_search.py): every real answer must still be
+    """The operation builds its answer as a dict (strom/hub/api_search.py): every real answer must be
     exactly what HubSearchOut, the schema in the OpenAPI document, declares — no field missing, none
     added, none of another type."""
     from strom.hub.api_search import HubSearchOut
