@@ -9,18 +9,23 @@ It serves STROM with gunicorn as `strom run` does, plus bare views in the same p
 with wrk (16 keep-alive connections, no pause between requests), page by page and A/B interleaved over
 several rounds:
 
-- `case_list`: STROM's /cases/ as a logged-in case worker, beside /bench/bare/list/: 50 rows of the case
-  table at a random offset, rendered by a Django template as a table;
-- `case_page`: /cases/<ref>/ of a case the worker may see, beside /bench/bare/case/<ref>/: that case's
-  row by reference, rendered;
+- `case_list`: STROM's /cases/ as a logged-in case worker, beside /bench/bare/list/: 50 case lines at a
+  random offset (the case with its person, municipality and worker joined), rendered by a Django template;
+- `case_page`: /cases/<ref>/ of a case the worker may see, beside /bench/bare/case/<ref>/: the case with
+  its person, organisation, municipality and worker, its open tasks, the consent records that apply, its
+  referrals counted by state and the practices for its stage (what the overview shows), rendered;
 - `name_search`: /cases/?q=<a name> (recorded spelling or another one), beside /bench/bare/search/: the
-  rows of the blind name index (one table) whose key equals the query's, rendered;
+  case lines of the persons whose blind name key equals the query's, rendered;
 - `api_list`: /api/v1/cases (a case worker's token-less session call), beside /bench/bare/api/: the same
-  50 rows of the case table as JSON.
+  50 case lines as JSON.
+
+The ratio is taken against those bare views, which read the rows the STROM page shows (plain columns in
+place of encrypted ones). A one-table view of each page (/bench/one/...: the case row alone, or the name
+index alone) is measured in the same rounds and its ratio printed beside, for reference.
 
 The bare views do no authentication, access control, decryption or audit (they are sent without the
 session cookie, so STROM's middleware finds no session). STROM does all of them, with the read audit on.
-It prints requests/s and p50/p95/p99 of each side, the medians over the rounds, and the ratio.
+It prints requests/s and p50/p95/p99 of each side, the medians over the rounds, and the ratios.
 """
 
 from __future__ import annotations
@@ -51,56 +56,148 @@ PAGES = ("case_list", "case_page", "name_search", "api_list")
 ROWS = 50
 
 # --- the bare views (no authentication, access control, decryption or audit) ----------------------------
+#
+# Two baselines per page. The bare view the ratio is taken against reads the rows the STROM page shows:
+# the same tables joined and the same parts of a case, with plain columns where STROM's are encrypted
+# (no decryption), read and rendered as a straightforward Django view would. The one-table view reads a
+# single table (the case row, or the name index) and is printed beside it for reference.
 
 _TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cases</title></head><body>
-<table><thead><tr><th>Reference</th><th>Stage</th><th>Status</th><th>Country</th><th>Child</th>
-<th>Opened</th><th>Updated</th></tr></thead><tbody>
-{% for row in rows %}<tr><td><a href="/cases/{{ row.ref }}/">{{ row.ref }}</a></td><td>{{ row.stage }}</td>
-<td>{{ row.status }}</td><td>{{ row.country }}</td><td>{{ row.is_child|yesno }}</td>
-<td>{{ row.opened_at|date:"SHORT_DATE_FORMAT" }}</td>
-<td>{{ row.updated_at|date:"SHORT_DATE_FORMAT" }}</td></tr>
-{% endfor %}</tbody></table></body></html>"""
-CASE_FIELDS = ("ref", "stage", "status", "country", "is_child", "opened_at", "updated_at")
+<table><thead><tr><th>Reference</th><th>Person</th><th>Stage</th><th>Status</th><th>Country</th>
+<th>Municipality</th><th>Worker</th><th>Child</th><th>Opened</th><th>Next due</th></tr></thead><tbody>
+{% for row in rows %}<tr><td><a href="/cases/{{ row.ref }}/">{{ row.ref }}</a></td>
+<td>{{ row.person_id }} {{ row.person__gender }} {{ row.person__age_estimate|default:"" }}</td>
+<td>{{ row.stage }}</td><td>{{ row.status }}</td><td>{{ row.country }}</td>
+<td>{{ row.municipality__name }}</td><td>{{ row.owner__email|default:"" }}</td>
+<td>{{ row.is_child|yesno }}</td><td>{{ row.opened_at|date:"SHORT_DATE_FORMAT" }}</td>
+<td>{{ row.next_due_at|date:"SHORT_DATE_FORMAT" }}</td></tr>
+{% endfor %}</tbody></table>
+{% if tasks is not None %}<h2>Tasks</h2><ul>{% for t in tasks %}<li>{{ t.due_date|date:"SHORT_DATE_FORMAT" }}
+{{ t.title_key }}</li>{% endfor %}</ul>
+<h2>Consent</h2><ul>{% for c in consent %}<li>{{ c.purpose }} {{ c.recipient_organisation__name|default:"" }}
+{{ c.given|yesno }} {{ c.given_at|date:"SHORT_DATE_FORMAT" }}</li>{% endfor %}</ul>
+<p>Referrals: {{ referrals.live }} open, {{ referrals.waiting }} waiting, {{ referrals.drafts }} drafts</p>
+<p>Practices for this stage: {{ practices }}</p>{% endif %}</body></html>"""
+ONE_TABLE_FIELDS = ("ref", "stage", "status", "country", "is_child", "opened_at", "next_due_at")
+# The list line's columns (strom/cases/selectors.py: _LISTED_COLUMNS), plain ones for the encrypted names.
+LINE_FIELDS = (
+    *ONE_TABLE_FIELDS,
+    "id",
+    "child_basis",
+    "trafficking_status",
+    "forms_of_exploitation",
+    "closed_at",
+    "legal_hold",
+    "version",
+    "person_id",
+    "person__gender",
+    "person__age_estimate",
+    "municipality_id",
+    "municipality__code",
+    "municipality__name",
+    "owner_id",
+    "owner__email",
+)
 
 
-def _render(rows: list[dict[str, Any]]) -> Any:
+def _render(rows: list[dict[str, Any]], **parts: Any) -> Any:
     from django.http import HttpResponse
     from django.template import engines
 
     template = engines["django"].from_string(_TEMPLATE)
-    return HttpResponse(template.render({"rows": rows}))
+    return HttpResponse(template.render({"rows": rows, "tasks": None, **parts}))
 
 
-def _case_rows() -> list[dict[str, Any]]:
+def _cases(fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """50 case lines from a random place among the newest thousand, read from there on by id (as STROM's
+    pages read from a cursor): an OFFSET would join the skipped rows too."""
     from strom.cases.models import Case
 
-    offset = random.randrange(1000)
-    return list(Case.objects.order_by("-id").values(*CASE_FIELDS)[offset : offset + ROWS])
+    if not _NEWEST:
+        _NEWEST.append(Case.objects.order_by("-id").values_list("id", flat=True)[0])
+    start = _NEWEST[0] - random.randrange(1000)
+    return list(Case.objects.filter(id__lte=start).order_by("-id").values(*fields)[:ROWS])
 
 
-def bare_list(request: Any) -> Any:
-    return _render(_case_rows())
+_NEWEST: list[int] = []
 
 
-def bare_case(request: Any, ref: str) -> Any:
-    from strom.cases.models import Case
-
-    return _render(list(Case.objects.filter(ref=ref).values(*CASE_FIELDS)))
-
-
-def bare_search(request: Any) -> Any:
+def _name_keys(request: Any) -> Any:
     from strom.cases.models import PersonNameKey
     from strom.crypto.service import name_index
 
-    keys = PersonNameKey.objects.filter(kind="full", key=name_index(request.GET.get("q", "")))
-    rows = keys.values("id", "person_id", "kind")[:ROWS]
-    return _render([{"ref": r["person_id"], "stage": r["kind"], "status": r["id"]} for r in rows])
+    return PersonNameKey.objects.filter(kind="full", key=name_index(request.GET.get("q", "")))
+
+
+def bare_list(request: Any) -> Any:
+    return _render(_cases(LINE_FIELDS))
+
+
+def bare_case(request: Any, ref: str) -> Any:
+    """The case with its person, organisation, municipality and worker, its open tasks, the consent
+    records that apply to it, its referrals counted by state and the practices for its stage."""
+    from django.db.models import Count, Q
+
+    from strom.cases.models import Case
+    from strom.consent.models import ConsentRecord
+    from strom.practices.models import PracticeVersion
+    from strom.referrals.models import Referral
+    from strom.stages.models import CaseTask
+
+    case = Case.objects.values(*LINE_FIELDS, "organisation__name").get(ref=ref)
+    tasks = CaseTask.objects.filter(case_id=case["id"], done_at__isnull=True, cancelled_at__isnull=True)
+    consent = ConsentRecord.objects.filter(
+        Q(case_id=case["id"]) | Q(person_id=case["person_id"], case__isnull=True)
+    ).order_by("-given_at", "-recorded_at", "-id")
+    referrals = Referral.objects.filter(case_id=case["id"]).aggregate(
+        live=Count("pk", filter=Q(state__in=("in_progress", "sent", "accepted"))),
+        waiting=Count("pk", filter=Q(state="sent")),
+        drafts=Count("pk", filter=Q(state="draft")),
+    )
+    practices = PracticeVersion.objects.filter(is_current=True, stages__contains=[case["stage"]]).count()
+    return _render(
+        [case],
+        tasks=list(tasks.order_by("due_date", "pk").values("due_date", "title_key")),
+        consent=list(consent.values("purpose", "given", "given_at", "recipient_organisation__name")),
+        referrals=referrals,
+        practices=practices,
+    )
+
+
+def bare_search(request: Any) -> Any:
+    """The cases of the persons whose name key equals the query's, as list lines."""
+    from strom.cases.models import Case
+
+    persons = _name_keys(request).values("person_id")
+    cases = Case.objects.filter(person_id__in=persons).order_by("-id")
+    return _render(list(cases.values(*LINE_FIELDS)[:ROWS]))
 
 
 def bare_api(request: Any) -> Any:
     from django.http import JsonResponse
 
-    return JsonResponse({"items": _case_rows(), "count": ROWS})
+    return JsonResponse({"items": _cases(LINE_FIELDS), "count": ROWS})
+
+
+def one_table_list(request: Any) -> Any:
+    return _render(_cases(ONE_TABLE_FIELDS))
+
+
+def one_table_case(request: Any, ref: str) -> Any:
+    from strom.cases.models import Case
+
+    return _render(list(Case.objects.filter(ref=ref).values(*ONE_TABLE_FIELDS)))
+
+
+def one_table_search(request: Any) -> Any:
+    rows = _name_keys(request).values("id", "person_id", "kind")[:ROWS]
+    return _render([{"ref": r["person_id"], "stage": r["kind"], "status": r["id"]} for r in rows])
+
+
+def one_table_api(request: Any) -> Any:
+    from django.http import JsonResponse
+
+    return JsonResponse({"items": _cases(ONE_TABLE_FIELDS), "count": ROWS})
 
 
 # STROM plus the bare views, as gunicorn serves `pages_bench:application`.
@@ -110,6 +207,10 @@ application = strom_with(
         ("bench/bare/case/<str:ref>/", bare_case),
         ("bench/bare/search/", bare_search),
         ("bench/bare/api/", bare_api),
+        ("bench/one/list/", one_table_list),
+        ("bench/one/case/<str:ref>/", one_table_case),
+        ("bench/one/search/", one_table_search),
+        ("bench/one/api/", one_table_api),
     ]
 )
 
@@ -169,28 +270,28 @@ def run_wrk(lines: list[str], options: argparse.Namespace, seed: int) -> dict[st
     return {"rps": requests / (micros / 1e6), "errors": errors, "p50": p50, "p95": p95, "p99": p99}
 
 
-def page_lines(page: str, sessions: list[Any], rng: random.Random) -> tuple[list[str], list[str]]:
-    """(STROM's requests, the bare view's requests), each as "<cookie> <path>"."""
-    strom: list[str] = []
-    bare: list[str] = []
+def page_lines(page: str, sessions: list[Any], rng: random.Random) -> dict[str, list[str]]:
+    """The requests of each side ("strom", "bare" and "one", the one-table view), as "<cookie> <path>"."""
+    sides: dict[str, list[str]] = {"strom": [], "bare": [], "one": []}
     for session in sessions:
         for i, ref in enumerate(session.refs):
             name = session.names[i % len(session.names)]
             if page == "case_list":
-                strom.append(f"{session.cookie} /cases/")
-                bare.append(" /bench/bare/list/")
+                strom, bare = "/cases/", "list/"
             elif page == "case_page":
-                strom.append(f"{session.cookie} /cases/{quote(ref)}/")
-                bare.append(f" /bench/bare/case/{quote(ref)}/")
+                strom = bare = f"/cases/{quote(ref)}/"
+                bare = f"case/{quote(ref)}/"
             elif page == "name_search":
-                strom.append(f"{session.cookie} /cases/?" + urlencode({"q": name}))
-                bare.append(" /bench/bare/search/?" + urlencode({"q": name}))
+                query = urlencode({"q": name})
+                strom, bare = f"/cases/?{query}", f"search/?{query}"
             else:
-                strom.append(f"{session.cookie} /api/v1/cases")
-                bare.append(" /bench/bare/api/")
-    rng.shuffle(strom)
-    rng.shuffle(bare)
-    return strom, bare
+                strom, bare = "/api/v1/cases", "api/"
+            sides["strom"].append(f"{session.cookie} {strom}")
+            sides["bare"].append(f" /bench/bare/{bare}")
+            sides["one"].append(f" /bench/one/{bare}")
+    for lines in sides.values():
+        rng.shuffle(lines)
+    return sides
 
 
 def check_answers(lines: list[str], port: int) -> None:
@@ -242,32 +343,36 @@ def main() -> int:
         )
         print(
             f"{'page':<12}{'STROM req/s':>12}{'bare req/s':>11}{'ratio':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
-            f"{'bare p50':>10}{'bare p95':>10}{'errors':>8}"
+            f"{'bare p50':>10}{'bare p95':>10}{'one-table req/s':>16}{'ratio':>7}{'errors':>8}"
         )
         for page in options.pages.split(","):
-            strom_lines, bare_lines = page_lines(page, sessions, rng)
-            check_answers(strom_lines, options.port)
-            check_answers(bare_lines, options.port)
-            run_wrk(strom_lines, _warm(options), options.seed)
-            run_wrk(bare_lines, _warm(options), options.seed)
-            strom_rounds, bare_rounds = [], []
+            lines = page_lines(page, sessions, rng)
+            for side in lines.values():
+                check_answers(side, options.port)
+                run_wrk(side, _warm(options), options.seed)
+            rounds: dict[str, list[dict[str, float]]] = {side: [] for side in lines}
             for i in range(options.rounds):
-                strom_rounds.append(run_wrk(strom_lines, options, options.seed + i))
-                bare_rounds.append(run_wrk(bare_lines, options, options.seed + i))
-            row = {
-                side: {key: _median(rounds, key) for key in ("rps", "p50", "p95", "p99", "errors")}
-                for side, rounds in (("strom", strom_rounds), ("bare", bare_rounds))
+                for side, side_lines in lines.items():
+                    rounds[side].append(run_wrk(side_lines, options, options.seed + i))
+            row: dict[str, Any] = {
+                side: {key: _median(runs, key) for key in ("rps", "p50", "p95", "p99", "errors")}
+                for side, runs in rounds.items()
             }
             row["ratio"] = row["strom"]["rps"] / row["bare"]["rps"]
+            row["ratio_one_table"] = row["strom"]["rps"] / row["one"]["rps"]
             results[page] = row
-            s, b = row["strom"], row["bare"]
+            s, b, o = row["strom"], row["bare"], row["one"]
             print(
                 f"{page:<12}{s['rps']:>12.1f}{b['rps']:>11.1f}{row['ratio']:>7.2f}{s['p50']:>8.0f}"
                 f"{s['p95']:>8.0f}{s['p99']:>8.0f}{b['p50']:>10.0f}{b['p95']:>10.0f}"
-                f"{s['errors'] + b['errors']:>8.0f}",
+                f"{o['rps']:>16.1f}{row['ratio_one_table']:>7.2f}"
+                f"{s['errors'] + b['errors'] + o['errors']:>8.0f}",
                 flush=True,
             )
-        print("latencies in ms; ratio = STROM req/s / bare req/s (medians over the rounds)")
+        print(
+            "latencies in ms; ratio = STROM req/s / bare req/s, where the bare view reads the rows the page"
+            " shows; one-table: a bare view over one table, for reference (medians over the rounds)"
+        )
     finally:
         stop_server(server)
         drop_sessions(sessions)
