@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Window
 
+from strom.core import cache_tokens
 from strom.core.collation import collated
-from strom.practices.access import may_see_working_copy, working_copies
+from strom.practices.access import is_member, may_see_working_copy, working_copies
 from strom.practices.models import (
     Practice,
     PracticeQuerySet,
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
     from strom.cases.models import Case
 
 TOP = 3
+# A new token whenever a version is published or withdrawn (strom.practices.services): the counts kept
+# under an older one are not used (strom.core.cache_tokens). They are kept at most this long anyway.
+LIBRARY_GENERATION = "strom:practices:library-generation"
+STAGE_COUNT_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -115,12 +121,23 @@ def stage_practices(user: Any, stage: str, *, case: Case | None = None) -> tuple
 
 def stage_practice_count(user: Any, case: Case) -> int:
     """How many published practices concern the case's stage (0 unless the user may see the case): the
-    overview's line, which shows the number alone, so it counts the library without its titles."""
+    overview's line, which shows the number alone. Members read every published version, so the count
+    depends on the stage alone and is kept in the cache until the library changes."""
     from strom.cases.access import may_see_case
 
     if not may_see_case(user, case):
         return 0
-    return library(user, LibraryFilters(stage=case.stage)).count()
+    if not is_member(user):
+        return library(user, LibraryFilters(stage=case.stage)).count()
+    key = f"strom:practices:stage-count:{case.stage}"
+    found = cache.get_many([LIBRARY_GENERATION, key])
+    token = cache_tokens.current(LIBRARY_GENERATION, found)
+    kept = found.get(key)
+    if kept is not None and kept[0] == token:
+        return int(kept[1])
+    count = library(user, LibraryFilters(stage=case.stage)).count()
+    cache.set(key, (token, count), STAGE_COUNT_SECONDS)
+    return count
 
 
 def practices_section_context(user: Any, case: Case) -> dict[str, Any]:

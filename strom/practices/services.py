@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from strom.audit.actors import SystemActor
 from strom.audit.services import audit_record
 from strom.casefile.filetypes import check_upload
+from strom.core import cache_tokens
 from strom.core.countries import is_country
 from strom.core.errors import NotAllowed
 from strom.core.languages import REGION_LANGUAGES
@@ -53,6 +54,7 @@ from strom.practices.models import (
     Visibility,
 )
 from strom.practices.scale import CRITERION_KEYS, MAX_SCORE, PUBLISHABLE, level_for
+from strom.practices.selectors import LIBRARY_GENERATION
 from strom.practices.snapshot import changed_fields, snapshot
 
 if TYPE_CHECKING:
@@ -558,6 +560,7 @@ def practice_publish(*, by: User | SystemActor, practice: Practice, comment: str
         published_by=_user_or_none(by),
     )
     version.save(force_insert=True)
+    cache_tokens.renew(LIBRARY_GENERATION)
     if comment.strip():
         ReviewComment(
             practice=locked, author=_user_or_none(by), kind=ReviewComment.Kind.PUBLISHED, body=comment.strip()
@@ -576,6 +579,7 @@ def practice_withdraw(*, by: User | SystemActor, practice: Practice) -> Practice
     locked = _locked(practice)
     _check_state(locked, {S.PUBLISHED}, _("Only a published practice can be withdrawn."))
     PracticeVersion.objects.filter(practice=locked, is_current=True).update(is_current=False)
+    cache_tokens.renew(LIBRARY_GENERATION)
     locked.state = S.WITHDRAWN
     locked.save(update_fields=["state", "updated_at"])
     _audit(by, "withdraw", locked)

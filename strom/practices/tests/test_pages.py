@@ -10,7 +10,7 @@ from django.urls import reverse
 from strom.audit.models import AuditEntry
 from strom.cases.tests.factories import make_case
 from strom.practices.models import EvidenceRating, PracticeState, PracticeVersion
-from strom.practices.services import practice_revise, practice_update
+from strom.practices.services import practice_revise, practice_update, practice_withdraw
 from strom.practices.tests.factories import advance, complete_rating, make_practice, practice_data
 from strom.stages.tests.stage_helpers import opened_case, to_reflection
 from tests.personas import Cast
@@ -44,6 +44,26 @@ def test_a_case_worker_on_a_reflection_case_reaches_its_practice_in_one_click(
     listing = _page(client, link.group(1).replace("&amp;", "&"))
     assert "Shelter places for men during the reflection period" in listing
     assert "Job fairs for survivors" not in listing
+
+
+def test_the_overviews_count_follows_publications_and_withdrawals_at_once(
+    cast: Cast, as_persona: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The count is kept in the cache: a publication or a withdrawal must reach the next page anyway.
+    case = to_reflection(cast, opened_case(cast))
+    client = as_persona("caseworker_a")
+    url = reverse("cases:detail", kwargs={"ref": case.ref})
+    assert "none published yet" in _page(client, url)
+    assert "none published yet" in _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = make_practice(cast, state="published", title="Shelter places for men")
+    assert re.search(r">1 published practice<", _page(client, url))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_practice(cast, state="published", title="Interpreters on call")
+    assert re.search(r">2 published practices<", _page(client, url))
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_withdraw(by=cast.coordinator_a, practice=first)
+    assert re.search(r">1 published practice<", _page(client, url))
 
 
 def test_the_section_says_so_when_no_practice_concerns_the_stage(cast: Cast, as_persona: Any) -> None:
