@@ -87,7 +87,8 @@ def search_cases(qs: CaseQuerySet, query: str) -> CaseQuerySet:
         return qs
     if looks_like_ref(query):
         return qs.filter(ref=normalise_ref(query))
-    return qs.filter(person_id__in=matching_person_ids(query))
+    person_ids = matching_person_ids(query)
+    return qs.filter(person_id__any_of=person_ids) if person_ids else qs.none()
 
 
 def possible_duplicates(
