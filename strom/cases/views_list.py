@@ -36,9 +36,11 @@ from strom.cases.models import SavedCaseFilter
 from strom.cases.reads import audit_case_list
 from strom.cases.selectors import DEFAULT_SORT, case_list, parse_sort
 from strom.cases.services_lists import saved_filter_delete, saved_filter_save, saved_query
+from strom.core.collation import sorted_by_name
 from strom.core.htmx import is_htmx_partial, render_htmx
 from strom.core.roles import Perm
 from strom.core.spreadsheets import XLSX_CONTENT_TYPE
+from strom.directory.models import with_country
 
 # --- the filter form, lean ---------------------------------------------------------------------------
 
@@ -73,9 +75,16 @@ class Control:
 
 def _choices(form: CaseFilterForm, name: str) -> list[tuple[str, str]]:
     if name == "owner":
-        # Colleagues by name, not by e-mail address.
-        workers = form.fields["owner"].queryset  # type: ignore[attr-defined]
-        return [("", str(_("Anyone")))] + [(str(u.pk), u.get_full_name()) for u in workers]
+        # Colleagues by name, not by e-mail address. Names are encrypted, so they are sorted here.
+        workers = form.fields["owner"].queryset.only("id", "email", "full_name")  # type: ignore[attr-defined]
+        named = sorted_by_name([(u.get_full_name(), str(u.pk)) for u in workers], lambda pair: pair[0])
+        return [("", str(_("Anyone")))] + [(pk, label) for label, pk in named]
+    if name == "municipality":
+        # Read as values: the field's own choices build a model instance for each of them.
+        field = form.fields["municipality"]
+        rows = field.queryset.values_list("pk", "name", "country")  # type: ignore[attr-defined]
+        empty = [("", str(field.empty_label))]  # type: ignore[attr-defined]
+        return empty + [(str(pk), with_country(label, country)) for pk, label, country in rows]
     return [(str(value), str(label)) for value, label in form.fields[name].choices]  # type: ignore[attr-defined]
 
 

@@ -132,6 +132,21 @@ def test_the_filter_form_keeps_its_labels_ids_and_choices(cast: Cast, as_persona
     assert "supervisor_a@example.test</option>" not in html
 
 
+def test_the_worker_and_municipality_pick_lists_are_in_name_order(cast: Cast, as_persona: Any) -> None:
+    import re
+
+    html = as_persona("caseworker_a").get(reverse("cases:list")).content.decode()
+    select = re.search(r'<select name="owner".*?</select>', html, re.S)
+    assert select
+    workers = re.findall(r'<option value="\d+">([^<]+)</option>', select.group(0))
+    assert len(workers) > 1
+    # The names are encrypted in the database, which cannot order them.
+    assert workers == sorted(workers, key=str.casefold)
+    select = re.search(r'<select name="municipality".*?</select>', html, re.S)
+    assert select
+    assert re.search(r'<option value="" selected>Any</option><option value="\d+">Rīga \(LV\)</option>', select.group(0))
+
+
 def test_a_bad_filter_value_is_an_error_with_the_field_named(cast: Cast, as_persona: Any) -> None:
     response = as_persona("caseworker_a").get(reverse("cases:list"), {"stage": "nonsense"})
     html = response.content.decode()
