@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -133,8 +134,6 @@ def test_the_filter_form_keeps_its_labels_ids_and_choices(cast: Cast, as_persona
 
 
 def test_the_worker_and_municipality_pick_lists_are_in_name_order(cast: Cast, as_persona: Any) -> None:
-    import re
-
     html = as_persona("caseworker_a").get(reverse("cases:list")).content.decode()
     select = re.search(r'<select name="owner".*?</select>', html, re.S)
     assert select
@@ -144,7 +143,8 @@ def test_the_worker_and_municipality_pick_lists_are_in_name_order(cast: Cast, as
     assert workers == sorted(workers, key=str.casefold)
     select = re.search(r'<select name="municipality".*?</select>', html, re.S)
     assert select
-    assert re.search(r'<option value="" selected>Any</option><option value="\d+">Rīga \(LV\)</option>', select.group(0))
+    first = r'<option value="" selected>Any</option><option value="\d+">Rīga \(LV\)</option>'
+    assert re.search(first, select.group(0))
 
 
 def test_a_bad_filter_value_is_an_error_with_the_field_named(cast: Cast, as_persona: Any) -> None:
