@@ -4,17 +4,20 @@ Whoever changes what a copy was built from calls `renew`; the new token is set a
 after the commit, so a reader that loaded the old rows in between cannot leave them behind as
 current. Readers fetch the token together with the copy (one `get_many`) and pass what they found to
 `current`, which makes a token when there is none yet. Used by the signed-in user's cache
-(strom.accounts.auth_cache) and the hub's search pages (strom.hub.search).
+(strom.accounts.auth_cache), the hub's search pages (strom.hub.search) and, through `kept`, the
+practices' counts (strom.practices.selectors).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 
 def _set_new(key: str) -> None:
@@ -34,3 +37,17 @@ def current(key: str, found: Mapping[str, Any]) -> str:
         cache.add(key, secrets.token_hex(8), None)
         token = cache.get(key)
     return str(token)
+
+
+def kept(token_key: str, key: str, make: Callable[[], T], timeout: int) -> T:
+    """The copy kept under `key` while the token `token_key` is current, else `make()`, kept for next
+    time. One round trip to the cache when the copy is current."""
+    found = cache.get_many([token_key, key])
+    token = current(token_key, found)
+    entry = found.get(key)
+    if entry is not None and entry[0] == token:
+        value: T = entry[1]
+        return value
+    value = make()
+    cache.set(key, (token, value), timeout)
+    return value

@@ -1,9 +1,9 @@
 """`field__any_of=[...]`: the column equals one of the values, sent as one array parameter.
 
 `field__in=[...]` writes one placeholder per value, so each length is a different statement, which
-PostgreSQL plans afresh: 1.5 ms for a name search's few hundred persons, half the time it takes to run. With
-`= ANY(%s)` the statement's text stays the same, and its plan is kept with the connection's prepared
-statements (strom/settings.py; docs/performance.md).
+PostgreSQL plans afresh: 1.5 ms for a name search's few hundred persons, half the time it takes to
+run. With `= ANY(%s)` the statement's text stays the same, and its plan is kept with the connection's
+prepared statements (strom/settings.py; docs/performance.md).
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Window
 
 from strom.core import cache_tokens
@@ -129,15 +128,12 @@ def stage_practice_count(user: Any, case: Case) -> int:
         return 0
     if not is_member(user):
         return library(user, LibraryFilters(stage=case.stage)).count()
-    key = f"strom:practices:stage-count:{case.stage}"
-    found = cache.get_many([LIBRARY_GENERATION, key])
-    token = cache_tokens.current(LIBRARY_GENERATION, found)
-    kept = found.get(key)
-    if kept is not None and kept[0] == token:
-        return int(kept[1])
-    count = library(user, LibraryFilters(stage=case.stage)).count()
-    cache.set(key, (token, count), STAGE_COUNT_SECONDS)
-    return count
+    return cache_tokens.kept(
+        LIBRARY_GENERATION,
+        f"strom:practices:stage-count:{case.stage}",
+        lambda: library(user, LibraryFilters(stage=case.stage)).count(),
+        STAGE_COUNT_SECONDS,
+    )
 
 
 def practices_section_context(user: Any, case: Case) -> dict[str, Any]:
