@@ -435,6 +435,8 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = case_workers_for(user)  # type: ignore[attr-defined]
         org_ids = user.org_ids_with(Perm.CASE_VIEW) | user.org_ids_with(Perm.CASE_CREATE)
+        # What the two pick-lists depend on (strom.cases.views_list keeps them in the cache by it).
+        self.org_ids = sorted(org_ids)
         countries = {
             m.organisation.country for m in user.active_memberships() if m.organisation_id in org_ids
         }

@@ -399,6 +399,12 @@ def case_list(
     )
 
 
+# The token under which the case list keeps its pick-lists of case workers and municipalities in the
+# cache (strom.cases.views_list); strom.cases.apps renews it when a user, membership, organisation or
+# municipality changes.
+PICK_LISTS_GENERATION = "strom:cases:pick-lists"
+
+
 def case_workers_for(user: User) -> QuerySet[Any, Any]:
     """People who can hold cases in the user's organisations: the worker filter and owner choices."""
     from strom.accounts.models import User as UserModel

@@ -8,7 +8,9 @@ includes and each option through a widget template (issue 13: 58 % of the list's
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +25,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from strom.accounts.http import AuthenticatedHttpRequest
@@ -34,12 +36,14 @@ from strom.cases.forms import CaseFilterForm
 from strom.cases.list_export import FORMATS, export_file
 from strom.cases.models import SavedCaseFilter
 from strom.cases.reads import audit_case_list
-from strom.cases.selectors import DEFAULT_SORT, case_list, parse_sort
+from strom.cases.selectors import DEFAULT_SORT, PICK_LISTS_GENERATION, case_list, parse_sort
 from strom.cases.services_lists import saved_filter_delete, saved_filter_save, saved_query
+from strom.core import cache_tokens
 from strom.core.collation import sorted_by_name
 from strom.core.htmx import is_htmx_partial, render_htmx
 from strom.core.roles import Perm
 from strom.core.spreadsheets import XLSX_CONTENT_TYPE
+from strom.crypto import service as crypto
 from strom.directory.models import with_country
 
 # --- the filter form, lean ---------------------------------------------------------------------------
@@ -73,22 +77,62 @@ class Control:
         return " ".join(ids + ([f"{self.id}_error"] if self.errors else []))
 
 
-def _choices(form: CaseFilterForm, name: str) -> list[tuple[str, str]]:
-    if name == "owner":
-        # Colleagues by name, not by e-mail address. Names are encrypted, so they are sorted here.
-        workers = form.fields["owner"].queryset.only("id", "email", "full_name")  # type: ignore[attr-defined]
-        named = sorted_by_name([(u.get_full_name(), str(u.pk)) for u in workers], lambda pair: pair[0])
-        return [("", str(_("Anyone")))] + [(pk, label) for label, pk in named]
-    if name == "municipality":
-        # Read as values: the field's own choices build a model instance for each of them.
-        field = form.fields["municipality"]
-        rows = field.queryset.values_list("pk", "name", "country")  # type: ignore[attr-defined]
-        empty = [("", str(field.empty_label))]  # type: ignore[attr-defined]
-        return empty + [(str(pk), with_country(label, country)) for pk, label, country in rows]
+# The case workers' and municipalities' pick-lists are the same for everyone in the same organisations,
+# and reading them (a join, each colleague's name decrypted, the names put in the language's order) was
+# a tenth of the list's time (issue 13). They are kept in the cache per organisations and language,
+# sealed like the signed-in user's cached name: colleagues' names are encrypted at rest, in the cache as
+# in the database. Every save or delete of a user, a membership, an organisation or a municipality sets
+# a new token (PICK_LISTS_GENERATION, renewed in strom.cases.apps), so a change shows on the very next page.
+_PICK_LISTS_CONTEXT = "cases.filter.pick-lists"
+_PICK_LISTS_TTL = 300
+
+
+def _read_pick_lists(form: CaseFilterForm) -> dict[str, list[tuple[str, str]]]:
+    # Colleagues by name, not by e-mail address. Names are encrypted, so they are sorted here.
+    workers = form.fields["owner"].queryset.only("id", "email", "full_name")  # type: ignore[attr-defined]
+    named = sorted_by_name([(u.get_full_name(), str(u.pk)) for u in workers], lambda pair: pair[0])
+    # Read as values: the field's own choices build a model instance for each of them.
+    field = form.fields["municipality"]
+    rows = field.queryset.values_list("pk", "name", "country")  # type: ignore[attr-defined]
+    return {
+        "owner": [("", str(_("Anyone")))] + [(pk, label) for label, pk in named],
+        "municipality": [("", str(field.empty_label))]  # type: ignore[attr-defined]
+        + [(str(pk), with_country(label, country)) for pk, label, country in rows],
+    }
+
+
+def pick_lists_key(form: CaseFilterForm) -> str:
+    """Per organisations (hashed: a coordinator's would make a key too long for some caches) and
+    language (the labels and the names' order)."""
+    scope = hashlib.sha256(",".join(str(pk) for pk in form.org_ids).encode()).hexdigest()[:32]
+    return f"strom:cases:pick-lists:{get_language()}:{scope}"
+
+
+def pick_lists(form: CaseFilterForm) -> dict[str, list[tuple[str, str]]]:
+    """The case-worker and municipality filters' options, as (value, label), from the cache when the
+    copy there is current."""
+
+    def make() -> str:
+        return crypto.encrypt(json.dumps(_read_pick_lists(form)), context=_PICK_LISTS_CONTEXT)
+
+    sealed = cache_tokens.kept(PICK_LISTS_GENERATION, pick_lists_key(form), make, _PICK_LISTS_TTL)
+    return {
+        name: [(v, label) for v, label in options]
+        for name, options in json.loads(crypto.decrypt(sealed, context=_PICK_LISTS_CONTEXT)).items()
+    }
+
+
+def _choices(
+    form: CaseFilterForm, name: str, kept: dict[str, list[tuple[str, str]]]
+) -> list[tuple[str, str]]:
+    if name in kept:
+        return kept[name]
     return [(str(value), str(label)) for value, label in form.fields[name].choices]  # type: ignore[attr-defined]
 
 
-def _control(form: CaseFilterForm, bound: BoundField, *, options: bool) -> Control:
+def _control(
+    form: CaseFilterForm, bound: BoundField, kept: dict[str, list[tuple[str, str]]] | None
+) -> Control:
     widget = bound.widget_type
     kind = "checkbox" if widget == "checkbox" else "select" if widget == "select" else "text"
     raw = bound.value()
@@ -103,15 +147,16 @@ def _control(form: CaseFilterForm, bound: BoundField, *, options: bool) -> Contr
         errors=[str(e) for e in bound.errors],
         max_length=getattr(bound.field, "max_length", None),
     )
-    if kind == "select" and options:
-        control.options = [(v, label, v == value) for v, label in _choices(form, bound.name)]
+    if kind == "select" and kept is not None:
+        control.options = [(v, label, v == value) for v, label in _choices(form, bound.name, kept)]
     return control
 
 
 def filter_controls(form: CaseFilterForm, *, options: bool = True) -> list[Control]:
     """The filters with their values; with `options`, each pick-list's choices too (read here, once).
     The results alone (an htmx update) need the values only, for the "save these filters" form."""
-    return [_control(form, bound, options=options) for bound in form.visible_fields()]
+    kept = pick_lists(form) if options else None
+    return [_control(form, bound, kept) for bound in form.visible_fields()]
 
 
 # --- sorting -------------------------------------------------------------------------------------------

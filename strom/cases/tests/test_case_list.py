@@ -11,13 +11,20 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone, translation
 
+from strom.accounts.models import Membership
+from strom.accounts.services import membership_set_active, user_update_profile
 from strom.audit.models import AuditEntry
+from strom.cases.forms import CaseFilterForm
 from strom.cases.models import Case, SavedCaseFilter
-from strom.cases.selectors import CaseFilters, case_list, parse_sort
+from strom.cases.selectors import PICK_LISTS_GENERATION, CaseFilters, case_list, parse_sort
 from strom.cases.services_lists import saved_filter_save
 from strom.cases.tests.factories import make_case
+from strom.cases.views_list import pick_lists_key
+from strom.directory.models import Municipality
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +152,61 @@ def test_the_worker_and_municipality_pick_lists_are_in_name_order(cast: Cast, as
     assert select
     first = r'<option value="" selected>Any</option><option value="\d+">Rīga \(LV\)</option>'
     assert re.search(first, select.group(0))
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select.group(0))
+
+
+def test_the_kept_pick_lists_follow_every_change_on_the_next_page(
+    cast: Cast, as_persona: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The pick-lists are kept in the cache: a rename, a membership ended, a new municipality and an
+    # organisation's move to another country must reach the very next page anyway.
+    client = as_persona("caseworker_a")
+
+    def page() -> str:
+        return str(client.get(reverse("cases:list")).content.decode())
+
+    before = _options(page(), "owner")
+    assert before == _options(page(), "owner")
+    colleague = cast.users["supervisor_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        user_update_profile(by=colleague, full_name="Zelma Ābele", language=colleague.language)
+    assert "Zelma Ābele" in _options(page(), "owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = Membership.objects.get(user=colleague, organisation=cast.org_a)
+        membership_set_active(by=cast.users["orgadmin_a"], membership=membership, active=False)
+    assert "Zelma Ābele" not in _options(page(), "owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        Municipality.objects.create(country="LV", name="Jūrmala", code="JUR")
+    assert "Jūrmala (LV)" in _options(page(), "municipality")
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.org_a.country = "LT"
+        cast.org_a.save(update_fields=["country"])
+    assert "Vilnius (LT)" in _options(page(), "municipality")
+
+
+def test_the_kept_pick_lists_hold_no_name_in_clear_and_a_sign_in_keeps_them(
+    cast: Cast, as_persona: Any
+) -> None:
+    client = as_persona("caseworker_a")
+    client.get(reverse("cases:list"))
+    token = cache.get(PICK_LISTS_GENERATION)
+    form = CaseFilterForm(None, user=cast.users["caseworker_a"])
+    with translation.override("en"):
+        kept = cache.get(pick_lists_key(form))
+    assert kept is not None
+    assert kept[0] == token
+    names = [cast.users["caseworker_a"].get_full_name(), cast.users["supervisor_a"].get_full_name()]
+    assert all(name and name not in repr(kept) for name in names)
+    # A sign-in saves the last sign-in time alone, which no pick-list shows.
+    user = cast.users["supervisor_a"]
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    assert cache.get(PICK_LISTS_GENERATION) == token
 
 
 def test_a_bad_filter_value_is_an_error_with_the_field_named(cast: Cast, as_persona: Any) -> None:
