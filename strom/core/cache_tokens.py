@@ -5,7 +5,7 @@ after the commit, so a reader that loaded the old rows in between cannot leave t
 current. Readers fetch the token together with the copy (one `get_many`) and pass what they found to
 `current`, which makes a token when there is none yet. Used by the signed-in user's cache
 (strom.accounts.auth_cache), the hub's search pages (strom.hub.search) and, through `kept`, the
-practices' counts (strom.practices.selectors).
+practices' counts (strom.practices.selectors) and the case list's pick-lists (strom.cases.views_list).
 """
 
 from __future__ import annotations
