@@ -82,8 +82,8 @@ _TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 # The one-table views' rows hold only the case's own columns: a template that names columns a row lacks
 # makes Django's template engine raise and catch an exception for each, which a real view never pays.
 _ONE_TABLE_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cases</title>
-</head><body><table><thead><tr><th>Reference</th><th>Stage</th><th>Status</th><th>Country</th><th>Child</th><th>Opened</th>
-<th>Next due</th></tr></thead><tbody>
+</head><body><table><thead><tr><th>Reference</th><th>Stage</th><th>Status</th><th>Country</th><th>Child</th>
+<th>Opened</th><th>Next due</th></tr></thead><tbody>
 {% for row in rows %}<tr><td><a href="/cases/{{ row.ref }}/">{{ row.ref }}</a></td><td>{{ row.stage }}</td>
 <td>{{ row.status }}</td><td>{{ row.country }}</td><td>{{ row.is_child|yesno }}</td>
 <td>{{ row.opened_at|date:"SHORT_DATE_FORMAT" }}</td>
