@@ -262,6 +262,8 @@ application = strom_with(lambda: [(BARE_PATH.strip("/") + "/", _bare_view)])
 def start_server(
     host: str, port: int, workers: int, threads: int, cache_seconds: int | None = None
 ) -> subprocess.Popen[bytes]:
+    from strom.cli import process_model
+
     # `strom run`'s gunicorn options (bench/run_bench.py), with this module's application.
     command = [
         sys.executable,
@@ -270,10 +272,7 @@ def start_server(
         "hub_search:application",
         f"--pythonpath={BENCH_DIR}",
         f"--bind={host}:{port}",
-        f"--workers={workers}",
-        "--worker-class=gthread",
-        f"--threads={threads}",
-        "--worker-connections=16",
+        *process_model(workers, threads),
         "--timeout=60",
         "--no-control-socket",
         "--log-level=warning",

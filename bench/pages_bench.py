@@ -352,6 +352,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (as `strom run`: 4)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (as `strom run`: 2)")
+    parser.add_argument(
+        "--gunicorn-arg",
+        action="append",
+        default=[],
+        help="an extra gunicorn option for experiments, e.g. --gunicorn-arg=--keep-alive=0 (repeatable)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
@@ -364,8 +370,8 @@ def main() -> int:
     try:
         print(
             f"wrk, {options.connections} connections back to back; {options.rounds} A/B rounds of "
-            f"{options.duration} s each side; {options.workers} workers x {options.threads} threads; "
-            f"{os.cpu_count()} CPUs"
+            f"{options.duration} s each side; {options.workers} workers x {options.threads} threads"
+            f"{''.join(' ' + arg for arg in options.gunicorn_arg)}; {os.cpu_count()} CPUs"
         )
         print(
             f"{'page':<12}{'STROM req/s':>12}{'bare req/s':>11}{'ratio':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
@@ -420,7 +426,7 @@ def start_server(options: argparse.Namespace) -> subprocess.Popen[bytes]:
         options.port,
         options.workers,
         options.threads,
-        extra=[f"--pythonpath={BENCH_DIR}"],
+        extra=[f"--pythonpath={BENCH_DIR}", *options.gunicorn_arg],
         app="pages_bench:application",
     )
 

@@ -204,6 +204,8 @@ def start_server(
     extra: list[str] | None = None,
     app: str = "strom.wsgi:application",
 ) -> subprocess.Popen[bytes]:
+    from strom.cli import process_model
+
     # The same gunicorn options as `strom run` (strom/cli.py _serve), without the access log.
     command = [
         sys.executable,
@@ -211,10 +213,7 @@ def start_server(
         "gunicorn",
         app,
         f"--bind={host}:{port}",
-        f"--workers={workers}",
-        "--worker-class=gthread",
-        f"--threads={threads}",
-        "--worker-connections=16",
+        *process_model(workers, threads),
         "--timeout=60",
         "--no-control-socket",
         "--log-level=warning",
@@ -286,8 +285,8 @@ def client(
             path = request_path(endpoint, session, rng)
             began = time.perf_counter()
             status = 0
-            # The server closes idle keep-alive connections (gunicorn: after 2 s); like a browser, try
-            # once more on a fresh connection when a reused one turns out to be closed.
+            # The server may close a connection after its answer (as `strom run` does) or when it has been
+            # idle; like a browser, try once more on a fresh connection when a reused one turns out closed.
             for _attempt in range(2):
                 try:
                     conn.request("GET", path, headers=headers)
@@ -370,7 +369,7 @@ def main() -> int:
         "--gunicorn-arg",
         action="append",
         default=[],
-        help="an extra gunicorn option for experiments, e.g. --gunicorn-arg=--worker-connections=30",
+        help="an extra gunicorn option for experiments, e.g. --gunicorn-arg=--worker-connections=16",
     )
     parser.add_argument("--no-server", action="store_true", help="use a server already listening on --port")
     parser.add_argument("--seed", type=int, default=1)

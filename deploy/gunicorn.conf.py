@@ -1,9 +1,10 @@
 """gunicorn's settings for STROM in production (deploy/systemd/strom-web.service starts it with these).
 
-The same process model as `strom run` (strom/cli.py), measured in docs/performance.md: four worker
-processes with two threads each (gthread), at most 16 keep-alive connections per worker so browser
-sessions spread over all of them. It listens on a unix socket that only nginx (group www-data) reaches;
-STROM_BIND changes that (the deployment test binds a socket in a temporary directory).
+The same process model as `strom run` (strom/cli.py, process_model), measured in docs/performance.md:
+four worker processes with two threads each (gthread), each taking a connection only when a thread is
+free to answer it (docs/decisions/0005-one-request-per-free-thread.md). It listens on a unix socket
+that only nginx (group www-data) reaches; STROM_BIND changes that (the deployment test binds a socket
+in a temporary directory).
 
 /metrics counts requests in every worker process: prometheus-client's multiprocess mode keeps each
 process's counters in small memory-mapped files under STROM_METRICS_DIR (var/metrics), and a scrape
@@ -16,6 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from strom.cli import KEEPALIVE_SECONDS, THREADS, WORKERS
+
 _VAR_DIR = Path(os.environ.get("STROM_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var")))
 METRICS_DIR = Path(os.environ.get("STROM_METRICS_DIR", str(_VAR_DIR / "metrics")))
 # Read by prometheus-client when the workers import it: it must be set before the application loads.
@@ -25,14 +28,15 @@ wsgi_app = "strom.wsgi:application"
 bind = [os.environ.get("STROM_BIND", "unix:/run/strom/gunicorn.sock")]
 # nginx (www-data) connects to the socket; nobody else may.
 umask = 0o007
-workers = int(os.environ.get("STROM_WORKERS", "4"))
+workers = int(os.environ.get("STROM_WORKERS", str(WORKERS)))
 worker_class = "gthread"
-threads = int(os.environ.get("STROM_THREADS", "2"))
-worker_connections = 16
+threads = int(os.environ.get("STROM_THREADS", str(THREADS)))
+worker_connections = threads
 # Longer than any page takes; nginx gives up after 75 s (deploy/nginx/strom.conf).
 timeout = 60
 graceful_timeout = 10
-keepalive = 5
+# nginx opens a connection per request (no upstream keepalive in deploy/nginx/strom.conf).
+keepalive = KEEPALIVE_SECONDS
 # nginx buffers requests and answers, so a slow client never holds a worker thread.
 forwarded_allow_ips = "127.0.0.1,::1"
 control_socket_disable = True

@@ -25,6 +25,31 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_MODULE = "strom.settings"
 # Seconds gunicorn gets to finish requests in flight after Ctrl-C or SIGTERM.
 GRACEFUL_SECONDS = 10
+# Measured on two cores with 50 sessions (docs/performance.md): 4 processes x 2 threads had a lower
+# tail latency than 2 x 4, as fewer threads share each interpreter lock.
+WORKERS = 4
+THREADS = 2
+# No connection is kept open for a next request: see process_model().
+KEEPALIVE_SECONDS = 0
+
+
+def process_model(workers: int, threads: int) -> list[str]:
+    """gunicorn's options for how the web processes take requests, shared by `strom run`,
+    deploy/gunicorn.conf.py and the benchmarks in bench/ (docs/decisions/0005).
+
+    A worker takes a connection only when one of its threads is free to answer it: at most `threads`
+    connections, none kept open after its answer. Requests that find every thread busy wait in the
+    kernel's queue of the shared socket, first come first served, for whichever worker frees first.
+    With room for more, a busy worker went on taking connections that then queued behind its own
+    threads while other workers idled, and the slowest answers took twice as long.
+    """
+    return [
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        f"--threads={threads}",
+        f"--worker-connections={threads}",
+        f"--keep-alive={KEEPALIVE_SECONDS}",
+    ]
 
 
 def say(message: str, *, err: bool = False) -> None:
@@ -126,10 +151,12 @@ def run(argv: list[str]) -> int:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    # Measured on two cores with 50 sessions (docs/performance.md): 4 processes x 2 threads had a lower
-    # tail latency than 2 x 4, as fewer threads share each interpreter lock.
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default: 4)")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker (default: 2)")
+    parser.add_argument(
+        "--workers", type=int, default=WORKERS, help=f"gunicorn worker processes (default: {WORKERS})"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=THREADS, help=f"threads per worker (default: {THREADS})"
+    )
     parser.add_argument("--migrate", action="store_true", help="apply migrations before serving")
     parser.add_argument(
         "--demo", action="store_true", help="load the demo data (once) and print the accounts"
@@ -212,12 +239,7 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
         "gunicorn",
         "strom.wsgi:application",
         f"--bind={host}:{port}",
-        f"--workers={workers}",
-        "--worker-class=gthread",
-        f"--threads={threads}",
-        # A gthread worker accepts every keep-alive connection it can (1,000 by default) while the others
-        # idle; a small cap spreads browser sessions over all the workers.
-        "--worker-connections=16",
+        *process_model(workers, threads),
         f"--graceful-timeout={GRACEFUL_SECONDS}",
         "--timeout=60",
         # One gunicorn per var/ is enforced by our lock; gunicorn's own control socket is shared per user.

@@ -1,0 +1,19 @@
+"""A WSGI application for tests/test_process_model.py: `/slow` holds its thread for a while, every
+other path answers at once; both say which process answered."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+SLOW_SECONDS = 2.0
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    if environ.get("PATH_INFO") == "/slow":
+        time.sleep(SLOW_SECONDS)
+    body = str(os.getpid()).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
