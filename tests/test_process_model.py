@@ -108,3 +108,15 @@ def test_production_settings_use_the_same_process_model(monkeypatch: pytest.Monk
         f"--keep-alive={settings['keepalive']}",
     ]
     assert production == cli.process_model(cli.WORKERS, cli.THREADS)
+
+
+def test_a_worker_imports_the_views_while_it_starts() -> None:
+    # In a fresh interpreter, as a gunicorn worker loads the application: the URLconf and the views
+    # it names are imported then, not on the first request the worker takes.
+    probe = (
+        "import sys, strom.wsgi; print('strom.site.urls' in sys.modules, 'strom.cases.views' in sys.modules)"
+    )
+    loaded = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", probe], cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert loaded.stdout.split() == ["True", "True"]
