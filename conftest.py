@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from pytest_django import DjangoDbBlocker
 
+from tests.isolation import files_in
 from tests.personas import Cast, build_cast, give_totp_device
 
 
@@ -48,27 +49,10 @@ def _every_test_starts_with_an_empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
-    """No test leaves files under var/media (uploaded documents would pile up there)."""
-    storages = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(STORAGES=storages):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _audit_checkpoints_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
-    """No test signs with or appends to var/: each gets its own checkpoint directory and signing key."""
-    with override_settings(
-        STROM_AUDIT_CHECKPOINT_DIR=str(tmp_path / "audit-checkpoints"),
-        STROM_AUDIT_SIGNING_KEY="",
-        STROM_AUDIT_SIGNING_KEY_FILE_PATH=str(tmp_path / "audit-signing.key"),
-    ):
+def _files_in_a_temporary_directory(tmp_path: Path) -> Iterator[None]:
+    """No test leaves files under var/: no uploaded documents pile up in var/media, and no test signs
+    with or appends to the audit log's checkpoints there."""
+    with files_in(tmp_path):
         yield
 
 

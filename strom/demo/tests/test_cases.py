@@ -15,13 +15,14 @@ from strom.cases.models import Case
 from strom.cases.selectors import search_cases
 from strom.stages.models import CaseTask, Decision
 
-# Hooks (the clocks started when a case opens) run on commit: these tests need real transactions.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The demo is loaded and committed once for the module (conftest.py), so the hooks that run on commit
+# (the clocks started when a case opens) have run.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo() -> None:
-    call_command("demo", stdout=StringIO())
+def demo(demo_loaded: str) -> None:
+    pass
 
 
 def test_demo_cases_cover_every_stage_and_nine_countries(demo: None) -> None:

@@ -21,8 +21,7 @@ from strom.directory.models import Municipality, Organisation
 
 
 @pytest.mark.django_db
-def test_demo_loads_once_and_a_second_run_changes_nothing() -> None:
-    call_command("demo", stdout=StringIO())
+def test_demo_loads_once_and_a_second_run_changes_nothing(demo_loaded: str) -> None:
     counts = (User.objects.count(), Organisation.objects.count(), Municipality.objects.count())
     out = StringIO()
     call_command("demo", stdout=out)
@@ -32,8 +31,9 @@ def test_demo_loads_once_and_a_second_run_changes_nothing() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_has_an_account_for_every_role_and_a_confirmed_device_where_two_factor_is_required() -> None:
-    call_command("demo", stdout=StringIO())
+def test_demo_has_an_account_for_every_role_and_a_confirmed_device_where_two_factor_is_required(
+    demo_loaded: str,
+) -> None:
     demo_users = User.objects.filter(email__in=[person.email for person in accounts.USERS])
     roles = set(Membership.objects.filter(user__in=demo_users).values_list("role", flat=True))
     assert roles == set(Role.values)
@@ -46,11 +46,9 @@ def test_demo_has_an_account_for_every_role_and_a_confirmed_device_where_two_fac
 
 
 @pytest.mark.django_db
-def test_demo_prints_secrets_and_codes_that_the_devices_accept() -> None:
-    out = StringIO()
-    call_command("demo", stdout=out)
+def test_demo_prints_secrets_and_codes_that_the_devices_accept(demo_loaded: str) -> None:
     device = TOTPDevice.objects.get(user__email="caseworker@demo.example")
-    assert demo._secret(device) in out.getvalue()
+    assert demo._secret(device) in demo_loaded
 
     codes = StringIO()
     call_command("demo", codes=True, stdout=codes)
@@ -61,24 +59,23 @@ def test_demo_prints_secrets_and_codes_that_the_devices_accept() -> None:
 
 @pytest.mark.django_db
 def test_demo_refuses_to_run_in_production() -> None:
+    users = User.objects.count()  # the demo may be loaded already, for the module's other tests
     with (
         override_settings(STROM_ENV="production"),
         pytest.raises(CommandError, match="never loaded in production"),
     ):
         call_command("demo", stdout=StringIO())
-    assert not User.objects.exists()
+    assert User.objects.count() == users
 
 
 @pytest.mark.django_db
-def test_the_demo_data_obeys_the_rule() -> None:
-    call_command("demo", stdout=StringIO())
+def test_the_demo_data_obeys_the_rule(demo_loaded: str) -> None:
     assert Membership.objects.exists()
     assert not memberships_breaking_org_types().exists()
 
 
 @pytest.mark.django_db
-def test_the_demo_directory_is_made_through_the_services_by_its_system_admin() -> None:
-    call_command("demo", stdout=StringIO())
+def test_the_demo_directory_is_made_through_the_services_by_its_system_admin(demo_loaded: str) -> None:
     admin = User.objects.get(email="sysadmin@demo.example")
     made = AuditEntry.objects.filter(action="organisation.create")
     assert made.count() == len(accounts.ORGANISATIONS)
