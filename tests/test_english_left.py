@@ -14,6 +14,7 @@ every offered language.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -184,8 +185,17 @@ def _stored_text() -> Iterator[str]:
 
 
 def data_words() -> set[str]:
-    """Names and codes: every word stored in the database now, and the languages' own names."""
+    """Names and codes: every word stored in the database now, the shipped indicator sets' texts, and
+    the languages' own names.
+
+    The shipped sets count whether or not their rows are in the database: a migration stores them,
+    but a transactional test empties every table, and the screening pages then read the same texts
+    from the files."""
+    from strom.screening.indicators import shipped, to_document
+
     words = set().union(*(_words(text) for text in _stored_text()))
+    for indicator_set in shipped().values():
+        words |= _words(json.dumps(to_document(indicator_set), ensure_ascii=False))
     for code, _ in settings.LANGUAGES:
         words |= _words(get_language_info(code)["name_local"])
     return words
