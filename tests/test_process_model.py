@@ -74,12 +74,18 @@ def _get(port: int, path: str) -> tuple[str, str | None]:
         connection.close()
 
 
-def test_a_busy_worker_leaves_new_connections_to_a_free_one(two_single_thread_workers: int) -> None:
+def test_a_busy_worker_leaves_new_connections_to_a_free_one(
+    two_single_thread_workers: int, tmp_path: Path
+) -> None:
     port = two_single_thread_workers
+    started = tmp_path / "slow-started"
     slow: dict[str, str] = {}
-    holder = threading.Thread(target=lambda: slow.update(pid=_get(port, "/slow")[0]))
+    holder = threading.Thread(target=lambda: slow.update(pid=_get(port, f"/slow?{started}")[0]))
     holder.start()
-    time.sleep(0.3)  # the slow request has reached a worker and holds its only thread
+    deadline = time.monotonic() + 30
+    while not started.exists():  # until the slow request holds its worker's only thread
+        assert time.monotonic() < deadline, "the slow request never started"
+        time.sleep(0.02)
     answered_by: set[str] = set()
     began = time.monotonic()
     for _ in range(12):
