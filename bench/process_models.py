@@ -52,14 +52,16 @@ def main() -> int:
     options = parser.parse_args()
     from run_bench import drop_sessions, prepare_sessions, start_server, stop_server
 
+    from strom.cli import THREADS, WORKERS
+
     sessions = prepare_sessions(8, 50, 1)
     ports = {model: options.port + i for i, model in enumerate(MODELS)}
     servers = [
         start_server(
             "127.0.0.1",
             port,
-            4,
-            2,
+            WORKERS,
+            THREADS,
             extra=[f"--pythonpath={BENCH_DIR}", *MODELS[model]],
             app="pages_bench:application",
         )

@@ -19,20 +19,14 @@ import pytest
 
 from strom import cli
 from tests.process_model_app import SLOW_SECONDS
+from tests.test_strom_run import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def two_single_thread_workers() -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
             sys.executable,

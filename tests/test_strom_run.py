@@ -11,7 +11,7 @@ import pytest
 from strom import cli
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -24,7 +24,7 @@ def test_second_strom_run_says_it_is_already_running_and_exits_non_zero(
     monkeypatch.setenv("STROM_VAR_DIR", str(tmp_path))
     first = cli._take_run_lock(tmp_path)
     try:
-        assert cli.run(["--port", str(_free_port())]) == 1
+        assert cli.run(["--port", str(free_port())]) == 1
     finally:
         first.close()
     err = capsys.readouterr().err

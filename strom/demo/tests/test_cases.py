@@ -17,15 +17,10 @@ from strom.stages.models import CaseTask, Decision
 
 # The demo is loaded and committed once for the module (conftest.py), so the hooks that run on commit
 # (the clocks started when a case opens) have run.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
 
 
-@pytest.fixture
-def demo(demo_loaded: str) -> None:
-    pass
-
-
-def test_demo_cases_cover_every_stage_and_nine_countries(demo: None) -> None:
+def test_demo_cases_cover_every_stage_and_nine_countries() -> None:
     cases = Case.objects.all()
     assert cases.count() >= 40
     assert set(cases.values_list("stage", flat=True)) == set(Stage.values)
@@ -50,7 +45,7 @@ def test_demo_cases_cover_every_stage_and_nine_countries(demo: None) -> None:
     assert with_demo_workers.count() > cases.count() / 2
 
 
-def test_demo_cases_were_made_by_the_services_with_their_parts(demo: None) -> None:
+def test_demo_cases_were_made_by_the_services_with_their_parts() -> None:
     assert AuditEntry.objects.filter(action="case.open").count() == Case.objects.count()
     for case in Case.objects.exclude(stage=Stage.SCREENING):
         rg = Decision.objects.filter(case=case, kind="reasonable_grounds")
@@ -69,7 +64,7 @@ def test_demo_cases_were_made_by_the_services_with_their_parts(demo: None) -> No
     assert Case.objects.filter(next_due_at__lt=today).exists()
 
 
-def test_the_same_person_is_found_in_latin_and_cyrillic_spellings(demo: None) -> None:
+def test_the_same_person_is_found_in_latin_and_cyrillic_spellings() -> None:
     worker = User.objects.get(email="caseworker@demo.example")
     visible = Case.objects.visible_to(worker)
     found = {c.pk for c in search_cases(visible, "Юлия Иванова")}
@@ -78,7 +73,7 @@ def test_the_same_person_is_found_in_latin_and_cyrillic_spellings(demo: None) ->
         assert {c.pk for c in search_cases(visible, spelling)} >= found, spelling
 
 
-def test_a_second_demo_run_adds_no_cases(demo: None) -> None:
+def test_a_second_demo_run_adds_no_cases() -> None:
     count = Case.objects.count()
     call_command("demo", stdout=StringIO())
     assert Case.objects.count() == count
